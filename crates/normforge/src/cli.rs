@@ -1,0 +1,83 @@
+//! Command-line definition (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Generate, run and evaluate XP normalization rules.
+#[derive(Debug, Parser)]
+#[command(name = "normforge", version, about, long_about = None)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by the commands that run rules.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Year for year-less timestamps such as syslog `Dec 10 06:55:46` (default: the current year).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Largest event accepted, in bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub max_event_bytes: usize,
+    /// Value of `recv_ipv4` for events without a transport envelope.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub recv_ipv4: std::net::IpAddr,
+    /// Treat fields outside the taxonomy as errors, not warnings.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Normalize one raw event with one rule and print the event as a JSON object.
+    Normalize {
+        /// The rule package folder (or its formula.xp).
+        rule: PathBuf,
+        /// The raw event file; `-` or nothing for standard input.
+        raw: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Run every tests/raw_N.txt of rule packages and compare with tests/norm_N.js.
+    Validate {
+        /// Rule packages or trees of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Machine-readable report.
+        #[arg(long)]
+        json: bool,
+        /// Failures listed here are reported but do not fail the run (`<rule> <test> <reason>`).
+        #[arg(long)]
+        known_failures: Option<PathBuf>,
+        /// Print nothing for passing packages and no diffs (summary only).
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Format formula.xp files (print, or rewrite with --write, or check with --check).
+    Fmt {
+        /// formula.xp files or folders holding them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Rewrite the files in place.
+        #[arg(long, conflicts_with = "check")]
+        write: bool,
+        /// Exit 1 when a file is not formatted.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Compile formulas and print their diagnostics.
+    Check {
+        /// formula.xp files or folders holding them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Treat fields outside the taxonomy as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+}

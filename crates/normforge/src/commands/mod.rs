@@ -1,0 +1,37 @@
+//! One module per command.
+
+mod check;
+mod fmt;
+mod normalize;
+mod validate;
+
+use crate::cli::{Cli, Command, RunArgs};
+
+/// Runs the command; returns the exit code.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Normalize { rule, raw, run } => normalize::run(&rule, raw.as_deref(), &run),
+        Command::Validate { paths, json, known_failures, quiet, run } => validate::run(&paths, json, known_failures.as_deref(), quiet, &run),
+        Command::Fmt { paths, write, check } => fmt::run(&paths, write, check),
+        Command::Check { paths, strict } => check::run(&paths, strict),
+    }
+}
+
+/// Normalizer options from the shared flags.
+pub fn run_options(a: &RunArgs) -> xp_eval::RunOptions {
+    xp_eval::RunOptions { year: a.year.unwrap_or_else(xp_eval::current_year), recv_ipv4: a.recv_ipv4, max_event_bytes: a.max_event_bytes }
+}
+
+/// formula.xp files at or under the paths.
+pub fn formula_files(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            out.push(p.clone());
+            continue;
+        }
+        let pkgs = xp_package::find_packages(std::slice::from_ref(p))?;
+        out.extend(pkgs.into_iter().map(|d| d.formula_path()));
+    }
+    Ok(out)
+}

@@ -1,0 +1,22 @@
+//! The `normforge` binary: argument parsing and dispatch only; the work is in the libraries.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod cli;
+mod commands;
+mod exit;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let code = exit::code_of(&e);
+            eprintln!("normforge: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}

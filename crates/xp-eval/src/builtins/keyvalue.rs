@@ -1,0 +1,177 @@
+//! `keyvalue(s, pair_sep, kv_sep[, quote])` and the `KEYVALUE` token.
+//!
+//! Pairs are separated by `pair_sep` (a single space also accepts any run of whitespace); each
+//! pair is split at its first `kv_sep`; keys and values are trimmed; a piece without `kv_sep`
+//! continues the previous value (`op=adding group to /etc/gshadow id=1` gives `op` = `adding
+//! group to /etc/gshadow`); an empty value is null; the first occurrence of a key wins. With a `quote` character, a value that
+//! starts with it runs to the matching quote (separators inside are kept) and loses its
+//! quotes; without one, quotes are ordinary characters and stay in the value.
+
+use std::sync::Arc;
+
+use crate::value::{Map, Value};
+
+/// Parses `s` into a map.
+pub fn parse_kv(s: &str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> Map {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if kv_sep.is_empty() {
+        return Map::new();
+    }
+    let joiner = if pair_sep == " " { " " } else { pair_sep };
+    let mut rest = s;
+    while !rest.is_empty() {
+        let (piece, next) = next_piece(rest, pair_sep, kv_sep, quote);
+        match piece.find(kv_sep) {
+            Some(eq) if !piece[..eq].trim().is_empty() => {
+                pairs.push((piece[..eq].trim(), piece[eq + kv_sep.len()..].trim().to_string()));
+            }
+            _ => {
+                // A piece without a separator continues the previous value:
+                // `op=adding group to /etc/gshadow id=1001`.
+                if let Some((_, v)) = pairs.last_mut() {
+                    if !piece.trim().is_empty() {
+                        v.push_str(joiner);
+                        v.push_str(piece.trim());
+                    }
+                }
+            }
+        }
+        rest = next;
+    }
+    let mut map = Map::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        let mut val: &str = &v;
+        if let Some(q) = quote {
+            if val.len() >= 2 * q.len_utf8() && val.starts_with(q) && val.ends_with(q) {
+                val = &val[q.len_utf8()..val.len() - q.len_utf8()];
+            }
+        }
+        // An empty value reads as null (`Command Path = ` is an absent path).
+        let v = if val.is_empty() { Value::Null } else { Value::str(val) };
+        map.entry(Arc::from(k)).or_insert(v);
+    }
+    map
+}
+
+/// Splits off the next pair: returns `(pair text, remaining text)`.
+fn next_piece<'a>(s: &'a str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> (&'a str, &'a str) {
+    let ws_sep = pair_sep == " ";
+    let b = s.as_bytes();
+    let mut i = 0;
+    // Inside the value part, a quoted run hides separators.
+    let value_start = s.find(kv_sep).map(|p| p + kv_sep.len());
+    while i < b.len() {
+        if let (Some(q), Some(vs)) = (quote, value_start) {
+            if i >= vs && s[i..].starts_with(q) && s[vs..i].trim().is_empty() {
+                if let Some(close) = s[i + q.len_utf8()..].find(q) {
+                    i += q.len_utf8() + close + q.len_utf8();
+                    continue;
+                }
+            }
+        }
+        if ws_sep && crate::text::tokens::is_ws(b[i]) {
+            let mut j = i;
+            while j < b.len() && crate::text::tokens::is_ws(b[j]) {
+                j += 1;
+            }
+            return (&s[..i], &s[j..]);
+        }
+        if !ws_sep && !pair_sep.is_empty() && s[i..].starts_with(pair_sep) {
+            return (&s[..i], &s[i + pair_sep.len()..]);
+        }
+        i += s[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    (s, "")
+}
+
+/// Ends of successive `key=value` pairs starting at `pos` (for the KEYVALUE token), longest
+/// first. A pair needs a non-empty key of non-whitespace characters without `kv_sep`.
+pub fn scan_kv(text: &str, pos: usize, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut at = pos;
+    loop {
+        let rest = &text[at..];
+        let Some(eq) = rest.find(kv_sep) else { break };
+        let key = &rest[..eq];
+        if key.is_empty() || key.bytes().any(crate::text::tokens::is_ws) {
+            break;
+        }
+        let (piece, _) = next_piece(rest, pair_sep, kv_sep, quote);
+        let end = at + piece.trim_end().len();
+        if end <= at + eq {
+            break;
+        }
+        ends.push(end);
+        // Skip the separator to the next pair.
+        let mut next = at + piece.len();
+        let b = text.as_bytes();
+        if pair_sep == " " {
+            while next < b.len() && crate::text::tokens::is_ws(b[next]) {
+                next += 1;
+            }
+        } else if text[next..].starts_with(pair_sep) {
+            next += pair_sep.len();
+            while next < b.len() && b[next] == b' ' {
+                next += 1;
+            }
+        }
+        if next >= text.len() || next == at {
+            break;
+        }
+        at = next;
+    }
+    ends.reverse();
+    ends
+}
+
+/// The builtin: `keyvalue(s, pair_sep, kv_sep[, quote])`.
+pub fn keyvalue(args: &[Value]) -> Value {
+    let (Some(s), Some(ps), Some(ks)) = (args[0].as_str_cow(), args[1].as_str_cow(), args[2].as_str_cow()) else {
+        return Value::Null;
+    };
+    let quote = args.get(3).and_then(Value::as_str_cow).and_then(|q| q.chars().next());
+    Value::Map(Arc::new(parse_kv(&s, &ps, &ks, quote)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(m: &Map, k: &str) -> String {
+        m.get(k).and_then(Value::to_text).unwrap_or_else(|| "<null>".into())
+    }
+
+    #[test]
+    fn auditd_nested_quotes() {
+        let raw = r#"pid=1203 uid=0 msg='op=login id=0 exe="/usr/sbin/sshd" hostname=? res=success' UID="root""#;
+        let m = parse_kv(raw, " ", "=", Some('\''));
+        assert_eq!(get(&m, "pid"), "1203");
+        assert_eq!(get(&m, "msg"), r#"op=login id=0 exe="/usr/sbin/sshd" hostname=? res=success"#);
+        assert_eq!(get(&m, "UID"), "\"root\"");
+        let inner = parse_kv(&get(&m, "msg"), " ", "=", Some('"'));
+        assert_eq!(get(&inner, "exe"), "/usr/sbin/sshd");
+        assert_eq!(get(&inner, "res"), "success");
+    }
+
+    #[test]
+    fn pieces_without_separator_continue_the_value() {
+        let m = parse_kv("op=adding group to /etc/gshadow id=1001 subj==unconfined", " ", "=", None);
+        assert_eq!(get(&m, "op"), "adding group to /etc/gshadow");
+        assert_eq!(get(&m, "id"), "1001");
+        assert_eq!(get(&m, "subj"), "=unconfined");
+    }
+
+    #[test]
+    fn line_separated_and_trimmed() {
+        let m = parse_kv("        Severity = Informational\r\n        Host Name = ConsoleHost\r\n", "\r\n", "=", None);
+        assert_eq!(get(&m, "Host Name"), "ConsoleHost");
+    }
+
+    #[test]
+    fn scan_finds_pair_runs() {
+        let t = "a=1 b=\"x y\" c=3 tail";
+        let ends = scan_kv(t, 0, " ", "=", Some('"'));
+        assert_eq!(&t[..ends[0]], "a=1 b=\"x y\" c=3");
+        assert_eq!(ends.len(), 3);
+    }
+}

@@ -1,0 +1,179 @@
+//! The XP normalizer: compiles `formula.xp` into a [`Rule`] and runs it on raw events.
+//!
+//! A rule matches an event when its header matches (TEXT format string, JSON/EVENTLOG/CEF
+//! filter, TABULAR row, XML root) and its COND holds; its statements then set normalized
+//! fields, each converted to its taxonomy type. Pure: no IO, no printing.
+//!
+//! ```
+//! use xp_eval::{Rule, RunOptions, Outcome};
+//! let rule = Rule::compile("JSON = ''\nCOND = $a != null\naction = lower($a)\nid = \"X\"\n", Default::default()).unwrap();
+//! let out = rule.normalize(r#"{"a": "LOGIN"}"#, &RunOptions::default()).unwrap();
+//! let Outcome::Normalized(ev) = out else { panic!() };
+//! assert_eq!(ev.to_json()["action"], "login");
+//! ```
+#![deny(missing_docs)]
+
+pub mod builtins;
+pub mod datetime;
+pub mod input;
+pub mod interp;
+pub mod program;
+pub mod text;
+pub mod typing;
+pub mod value;
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use xp_syntax::ast::HeaderKind;
+use xp_syntax::{parse_formula, Code, Diagnostic};
+use xp_taxonomy::{FieldType, Taxonomy};
+
+pub use interp::Miss;
+pub use program::{CompileOptions, Program};
+pub use value::Value;
+
+/// Options of one normalization run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Year for year-less dates (syslog `Dec 10 06:55:46`).
+    pub year: i32,
+    /// Value of `recv_ipv4` when the event has no transport envelope.
+    pub recv_ipv4: IpAddr,
+    /// Largest event accepted, in bytes.
+    pub max_event_bytes: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions { year: current_year(), recv_ipv4: IpAddr::V4(Ipv4Addr::LOCALHOST), max_event_bytes: 1 << 20 }
+    }
+}
+
+/// The current UTC year.
+pub fn current_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().year()
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    program: Program,
+    /// Warnings from compilation (unknown fields, …).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What a rule did with an event.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// The rule matched and produced a normalized event.
+    Normalized(NormEvent),
+    /// The rule does not apply to this event.
+    NoMatch(Miss),
+    /// The rule matched and dropped the event.
+    Dropped,
+}
+
+/// A normalized event: fields in name order with their taxonomy types.
+#[derive(Clone, Debug, Default)]
+pub struct NormEvent {
+    /// `(field, type, value)`, no nulls.
+    pub fields: Vec<(String, Option<FieldType>, Value)>,
+    /// Runtime warnings (values dropped for their type, submessages that failed to parse).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl NormEvent {
+    /// norm_N.js form: a flat JSON object, keys sorted, nulls omitted.
+    pub fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.fields.iter().map(|(k, ty, v)| (k.clone(), typing::render(*ty, v))).collect()
+    }
+
+    /// The value of a field.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.fields.iter().find(|(k, ..)| k == name).map(|(_, _, v)| v)
+    }
+}
+
+impl Rule {
+    /// Parses and compiles formula source. `Err` holds every diagnostic when any is an error.
+    pub fn compile(source: &str, opts: CompileOptions) -> Result<Rule, Vec<Diagnostic>> {
+        Rule::compile_with(source, opts, Taxonomy::embedded())
+    }
+
+    /// Like [`Rule::compile`] with another taxonomy.
+    pub fn compile_with(source: &str, opts: CompileOptions, tax: &Taxonomy) -> Result<Rule, Vec<Diagnostic>> {
+        let (formula, mut diags) = parse_formula(source);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        let (prog, mut more) = program::compile(&formula, source, tax, opts);
+        diags.append(&mut more);
+        match prog {
+            Some(program) if !diags.iter().any(Diagnostic::is_error) => Ok(Rule { program, warnings: diags }),
+            _ => Err(diags),
+        }
+    }
+
+    /// The header kind of the rule.
+    pub fn kind(&self) -> HeaderKind {
+        match &self.program.main.header {
+            program::HeaderImpl::Text(..) => HeaderKind::Text,
+            program::HeaderImpl::Filtered(k, _) => *k,
+            program::HeaderImpl::Tabular(_) => HeaderKind::Tabular,
+            program::HeaderImpl::Xml(_) => HeaderKind::Xml,
+        }
+    }
+
+    /// Whether the header was written with `!`.
+    pub fn is_bang(&self) -> bool {
+        self.program.main.bang
+    }
+
+    /// The literal `id` the formula assigns, if any.
+    pub fn id(&self) -> Option<&str> {
+        self.program.id.as_deref()
+    }
+
+    /// The compiled program.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// Runs the rule on one raw event. `Err` when the event cannot be read as the rule's input
+    /// kind (not JSON for a JSON rule, too large, empty, …).
+    pub fn normalize(&self, raw: &str, opts: &RunOptions) -> Result<Outcome, Diagnostic> {
+        if raw.len() > opts.max_event_bytes {
+            return Err(Diagnostic::input_error(
+                Code::InputTooLarge,
+                format!("the event is {} bytes, over the limit of {} bytes", raw.len(), opts.max_event_bytes),
+            ));
+        }
+        let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        let (body, envelope) = match input::unwrap_envelope(raw) {
+            Some((b, env)) => (std::borrow::Cow::Owned(b), Some(env)),
+            None => (std::borrow::Cow::Borrowed(raw), None),
+        };
+        let text = body.trim_end_matches(['\r', '\n']);
+        if text.trim().is_empty() {
+            return Err(Diagnostic::input_error(Code::EmptyInput, "the event is empty"));
+        }
+        let env = interp::env_values(opts.recv_ipv4, envelope.as_ref());
+        let mut ctx = interp::Ctx::new(&self.program, env, opts.year);
+        match ctx.run_unit(&self.program.main, interp::Input::Text(text))? {
+            Err(miss) => Ok(Outcome::NoMatch(miss)),
+            Ok(interp::Applied::Dropped) => Ok(Outcome::Dropped),
+            Ok(interp::Applied::Done) => {
+                let mut fields = Vec::with_capacity(self.program.fields.len());
+                for &i in &self.program.out_order {
+                    let v = &ctx.fields[i as usize];
+                    if !v.is_null() {
+                        let info = &self.program.fields[i as usize];
+                        fields.push((info.name.clone(), info.ty, v.clone()));
+                    }
+                }
+                Ok(Outcome::Normalized(NormEvent { fields, warnings: ctx.warnings }))
+            }
+        }
+    }
+}

@@ -1,0 +1,522 @@
+//! Backtracking matcher for TEXT format strings.
+//!
+//! The template is anchored at both ends. Alternatives are tried left to right, optional parts
+//! first present, variable-length tokens longest first (`STRING*`/`LITERAL*` shortest first);
+//! on failure the matcher backs up to the last choice. A step budget bounds the work on
+//! pathological inputs: past it the match fails with [`MatchOutcome::Budget`].
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use xp_syntax::template::{Elem, Item, Rep, Template, TokenSpec, TokenType};
+use xp_syntax::Target;
+
+use crate::builtins::csv::split_csv;
+use crate::builtins::keyvalue::{parse_kv, scan_kv};
+use crate::datetime;
+use crate::text::tokens::{self, is_ws};
+use crate::value::Value;
+
+/// Steps one match may take before it gives up.
+pub const STEP_BUDGET: u64 = 200_000;
+
+#[derive(Clone, Debug)]
+enum Atom {
+    Lit(Box<str>),
+    Space,
+    Alt(Vec<Vec<Atom>>),
+    Tok(Tok),
+}
+
+#[derive(Clone, Debug)]
+struct Tok {
+    ty: TokenType,
+    rep: Rep,
+    target: Option<u16>,
+    args: Vec<String>,
+}
+
+/// A compiled TEXT template.
+#[derive(Clone, Debug)]
+pub struct Matcher {
+    atoms: Vec<Atom>,
+    targets: Vec<Target>,
+    /// Literal text the input must start with (fast rejection).
+    prefix: Box<str>,
+}
+
+/// Result of a match attempt.
+#[derive(Clone, Debug)]
+pub enum MatchOutcome {
+    /// Matched: captured values in template order, `(target index, value)`.
+    Matched(Vec<(u16, Value)>),
+    /// Did not match.
+    NoMatch,
+    /// Gave up after [`STEP_BUDGET`] steps.
+    Budget,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Cap {
+    Text(u32, u32),
+    Unquote(u32, u32),
+    Number(u32, u32),
+    Ip(IpAddr),
+    Time(i64),
+    Dur(i64),
+    Mac(u32, u32),
+    Kv(u32, u32, u16),
+    Csv(u32, u32, u16),
+}
+
+struct St<'t> {
+    text: &'t str,
+    caps: Vec<(u16, Cap)>,
+    steps: u64,
+    budget: bool,
+    year: i32,
+}
+
+enum Cont<'a> {
+    Nil,
+    Seq(&'a [Atom], &'a Cont<'a>),
+}
+
+impl Matcher {
+    /// Compiles a parsed template.
+    pub fn new(t: &Template) -> Matcher {
+        let mut targets = Vec::new();
+        let mut atoms = Vec::new();
+        for item in &t.items {
+            match item {
+                Item::Lit(s) => atoms.push(Atom::Lit(s.as_str().into())),
+                Item::Space => atoms.push(Atom::Space),
+                Item::Group(g) => {
+                    let mut alts: Vec<Vec<Atom>> = g.alts.iter().map(|alt| convert_alt(alt, g.alts.len() == 1, &mut targets)).collect();
+                    if alts.len() == 1 {
+                        atoms.append(&mut alts[0]);
+                    } else {
+                        atoms.push(Atom::Alt(alts));
+                    }
+                }
+            }
+        }
+        let mut prefix = String::new();
+        for a in &atoms {
+            match a {
+                Atom::Lit(s) => prefix.push_str(s),
+                _ => break,
+            }
+        }
+        Matcher { atoms, targets, prefix: prefix.into() }
+    }
+
+    /// Capture targets, indexed by the `u16` of [`MatchOutcome::Matched`].
+    pub fn targets(&self) -> &[Target] {
+        &self.targets
+    }
+
+    /// Matches the whole `text`; `year` completes year-less dates.
+    pub fn match_text(&self, text: &str, year: i32) -> MatchOutcome {
+        if !text.starts_with(&*self.prefix) {
+            return MatchOutcome::NoMatch;
+        }
+        let mut st = St { text, caps: Vec::with_capacity(self.targets.len()), steps: 0, budget: false, year };
+        if m(&self.atoms, &Cont::Nil, 0, &mut st) {
+            let caps = std::mem::take(&mut st.caps);
+            MatchOutcome::Matched(caps.into_iter().map(|(t, c)| (t, self.cap_value(text, t, c))).collect())
+        } else if st.budget {
+            MatchOutcome::Budget
+        } else {
+            MatchOutcome::NoMatch
+        }
+    }
+
+    fn cap_value(&self, text: &str, _t: u16, c: Cap) -> Value {
+        let slice = |a: u32, b: u32| &text[a as usize..b as usize];
+        match c {
+            Cap::Text(a, b) => Value::str(slice(a, b).trim()),
+            Cap::Unquote(a, b) => Value::str(slice(a + 1, b - 1)),
+            Cap::Number(a, b) => {
+                let s = slice(a, b);
+                match s.parse::<i64>() {
+                    Ok(n) => Value::Int(n),
+                    Err(_) => s.parse::<f64>().map_or_else(|_| Value::str(s), Value::Float),
+                }
+            }
+            Cap::Ip(ip) => Value::Ip(ip),
+            Cap::Time(ms) => Value::Time(ms),
+            Cap::Dur(s) => Value::Int(s),
+            Cap::Mac(a, b) => Value::from(tokens::parse_mac(slice(a, b)).unwrap_or_default()),
+            Cap::Kv(a, b, tok) => {
+                let (ps, ks, q) = kv_args(&self.find_args(tok));
+                Value::Map(Arc::new(parse_kv(slice(a, b), &ps, &ks, q)))
+            }
+            Cap::Csv(a, b, tok) => {
+                let args = self.find_args(tok);
+                let sep = args.first().cloned().unwrap_or_else(|| ",".into());
+                let q = args.get(1).and_then(|q| q.chars().next());
+                Value::List(Arc::new(split_csv(slice(a, b).trim(), &sep, q).into_iter().map(Value::from).collect()))
+            }
+        }
+    }
+
+    fn find_args(&self, id: u16) -> Vec<String> {
+        fn walk(atoms: &[Atom], id: u16) -> Option<Vec<String>> {
+            for a in atoms {
+                match a {
+                    Atom::Tok(t) if t.target == Some(id) || (t.target.is_none() && id == u16::MAX) => return Some(t.args.clone()),
+                    Atom::Alt(alts) => {
+                        for alt in alts {
+                            if let Some(r) = walk(alt, id) {
+                                return Some(r);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            None
+        }
+        walk(&self.atoms, id).unwrap_or_default()
+    }
+}
+
+fn kv_args(args: &[String]) -> (String, String, Option<char>) {
+    let ps = args.first().cloned().unwrap_or_else(|| " ".into());
+    let ks = args.get(1).cloned().unwrap_or_else(|| "=".into());
+    let q = match args.get(2) {
+        Some(q) => q.chars().next(),
+        None => Some('"'),
+    };
+    (ps, ks, q)
+}
+
+fn convert_alt(alt: &[Elem], single: bool, targets: &mut Vec<Target>) -> Vec<Atom> {
+    let mut out = Vec::new();
+    let n = alt.len();
+    // In a one-alternative group of several elements, a trailing `?` makes the group optional.
+    let group_opt = single
+        && n > 1
+        && match &alt[n - 1] {
+            Elem::Lit { optional, .. } => *optional,
+            Elem::Token(t) => t.rep == Rep::Opt,
+        };
+    for (i, e) in alt.iter().enumerate() {
+        let last_and_group = group_opt && i == n - 1;
+        match e {
+            Elem::Lit { text, optional } => {
+                let a = Atom::Lit(text.as_str().into());
+                if *optional && !last_and_group {
+                    out.push(Atom::Alt(vec![vec![a], vec![]]));
+                } else {
+                    out.push(a);
+                }
+            }
+            Elem::Token(t) => {
+                let tok = convert_tok(t, targets, last_and_group);
+                if t.rep == Rep::Opt && !last_and_group {
+                    out.push(Atom::Alt(vec![vec![Atom::Tok(tok)], vec![]]));
+                } else {
+                    out.push(Atom::Tok(tok));
+                }
+            }
+        }
+    }
+    if group_opt {
+        vec![Atom::Alt(vec![out, vec![]])]
+    } else {
+        out
+    }
+}
+
+fn convert_tok(t: &TokenSpec, targets: &mut Vec<Target>, strip_opt: bool) -> Tok {
+    let target = t.target.as_ref().map(|tg| {
+        targets.push(tg.clone());
+        (targets.len() - 1) as u16
+    });
+    let rep = match t.rep {
+        Rep::Opt => Rep::One,
+        r => r,
+    };
+    let _ = strip_opt;
+    Tok { ty: t.ty, rep, target, args: t.args.clone() }
+}
+
+fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
+    st.steps += 1;
+    if st.steps > STEP_BUDGET {
+        st.budget = true;
+        return false;
+    }
+    let Some((a, rest)) = atoms.split_first() else {
+        return match k {
+            Cont::Nil => pos == st.text.len(),
+            Cont::Seq(next, kk) => m(next, kk, pos, st),
+        };
+    };
+    let b = st.text.as_bytes();
+    match a {
+        Atom::Lit(s) => st.text[pos..].starts_with(&**s) && m(rest, k, pos + s.len(), st),
+        Atom::Space => {
+            let mut e = pos;
+            while e < b.len() && is_ws(b[e]) {
+                e += 1;
+            }
+            loop {
+                if m(rest, k, e, st) {
+                    return true;
+                }
+                if e == pos || st.budget {
+                    return false;
+                }
+                e -= 1;
+            }
+        }
+        Atom::Alt(alts) => {
+            let cont = Cont::Seq(rest, k);
+            for alt in alts {
+                let save = st.caps.len();
+                if m(alt, &cont, pos, st) {
+                    return true;
+                }
+                st.caps.truncate(save);
+                if st.budget {
+                    return false;
+                }
+            }
+            false
+        }
+        Atom::Tok(t) => tok(t, rest, k, pos, st),
+    }
+}
+
+/// Tries one candidate end for a token.
+fn attempt(t: &Tok, rest: &[Atom], k: &Cont<'_>, end: usize, cap: Cap, st: &mut St<'_>) -> bool {
+    let save = st.caps.len();
+    if let Some(id) = t.target {
+        st.caps.push((id, cap));
+    }
+    if m(rest, k, end, st) {
+        return true;
+    }
+    st.caps.truncate(save);
+    false
+}
+
+fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
+    let text = st.text;
+    let b = text.as_bytes();
+    let p = pos as u32;
+    match (t.ty, t.rep) {
+        (TokenType::Rest, _) => attempt(t, rest, k, b.len(), Cap::Text(p, b.len() as u32), st),
+        (TokenType::Csv, _) => attempt(t, rest, k, b.len(), Cap::Csv(p, b.len() as u32, t.target.unwrap_or(u16::MAX)), st),
+        (TokenType::Until, _) => {
+            let delim = t.args[0].as_bytes();
+            let finder = memchr::memmem::Finder::new(delim);
+            let mut from = pos;
+            while let Some(off) = finder.find(&b[from..]) {
+                let at = from + off;
+                if attempt(t, rest, k, at + delim.len(), Cap::Text(p, at as u32), st) {
+                    return true;
+                }
+                if st.budget {
+                    return false;
+                }
+                from = at + 1;
+                while from < b.len() && !text.is_char_boundary(from) {
+                    from += 1;
+                }
+            }
+            false
+        }
+        (TokenType::Word | TokenType::String | TokenType::Literal, Rep::Star | Rep::Plus) => {
+            if t.rep == Rep::Star && attempt(t, rest, k, pos, Cap::Text(p, p), st) {
+                return true;
+            }
+            if pos >= b.len() || is_ws(b[pos]) {
+                return false;
+            }
+            let mut e = pos + 1;
+            while e <= b.len() {
+                if text.is_char_boundary(e) && !is_ws(b[e - 1]) && attempt(t, rest, k, e, Cap::Text(p, e as u32), st) {
+                    return true;
+                }
+                if st.budget {
+                    return false;
+                }
+                e += 1;
+            }
+            false
+        }
+        (TokenType::Word | TokenType::String | TokenType::Literal, _) => {
+            if pos >= b.len() || is_ws(b[pos]) {
+                return false;
+            }
+            if t.ty != TokenType::Word && (b[pos] == b'"' || b[pos] == b'\'') {
+                if let Some(close) = text[pos + 1..].find(b[pos] as char) {
+                    let end = pos + 1 + close + 1;
+                    if attempt(t, rest, k, end, Cap::Unquote(p, end as u32), st) {
+                        return true;
+                    }
+                }
+            }
+            let mut e = tokens::chunk_end(b, pos);
+            while e > pos {
+                if text.is_char_boundary(e) && attempt(t, rest, k, e, Cap::Text(p, e as u32), st) {
+                    return true;
+                }
+                if st.budget {
+                    return false;
+                }
+                e -= 1;
+            }
+            false
+        }
+        (TokenType::Worddash, _) => {
+            let Some(mut e) = tokens::worddash_end(text, pos) else { return false };
+            while e > pos {
+                if text.is_char_boundary(e) && attempt(t, rest, k, e, Cap::Text(p, e as u32), st) {
+                    return true;
+                }
+                if st.budget {
+                    return false;
+                }
+                e -= 1;
+            }
+            false
+        }
+        (TokenType::Hostname, _) => {
+            let Some(mut e) = tokens::hostname_end(b, pos) else { return false };
+            while e > pos {
+                if attempt(t, rest, k, e, Cap::Text(p, e as u32), st) {
+                    return true;
+                }
+                if st.budget {
+                    return false;
+                }
+                e -= 1;
+            }
+            false
+        }
+        (TokenType::Number, _) => {
+            let Some((frac_end, int_end)) = tokens::number(b, pos) else { return false };
+            if let Some(fe) = frac_end {
+                if attempt(t, rest, k, fe, Cap::Number(p, fe as u32), st) {
+                    return true;
+                }
+            }
+            attempt(t, rest, k, int_end, Cap::Number(p, int_end as u32), st)
+        }
+        (TokenType::Ipv4, _) => match tokens::ipv4(b, pos) {
+            Some((e, ip)) => attempt(t, rest, k, e, Cap::Ip(IpAddr::V4(ip)), st),
+            None => false,
+        },
+        (TokenType::Ipv6, _) => {
+            for (e, ip) in tokens::ipv6_candidates(text, pos) {
+                if attempt(t, rest, k, e, Cap::Ip(IpAddr::V6(ip)), st) {
+                    return true;
+                }
+                if st.budget {
+                    return false;
+                }
+            }
+            false
+        }
+        (TokenType::Datetime, _) => match datetime::parse_prefix(&text[pos..], Some(st.year)) {
+            Some((len, ms)) => attempt(t, rest, k, pos + len, Cap::Time(ms), st),
+            None => false,
+        },
+        (TokenType::Macaddr, _) => match tokens::macaddr(b, pos) {
+            Some((e, _)) => attempt(t, rest, k, e, Cap::Mac(p, e as u32), st),
+            None => false,
+        },
+        (TokenType::Duration, _) => match tokens::duration(b, pos) {
+            Some((e, secs)) => attempt(t, rest, k, e, Cap::Dur(secs), st),
+            None => false,
+        },
+        (TokenType::Keyvalue, _) => {
+            let (ps, ks, q) = kv_args(&t.args);
+            for e in scan_kv(text, pos, &ps, &ks, q) {
+                if attempt(t, rest, k, e, Cap::Kv(p, e as u32, t.target.unwrap_or(u16::MAX)), st) {
+                    return true;
+                }
+                if st.budget {
+                    return false;
+                }
+            }
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xp_syntax::parse_template;
+
+    fn run(tpl: &str, text: &str) -> Option<Vec<String>> {
+        let (t, d) = parse_template(tpl);
+        assert!(d.is_empty(), "{d:?}");
+        match Matcher::new(&t).match_text(text, 2024) {
+            MatchOutcome::Matched(caps) => Some(caps.into_iter().map(|(_, v)| v.to_text().unwrap_or_default()).collect()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn sshd_line() {
+        let caps = run(
+            "{DATETIME} {event_src.hostname=HOSTNAME} sshd[{NUMBER}]: Failed password for {\"invalid user \"?}{$user=STRING} from {src.ip=IPV4|src.ip=IPV6} port {src.port=NUMBER} {WORD}",
+            "Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2",
+        )
+        .unwrap();
+        assert_eq!(caps, vec!["LabSZ", "webmaster", "173.234.31.186", "38926"]);
+    }
+
+    #[test]
+    fn until_and_space() {
+        assert_eq!(run("avc: {$a=UNTIL(\"{\")}{$op=UNTIL(\" for \")}{$r=REST}", "avc:  denied  { send_msg } for x=1").unwrap(), vec!["denied", "send_msg }", "x=1"]);
+        assert_eq!(run("cn={$id=UNTIL(',')}{REST}", "cn=test,ou=x").unwrap(), vec!["test"]);
+    }
+
+    #[test]
+    fn lazy_string_star() {
+        assert_eq!(run("{STRING*} failed to add user {$u=STRING*} to group {REST}", "usermod: failed to add user bob smith to group wheel").unwrap(), vec!["bob smith"]);
+    }
+
+    #[test]
+    fn literal_star_in_quotes() {
+        assert_eq!(run("UID=\"{$u=LITERAL*}\" AUID=\"{$a=LITERAL*}\"", "UID=\"root user\" AUID=\"unset\"").unwrap(), vec!["root user", "unset"]);
+    }
+
+    #[test]
+    fn optional_groups() {
+        assert_eq!(run("a{'('$full=UNTIL(')')?} b", "a(John Doe) b").unwrap(), vec!["John Doe"]);
+        assert_eq!(run("a{'('$full=UNTIL(')')?} b", "a b").unwrap(), Vec::<String>::new());
+        assert_eq!(run("x {$n=NUMBER?} y", "x  y").unwrap(), Vec::<String>::new());
+        assert_eq!(run("{\"name\"|\"имя\"}={$v=WORD}", "имя=1").unwrap(), vec!["1"]);
+    }
+
+    #[test]
+    fn anchored() {
+        assert!(run("abc", "abcd").is_none());
+        assert!(run("{$x=WORD}", "two words").is_none());
+    }
+
+    #[test]
+    fn keyvalue_token() {
+        let (t, _) = parse_template("{$kv=KEYVALUE} end");
+        match Matcher::new(&t).match_text("a=1 b=\"x y\" end", 2024) {
+            MatchOutcome::Matched(c) => assert_eq!(c[0].1.index(&Value::str("b")).to_text().unwrap(), "x y"),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    #[test]
+    fn pathological_input_hits_the_budget_not_a_hang() {
+        let (t, _) = parse_template("{STRING*} {STRING*} {STRING*} {STRING*} x");
+        let text = "a ".repeat(2000);
+        assert!(matches!(Matcher::new(&t).match_text(&text, 2024), MatchOutcome::Budget | MatchOutcome::NoMatch));
+    }
+}

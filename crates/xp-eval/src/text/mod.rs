@@ -1,0 +1,6 @@
+//! The TEXT format-string matcher.
+
+pub mod matcher;
+pub mod tokens;
+
+pub use matcher::{Matcher, MatchOutcome};

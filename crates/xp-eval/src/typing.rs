@@ -1,0 +1,51 @@
+//! Conversion of values to the taxonomy type of the field they are assigned to, and their
+//! rendering in a normalized event (norm_N.js conventions).
+
+use xp_taxonomy::FieldType;
+
+use crate::datetime;
+use crate::text::tokens;
+use crate::value::Value;
+
+/// Converts `v` to the field type; `None` when it cannot be (the field is left unset).
+pub fn coerce(ty: Option<FieldType>, v: Value, year: i32) -> Option<Value> {
+    let Some(ty) = ty else { return Some(v) };
+    match ty {
+        FieldType::String => Some(match v {
+            Value::Str(_) => v,
+            other => Value::from(other.to_text()?),
+        }),
+        FieldType::Number => match v {
+            Value::Int(_) => Some(v),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(Value::Int(f as i64)),
+            Value::Float(_) => Some(v),
+            Value::Str(ref s) => crate::value::parse_int(s).map(Value::Int).or_else(|| v.as_f64().map(Value::Float)),
+            _ => None,
+        },
+        FieldType::Ip => match v {
+            Value::Ip(_) => Some(v),
+            Value::Str(s) => tokens::parse_ip(&s).map(Value::Ip),
+            _ => None,
+        },
+        FieldType::Datetime => match v {
+            Value::Time(_) => Some(v),
+            Value::Str(s) => datetime::parse_full(&s, Some(year)).map(Value::Time),
+            _ => None,
+        },
+        FieldType::Mac => match v {
+            Value::Str(s) => tokens::parse_mac(&s).map(Value::from),
+            _ => None,
+        },
+    }
+}
+
+/// The JSON form of a field value in a normalized event.
+pub fn render(ty: Option<FieldType>, v: &Value) -> serde_json::Value {
+    match (ty, v) {
+        (Some(FieldType::Number) | None, Value::Int(n)) => serde_json::Value::from(*n),
+        (Some(FieldType::Number) | None, Value::Float(f)) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        (None, Value::Bool(b)) => serde_json::Value::Bool(*b),
+        (None, Value::List(_) | Value::Map(_)) => v.to_json(),
+        _ => serde_json::Value::String(v.to_text().unwrap_or_default()),
+    }
+}

@@ -1,0 +1,120 @@
+//! Comparison of a produced normalized event with an expected `norm_N.js`, by field type.
+
+use serde_json::{Map, Value as J};
+use xp_eval::datetime;
+use xp_taxonomy::{FieldType, Taxonomy};
+
+/// One field that differs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldDiff {
+    /// Field name.
+    pub field: String,
+    /// Expected value (`None`: the field should be absent).
+    pub expected: Option<J>,
+    /// Produced value (`None`: absent).
+    pub actual: Option<J>,
+}
+
+/// Compares two flat objects; returns the differing fields in name order.
+pub fn compare(expected: &Map<String, J>, actual: &Map<String, J>, tax: &Taxonomy) -> Vec<FieldDiff> {
+    let mut keys: Vec<&String> = expected.keys().chain(actual.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = Vec::new();
+    for k in keys {
+        let e = expected.get(k).filter(|v| !v.is_null());
+        let a = actual.get(k).filter(|v| !v.is_null());
+        let same = match (e, a) {
+            (None, None) => true,
+            (Some(e), Some(a)) => values_equal(tax.type_of(k), e, a),
+            _ => false,
+        };
+        if !same {
+            out.push(FieldDiff { field: k.clone(), expected: e.cloned(), actual: a.cloned() });
+        }
+    }
+    out
+}
+
+fn text(v: &J) -> String {
+    match v {
+        J::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether two values of a field are the same after type normalization. Times compare as
+/// instants; an expected time without a fraction compares at second precision.
+pub fn values_equal(ty: Option<FieldType>, e: &J, a: &J) -> bool {
+    let (et, at) = (text(e), text(a));
+    if et == at {
+        return true;
+    }
+    match ty {
+        Some(FieldType::Number) => match (et.trim().parse::<f64>(), at.trim().parse::<f64>()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        },
+        Some(FieldType::Datetime) => match (datetime::parse_full(&et, None), datetime::parse_full(&at, None)) {
+            (Some(x), Some(y)) => {
+                if has_fraction(&et) {
+                    x == y
+                } else {
+                    x.div_euclid(1000) == y.div_euclid(1000)
+                }
+            }
+            _ => false,
+        },
+        Some(FieldType::Ip) => match (et.trim().parse::<std::net::IpAddr>(), at.trim().parse::<std::net::IpAddr>()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        },
+        Some(FieldType::Mac) => xp_eval::text::tokens::parse_mac(&et).is_some_and(|x| Some(x) == xp_eval::text::tokens::parse_mac(&at)),
+        _ => false,
+    }
+}
+
+fn has_fraction(s: &str) -> bool {
+    // A '.' or ',' after the seconds, i.e. after the last ':'.
+    s.rfind(':').is_some_and(|i| s[i..].contains(['.', ',']))
+}
+
+/// A unified diff of the two objects as pretty JSON, only when they differ.
+pub fn render_diff(expected: &Map<String, J>, actual: &Map<String, J>, diffs: &[FieldDiff]) -> String {
+    if diffs.is_empty() {
+        return String::new();
+    }
+    let e = pretty_sorted(expected);
+    let a = pretty_sorted(actual);
+    let mut out = String::new();
+    let diff = similar::TextDiff::from_lines(&e, &a);
+    out.push_str(&diff.unified_diff().context_radius(1).header("expected (norm)", "actual (normalizer)").to_string());
+    out
+}
+
+fn pretty_sorted(m: &Map<String, J>) -> String {
+    let mut keys: Vec<&String> = m.keys().collect();
+    keys.sort();
+    let mut s = String::from("{\n");
+    for k in keys {
+        s.push_str(&format!("  {}: {}\n", J::String(k.clone()), m[k]));
+    }
+    s.push_str("}\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_equality() {
+        let t = Taxonomy::embedded();
+        assert!(values_equal(t.type_of("time"), &json!("2020-01-31T13:45:15Z"), &json!("2020-01-31T13:45:15.123Z")));
+        assert!(!values_equal(t.type_of("time"), &json!("2020-01-31T13:45:15.000Z"), &json!("2020-01-31T13:45:15.123Z")));
+        assert!(values_equal(t.type_of("src.port"), &json!(22), &json!("22")));
+        assert!(values_equal(t.type_of("src.ip"), &json!("::0001"), &json!("::1")));
+        assert!(!values_equal(t.type_of("subject.account.name"), &json!("Root"), &json!("root")));
+    }
+}

@@ -321,6 +321,10 @@ pub fn binary_values(op: BinOp, a: &Value, b: &Value) -> Value {
         BinOp::Gt => Value::Bool(a.loose_cmp(b) == Some(Greater)),
         BinOp::Ge => Value::Bool(matches!(a.loose_cmp(b), Some(Greater | Equal))),
         BinOp::Add => match (a, b) {
+            (Value::Null, Value::Null) => Value::Null,
+            // In concatenation null is the empty string: `null + "\\" + "x"` is `\x`.
+            (Value::Null, Value::Str(_)) => b.clone(),
+            (Value::Str(_), Value::Null) => a.clone(),
             (Value::Null, _) | (_, Value::Null) => Value::Null,
             (Value::Int(x), Value::Int(y)) => Value::Int(x.wrapping_add(*y)),
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Value::Float(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0)),

@@ -64,7 +64,7 @@ impl Value {
             Value::Float(f) => format_float(*f),
             Value::Str(s) => s.to_string(),
             Value::Time(ms) => datetime::format_ms(*ms),
-            Value::Ip(ip) => ip.to_string(),
+            Value::Ip(ip) => ip.to_canonical().to_string(),
             Value::List(_) | Value::Map(_) => self.to_json().to_string(),
         })
     }
@@ -107,7 +107,7 @@ impl Value {
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
             Value::Str(s) => serde_json::Value::String(s.to_string()),
             Value::Time(ms) => serde_json::Value::String(datetime::format_ms(*ms)),
-            Value::Ip(ip) => serde_json::Value::String(ip.to_string()),
+            Value::Ip(ip) => serde_json::Value::String(ip.to_canonical().to_string()),
             Value::List(l) => serde_json::Value::Array(l.iter().map(Value::to_json).collect()),
             Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect()),
         }
@@ -141,7 +141,7 @@ impl Value {
         }
     }
 
-    /// `==`: null equals only null; numbers compare numerically (numeric strings too);
+    /// `==`: null equals only null (not the empty string); numbers compare numerically (numeric strings too);
     /// IPs and times compare with strings by parsing them; otherwise text equality.
     pub fn loose_eq(&self, other: &Value) -> bool {
         match (self, other) {
@@ -250,6 +250,7 @@ mod tests {
     fn equality_rules() {
         assert!(Value::Int(3).loose_eq(&Value::str("3")));
         assert!(!Value::Null.loose_eq(&Value::str("")));
+        assert!(!Value::Null.loose_eq(&Value::Int(0)));
         assert!(Value::Ip("::1".parse().unwrap()).loose_eq(&Value::str("::1")));
         assert!(Value::Bool(false).loose_eq(&Value::Bool(false)));
     }

@@ -1,6 +1,8 @@
 //! `csv(s, sep, quote)` and the `CSV` token: split by a separator (one or more characters);
 //! a field that starts with the quote character runs to the closing quote (a doubled quote
-//! inside is one quote) and loses its quotes. An empty quote means no quoting.
+//! inside is one quote) and loses its quotes. An empty quote means no quoting. Spaces and
+//! tabs at the start of a field are skipped (trailing ones are kept) and an empty field is
+//! null (`csv("/bin/ls", "/", "")` is `[null, "bin", "ls"]`).
 
 use std::sync::Arc;
 
@@ -64,7 +66,17 @@ pub fn csv(args: &[Value]) -> Value {
         return Value::Null;
     };
     let quote = args.get(2).and_then(Value::as_str_cow).and_then(|q| q.chars().next());
-    Value::List(Arc::new(split_csv(&s, &sep, quote).into_iter().map(Value::from).collect()))
+    Value::List(Arc::new(split_csv(&s, &sep, quote).into_iter().map(|f| field_value(&f)).collect()))
+}
+
+/// A split field as a value: leading spaces and tabs skipped, null when empty.
+pub fn field_value(f: &str) -> Value {
+    let t = f.trim_start_matches([' ', '\t']);
+    if t.is_empty() {
+        Value::Null
+    } else {
+        Value::str(t)
+    }
 }
 
 #[cfg(test)]

@@ -44,6 +44,10 @@ pub fn parse_kv(s: &str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> M
         if let Some(q) = quote {
             if val.len() >= 2 * q.len_utf8() && val.starts_with(q) && val.ends_with(q) {
                 val = &val[q.len_utf8()..val.len() - q.len_utf8()];
+            } else if let Some(rest) = val.strip_prefix(q) {
+                if !rest.contains(q) {
+                    val = rest;
+                }
             }
         }
         // An empty value reads as null (`Command Path = ` is an absent path).
@@ -63,9 +67,13 @@ fn next_piece<'a>(s: &'a str, pair_sep: &str, kv_sep: &str, quote: Option<char>)
     while i < b.len() {
         if let (Some(q), Some(vs)) = (quote, value_start) {
             if i >= vs && s[i..].starts_with(q) && s[vs..i].trim().is_empty() {
-                if let Some(close) = s[i + q.len_utf8()..].find(q) {
-                    i += q.len_utf8() + close + q.len_utf8();
-                    continue;
+                match s[i + q.len_utf8()..].find(q) {
+                    Some(close) => {
+                        i += q.len_utf8() + close + q.len_utf8();
+                        continue;
+                    }
+                    // An unclosed quote runs to the end of the text.
+                    None => return (s, ""),
                 }
             }
         }

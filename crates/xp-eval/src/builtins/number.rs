@@ -28,14 +28,19 @@ fn radix(v: &Value, radix: u32) -> Option<i64> {
     }
 }
 
-/// `number(s)`: decimal integer (or a float for a decimal fraction).
+/// `number(s)`: decimal integer (or a float for a decimal fraction); a number followed by
+/// whitespace and other text (`"38000 }"`) reads as that number.
 pub fn number(a: &[Value]) -> Value {
     match &a[0] {
         Value::Int(n) => Value::Int(*n),
         Value::Float(f) => Value::Float(*f),
         Value::Bool(b) => Value::Int(i64::from(*b)),
         Value::Time(ms) => Value::Int(*ms / 1000),
-        Value::Str(s) => parse_int(s).map(Value::Int).or_else(|| a[0].as_f64().map(Value::Float)).unwrap_or(Value::Null),
+        Value::Str(s) => parse_int(s)
+            .map(Value::Int)
+            .or_else(|| a[0].as_f64().map(Value::Float))
+            .or_else(|| s.split_whitespace().next().filter(|w| w.len() < s.trim().len()).and_then(parse_int).map(Value::Int))
+            .unwrap_or(Value::Null),
         _ => Value::Null,
     }
 }

@@ -106,12 +106,15 @@ pub fn regex(a: &[Value]) -> Value {
     re.captures(&x).and_then(|c| c.get(group)).map_or(Value::Null, |m| Value::str(m.as_str()))
 }
 
-/// `string(x)`.
+/// `string(x)`: lists and maps have no string form (null).
 pub fn string(a: &[Value]) -> Value {
-    a[0].to_text().map_or(Value::Null, Value::from)
+    match &a[0] {
+        Value::List(_) | Value::Map(_) => Value::Null,
+        v => v.to_text().map_or(Value::Null, Value::from),
+    }
 }
 
-/// `hex_to_string(s)`: decodes hex bytes (UTF-8, invalid sequences replaced); input that is
+/// `hex_to_string(s)`: decodes hex bytes (UTF-8, invalid sequences dropped); input that is
 /// not an even-length hex string is returned unchanged.
 pub fn hex_to_string(a: &[Value]) -> Value {
     let Some(x) = s(&a[0]) else { return Value::Null };
@@ -120,7 +123,26 @@ pub fn hex_to_string(a: &[Value]) -> Value {
         return Value::str(&x);
     }
     let bytes: Vec<u8> = (0..t.len()).step_by(2).filter_map(|i| u8::from_str_radix(&t[i..i + 2], 16).ok()).collect();
-    Value::from(String::from_utf8_lossy(&bytes).into_owned())
+    Value::from(utf8_dropping_invalid(&bytes))
+}
+
+/// Decodes UTF-8, leaving out invalid sequences.
+pub fn utf8_dropping_invalid(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let (good, rest) = bytes.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                let skip = e.error_len().unwrap_or(rest.len());
+                bytes = &rest[skip..];
+            }
+        }
+    }
 }
 
 /// `join(list, sep)`: null elements are skipped.

@@ -3,7 +3,7 @@
 //! | variable | source |
 //! |---|---|
 //! | `$Channel`, `$EventID`, `$Provider`, `$TimeCreated`, … | each child of `Event.System` |
-//! | `$Data` | `Event.EventData.Data`: a map `Name → text` for named items (an item without text is null); a list of texts for unnamed items; the plain string when Data is a string. Texts are trimmed of surrounding whitespace. |
+//! | `$Data` | `Event.EventData.Data`: a map `Name → text` for named items (an item without text is null); a list of texts for unnamed items; the plain string when Data is a string. |
 //! | `$EventData`, `$UserData`, `$RenderingInfo`, `$System` | the element as a nested map |
 //!
 //! In XML, attributes become keys and an element's text is `"text"` when it also has

@@ -135,7 +135,15 @@ impl Matcher {
     fn cap_value(&self, text: &str, _t: u16, c: Cap) -> Value {
         let slice = |a: u32, b: u32| &text[a as usize..b as usize];
         match c {
-            Cap::Text(a, b) => Value::str(slice(a, b).trim()),
+            Cap::Text(a, b) => {
+                // An empty capture (`STRING*` matching nothing) leaves its target unset.
+                let t = slice(a, b).trim();
+                if t.is_empty() {
+                    Value::Null
+                } else {
+                    Value::str(t)
+                }
+            }
             Cap::Unquote(a, b) => Value::str(slice(a + 1, b - 1)),
             Cap::Number(a, b) => {
                 let s = slice(a, b);
@@ -156,7 +164,7 @@ impl Matcher {
                 let args = self.find_args(tok);
                 let sep = args.first().cloned().unwrap_or_else(|| ",".into());
                 let q = args.get(1).and_then(|q| q.chars().next());
-                Value::List(Arc::new(split_csv(slice(a, b).trim(), &sep, q).into_iter().map(Value::from).collect()))
+                Value::List(Arc::new(split_csv(slice(a, b).trim(), &sep, q).iter().map(|f| crate::builtins::csv::field_value(f)).collect()))
             }
         }
     }
@@ -331,15 +339,16 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             false
         }
         (TokenType::Word | TokenType::String | TokenType::Literal, Rep::Star | Rep::Plus) => {
+            // Several strings, lazily: any run of text (separators included), shortest first;
+            // `+` needs at least one non-whitespace character.
             if t.rep == Rep::Star && attempt(t, rest, k, pos, Cap::Text(p, p), st) {
                 return true;
             }
-            if pos >= b.len() || is_ws(b[pos]) {
-                return false;
-            }
+            let mut seen_word = false;
             let mut e = pos + 1;
             while e <= b.len() {
-                if text.is_char_boundary(e) && !is_ws(b[e - 1]) && attempt(t, rest, k, e, Cap::Text(p, e as u32), st) {
+                seen_word |= !is_ws(b[e - 1]);
+                if text.is_char_boundary(e) && (seen_word || t.rep == Rep::Star) && attempt(t, rest, k, e, Cap::Text(p, e as u32), st) {
                     return true;
                 }
                 if st.budget {

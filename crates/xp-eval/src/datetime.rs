@@ -277,9 +277,15 @@ fn syslog(b: &[u8], year: Option<i32>) -> Option<(usize, i64)> {
     }
     let m = month_from(&b[c.i..])?;
     c.i += 3;
-    // Full month names: "March 10".
-    while matches!(c.peek(), Some(ch) if ch.is_ascii_alphabetic()) {
-        c.i += 1;
+    // Full month names: "March 10" (but not "Decimal 10").
+    let word_end = c.i + b[c.i..].iter().take_while(|ch| ch.is_ascii_alphabetic()).count();
+    if word_end > c.i {
+        const FULL: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+        let word = std::str::from_utf8(&b[c.i - 3..word_end]).ok()?.to_ascii_lowercase();
+        if FULL[m as usize - 1] != word && !(m == 9 && word == "sept") {
+            return None;
+        }
+        c.i = word_end;
     }
     if c.spaces() == 0 {
         return None;
@@ -454,6 +460,8 @@ mod tests {
         assert_eq!(p("1575628954.737:690").unwrap(), "1575628954.737 2019-12-06T10:42:34.737Z");
         assert_eq!(p("12345"), None);
         assert_eq!(p("Decimal 10"), None);
+        assert_eq!(p("Decimal 10 06:55:46"), None);
+        assert_eq!(p("December 10 06:55:46 x").unwrap(), "December 10 06:55:46 2024-12-10T06:55:46.000Z");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::input::{self, Bindings};
 use crate::program::{HeaderImpl, Program, Slot, Unit, E, ENV_NAMES, S};
 use crate::text::MatchOutcome;
 use crate::typing;
-use crate::value::Value;
+use crate::value::{Value, Str};
 
 /// Deepest nesting of `submessage` calls.
 pub const MAX_SUBMESSAGE_DEPTH: u32 = 16;
@@ -59,12 +59,12 @@ impl<'p> Ctx<'p> {
                     self.fields[i as usize] = Value::Null;
                     return;
                 }
-                let shown = v.to_text().unwrap_or_default();
                 match typing::coerce(info.ty, v, self.year) {
-                    Some(c) => self.fields[i as usize] = c,
-                    None => {
+                    Ok(c) => self.fields[i as usize] = c,
+                    Err(kept) => {
                         self.fields[i as usize] = Value::Null;
                         if self.warnings.len() < 32 {
+                            let shown = kept.to_text().unwrap_or_default();
                             self.warnings.push(Diagnostic::input_error(
                                 Code::FieldTypeMismatch,
                                 format!("`{shown}` is not a valid {} for field `{}`; the field is left unset", info.ty.map_or("value", |t| t.name()), info.name),
@@ -101,7 +101,9 @@ impl<'p> Ctx<'p> {
                 MatchOutcome::Budget => Err(Diagnostic::input_error(Code::MatchBudget, "the TEXT format string took too many steps on this event; simplify the template (fewer STRING*/LITERAL* tokens)")),
             },
             HeaderImpl::Filtered(HeaderKind::Eventlog, f) => {
-                let (system, b) = input::eventlog::decode_eventlog(text).map_err(|e| Diagnostic::input_error(Code::InvalidInput, e))?;
+                let p = self.p;
+                let want = |k: &str| p.var_index.contains_key(k) || f.conds.iter().any(|(path, _)| path[0] == k);
+                let (system, b) = input::eventlog::decode_eventlog(text, &want).map_err(input_diag)?;
                 if !f.matches(&system, None) {
                     return Ok(Err(Miss::Header(format!("the EVENTLOG filter `{}` does not match", describe_filter(f)))));
                 }
@@ -109,7 +111,7 @@ impl<'p> Ctx<'p> {
                 Ok(Ok(()))
             }
             HeaderImpl::Filtered(HeaderKind::Cef, f) => {
-                let b = input::cef::decode_cef(text).map_err(|e| Diagnostic::input_error(Code::InvalidInput, e))?;
+                let b = input::cef::decode_cef(text).map_err(input_diag)?;
                 if !f.is_empty() && !f.matches(&input::bindings_map(&b), None) {
                     return Ok(Err(Miss::Header(format!("the CEF filter `{}` does not match", describe_filter(f)))));
                 }
@@ -117,28 +119,36 @@ impl<'p> Ctx<'p> {
                 Ok(Ok(()))
             }
             HeaderImpl::Filtered(_, f) => {
-                let v = input::json::parse_json(text.trim()).map_err(|e| Diagnostic::input_error(Code::InvalidInput, e))?;
-                let Value::Map(m) = &v else {
-                    return Err(Diagnostic::input_error(Code::InvalidInput, format!("a JSON rule needs a JSON object, found a {}", v.type_name())));
-                };
-                if !f.matches(&v, None) {
+                let bad = input_diag;
+                let entries = input::lazy::raw_entries(text.trim()).map_err(bad)?;
+                let p = self.p;
+                let mut root = crate::value::Map::new();
+                for (path, _) in &f.conds {
+                    if let Some(v) = input::lazy::find(&entries, &path[0]) {
+                        root.push(crate::value::Str::new(&path[0]), input::lazy::value(v).map_err(bad)?);
+                    }
+                }
+                if !f.matches(&Value::Map(Arc::new(root)), None) {
                     return Ok(Err(Miss::Header(format!("the JSON filter `{}` does not match", describe_filter(f)))));
                 }
-                let b: Bindings = m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let mut b: Bindings = Vec::with_capacity(entries.len());
+                for (k, v) in entries.iter().filter(|(k, _)| p.var_index.contains_key(&**k)) {
+                    b.push((crate::value::Str::new(k), input::lazy::value(v).map_err(bad)?));
+                }
                 self.bind(b);
                 Ok(Ok(()))
             }
             HeaderImpl::Tabular(sep) => {
-                let b = input::tabular::decode_tabular(text, sep).map_err(|e| Diagnostic::input_error(Code::InvalidInput, e))?;
+                let b = input::tabular::decode_tabular(text, sep).map_err(input_diag)?;
                 self.bind(b);
                 Ok(Ok(()))
             }
             HeaderImpl::Xml(root) => {
-                let (name, v) = input::xml::parse_xml(text.trim(), "!").map_err(|e| Diagnostic::input_error(Code::InvalidInput, e))?;
+                let (name, v) = input::xml::parse_xml(text.trim(), "!").map_err(input_diag)?;
                 if !root.is_empty() && name != *root {
                     return Ok(Err(Miss::Header(format!("the XML root is <{name}>, not <{root}>"))));
                 }
-                self.bind(vec![(Arc::from(name.as_str()), v)]);
+                self.bind(vec![(Str::new(&name), v)]);
                 Ok(Ok(()))
             }
         }
@@ -304,6 +314,13 @@ impl<'p> Ctx<'p> {
             }
         }
     }
+}
+
+/// A diagnostic for an input that cannot be read: XP0403 when it is nested too deep,
+/// XP0401 otherwise.
+fn input_diag(message: String) -> Diagnostic {
+    let code = if message.contains("nested deeper") { Code::InputTooDeep } else { Code::InvalidInput };
+    Diagnostic::input_error(code, message)
 }
 
 fn describe_filter(f: &input::Filter) -> String {

@@ -75,23 +75,41 @@ pub enum Outcome {
 }
 
 /// A normalized event: fields in name order with their taxonomy types.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct NormEvent {
-    /// `(field, type, value)`, no nulls.
-    pub fields: Vec<(String, Option<FieldType>, Value)>,
+    table: std::sync::Arc<[program::FieldInfo]>,
+    values: Vec<(u32, Value)>,
     /// Runtime warnings (values dropped for their type, submessages that failed to parse).
     pub warnings: Vec<Diagnostic>,
 }
 
 impl NormEvent {
+    /// `(field, type, value)` in field-name order, no nulls.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, Option<FieldType>, &Value)> {
+        self.values.iter().map(|(i, v)| {
+            let info = &self.table[*i as usize];
+            (&*info.name, info.ty, v)
+        })
+    }
+
     /// norm_N.js form: a flat JSON object, keys sorted, nulls omitted.
     pub fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
-        self.fields.iter().map(|(k, ty, v)| (k.clone(), typing::render(*ty, v))).collect()
+        self.fields().map(|(k, ty, v)| (k.to_string(), typing::render(ty, v))).collect()
     }
 
     /// The value of a field.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.fields.iter().find(|(k, ..)| k == name).map(|(_, _, v)| v)
+        self.fields().find(|(k, ..)| *k == name).map(|(_, _, v)| v)
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether no field is set.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
     }
 }
 
@@ -158,21 +176,20 @@ impl Rule {
         if text.trim().is_empty() {
             return Err(Diagnostic::input_error(Code::EmptyInput, "the event is empty"));
         }
-        let env = interp::env_values(opts.recv_ipv4, envelope.as_ref());
+        let env = if self.program.uses_env { interp::env_values(opts.recv_ipv4, envelope.as_ref()) } else { Vec::new() };
         let mut ctx = interp::Ctx::new(&self.program, env, opts.year);
         match ctx.run_unit(&self.program.main, interp::Input::Text(text))? {
             Err(miss) => Ok(Outcome::NoMatch(miss)),
             Ok(interp::Applied::Dropped) => Ok(Outcome::Dropped),
             Ok(interp::Applied::Done) => {
-                let mut fields = Vec::with_capacity(self.program.fields.len());
+                let mut values = Vec::with_capacity(self.program.fields.len());
                 for &i in &self.program.out_order {
-                    let v = &ctx.fields[i as usize];
+                    let v = std::mem::take(&mut ctx.fields[i as usize]);
                     if !v.is_null() {
-                        let info = &self.program.fields[i as usize];
-                        fields.push((info.name.clone(), info.ty, v.clone()));
+                        values.push((i, v));
                     }
                 }
-                Ok(Outcome::Normalized(NormEvent { fields, warnings: ctx.warnings }))
+                Ok(Outcome::Normalized(NormEvent { table: self.program.fields.clone(), values, warnings: ctx.warnings }))
             }
         }
     }

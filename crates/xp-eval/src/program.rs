@@ -103,7 +103,7 @@ pub struct Unit {
 #[derive(Clone, Debug)]
 pub struct FieldInfo {
     /// Dotted name.
-    pub name: String,
+    pub name: std::sync::Arc<str>,
     /// Taxonomy type (`None`: not in the taxonomy).
     pub ty: Option<FieldType>,
     /// Assigned somewhere (not only read).
@@ -118,15 +118,17 @@ pub struct Program {
     /// Subformulas, in file order.
     pub subs: Vec<Unit>,
     /// Field slots.
-    pub fields: Vec<FieldInfo>,
+    pub fields: std::sync::Arc<[FieldInfo]>,
     /// Variable names by slot.
     pub vars: Vec<String>,
     /// Variable slot by name.
-    pub var_index: HashMap<String, u32>,
+    pub var_index: rustc_hash::FxHashMap<String, u32>,
     /// Field slots in output order (by name).
     pub out_order: Vec<u32>,
     /// The literal `id = "…"` value, when the formula assigns one.
     pub id: Option<String>,
+    /// Whether the formula reads envelope identifiers such as `recv_ipv4`.
+    pub uses_env: bool,
 }
 
 /// Compile options.
@@ -142,9 +144,10 @@ struct Compiler<'a> {
     fields: Vec<FieldInfo>,
     field_index: HashMap<String, u32>,
     vars: Vec<String>,
-    var_index: HashMap<String, u32>,
+    var_index: rustc_hash::FxHashMap<String, u32>,
     sub_names: HashMap<String, Vec<u32>>,
     diags: Vec<Diagnostic>,
+    uses_env: bool,
     id: Option<String>,
     /// Offset of a header's format string in the source, for template diagnostics.
     warned_fields: std::collections::HashSet<String>,
@@ -158,9 +161,10 @@ pub fn compile(f: &Formula, source: &str, tax: &Taxonomy, opts: CompileOptions) 
         fields: Vec::new(),
         field_index: HashMap::new(),
         vars: Vec::new(),
-        var_index: HashMap::new(),
+        var_index: Default::default(),
         sub_names: HashMap::new(),
         diags: Vec::new(),
+        uses_env: false,
         id: None,
         warned_fields: Default::default(),
     };
@@ -178,7 +182,7 @@ pub fn compile(f: &Formula, source: &str, tax: &Taxonomy, opts: CompileOptions) 
     let mut out_order: Vec<u32> = (0..c.fields.len() as u32).collect();
     out_order.sort_by(|a, b| c.fields[*a as usize].name.cmp(&c.fields[*b as usize].name));
     let has_errors = c.diags.iter().any(Diagnostic::is_error);
-    let prog = Program { main, subs, fields: c.fields, vars: c.vars, var_index: c.var_index, out_order, id: c.id };
+    let prog = Program { main, subs, fields: c.fields.into(), vars: c.vars, var_index: c.var_index, out_order, id: c.id, uses_env: c.uses_env };
     (if has_errors { None } else { Some(prog) }, c.diags)
 }
 
@@ -254,7 +258,7 @@ impl Compiler<'_> {
         }
         let ty = self.tax.type_of(name);
         let i = self.fields.len() as u32;
-        self.fields.push(FieldInfo { name: name.to_string(), ty, assigned });
+        self.fields.push(FieldInfo { name: std::sync::Arc::from(name), ty, assigned });
         self.field_index.insert(name.to_string(), i);
         let _ = span;
         i
@@ -312,7 +316,7 @@ impl Compiler<'_> {
             Stmt::Switch { subject, cases, .. } => S::Switch(self.expr(subject), cases.iter().map(|(l, b)| (self.expr(l), self.block(b))).collect()),
             Stmt::Drop(_) => S::Drop,
             Stmt::Expr(e) => S::Eval(self.expr(e)),
-            Stmt::Subformula(_) | Stmt::Comment { .. } => return None,
+            Stmt::Subformula(_) | Stmt::Comment { .. } | Stmt::Blank => return None,
         })
     }
 
@@ -325,7 +329,10 @@ impl Compiler<'_> {
             ExprKind::Field(name) => {
                 let slot = self.field_slot(name, e.span, false);
                 match ENV_NAMES.iter().position(|n| n == name) {
-                    Some(i) => E::Env(i as u32, slot),
+                    Some(i) => {
+                        self.uses_env = true;
+                        E::Env(i as u32, slot)
+                    }
                     None => E::Field(slot),
                 }
             }
@@ -359,7 +366,8 @@ impl Compiler<'_> {
         };
         if args.len() < lo || args.len() > hi {
             let want = if lo == hi { lo.to_string() } else { format!("{lo} to {hi}") };
-            self.diags.push(Diagnostic::error(Code::WrongArity, span, format!("`{name}` takes {want} arguments, found {}", args.len())));
+            let noun = if hi == 1 { "argument" } else { "arguments" };
+            self.diags.push(Diagnostic::error(Code::WrongArity, span, format!("`{name}` takes {want} {noun}, found {}", args.len())));
             return E::Const(Value::Null);
         }
         if b == Builtin::Submessage {

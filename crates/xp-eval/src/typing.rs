@@ -7,9 +7,20 @@ use crate::datetime;
 use crate::text::tokens;
 use crate::value::Value;
 
-/// Converts `v` to the field type; `None` when it cannot be (the field is left unset).
-pub fn coerce(ty: Option<FieldType>, v: Value, year: i32) -> Option<Value> {
-    let Some(ty) = ty else { return Some(v) };
+/// Converts `v` to the field type; `Err(v)` (the value back) when it cannot be (the field is
+/// left unset).
+pub fn coerce(ty: Option<FieldType>, v: Value, year: i32) -> Result<Value, Value> {
+    let Some(ty) = ty else { return Ok(v) };
+    let probe = match (&v, ty) {
+        (Value::Str(s), FieldType::String) if !s.ends_with('\n') => return Ok(v),
+        (Value::Int(_), FieldType::Number) | (Value::Ip(_), FieldType::Ip) | (Value::Time(_), FieldType::Datetime) => return Ok(v),
+        _ => convert(ty, &v, year),
+    };
+    probe.ok_or(v)
+}
+
+fn convert(ty: FieldType, v: &Value, year: i32) -> Option<Value> {
+    let v = v.clone();
     match ty {
         FieldType::String => match v {
             // Line feeds at the end of a value are not kept in a normalized event (a carriage

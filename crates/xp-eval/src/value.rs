@@ -1,14 +1,83 @@
 //! Runtime values of XP and their comparison, conversion and display rules.
 
-use indexmap::IndexMap;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::datetime;
 
-/// A map value (JSON object, XML element, `keyvalue()` result). Keys keep input order.
-pub type Map = IndexMap<Arc<str>, Value>;
+/// Text of values and map keys: short strings inline, long ones shared (cheap to clone).
+pub type Str = smol_str::SmolStr;
+
+/// A map value (JSON object, XML element, `keyvalue()` result): entries in input order,
+/// looked up by a linear scan from the end (the last of duplicate keys wins), which beats
+/// hashing for the small objects of log events.
+#[derive(Clone, Debug, Default)]
+pub struct Map {
+    entries: Vec<(Str, Value)>,
+}
+
+impl Map {
+    /// An empty map.
+    pub fn new() -> Map {
+        Map { entries: Vec::new() }
+    }
+
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Map {
+        Map { entries: Vec::with_capacity(n) }
+    }
+
+    /// The value of a key (the last one when a key repeats).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether the key is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Appends an entry without looking for an existing key (a later duplicate wins on lookup).
+    pub fn push(&mut self, key: Str, value: Value) {
+        self.entries.push((key, value));
+    }
+
+    /// Sets a key, replacing an existing entry in place.
+    pub fn insert(&mut self, key: Str, value: Value) {
+        match self.entries.iter_mut().rev().find(|(k, _)| *k == key) {
+            Some(e) => e.1 = value,
+            None => self.entries.push((key, value)),
+        }
+    }
+
+    /// Sets a key only when it is absent (the first occurrence wins).
+    pub fn insert_if_absent(&mut self, key: Str, value: Value) {
+        if !self.contains_key(&key) {
+            self.entries.push((key, value));
+        }
+    }
+
+    /// Removes every entry of a key.
+    pub fn remove(&mut self, key: &str) {
+        self.entries.retain(|(k, _)| k != key);
+    }
+
+    /// Entries in order (duplicates included).
+    pub fn iter(&self) -> impl Iterator<Item = (&Str, &Value)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
 
 /// An XP value.
 #[derive(Clone, Debug, Default)]
@@ -23,7 +92,7 @@ pub enum Value {
     /// Non-integral number (JSON input only).
     Float(f64),
     /// Text.
-    Str(Arc<str>),
+    Str(Str),
     /// List.
     List(Arc<Vec<Value>>),
     /// Map.
@@ -37,7 +106,7 @@ pub enum Value {
 impl Value {
     /// A string value.
     pub fn str(s: &str) -> Value {
-        Value::Str(Arc::from(s))
+        Value::Str(Str::new(s))
     }
 
     /// Whether the value is null.
@@ -126,7 +195,7 @@ impl Value {
                 l.get(i as usize).cloned().unwrap_or(Value::Null)
             }
             (Value::List(l), Value::Str(_)) => l.first().map_or(Value::Null, |first| first.index(idx)),
-            (Value::Map(m), Value::Str(k)) => m.get(&**k).cloned().unwrap_or(Value::Null),
+            (Value::Map(m), Value::Str(k)) => m.get(k).cloned().unwrap_or(Value::Null),
             (Value::Map(m), Value::Int(i)) => {
                 if *i == 0 {
                     m.get("!").cloned().unwrap_or_else(|| self.clone())
@@ -226,7 +295,7 @@ impl From<&str> for Value {
 
 impl From<String> for Value {
     fn from(s: String) -> Value {
-        Value::Str(Arc::from(s))
+        Value::Str(Str::from(s))
     }
 }
 

@@ -74,6 +74,8 @@ pub struct Header {
     pub format_span: Span,
     /// Span of the whole header statement.
     pub span: Span,
+    /// A comment at the end of the header line.
+    pub comment: Option<String>,
 }
 
 /// `[!]COND = expr`.
@@ -85,6 +87,8 @@ pub struct Cond {
     pub expr: Expr,
     /// Span of the statement.
     pub span: Span,
+    /// A comment at the end of the COND's last line.
+    pub comment: Option<String>,
 }
 
 /// `subformula "name" … endsubformula`.
@@ -157,6 +161,8 @@ pub enum Stmt {
     Expr(Expr),
     /// A subformula declaration.
     Subformula(Subformula),
+    /// An empty line between statements (kept by the formatter, ignored by the compiler).
+    Blank,
     /// A comment on a line of its own (`trailing`: written after code on the line before).
     Comment {
         /// Text after `#`.

@@ -64,16 +64,16 @@ impl Diagnostic {
         match self.span {
             Some(span) => {
                 let (line, col) = line_col(source, span.start as usize);
-                out.push_str(&format!("  --> {file}:{line}:{col}\n"));
                 let text = source.lines().nth(line - 1).unwrap_or("").trim_end_matches('\r');
                 let gutter = line.to_string();
                 let pad = " ".repeat(gutter.len());
+                out.push_str(&format!("{pad}--> {file}:{line}:{col}\n"));
                 let (_, end_col) = line_col(source, span.end as usize);
                 let (end_line, _) = line_col(source, span.end as usize);
                 let width = if end_line == line && end_col > col { end_col - col } else { 1 };
                 out.push_str(&format!("{pad} |\n{gutter} | {text}\n{pad} | {}{}\n", " ".repeat(col - 1), "^".repeat(width)));
             }
-            None => out.push_str(&format!("  --> {file}\n")),
+            None => out.push_str(&format!(" --> {file}\n")),
         }
         for note in &self.notes {
             out.push_str(&format!("  = note: {note}\n"));

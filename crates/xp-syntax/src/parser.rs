@@ -68,6 +68,10 @@ impl Parser {
     }
 
     fn error(&mut self, code: Code, span: Span, msg: impl Into<String>) {
+        // After "too deep" the rest of the file was skipped: further errors would be noise.
+        if code != Code::TooDeep && self.diags.iter().any(|d| d.code == Code::TooDeep) {
+            return;
+        }
         self.diags.push(Diagnostic::error(code, span, msg));
     }
 
@@ -163,25 +167,31 @@ impl Parser {
     /// are stored there (formula or subformula level).
     fn block(&mut self, top: &mut Option<&mut Formula>) -> Vec<Stmt> {
         let mut out = Vec::new();
+        let mut newlines = 0;
         loop {
             match self.peek().clone() {
                 Tok::Newline => {
                     self.bump();
-                    continue;
-                }
-                Tok::Comment(c) => {
-                    self.bump();
-                    out.push(Stmt::Comment { text: c, trailing: false });
+                    newlines += 1;
                     continue;
                 }
                 Tok::Eof => break,
                 _ => {}
             }
+            if newlines >= 2 && !out.is_empty() && !matches!(out.last(), Some(Stmt::Blank)) && !self.at_block_end() {
+                out.push(Stmt::Blank);
+            }
+            newlines = 0;
+            if let Tok::Comment(c) = self.peek().clone() {
+                self.bump();
+                out.push(Stmt::Comment { text: c, trailing: false });
+                continue;
+            }
             if self.at_block_end() {
                 break;
             }
             let before = self.pos;
-            if let Some(header_or_cond) = self.try_header(top.is_some(), !out.iter().all(|s| matches!(s, Stmt::Comment { .. }))) {
+            if let Some(header_or_cond) = self.try_header(top.is_some(), !out.iter().all(|s| matches!(s, Stmt::Comment { .. } | Stmt::Blank))) {
                 if let Some(f) = top.as_deref_mut() {
                     match header_or_cond {
                         HeadOrCond::Head(h) => {
@@ -252,7 +262,8 @@ impl Parser {
         if word == "COND" {
             let expr = self.expr_continued()?;
             let span = start.to(expr.span);
-            return Some(HeadOrCond::Cond(Cond { bang, expr, span }));
+            let comment = self.trailing_comment();
+            return Some(HeadOrCond::Cond(Cond { bang, expr, span, comment }));
         }
         if after_code && allowed {
             self.error(Code::MisplacedHeader, start, format!("the `{word}` header must come before the statements"));
@@ -266,6 +277,7 @@ impl Parser {
                 quote,
                 format_span: tok.span,
                 span: start.to(tok.span),
+                comment: self.trailing_comment(),
             })),
             other => {
                 self.error(Code::Expected, tok.span, format!("expected the format string of `{word}`, found {}", describe(&other)));
@@ -273,6 +285,15 @@ impl Parser {
                 None
             }
         }
+    }
+
+    /// A comment right after a header or COND, on the same line.
+    fn trailing_comment(&mut self) -> Option<String> {
+        if let Tok::Comment(c) = self.peek().clone() {
+            self.bump();
+            return Some(c);
+        }
+        None
     }
 
     fn statement(&mut self) -> Option<Stmt> {
@@ -321,7 +342,7 @@ impl Parser {
         if self.depth > MAX_DEPTH {
             let span = self.span();
             if !self.diags.iter().any(|d| d.code == Code::TooDeep) {
-                self.error(Code::TooDeep, span, format!("nesting deeper than {MAX_DEPTH} levels"));
+                self.diags.push(Diagnostic::error(Code::TooDeep, span, format!("nesting deeper than {MAX_DEPTH} levels")));
             }
             // Consume everything: nothing sensible can follow.
             while !matches!(self.peek(), Tok::Eof) {
@@ -364,10 +385,12 @@ impl Parser {
     fn close(&mut self, word: &str, start: Span) {
         if !self.eat_ident(word) {
             let span = self.span();
-            self.diags.push(
-                Diagnostic::error(Code::UnclosedBlock, start, format!("block is not closed by `{word}`"))
-                    .with_note(format!("found {} at byte {}", describe(self.peek()), span.start)),
-            );
+            if !self.diags.iter().any(|d| d.code == Code::TooDeep) {
+                self.diags.push(
+                    Diagnostic::error(Code::UnclosedBlock, start, format!("block is not closed by `{word}`"))
+                        .with_note(format!("found {} at byte {}", describe(self.peek()), span.start)),
+                );
+            }
         }
     }
 

@@ -16,7 +16,7 @@ pub fn print_formula(f: &Formula) -> String {
     if let Some(c) = &f.cond {
         p.cond(c, 0);
     }
-    if f.header.is_some() && !f.body.is_empty() {
+    if f.header.is_some() && !f.body.is_empty() && !matches!(f.body.first(), Some(Stmt::Blank)) {
         p.out.push('\n');
     }
     p.block(&f.body, 0);
@@ -52,6 +52,17 @@ pub fn quote_str(s: &str, quote: char) -> String {
     out
 }
 
+/// The operands of a chain of the same logical operator, left to right.
+fn flatten<'a>(e: &'a Expr, op: BinOp, out: &mut Vec<&'a Expr>) {
+    match &e.kind {
+        ExprKind::Binary(o, l, r) if *o == op => {
+            flatten(l, op, out);
+            out.push(r);
+        }
+        _ => out.push(e),
+    }
+}
+
 struct Printer {
     out: String,
 }
@@ -71,6 +82,10 @@ impl Printer {
         self.out.push_str(h.kind.keyword());
         self.out.push_str(" = ");
         self.out.push_str(&quote_str(&h.format, h.quote));
+        if let Some(c) = &h.comment {
+            self.out.push_str("  #");
+            self.out.push_str(c);
+        }
         self.out.push('\n');
     }
 
@@ -80,8 +95,45 @@ impl Printer {
             self.out.push('!');
         }
         self.out.push_str("COND = ");
-        self.expr(&c.expr, level);
+        self.cond_expr(&c.expr, level);
+        if let Some(c) = &c.comment {
+            self.out.push_str("  #");
+            self.out.push_str(c);
+        }
         self.out.push('\n');
+    }
+
+    /// COND on one line when short; otherwise the expert layout, one operand per line with the
+    /// operator leading:
+    /// `COND = (\n    a\n    and b\n)`.
+    fn cond_expr(&mut self, e: &Expr, level: usize) {
+        let flat = print_expr(e);
+        if flat.len() <= 100 {
+            self.out.push_str(&flat);
+            return;
+        }
+        let inner = match &e.kind {
+            ExprKind::Paren(x) => x,
+            _ => e,
+        };
+        let ExprKind::Binary(op @ (BinOp::And | BinOp::Or), ..) = &inner.kind else {
+            self.out.push_str(&flat);
+            return;
+        };
+        let mut operands = Vec::new();
+        flatten(inner, *op, &mut operands);
+        self.out.push_str("(\n");
+        for (i, o) in operands.iter().enumerate() {
+            self.indent(level + 1);
+            if i > 0 {
+                self.out.push_str(op.text());
+                self.out.push(' ');
+            }
+            self.operand(o, *op, i > 0, level + 1);
+            self.out.push('\n');
+        }
+        self.indent(level);
+        self.out.push(')');
     }
 
     fn block(&mut self, stmts: &[Stmt], level: usize) {
@@ -92,6 +144,7 @@ impl Printer {
 
     fn stmt(&mut self, s: &Stmt, level: usize) {
         match s {
+            Stmt::Blank => self.out.push('\n'),
             Stmt::Comment { text, trailing } => {
                 if *trailing && self.out.ends_with('\n') {
                     self.out.pop();

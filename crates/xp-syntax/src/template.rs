@@ -3,7 +3,7 @@
 //! ```text
 //! template := (SPACE | literal-char | group)*
 //! group    := '{' alt ('|' alt)* '}'
-//! alt      := elem*                       (elements separated by optional whitespace)
+//! alt      := elem*                       (whitespace between elements matches whitespace)
 //! elem     := quoted ['?'] | [target '='] TYPE ['(' args ')'] ['*'|'+'|'?']
 //! target   := '$'name | dotted.field
 //! ```
@@ -157,6 +157,8 @@ pub enum Elem {
     },
     /// A typed token.
     Token(TokenSpec),
+    /// Whitespace between two elements: matches any run of whitespace, possibly empty.
+    Space,
 }
 
 /// `[target=]TYPE[(args)][rep]`.
@@ -237,9 +239,16 @@ impl TParser<'_> {
     fn group(&mut self) -> Option<Group> {
         let start = self.pos;
         self.bump();
-        let mut alts = vec![Vec::new()];
+        let mut alts: Vec<Vec<Elem>> = vec![Vec::new()];
         loop {
+            let before = self.pos;
             self.skip_ws();
+            if self.pos > before && !matches!(self.peek(), Some('}') | Some('|')) {
+                let alt = alts.last_mut().unwrap();
+                if !alt.is_empty() && !matches!(alt.last(), Some(Elem::Space)) {
+                    alt.push(Elem::Space);
+                }
+            }
             match self.peek() {
                 None => {
                     self.diags.push(Diagnostic::error(Code::UnterminatedGroup, Span::new(start, start + 1), "`{` group is not closed").with_note("add the closing `}`"));
@@ -403,11 +412,9 @@ impl Template {
                         if i > 0 {
                             out.push('|');
                         }
-                        for (j, e) in alt.iter().enumerate() {
-                            if j > 0 && matches!(e, Elem::Token(_)) && matches!(alt[j - 1], Elem::Token(_)) {
-                                out.push(' ');
-                            }
+                        for e in alt {
                             match e {
+                                Elem::Space => out.push(' '),
                                 Elem::Lit { text, optional } => {
                                     out.push_str(&quote_template_lit(text));
                                     if *optional {

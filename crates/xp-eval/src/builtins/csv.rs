@@ -19,7 +19,9 @@ pub fn split_csv(s: &str, sep: &str, quote: Option<char>) -> Vec<String> {
     let mut field_start = true;
     while !rest.is_empty() {
         if let Some(q) = quote {
-            if field_start && rest.starts_with(q) {
+            let lead = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            if field_start && rest[lead..].starts_with(q) {
+                rest = &rest[lead..];
                 let mut inner = &rest[q.len_utf8()..];
                 loop {
                     match inner.find(q) {

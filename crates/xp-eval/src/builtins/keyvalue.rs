@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use crate::value::{Map, Value};
+use crate::value::{Map, Value, Str};
 
 /// Parses `s` into a map.
 pub fn parse_kv(s: &str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> Map {
@@ -52,7 +52,7 @@ pub fn parse_kv(s: &str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> M
         }
         // An empty value reads as null (`Command Path = ` is an absent path).
         let v = if val.is_empty() { Value::Null } else { Value::str(val) };
-        map.entry(Arc::from(k)).or_insert(v);
+        map.insert_if_absent(Str::new(k), v);
     }
     map
 }

@@ -1,7 +1,7 @@
 //! String built-ins. Offsets are byte offsets (clamped to character boundaries); any null
 //! argument where a string is needed gives null.
 
-use std::sync::Arc;
+
 
 use crate::builtins::glob;
 use crate::value::Value;
@@ -152,7 +152,7 @@ pub fn join(a: &[Value]) -> Value {
     };
     let sep = s(&a[1]).unwrap_or_default();
     let parts: Vec<String> = l.iter().filter_map(Value::to_text).collect();
-    Value::Str(Arc::from(parts.join(&sep)))
+    Value::from(parts.join(&sep))
 }
 
 #[cfg(test)]

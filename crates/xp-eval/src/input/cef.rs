@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::input::Bindings;
-use crate::value::{Map, Value};
+use crate::value::{Map, Value, Str};
 
 const HEADER_NAMES: [&str; 7] = ["cef_version", "device_vendor", "device_product", "device_version", "signature_id", "name", "severity"];
 
@@ -43,14 +43,14 @@ pub fn decode_cef(raw: &str) -> Result<Bindings, String> {
     };
     let mut b: Bindings = Vec::with_capacity(16);
     for (name, v) in HEADER_NAMES.iter().zip(fields) {
-        b.push((Arc::from(*name), Value::from(v)));
+        b.push((Str::new(name), Value::from(v)));
     }
-    b.push((Arc::from("syslog_prefix"), if prefix.is_empty() { Value::Null } else { Value::str(prefix) }));
+    b.push((Str::new("syslog_prefix"), if prefix.is_empty() { Value::Null } else { Value::str(prefix) }));
     let ext = parse_extension(&rest[ext_start..]);
     for (k, v) in ext.iter() {
         b.push((k.clone(), v.clone()));
     }
-    b.push((Arc::from("extension"), Value::Map(Arc::new(ext))));
+    b.push((Str::new("extension"), Value::Map(Arc::new(ext))));
     Ok(b)
 }
 
@@ -81,7 +81,7 @@ fn parse_extension(ext: &str) -> Map {
     for (n, &(ks, ke)) in starts.iter().enumerate() {
         let vend = starts.get(n + 1).map_or(b.len(), |&(next, _)| next);
         let raw = ext[ke + 1..vend].trim_end();
-        map.insert(Arc::from(&ext[ks..ke]), Value::from(unescape(raw)));
+        map.insert(Str::new(&ext[ks..ke]), Value::from(unescape(raw)));
     }
     map
 }

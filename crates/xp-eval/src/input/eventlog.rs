@@ -12,49 +12,392 @@
 
 use std::sync::Arc;
 
-use crate::input::{json::parse_json, xml::parse_xml, Bindings};
-use crate::value::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
 
-/// Decodes a Windows event and returns `(System map, bindings)`.
-pub fn decode_eventlog(raw: &str) -> Result<(Value, Bindings), String> {
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use crate::input::{xml::parse_xml, Bindings};
+use crate::value::{Map, Value, Str};
+
+/// Decodes a Windows event and returns `(System map, bindings)`. Only members for which
+/// `want(name)` holds are turned into values (the rest are checked, not built).
+pub fn decode_eventlog(raw: &str, want: &dyn Fn(&str) -> bool) -> Result<(Value, Bindings), String> {
     let t = raw.trim_start();
-    let event = if t.starts_with('<') {
-        let (name, v) = parse_xml(t, "text")?;
+    if t.starts_with('<') {
+        let (name, event) = parse_xml(t, "text")?;
         if name != "Event" {
             return Err(format!("expected an <Event> element, found <{name}>"));
         }
-        v
+        return from_parsed(&event, want);
+    }
+    let mut out = Collected::default();
+    let mut de = serde_json::Deserializer::from_str(t);
+    RootSeed { want, out: &mut out }.deserialize(&mut de).map_err(|e| json_error(&e))?;
+    de.end().map_err(|e| json_error(&e))?;
+    if !out.saw_system {
+        return Err("not a Windows event: no `Event` object with a `System` member".into());
+    }
+    Ok((Value::Map(Arc::new(out.system)), out.bindings))
+}
+
+fn json_error(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    if msg.contains("recursion limit") {
+        format!("JSON nested deeper than 128 levels (line {}, column {})", e.line(), e.column())
+    } else if msg.contains("invalid type") {
+        format!("not a Windows event: {msg}")
     } else {
-        let root = parse_json(t)?;
-        match root.index(&Value::str("Event")) {
-            Value::Map(m) => Value::Map(m),
-            _ if matches!(root.index(&Value::str("System")), Value::Map(_)) => root,
-            _ => return Err("not a Windows event: no `Event` object with a `System` member".into()),
+        format!("not valid JSON: {msg}")
+    }
+}
+
+/// What one pass over the JSON collects.
+#[derive(Default)]
+struct Collected {
+    system: Map,
+    bindings: Bindings,
+    saw_system: bool,
+}
+
+/// The document: `{"Event": {...}}`, or the event object itself (with `System` at the top).
+struct RootSeed<'w, 'o> {
+    want: &'w dyn Fn(&str) -> bool,
+    out: &'o mut Collected,
+}
+
+impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RootSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Windows event object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+            if k == "Event" {
+                map.next_value_seed(EventSeed { want: self.want, out: self.out })?;
+            } else {
+                // The event object itself at the top level.
+                event_member(&k, &mut map, self.want, self.out)?;
+            }
         }
-    };
-    let Value::Map(ev) = &event else {
+        Ok(())
+    }
+}
+
+struct EventSeed<'w, 'o> {
+    want: &'w dyn Fn(&str) -> bool,
+    out: &'o mut Collected,
+}
+
+impl<'de> DeserializeSeed<'de> for EventSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the `Event` object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+            event_member(&k, &mut map, self.want, self.out)?;
+        }
+        Ok(())
+    }
+}
+
+/// One member of the event object.
+fn event_member<'de, A: MapAccess<'de>>(k: &str, map: &mut A, want: &dyn Fn(&str) -> bool, out: &mut Collected) -> Result<(), A::Error> {
+    match k {
+        "System" if !want("System") => {
+            out.saw_system = true;
+            map.next_value_seed(SystemSeed { want, out })?;
+        }
+        "System" => {
+            out.saw_system = true;
+            let v: Value = map.next_value()?;
+            if let Value::Map(sys) = &v {
+                for (name, val) in sys.iter() {
+                    if want(name) {
+                        out.system.push(name.clone(), val.clone());
+                        out.bindings.push((name.clone(), val.clone()));
+                    }
+                }
+            }
+            if want("System") {
+                out.bindings.push((Str::new("System"), v));
+            }
+        }
+        "EventData" if !want("EventData") => {
+            map.next_value_seed(EventDataSeed { want, out })?;
+        }
+        "EventData" => {
+            let v: Value = map.next_value()?;
+            if want("Data") {
+                out.bindings.push((Str::new("Data"), data_value(&v.index(&Value::str("Data")))));
+            }
+            if let Value::Map(ed) = &v {
+                for (name, val) in ed.iter() {
+                    if name != "Data" && want(name) {
+                        out.bindings.push((name.clone(), val.clone()));
+                    }
+                }
+            }
+            out.bindings.push((Str::new("EventData"), v));
+        }
+        _ if k != "xmlns" && want(k) => {
+            let v: Value = map.next_value()?;
+            out.bindings.push((Str::new(k), v));
+        }
+        _ => {
+            map.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(())
+}
+
+/// `System` members straight into bindings: only the wanted ones become values.
+struct SystemSeed<'w, 'o> {
+    want: &'w dyn Fn(&str) -> bool,
+    out: &'o mut Collected,
+}
+
+impl<'de> DeserializeSeed<'de> for SystemSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SystemSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the `System` object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+            if (self.want)(&k) {
+                let v: Value = map.next_value()?;
+                let name = Str::new(&k);
+                self.out.system.push(name.clone(), v.clone());
+                self.out.bindings.push((name, v));
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `EventData` read straight into `$Data` (and its other wanted members), without building
+/// the `{"Name", "text"}` objects of the items.
+struct EventDataSeed<'w, 'o> {
+    want: &'w dyn Fn(&str) -> bool,
+    out: &'o mut Collected,
+}
+
+impl<'de> DeserializeSeed<'de> for EventDataSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventDataSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the `EventData` object")
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        if (self.want)("Data") {
+            self.out.bindings.push((Str::new("Data"), Value::Null));
+        }
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut saw_data = false;
+        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+            if k == "Data" && (self.want)("Data") {
+                saw_data = true;
+                let v = map.next_value_seed(DataSeed)?;
+                self.out.bindings.push((Str::new("Data"), v));
+            } else if k != "Data" && (self.want)(&k) {
+                let v: Value = map.next_value()?;
+                self.out.bindings.push((Str::new(&k), v));
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        if !saw_data && (self.want)("Data") {
+            self.out.bindings.push((Str::new("Data"), Value::Null));
+        }
+        Ok(())
+    }
+}
+
+/// `EventData.Data` as `$Data` (see [`data_value`]), in one pass.
+struct DataSeed;
+
+impl<'de> DeserializeSeed<'de> for DataSeed {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DataSeed {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`EventData.Data`")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut named = Map::with_capacity(seq.size_hint().unwrap_or(16));
+        let mut all = Vec::new();
+        let mut any_unnamed = false;
+        while let Some(item) = seq.next_element::<DataItem>()? {
+            all.push(item.text.clone());
+            match item.name {
+                Some(n) => named.insert_if_absent(n, item.text),
+                None => any_unnamed = true,
+            }
+        }
+        Ok(if any_unnamed {
+            // Unnamed (or mixed) items: positional texts, as `data_value` does.
+            Value::List(Arc::new(all))
+        } else {
+            Value::Map(Arc::new(named))
+        })
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        let item = DataItemVisitor.visit_map(map)?;
+        Ok(match item.name {
+            Some(n) => {
+                let mut m = Map::with_capacity(1);
+                m.push(n, item.text);
+                Value::Map(Arc::new(m))
+            }
+            None => item.text,
+        })
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(trimmed(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+}
+
+fn trimmed(s: &str) -> Value {
+    Value::str(s.trim())
+}
+
+/// One Data item: `{"Name": …, "text": …}` or a bare string.
+struct DataItem {
+    name: Option<Str>,
+    text: Value,
+}
+
+impl<'de> serde::Deserialize<'de> for DataItem {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DataItem, D::Error> {
+        d.deserialize_any(DataItemVisitor)
+    }
+}
+
+struct DataItemVisitor;
+
+impl<'de> Visitor<'de> for DataItemVisitor {
+    type Value = DataItem;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Data item")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DataItem, A::Error> {
+        let mut item = DataItem { name: None, text: Value::Null };
+        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+            match &*k {
+                "Name" => {
+                    let n: Value = map.next_value()?;
+                    item.name = n.to_text().map(Str::from);
+                }
+                "text" | "#text" => {
+                    let t: Value = map.next_value()?;
+                    item.text = match t {
+                        Value::Str(s) => trimmed(&s),
+                        other => other,
+                    };
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(item)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<DataItem, E> {
+        Ok(DataItem { name: None, text: trimmed(v) })
+    }
+    fn visit_unit<E>(self) -> Result<DataItem, E> {
+        Ok(DataItem { name: None, text: Value::Null })
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<DataItem, E> {
+        Ok(DataItem { name: None, text: Value::Int(v) })
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<DataItem, E> {
+        Ok(DataItem { name: None, text: i64::try_from(v).map_or(Value::Float(v as f64), Value::Int) })
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<DataItem, E> {
+        Ok(DataItem { name: None, text: Value::Bool(v) })
+    }
+}
+
+/// Bindings from an already parsed `Event` value (the XML path).
+fn from_parsed(event: &Value, want: &dyn Fn(&str) -> bool) -> Result<(Value, Bindings), String> {
+    let Value::Map(ev) = event else {
         return Err("not a Windows event: `Event` is not an object".into());
     };
     let system = ev.get("System").cloned().unwrap_or(Value::Null);
     let mut b: Bindings = Vec::with_capacity(24);
-    if let Value::Map(sys) = &system {
-        for (k, v) in sys.iter() {
+    let Value::Map(sys) = &system else {
+        return Err("not a Windows event: no `System` object".into());
+    };
+    for (k, v) in sys.iter() {
+        if want(k) {
             b.push((k.clone(), v.clone()));
         }
-    } else {
-        return Err("not a Windows event: no `System` object".into());
     }
     for (k, v) in ev.iter() {
-        if &**k != "xmlns" {
+        if want(k) {
             b.push((k.clone(), v.clone()));
         }
     }
     let event_data = ev.get("EventData").cloned().unwrap_or(Value::Null);
-    let data = event_data.index(&Value::str("Data"));
-    b.push((Arc::from("Data"), data_value(&data)));
+    if want("Data") {
+        b.push((Str::new("Data"), data_value(&event_data.index(&Value::str("Data")))));
+    }
     if let Value::Map(ed) = &event_data {
         for (k, v) in ed.iter() {
-            if &**k != "Data" {
+            if k != "Data" && want(k) {
                 b.push((k.clone(), v.clone()));
             }
         }
@@ -83,7 +426,7 @@ fn data_value(data: &Value) -> Value {
                 for i in items.iter() {
                     if let Value::Map(m) = i {
                         let name = m.get("Name").and_then(Value::to_text).unwrap_or_default();
-                        map.entry(Arc::from(name.as_str())).or_insert_with(|| text_of(i));
+                        map.insert_if_absent(Str::new(&name), text_of(i));
                     }
                 }
                 Value::Map(Arc::new(map))
@@ -94,7 +437,7 @@ fn data_value(data: &Value) -> Value {
         Value::Map(m) if m.contains_key("Name") => {
             let name = m.get("Name").and_then(Value::to_text).unwrap_or_default();
             let mut map = Map::new();
-            map.insert(Arc::from(name.as_str()), text_of(data));
+            map.insert(Str::new(&name), text_of(data));
             Value::Map(Arc::new(map))
         }
         Value::Map(_) => text_of(data),
@@ -114,8 +457,8 @@ mod tests {
     fn json_and_xml_agree() {
         let json = r#"{"Event":{"System":{"Provider":{"Name":"P"},"EventID":{"Qualifiers":"0","text":"7"},"Channel":"System","Correlation":null},"EventData":{"Data":[{"Name":"A","text":"1"},{"Name":"B"}]}}}"#;
         let xml = r#"<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="P"/><EventID Qualifiers="0">7</EventID><Channel>System</Channel><Correlation/></System><EventData><Data Name="A">1</Data><Data Name="B"/></EventData></Event>"#;
-        let (_, a) = decode_eventlog(json).unwrap();
-        let (_, b) = decode_eventlog(xml).unwrap();
+        let (_, a) = decode_eventlog(json, &|_| true).unwrap();
+        let (_, b) = decode_eventlog(xml, &|_| true).unwrap();
         for k in ["Provider", "EventID", "Channel", "Data", "Correlation"] {
             assert!(get(&a, k).loose_eq(&get(&b, k)) || (get(&a, k).is_null() && get(&b, k).is_null()), "{k}: {:?} vs {:?}", get(&a, k), get(&b, k));
         }
@@ -125,7 +468,7 @@ mod tests {
 
     #[test]
     fn string_data_is_positional() {
-        let (_, b) = decode_eventlog(r#"{"Event":{"System":{"EventID":"1"},"EventData":{"Data":"x"}}}"#).unwrap();
+        let (_, b) = decode_eventlog(r#"{"Event":{"System":{"EventID":"1"},"EventData":{"Data":"x"}}}"#, &|_| true).unwrap();
         assert_eq!(get(&b, "Data").index(&Value::Int(0)).to_text().unwrap(), "x");
     }
 }

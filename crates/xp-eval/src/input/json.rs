@@ -4,7 +4,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::sync::Arc;
 
-use crate::value::{Map, Value};
+use crate::value::{Map, Value, Str};
 
 /// Parses JSON text. Errors name the line and column.
 pub fn parse_json(text: &str) -> Result<Value, String> {
@@ -50,11 +50,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Str(Arc::from(v)))
+        Ok(Value::Str(Str::from(v)))
     }
 
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Str(Arc::from(v)))
+        Ok(Value::Str(Str::from(v)))
     }
 
     fn visit_unit<E>(self) -> Result<Value, E> {
@@ -76,7 +76,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::with_capacity(map.size_hint().unwrap_or(0));
         while let Some((k, v)) = map.next_entry::<std::borrow::Cow<'de, str>, Value>()? {
-            out.insert(Arc::from(&*k), v);
+            out.push(Str::new(&*k), v);
         }
         Ok(Value::Map(Arc::new(out)))
     }

@@ -4,15 +4,16 @@
 pub mod cef;
 pub mod eventlog;
 pub mod json;
+pub mod lazy;
 pub mod tabular;
 pub mod xml;
 
 use std::sync::Arc;
 
-use crate::value::{Map, Value};
+use crate::value::{Map, Value, Str};
 
 /// Variables an input defines: `(name without $, value)`.
-pub type Bindings = Vec<(Arc<str>, Value)>;
+pub type Bindings = Vec<(Str, Value)>;
 
 /// Keys that mark a JSON object as a SIEM transport envelope (besides `body`).
 const ENVELOPE_KEYS: &[&str] = &["recv_ipv4", "recv_ipv6", "recv_time", "recv_host", "uuid", "tag", "task_id", "input_id", "mime", "normalized"];
@@ -31,7 +32,7 @@ pub fn unwrap_envelope(raw: &str) -> Option<(String, Map)> {
     }
     let mut env = (*m).clone();
     let body = body.to_string();
-    env.shift_remove("body");
+    env.remove("body");
     Some((body, env))
 }
 

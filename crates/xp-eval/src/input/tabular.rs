@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::input::Bindings;
-use crate::value::Value;
+use crate::value::{Value, Str};
 
 /// Decodes header line + row.
 pub fn decode_tabular(raw: &str, sep: &str) -> Result<Bindings, String> {
@@ -30,10 +30,10 @@ pub fn decode_tabular(raw: &str, sep: &str) -> Result<Bindings, String> {
     }
     let mut b: Bindings = Vec::with_capacity(names.len() + 2);
     for (n, v) in names.iter().zip(values.iter()) {
-        b.push((Arc::from(sanitize(n).as_str()), Value::str(v)));
+        b.push((Str::from(sanitize(n)), Value::str(v)));
     }
-    b.push((Arc::from("columns"), Value::List(Arc::new(values.iter().map(|v| Value::str(v)).collect()))));
-    b.push((Arc::from("header"), Value::List(Arc::new(names.iter().map(|v| Value::str(v)).collect()))));
+    b.push((Str::new("columns"), Value::List(Arc::new(values.iter().map(|v| Value::str(v)).collect()))));
+    b.push((Str::new("header"), Value::List(Arc::new(names.iter().map(|v| Value::str(v)).collect()))));
     Ok(b)
 }
 
@@ -68,7 +68,7 @@ mod tests {
     #[test]
     fn columns_by_name() {
         let b = decode_tabular("date,src ip,\"user, name\"\n2025-01-01,192.0.2.1,\"doe, john\"", ",").unwrap();
-        assert_eq!(b[1].0.as_ref(), "src_ip");
+        assert_eq!(b[1].0.as_str(), "src_ip");
         assert_eq!(b[2].1.to_text().unwrap(), "doe, john");
     }
 

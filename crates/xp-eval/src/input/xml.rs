@@ -7,7 +7,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::sync::Arc;
 
-use crate::value::{Map, Value};
+use crate::value::{Map, Value, Str};
 
 /// Deepest element nesting accepted.
 pub const MAX_XML_DEPTH: usize = 128;
@@ -15,7 +15,7 @@ pub const MAX_XML_DEPTH: usize = 128;
 struct Node {
     name: String,
     attrs: Map,
-    children: indexmap::IndexMap<Arc<str>, Vec<Value>>,
+    children: Vec<(Str, Vec<Value>)>,
     text: String,
 }
 
@@ -77,9 +77,9 @@ fn open(e: &quick_xml::events::BytesStart<'_>) -> Result<Node, String> {
             continue;
         }
         let v = a.unescape_value().map_err(|e| format!("bad XML attribute value: {e}"))?;
-        map.insert(Arc::from(key.as_str()), Value::str(&v));
+        map.insert(Str::new(&key), Value::str(&v));
     }
-    Ok(Node { name, attrs: map, children: indexmap::IndexMap::new(), text: String::new() })
+    Ok(Node { name, attrs: map, children: Vec::new(), text: String::new() })
 }
 
 fn local_name(raw: &[u8]) -> String {
@@ -104,12 +104,15 @@ fn finish(node: Node, stack: &mut [Node], root: &mut Option<(String, Value)>, te
             map.insert(k, v);
         }
         if !node.text.is_empty() {
-            map.insert(Arc::from(text_key), Value::str(&node.text));
+            map.insert(Str::new(text_key), Value::str(&node.text));
         }
         Value::Map(Arc::new(map))
     };
     match stack.last_mut() {
-        Some(parent) => parent.children.entry(Arc::from(node.name.as_str())).or_default().push(value),
+        Some(parent) => match parent.children.iter_mut().find(|(k, _)| *k == node.name) {
+            Some((_, vs)) => vs.push(value),
+            None => parent.children.push((Str::new(&node.name), vec![value])),
+        },
         None => *root = Some((node.name, value)),
     }
 }

@@ -34,6 +34,8 @@ struct Tok {
     rep: Rep,
     target: Option<u16>,
     args: Vec<String>,
+    /// The delimiter search of `UNTIL`, built once.
+    finder: Option<memchr::memmem::Finder<'static>>,
 }
 
 /// A compiled TEXT template.
@@ -209,10 +211,12 @@ fn convert_alt(alt: &[Elem], single: bool, targets: &mut Vec<Target>) -> Vec<Ato
         && match &alt[n - 1] {
             Elem::Lit { optional, .. } => *optional,
             Elem::Token(t) => t.rep == Rep::Opt,
+            Elem::Space => false,
         };
     for (i, e) in alt.iter().enumerate() {
         let last_and_group = group_opt && i == n - 1;
         match e {
+            Elem::Space => out.push(Atom::Space),
             Elem::Lit { text, optional } => {
                 let a = Atom::Lit(text.as_str().into());
                 if *optional && !last_and_group {
@@ -248,7 +252,8 @@ fn convert_tok(t: &TokenSpec, targets: &mut Vec<Target>, strip_opt: bool) -> Tok
         r => r,
     };
     let _ = strip_opt;
-    Tok { ty: t.ty, rep, target, args: t.args.clone() }
+    let finder = (t.ty == TokenType::Until).then(|| memchr::memmem::Finder::new(t.args[0].as_bytes()).into_owned());
+    Tok { ty: t.ty, rep, target, args: t.args.clone(), finder }
 }
 
 fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
@@ -321,7 +326,7 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
         (TokenType::Csv, _) => attempt(t, rest, k, b.len(), Cap::Csv(p, b.len() as u32, t.target.unwrap_or(u16::MAX)), st),
         (TokenType::Until, _) => {
             let delim = t.args[0].as_bytes();
-            let finder = memchr::memmem::Finder::new(delim);
+            let Some(finder) = &t.finder else { return false };
             let mut from = pos;
             while let Some(off) = finder.find(&b[from..]) {
                 let at = from + off;

@@ -1,0 +1,23 @@
+{
+  "action": "open",
+  "category.generic": "Connection",
+  "category.high": "Network Interaction Management",
+  "category.low": "Communication",
+  "dst.hostname": "db-01",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "db-01",
+  "event_src.subsys": "sshd",
+  "event_src.title": "unix_like",
+  "event_src.vendor": "openbsd",
+  "id": "NF_UNIX_like_sshd_syslog_no_identification_string",
+  "importance": "low",
+  "msgid": "sshd_no_identification",
+  "object": "connection",
+  "reason": "no identification string received",
+  "src.ip": "2001:db8:bad::9",
+  "status": "failure",
+  "subject": "process",
+  "subject.process.id": "2290",
+  "subject.process.name": "sshd",
+  "time": "2025-03-12T12:15:15.015Z"
+}

@@ -1,0 +1,47 @@
+//! Shared helpers of the data-driven tests: where the workspace and `../shared` are, golden
+//! files with `UPDATE_EXPECT=1`, and the skip-or-require rule for shared data.
+#![allow(clippy::print_stderr)]
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace").to_path_buf()
+}
+
+/// `../shared` (or `NORMFORGE_SHARED`), when present. When absent, prints a notice and returns
+/// `None`, unless `NORMFORGE_REQUIRE_SHARED=1`, in which case it panics (CI must not skip).
+pub fn shared_dir(what: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("NORMFORGE_SHARED").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("../shared"));
+    if dir.join("README.md").exists() {
+        return Some(dir);
+    }
+    if std::env::var("NORMFORGE_REQUIRE_SHARED").is_ok_and(|v| v == "1") {
+        panic!("{what}: shared data not found at {} and NORMFORGE_REQUIRE_SHARED=1", dir.display());
+    }
+    eprintln!("SKIPPED {what}: shared data not found at {} (set NORMFORGE_SHARED)", dir.display());
+    None
+}
+
+/// Whether goldens are being rewritten.
+pub fn updating() -> bool {
+    std::env::var("UPDATE_EXPECT").is_ok_and(|v| v == "1")
+}
+
+/// Compares `actual` with the golden file; with `UPDATE_EXPECT=1` rewrites it instead.
+/// Returns a readable diff on mismatch.
+pub fn check_golden(path: &Path, actual: &str) -> Result<(), String> {
+    if updating() {
+        std::fs::write(path, actual).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(());
+    }
+    let expected = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(_) => return Err(format!("{}: missing golden (run with UPDATE_EXPECT=1)\n--- actual ---\n{actual}", path.display())),
+    };
+    if expected == actual {
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(expected.as_str(), actual);
+    Err(format!("{}: differs (UPDATE_EXPECT=1 to bless)\n{}", path.display(), diff.unified_diff().context_radius(2).header("expected", "actual")))
+}

@@ -6,20 +6,31 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives in the workspace")
+        .to_path_buf()
 }
 
 /// `../shared` (or `NORMFORGE_SHARED`), when present. When absent, prints a notice and returns
 /// `None`, unless `NORMFORGE_REQUIRE_SHARED=1`, in which case it panics (CI must not skip).
 pub fn shared_dir(what: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("NORMFORGE_SHARED").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("../shared"));
+    let dir = std::env::var_os("NORMFORGE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared"));
     if dir.join("README.md").exists() {
         return Some(dir);
     }
     if std::env::var("NORMFORGE_REQUIRE_SHARED").is_ok_and(|v| v == "1") {
-        panic!("{what}: shared data not found at {} and NORMFORGE_REQUIRE_SHARED=1", dir.display());
+        panic!(
+            "{what}: shared data not found at {} and NORMFORGE_REQUIRE_SHARED=1",
+            dir.display()
+        );
     }
-    eprintln!("SKIPPED {what}: shared data not found at {} (set NORMFORGE_SHARED)", dir.display());
+    eprintln!(
+        "SKIPPED {what}: shared data not found at {} (set NORMFORGE_SHARED)",
+        dir.display()
+    );
     None
 }
 
@@ -37,11 +48,22 @@ pub fn check_golden(path: &Path, actual: &str) -> Result<(), String> {
     }
     let expected = match std::fs::read_to_string(path) {
         Ok(s) => s,
-        Err(_) => return Err(format!("{}: missing golden (run with UPDATE_EXPECT=1)\n--- actual ---\n{actual}", path.display())),
+        Err(_) => {
+            return Err(format!(
+                "{}: missing golden (run with UPDATE_EXPECT=1)\n--- actual ---\n{actual}",
+                path.display()
+            ))
+        }
     };
     if expected == actual {
         return Ok(());
     }
     let diff = similar::TextDiff::from_lines(expected.as_str(), actual);
-    Err(format!("{}: differs (UPDATE_EXPECT=1 to bless)\n{}", path.display(), diff.unified_diff().context_radius(2).header("expected", "actual")))
+    Err(format!(
+        "{}: differs (UPDATE_EXPECT=1 to bless)\n{}",
+        path.display(),
+        diff.unified_diff()
+            .context_radius(2)
+            .header("expected", "actual")
+    ))
 }

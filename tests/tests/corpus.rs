@@ -32,7 +32,9 @@ fn cases(category: &str) -> Vec<PathBuf> {
 fn orphans(dir: &Path) {
     for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
         let p = e.path();
-        if p.extension().is_some_and(|x| x == "out" || x == "raw") && !p.with_extension("xp").exists() {
+        if p.extension().is_some_and(|x| x == "out" || x == "raw")
+            && !p.with_extension("xp").exists()
+        {
             if updating() && p.extension().is_some_and(|x| x == "out") {
                 let _ = std::fs::remove_file(&p);
             } else {
@@ -51,11 +53,20 @@ fn run_all(category: &str, f: impl Fn(&Path, &str) -> String) {
             failures.push(e);
         }
     }
-    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn name(p: &Path) -> String {
-    format!("{}/{}", p.parent().unwrap().file_name().unwrap().to_string_lossy(), p.file_name().unwrap().to_string_lossy())
+    format!(
+        "{}/{}",
+        p.parent().unwrap().file_name().unwrap().to_string_lossy(),
+        p.file_name().unwrap().to_string_lossy()
+    )
 }
 
 fn run_case(case: &Path, src: &str) -> String {
@@ -65,11 +76,17 @@ fn run_case(case: &Path, src: &str) -> String {
     };
     let mut out = render_all(&rule.warnings, &name(case), src);
     let raw_path = case.with_extension("raw");
-    let raw = std::fs::read_to_string(&raw_path).unwrap_or_else(|_| panic!("{}: missing .raw", raw_path.display()));
-    let opts = RunOptions { year: 2024, ..RunOptions::default() };
+    let raw = std::fs::read_to_string(&raw_path)
+        .unwrap_or_else(|_| panic!("{}: missing .raw", raw_path.display()));
+    let opts = RunOptions {
+        year: 2024,
+        ..RunOptions::default()
+    };
     match rule.normalize(&raw, &opts) {
         Ok(Outcome::Normalized(ev)) => {
-            out.push_str(&serde_json::to_string_pretty(&serde_json::Value::Object(ev.to_json())).unwrap());
+            out.push_str(
+                &serde_json::to_string_pretty(&serde_json::Value::Object(ev.to_json())).unwrap(),
+            );
             out.push('\n');
             for w in &ev.warnings {
                 out.push_str(&w.render(&name(&raw_path), &raw));
@@ -86,11 +103,25 @@ fn run_case(case: &Path, src: &str) -> String {
 fn parse() {
     run_all("parse", |case, src| {
         let (ast, diags) = parse_formula(src);
-        assert!(!diags.iter().any(Diagnostic::is_error), "{}: parse errors:\n{}", case.display(), render_all(&diags, &name(case), src));
+        assert!(
+            !diags.iter().any(Diagnostic::is_error),
+            "{}: parse errors:\n{}",
+            case.display(),
+            render_all(&diags, &name(case), src)
+        );
         let printed = print_formula(&ast);
         let (again, d2) = parse_formula(&printed);
-        assert!(d2.is_empty(), "{}: formatted output does not parse:\n{printed}", case.display());
-        assert_eq!(print_formula(&again), printed, "{}: formatter is not idempotent", case.display());
+        assert!(
+            d2.is_empty(),
+            "{}: formatted output does not parse:\n{printed}",
+            case.display()
+        );
+        assert_eq!(
+            print_formula(&again),
+            printed,
+            "{}: formatter is not idempotent",
+            case.display()
+        );
         printed
     });
 }
@@ -106,7 +137,11 @@ fn diagnostics() {
                 Err(d) => render_all(&d, &name(case), src),
             }
         };
-        assert!(out.contains("error[") || out.contains("warning["), "{}: expected a diagnostic, got:\n{out}", case.display());
+        assert!(
+            out.contains("error[") || out.contains("warning["),
+            "{}: expected a diagnostic, got:\n{out}",
+            case.display()
+        );
         out
     });
 }

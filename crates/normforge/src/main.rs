@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod exit;
+mod out;
 
 use std::process::ExitCode;
 
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code),
+        Err(e) if out::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let code = exit::code_of(&e);
             eprintln!("normforge: {e:#}");

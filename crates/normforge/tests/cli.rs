@@ -35,7 +35,11 @@ fn normalize_prints_the_event() {
     let d = tempfile::tempdir().unwrap();
     let rule = write(d.path(), "r/formula.xp", JSON_RULE.as_bytes());
     let raw = write(d.path(), "raw.txt", br#"{"user": "ROOT"}"#);
-    let o = run(&["normalize", rule.parent().unwrap().to_str().unwrap(), raw.to_str().unwrap()]);
+    let o = run(&[
+        "normalize",
+        rule.parent().unwrap().to_str().unwrap(),
+        raw.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["subject.account.name"], "root");
@@ -55,17 +59,46 @@ fn no_match_exits_1() {
 fn bad_inputs_exit_3_with_a_message_naming_the_input() {
     let d = tempfile::tempdir().unwrap();
     let rule = write(d.path(), "formula.xp", JSON_RULE.as_bytes());
-    let text_rule = write(d.path(), "text/formula.xp", b"TEXT = '{STRING*} {STRING*} {STRING*} {STRING*} x'\nid = \"NF_t\"\n");
+    let text_rule = write(
+        d.path(),
+        "text/formula.xp",
+        b"TEXT = '{STRING*} {STRING*} {STRING*} {STRING*} x'\nid = \"NF_t\"\n",
+    );
     let deep = format!("{{\"user\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000));
     let deep_top = "[".repeat(10_000) + &"]".repeat(10_000);
     let big_line = "a ".repeat(25 * 1024 * 1024);
     let cases: Vec<(&str, PathBuf, Vec<u8>, &str)> = vec![
-        ("not json", rule.clone(), b"this is not json".to_vec(), "not valid JSON"),
-        ("invalid utf-8", rule.clone(), vec![b'{', 0xff, 0xfe, b'}'], "not valid UTF-8"),
+        (
+            "not json",
+            rule.clone(),
+            b"this is not json".to_vec(),
+            "not valid JSON",
+        ),
+        (
+            "invalid utf-8",
+            rule.clone(),
+            vec![b'{', 0xff, 0xfe, b'}'],
+            "not valid UTF-8",
+        ),
         ("empty", rule.clone(), Vec::new(), "empty"),
-        ("deep json", rule.clone(), deep.into_bytes(), "nested deeper"),
-        ("deep json array", rule.clone(), deep_top.into_bytes(), "needs a JSON object"),
-        ("50 MB line", rule.clone(), big_line.clone().into_bytes(), "over the limit"),
+        (
+            "deep json",
+            rule.clone(),
+            deep.into_bytes(),
+            "nested deeper",
+        ),
+        (
+            "deep json array",
+            rule.clone(),
+            deep_top.into_bytes(),
+            "needs a JSON object",
+        ),
+        (
+            "50 MB line",
+            rule.clone(),
+            big_line.clone().into_bytes(),
+            "over the limit",
+        ),
     ];
     for (what, rule, content, needle) in cases {
         let raw = write(d.path(), "raw.bin", &content);
@@ -74,19 +107,36 @@ fn bad_inputs_exit_3_with_a_message_naming_the_input() {
         assert_eq!(o.status.code(), Some(3), "{what}: {}", stderr(&o));
         let e = stderr(&o);
         assert!(e.contains(needle), "{what}: expected `{needle}` in: {e}");
-        assert!(e.contains("raw.bin"), "{what}: the message should name the input: {e}");
+        assert!(
+            e.contains("raw.bin"),
+            "{what}: the message should name the input: {e}"
+        );
     }
     // The same 50 MB line allowed by the size limit: the TEXT matcher gives up instead of hanging.
     let raw = write(d.path(), "raw.bin", big_line.as_bytes());
-    let o = run(&["normalize", text_rule.to_str().unwrap(), raw.to_str().unwrap(), "--max-event-bytes", "100000000"]);
+    let o = run(&[
+        "normalize",
+        text_rule.to_str().unwrap(),
+        raw.to_str().unwrap(),
+        "--max-event-bytes",
+        "100000000",
+    ]);
     no_panic(&o);
-    assert!(matches!(o.status.code(), Some(1) | Some(3)), "{}", stderr(&o));
+    assert!(
+        matches!(o.status.code(), Some(1) | Some(3)),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn malformed_formula_is_a_coded_diagnostic() {
     let d = tempfile::tempdir().unwrap();
-    let rule = write(d.path(), "formula.xp", b"JSON = ''\nif $a == then\naction = \"x\"\n");
+    let rule = write(
+        d.path(),
+        "formula.xp",
+        b"JSON = ''\nif $a == then\naction = \"x\"\n",
+    );
     let raw = write(d.path(), "raw.txt", b"{}");
     let o = run(&["normalize", rule.to_str().unwrap(), raw.to_str().unwrap()]);
     no_panic(&o);
@@ -101,8 +151,18 @@ fn stdin_is_read_with_dash() {
     use std::io::Write;
     let d = tempfile::tempdir().unwrap();
     let rule = write(d.path(), "formula.xp", JSON_RULE.as_bytes());
-    let mut child = bin().args(["normalize", rule.to_str().unwrap(), "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(br#"{"user": "A"}"#).unwrap();
+    let mut child = bin()
+        .args(["normalize", rule.to_str().unwrap(), "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"user": "A"}"#)
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0));
 }
@@ -112,24 +172,53 @@ fn validate_reports_and_exits_by_result() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "kb/ok/formula.xp", JSON_RULE.as_bytes());
     write(d.path(), "kb/ok/tests/raw_1.txt", br#"{"user": "Bob"}"#);
-    write(d.path(), "kb/ok/tests/norm_1.js", br#"{"action": "login", "subject.account.name": "bob", "id": "NF_t"}"#);
+    write(
+        d.path(),
+        "kb/ok/tests/norm_1.js",
+        br#"{"action": "login", "subject.account.name": "bob", "id": "NF_t"}"#,
+    );
     let kb = d.path().join("kb");
     let o = run(&["validate", kb.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
-    assert!(String::from_utf8_lossy(&o.stdout).lines().last().unwrap().contains("1 passed, 0 failed"));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .contains("1 passed, 0 failed"));
     write(d.path(), "kb/bad/formula.xp", JSON_RULE.as_bytes());
     write(d.path(), "kb/bad/tests/raw_1.txt", br#"{"user": "Bob"}"#);
-    write(d.path(), "kb/bad/tests/norm_1.js", br#"{"action": "logout", "id": "NF_t"}"#);
+    write(
+        d.path(),
+        "kb/bad/tests/norm_1.js",
+        br#"{"action": "logout", "id": "NF_t"}"#,
+    );
     let o = run(&["validate", kb.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["pairs"], 2);
     assert_eq!(v["failed"], 1);
     assert_eq!(v["failures"][0]["rule"], "bad");
-    assert!(v["failures"][0]["diff"].as_str().unwrap().contains("logout"));
+    assert!(v["failures"][0]["diff"]
+        .as_str()
+        .unwrap()
+        .contains("logout"));
     // Listed as known: reported, not failing.
-    let known = write(d.path(), "known.txt", b"bad raw_1 expectation is wrong on purpose\n");
-    let o = run(&["validate", kb.to_str().unwrap(), "--known-failures", known.to_str().unwrap()]);
+    let known = write(
+        d.path(),
+        "known.txt",
+        b"bad raw_1 expectation is wrong on purpose\n",
+    );
+    let o = run(&[
+        "validate",
+        kb.to_str().unwrap(),
+        "--known-failures",
+        known.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let o = run(&["validate", d.path().join("nope").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3));
@@ -142,4 +231,26 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     let o = run(&["no-such-command"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    let d = tempfile::tempdir().unwrap();
+    for i in 0..200 {
+        write(
+            d.path(),
+            &format!("kb/r{i}/formula.xp"),
+            JSON_RULE.as_bytes(),
+        );
+    }
+    let mut child = bin()
+        .args(["fmt", d.path().join("kb").to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    no_panic(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }

@@ -118,7 +118,9 @@ impl Cur<'_> {
             return None;
         }
         let frac = self.fraction(colon_fraction);
-        Some(i64::from(h) * 3_600_000 + i64::from(m) * 60_000 + i64::from(sec.min(59)) * 1000 + frac)
+        Some(
+            i64::from(h) * 3_600_000 + i64::from(m) * 60_000 + i64::from(sec.min(59)) * 1000 + frac,
+        )
     }
 
     /// `.fff…` or `,fff…` (and `:fff` when allowed): milliseconds, truncated.
@@ -217,7 +219,9 @@ fn iso(b: &[u8]) -> Option<(usize, i64)> {
                 c.lit(b'.')?;
                 let s = c.digits(2, 2)?;
                 let f = c.fraction(false);
-                (h < 24 && mi < 60 && s < 61).then_some(i64::from(h) * 3_600_000 + i64::from(mi) * 60_000 + i64::from(s) * 1000 + f)
+                (h < 24 && mi < 60 && s < 61).then_some(
+                    i64::from(h) * 3_600_000 + i64::from(mi) * 60_000 + i64::from(s) * 1000 + f,
+                )
             })();
             tod = t;
         } else {
@@ -244,7 +248,13 @@ fn iso(b: &[u8]) -> Option<(usize, i64)> {
 fn slash_ymd(b: &[u8]) -> Option<(usize, i64)> {
     let mut c = Cur { b, i: 0 };
     let y0 = c.digits(2, 4)?;
-    let y = if c.i == 2 { 2000 + y0 } else if c.i == 4 { y0 } else { return None };
+    let y = if c.i == 2 {
+        2000 + y0
+    } else if c.i == 4 {
+        y0
+    } else {
+        return None;
+    };
     c.lit(b'/')?;
     let m = c.digits(1, 2)?;
     c.lit(b'/')?;
@@ -257,12 +267,22 @@ fn slash_ymd(b: &[u8]) -> Option<(usize, i64)> {
 }
 
 fn month_from(b: &[u8]) -> Option<u32> {
-    const NAMES: [&[u8]; 12] = [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
+    const NAMES: [&[u8]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
     if b.len() < 3 {
         return None;
     }
-    let lower = [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase(), b[2].to_ascii_lowercase()];
-    NAMES.iter().position(|n| **n == lower).map(|i| i as u32 + 1)
+    let lower = [
+        b[0].to_ascii_lowercase(),
+        b[1].to_ascii_lowercase(),
+        b[2].to_ascii_lowercase(),
+    ];
+    NAMES
+        .iter()
+        .position(|n| **n == lower)
+        .map(|i| i as u32 + 1)
 }
 
 /// `[Www ]Mmm dd [YYYY ]HH:MM:SS[.fff][ YYYY]` (BSD syslog, ctime).
@@ -271,17 +291,40 @@ fn syslog(b: &[u8], year: Option<i32>) -> Option<(usize, i64)> {
     // Optional weekday.
     if b.len() > 4 && month_from(b).is_none() && b[3] == b' ' {
         const DAYS: [&[u8]; 7] = [b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"];
-        let lower = [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase(), b[2].to_ascii_lowercase()];
+        let lower = [
+            b[0].to_ascii_lowercase(),
+            b[1].to_ascii_lowercase(),
+            b[2].to_ascii_lowercase(),
+        ];
         DAYS.iter().find(|d| ***d == lower)?;
         c.i = 4;
     }
     let m = month_from(&b[c.i..])?;
     c.i += 3;
     // Full month names: "March 10" (but not "Decimal 10").
-    let word_end = c.i + b[c.i..].iter().take_while(|ch| ch.is_ascii_alphabetic()).count();
+    let word_end = c.i
+        + b[c.i..]
+            .iter()
+            .take_while(|ch| ch.is_ascii_alphabetic())
+            .count();
     if word_end > c.i {
-        const FULL: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
-        let word = std::str::from_utf8(&b[c.i - 3..word_end]).ok()?.to_ascii_lowercase();
+        const FULL: [&str; 12] = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ];
+        let word = std::str::from_utf8(&b[c.i - 3..word_end])
+            .ok()?
+            .to_ascii_lowercase();
         if FULL[m as usize - 1] != word && !(m == 9 && word == "sept") {
             return None;
         }
@@ -348,7 +391,10 @@ fn us_mdy(b: &[u8]) -> Option<(usize, i64)> {
     let save = c.i;
     c.spaces();
     if c.b[c.i..].len() >= 2 {
-        let ap = [c.b[c.i].to_ascii_uppercase(), c.b[c.i + 1].to_ascii_uppercase()];
+        let ap = [
+            c.b[c.i].to_ascii_uppercase(),
+            c.b[c.i + 1].to_ascii_uppercase(),
+        ];
         if &ap == b"PM" || &ap == b"AM" {
             c.i += 2;
             let hours = tod / 3_600_000;
@@ -394,7 +440,8 @@ fn compact(b: &[u8]) -> Option<(usize, i64)> {
         let h = c.digits(2, 2)?;
         let mi = c.digits(2, 2)?;
         let s = c.digits(2, 2)?;
-        (h < 24 && mi < 60 && s < 61).then_some(i64::from(h) * 3_600_000 + i64::from(mi) * 60_000 + i64::from(s) * 1000)?
+        (h < 24 && mi < 60 && s < 61)
+            .then_some(i64::from(h) * 3_600_000 + i64::from(mi) * 60_000 + i64::from(s) * 1000)?
     } else {
         c.time(true)?
     };
@@ -446,22 +493,61 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(p("2013-10-17T15:45:19.401995400Z x").unwrap(), "2013-10-17T15:45:19.401995400Z 2013-10-17T15:45:19.401Z");
-        assert_eq!(p("2016-09-09 04:46:07 rest").unwrap(), "2016-09-09 04:46:07 2016-09-09T04:46:07.000Z");
-        assert_eq!(p("2025-03-10T06:55:46.123456+03:00 h").unwrap(), "2025-03-10T06:55:46.123456+03:00 2025-03-10T03:55:46.123Z");
-        assert_eq!(p("Dec 10 06:55:46 LabSZ").unwrap(), "Dec 10 06:55:46 2024-12-10T06:55:46.000Z");
-        assert_eq!(p("Jun  9 06:06:20 combo").unwrap(), "Jun  9 06:06:20 2024-06-09T06:06:20.000Z");
-        assert_eq!(p("Sun Dec 04 04:47:44 2005]").unwrap(), "Sun Dec 04 04:47:44 2005 2005-12-04T04:47:44.000Z");
-        assert_eq!(p("10/Oct/2000:13:55:36 -0700 \"GET").unwrap(), "10/Oct/2000:13:55:36 -0700 2000-10-10T20:55:36.000Z");
-        assert_eq!(p("2015-10-18 18:01:47,978 INFO").unwrap(), "2015-10-18 18:01:47,978 2015-10-18T18:01:47.978Z");
-        assert_eq!(p("17/06/09 20:10:40 INFO").unwrap(), "17/06/09 20:10:40 2017-06-09T20:10:40.000Z");
-        assert_eq!(p("20171223-22:15:29:606|Step").unwrap(), "20171223-22:15:29:606 2017-12-23T22:15:29.606Z");
-        assert_eq!(p("2005-06-03-15.42.50.675872 R02").unwrap(), "2005-06-03-15.42.50.675872 2005-06-03T15:42:50.675Z");
-        assert_eq!(p("1575628954.737:690").unwrap(), "1575628954.737 2019-12-06T10:42:34.737Z");
+        assert_eq!(
+            p("2013-10-17T15:45:19.401995400Z x").unwrap(),
+            "2013-10-17T15:45:19.401995400Z 2013-10-17T15:45:19.401Z"
+        );
+        assert_eq!(
+            p("2016-09-09 04:46:07 rest").unwrap(),
+            "2016-09-09 04:46:07 2016-09-09T04:46:07.000Z"
+        );
+        assert_eq!(
+            p("2025-03-10T06:55:46.123456+03:00 h").unwrap(),
+            "2025-03-10T06:55:46.123456+03:00 2025-03-10T03:55:46.123Z"
+        );
+        assert_eq!(
+            p("Dec 10 06:55:46 LabSZ").unwrap(),
+            "Dec 10 06:55:46 2024-12-10T06:55:46.000Z"
+        );
+        assert_eq!(
+            p("Jun  9 06:06:20 combo").unwrap(),
+            "Jun  9 06:06:20 2024-06-09T06:06:20.000Z"
+        );
+        assert_eq!(
+            p("Sun Dec 04 04:47:44 2005]").unwrap(),
+            "Sun Dec 04 04:47:44 2005 2005-12-04T04:47:44.000Z"
+        );
+        assert_eq!(
+            p("10/Oct/2000:13:55:36 -0700 \"GET").unwrap(),
+            "10/Oct/2000:13:55:36 -0700 2000-10-10T20:55:36.000Z"
+        );
+        assert_eq!(
+            p("2015-10-18 18:01:47,978 INFO").unwrap(),
+            "2015-10-18 18:01:47,978 2015-10-18T18:01:47.978Z"
+        );
+        assert_eq!(
+            p("17/06/09 20:10:40 INFO").unwrap(),
+            "17/06/09 20:10:40 2017-06-09T20:10:40.000Z"
+        );
+        assert_eq!(
+            p("20171223-22:15:29:606|Step").unwrap(),
+            "20171223-22:15:29:606 2017-12-23T22:15:29.606Z"
+        );
+        assert_eq!(
+            p("2005-06-03-15.42.50.675872 R02").unwrap(),
+            "2005-06-03-15.42.50.675872 2005-06-03T15:42:50.675Z"
+        );
+        assert_eq!(
+            p("1575628954.737:690").unwrap(),
+            "1575628954.737 2019-12-06T10:42:34.737Z"
+        );
         assert_eq!(p("12345"), None);
         assert_eq!(p("Decimal 10"), None);
         assert_eq!(p("Decimal 10 06:55:46"), None);
-        assert_eq!(p("December 10 06:55:46 x").unwrap(), "December 10 06:55:46 2024-12-10T06:55:46.000Z");
+        assert_eq!(
+            p("December 10 06:55:46 x").unwrap(),
+            "December 10 06:55:46 2024-12-10T06:55:46.000Z"
+        );
     }
 
     #[test]

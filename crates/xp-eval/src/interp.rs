@@ -10,7 +10,7 @@ use crate::input::{self, Bindings};
 use crate::program::{HeaderImpl, Program, Slot, Unit, E, ENV_NAMES, S};
 use crate::text::MatchOutcome;
 use crate::typing;
-use crate::value::{Value, Str};
+use crate::value::{Str, Value};
 
 /// Deepest nesting of `submessage` calls.
 pub const MAX_SUBMESSAGE_DEPTH: u32 = 16;
@@ -47,7 +47,16 @@ pub(crate) struct Ctx<'p> {
 
 impl<'p> Ctx<'p> {
     pub fn new(p: &'p Program, env: Vec<Value>, year: i32) -> Ctx<'p> {
-        Ctx { p, fields: vec![Value::Null; p.fields.len()], vars: vec![Value::Null; p.vars.len()], env, year, depth: 0, warnings: Vec::new(), dropped: false }
+        Ctx {
+            p,
+            fields: vec![Value::Null; p.fields.len()],
+            vars: vec![Value::Null; p.vars.len()],
+            env,
+            year,
+            depth: 0,
+            warnings: Vec::new(),
+            dropped: false,
+        }
     }
 
     fn set(&mut self, slot: Slot, v: Value) {
@@ -88,7 +97,11 @@ impl<'p> Ctx<'p> {
     }
 
     /// Applies the header of `unit` to `input`; on success the captures/bindings are set.
-    pub fn apply_header(&mut self, unit: &Unit, text: &str) -> Result<Result<(), Miss>, Diagnostic> {
+    pub fn apply_header(
+        &mut self,
+        unit: &Unit,
+        text: &str,
+    ) -> Result<Result<(), Miss>, Diagnostic> {
         match &unit.header {
             HeaderImpl::Text(m, slots) => match m.match_text(text, self.year) {
                 MatchOutcome::Matched(caps) => {
@@ -103,7 +116,8 @@ impl<'p> Ctx<'p> {
             HeaderImpl::Filtered(HeaderKind::Eventlog, f) => {
                 let p = self.p;
                 let want = |k: &str| p.var_index.contains_key(k) || f.conds.iter().any(|(path, _)| path[0] == k);
-                let (system, b) = input::eventlog::decode_eventlog(text, &want).map_err(input_diag)?;
+                let data_keys = p.var_index.get("Data").and_then(|&i| p.var_keys[i as usize].as_ref());
+                let (system, b) = input::eventlog::decode_eventlog_with(text, &want, data_keys).map_err(input_diag)?;
                 if !f.matches(&system, None) {
                     return Ok(Err(Miss::Header(format!("the EVENTLOG filter `{}` does not match", describe_filter(f)))));
                 }
@@ -155,9 +169,14 @@ impl<'p> Ctx<'p> {
     }
 
     /// Runs a whole unit: header, COND, body.
-    pub fn run_unit(&mut self, unit: &Unit, input: Input<'_>) -> Result<Result<Applied, Miss>, Diagnostic> {
+    pub fn run_unit(
+        &mut self,
+        unit: &Unit,
+        input: Input<'_>,
+    ) -> Result<Result<Applied, Miss>, Diagnostic> {
         let Input::Text(text) = input;
-        let snapshot = (unit.cond.is_some() && self.depth > 0).then(|| (self.fields.clone(), self.vars.clone()));
+        let snapshot = (unit.cond.is_some() && self.depth > 0)
+            .then(|| (self.fields.clone(), self.vars.clone()));
         if let Err(miss) = self.apply_header(unit, text)? {
             return Ok(Err(miss));
         }
@@ -171,7 +190,11 @@ impl<'p> Ctx<'p> {
             }
         }
         self.exec(&unit.body);
-        Ok(Ok(if self.dropped { Applied::Dropped } else { Applied::Done }))
+        Ok(Ok(if self.dropped {
+            Applied::Dropped
+        } else {
+            Applied::Done
+        }))
     }
 
     fn exec(&mut self, stmts: &[S]) {
@@ -230,6 +253,7 @@ impl<'p> Ctx<'p> {
             }
             E::Var(i) => self.vars[*i as usize].clone(),
             E::List(items) => Value::List(Arc::new(items.iter().map(|i| self.eval(i)).collect())),
+            E::VarKey(slot, key) => self.vars[*slot as usize].index(key),
             E::Index(b, i) => {
                 let base = self.eval(b);
                 let idx = self.eval(i);
@@ -319,12 +343,20 @@ impl<'p> Ctx<'p> {
 /// A diagnostic for an input that cannot be read: XP0403 when it is nested too deep,
 /// XP0401 otherwise.
 fn input_diag(message: String) -> Diagnostic {
-    let code = if message.contains("nested deeper") { Code::InputTooDeep } else { Code::InvalidInput };
+    let code = if message.contains("nested deeper") {
+        Code::InputTooDeep
+    } else {
+        Code::InvalidInput
+    };
     Diagnostic::input_error(code, message)
 }
 
 fn describe_filter(f: &input::Filter) -> String {
-    f.conds.iter().map(|(p, v)| format!("{}=\"{v}\"", p.join("."))).collect::<Vec<_>>().join(" ")
+    f.conds
+        .iter()
+        .map(|(p, v)| format!("{}=\"{v}\"", p.join(".")))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Evaluates a non-logical binary operator on two values.
@@ -344,21 +376,27 @@ pub fn binary_values(op: BinOp, a: &Value, b: &Value) -> Value {
             (Value::Str(_), Value::Null) => a.clone(),
             (Value::Null, _) | (_, Value::Null) => Value::Null,
             (Value::Int(x), Value::Int(y)) => Value::Int(x.wrapping_add(*y)),
-            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Value::Float(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0)),
-            (Value::List(x), Value::List(y)) => Value::List(Arc::new(x.iter().chain(y.iter()).cloned().collect())),
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                Value::Float(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0))
+            }
+            (Value::List(x), Value::List(y)) => {
+                Value::List(Arc::new(x.iter().chain(y.iter()).cloned().collect()))
+            }
             _ => match (a.to_text(), b.to_text()) {
                 (Some(x), Some(y)) => Value::from(x + &y),
                 _ => Value::Null,
             },
         },
         BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => match (a.as_int(), b.as_int(), a, b) {
-            (Some(x), Some(y), Value::Int(_) | Value::Str(_), Value::Int(_) | Value::Str(_)) => match op {
-                BinOp::Sub => Value::Int(x.wrapping_sub(y)),
-                BinOp::Mul => Value::Int(x.wrapping_mul(y)),
-                BinOp::Div if y != 0 => Value::Int(x.wrapping_div(y)),
-                BinOp::Rem if y != 0 => Value::Int(x.wrapping_rem(y)),
-                _ => Value::Null,
-            },
+            (Some(x), Some(y), Value::Int(_) | Value::Str(_), Value::Int(_) | Value::Str(_)) => {
+                match op {
+                    BinOp::Sub => Value::Int(x.wrapping_sub(y)),
+                    BinOp::Mul => Value::Int(x.wrapping_mul(y)),
+                    BinOp::Div if y != 0 => Value::Int(x.wrapping_div(y)),
+                    BinOp::Rem if y != 0 => Value::Int(x.wrapping_rem(y)),
+                    _ => Value::Null,
+                }
+            }
             _ => match (a.as_f64(), b.as_f64()) {
                 (Some(x), Some(y)) => match op {
                     BinOp::Sub => Value::Float(x - y),
@@ -379,7 +417,7 @@ pub fn env_values(recv_ipv4: std::net::IpAddr, envelope: Option<&crate::value::M
     ENV_NAMES
         .iter()
         .map(|name| {
-            if let Some(v) = envelope.and_then(|m| m.get(*name)) {
+            if let Some(v) = envelope.and_then(|m| m.get(name)) {
                 if *name == "recv_ipv4" || *name == "recv_ipv6" {
                     if let Some(ip) = v.to_text().and_then(|s| crate::text::tokens::parse_ip(&s)) {
                         return Value::Ip(ip);

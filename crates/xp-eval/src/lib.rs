@@ -45,7 +45,11 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> RunOptions {
-        RunOptions { year: current_year(), recv_ipv4: IpAddr::V4(Ipv4Addr::LOCALHOST), max_event_bytes: 1 << 20 }
+        RunOptions {
+            year: current_year(),
+            recv_ipv4: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            max_event_bytes: 1 << 20,
+        }
     }
 }
 
@@ -94,7 +98,9 @@ impl NormEvent {
 
     /// norm_N.js form: a flat JSON object, keys sorted, nulls omitted.
     pub fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
-        self.fields().map(|(k, ty, v)| (k.to_string(), typing::render(ty, v))).collect()
+        self.fields()
+            .map(|(k, ty, v)| (k.to_string(), typing::render(ty, v)))
+            .collect()
     }
 
     /// The value of a field.
@@ -120,7 +126,11 @@ impl Rule {
     }
 
     /// Like [`Rule::compile`] with another taxonomy.
-    pub fn compile_with(source: &str, opts: CompileOptions, tax: &Taxonomy) -> Result<Rule, Vec<Diagnostic>> {
+    pub fn compile_with(
+        source: &str,
+        opts: CompileOptions,
+        tax: &Taxonomy,
+    ) -> Result<Rule, Vec<Diagnostic>> {
         let (formula, mut diags) = parse_formula(source);
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);
@@ -128,7 +138,10 @@ impl Rule {
         let (prog, mut more) = program::compile(&formula, source, tax, opts);
         diags.append(&mut more);
         match prog {
-            Some(program) if !diags.iter().any(Diagnostic::is_error) => Ok(Rule { program, warnings: diags }),
+            Some(program) if !diags.iter().any(Diagnostic::is_error) => Ok(Rule {
+                program,
+                warnings: diags,
+            }),
             _ => Err(diags),
         }
     }
@@ -164,7 +177,11 @@ impl Rule {
         if raw.len() > opts.max_event_bytes {
             return Err(Diagnostic::input_error(
                 Code::InputTooLarge,
-                format!("the event is {} bytes, over the limit of {} bytes", raw.len(), opts.max_event_bytes),
+                format!(
+                    "the event is {} bytes, over the limit of {} bytes",
+                    raw.len(),
+                    opts.max_event_bytes
+                ),
             ));
         }
         let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
@@ -174,9 +191,16 @@ impl Rule {
         };
         let text = body.trim_end_matches(['\r', '\n']);
         if text.trim().is_empty() {
-            return Err(Diagnostic::input_error(Code::EmptyInput, "the event is empty"));
+            return Err(Diagnostic::input_error(
+                Code::EmptyInput,
+                "the event is empty",
+            ));
         }
-        let env = if self.program.uses_env { interp::env_values(opts.recv_ipv4, envelope.as_ref()) } else { Vec::new() };
+        let env = if self.program.uses_env {
+            interp::env_values(opts.recv_ipv4, envelope.as_ref())
+        } else {
+            Vec::new()
+        };
         let mut ctx = interp::Ctx::new(&self.program, env, opts.year);
         match ctx.run_unit(&self.program.main, interp::Input::Text(text))? {
             Err(miss) => Ok(Outcome::NoMatch(miss)),
@@ -189,7 +213,11 @@ impl Rule {
                         values.push((i, v));
                     }
                 }
-                Ok(Outcome::Normalized(NormEvent { table: self.program.fields.clone(), values, warnings: ctx.warnings }))
+                Ok(Outcome::Normalized(NormEvent {
+                    table: self.program.fields.clone(),
+                    values,
+                    warnings: ctx.warnings,
+                }))
             }
         }
     }

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use xp_syntax::ast::{BinOp, Cond, Expr, ExprKind, Formula, Header, HeaderKind, Stmt, Target, UnOp};
+use xp_syntax::ast::{
+    BinOp, Cond, Expr, ExprKind, Formula, Header, HeaderKind, Stmt, Target, UnOp,
+};
 use xp_syntax::{parse_template, Code, Diagnostic, Span};
 use xp_taxonomy::{FieldType, Taxonomy};
 
@@ -14,7 +16,18 @@ use crate::text::Matcher;
 use crate::value::Value;
 
 /// Identifiers that read the transport envelope (or the run's defaults) rather than a field.
-pub const ENV_NAMES: &[&str] = &["recv_ipv4", "recv_ipv6", "recv_time", "recv_host", "uuid", "tag", "task_id", "input_id", "mime", "normalized"];
+pub const ENV_NAMES: &[&str] = &[
+    "recv_ipv4",
+    "recv_ipv6",
+    "recv_time",
+    "recv_host",
+    "uuid",
+    "tag",
+    "task_id",
+    "input_id",
+    "mime",
+    "normalized",
+];
 
 /// Where a value is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +53,8 @@ pub enum E {
     List(Vec<E>),
     /// Indexing.
     Index(Box<E>, Box<E>),
+    /// `$var["key"]`: indexing a variable with a constant (no copy of the container).
+    VarKey(u32, Value),
     /// Built-in call.
     Call(Builtin, Vec<E>),
     /// `submessage(kind, name, value)` over the subformulas of that name.
@@ -129,6 +144,10 @@ pub struct Program {
     pub id: Option<String>,
     /// Whether the formula reads envelope identifiers such as `recv_ipv4`.
     pub uses_env: bool,
+    /// Per variable slot: the literal keys it is indexed with when that is its only use
+    /// (`$Data["TargetUserName"]`), so inputs may skip the other members; `None` when the
+    /// whole value is used.
+    pub var_keys: Vec<Option<rustc_hash::FxHashSet<String>>>,
 }
 
 /// Compile options.
@@ -148,13 +167,19 @@ struct Compiler<'a> {
     sub_names: HashMap<String, Vec<u32>>,
     diags: Vec<Diagnostic>,
     uses_env: bool,
+    var_keys: Vec<Option<rustc_hash::FxHashSet<String>>>,
     id: Option<String>,
     /// Offset of a header's format string in the source, for template diagnostics.
     warned_fields: std::collections::HashSet<String>,
 }
 
 /// Compiles a parsed formula. `source` is used only to place template diagnostics.
-pub fn compile(f: &Formula, source: &str, tax: &Taxonomy, opts: CompileOptions) -> (Option<Program>, Vec<Diagnostic>) {
+pub fn compile(
+    f: &Formula,
+    source: &str,
+    tax: &Taxonomy,
+    opts: CompileOptions,
+) -> (Option<Program>, Vec<Diagnostic>) {
     let mut c = Compiler {
         tax,
         opts,
@@ -165,6 +190,7 @@ pub fn compile(f: &Formula, source: &str, tax: &Taxonomy, opts: CompileOptions) 
         sub_names: HashMap::new(),
         diags: Vec::new(),
         uses_env: false,
+        var_keys: Vec::new(),
         id: None,
         warned_fields: Default::default(),
     };
@@ -172,9 +198,23 @@ pub fn compile(f: &Formula, source: &str, tax: &Taxonomy, opts: CompileOptions) 
     let mut decls = Vec::new();
     collect_subs(&f.body, &mut decls);
     for (i, sf) in decls.iter().enumerate() {
-        c.sub_names.entry(sf.name.clone()).or_default().push(i as u32);
+        c.sub_names
+            .entry(sf.name.clone())
+            .or_default()
+            .push(i as u32);
     }
-    let subs: Vec<Unit> = decls.iter().map(|sf| c.unit(&sf.name, sf.header.as_ref(), sf.cond.as_ref(), &sf.body, source)).collect();
+    let subs: Vec<Unit> = decls
+        .iter()
+        .map(|sf| {
+            c.unit(
+                &sf.name,
+                sf.header.as_ref(),
+                sf.cond.as_ref(),
+                &sf.body,
+                source,
+            )
+        })
+        .collect();
     let Some(header) = f.header.as_ref() else {
         return (None, c.diags);
     };
@@ -182,7 +222,17 @@ pub fn compile(f: &Formula, source: &str, tax: &Taxonomy, opts: CompileOptions) 
     let mut out_order: Vec<u32> = (0..c.fields.len() as u32).collect();
     out_order.sort_by(|a, b| c.fields[*a as usize].name.cmp(&c.fields[*b as usize].name));
     let has_errors = c.diags.iter().any(Diagnostic::is_error);
-    let prog = Program { main, subs, fields: c.fields.into(), vars: c.vars, var_index: c.var_index, out_order, id: c.id, uses_env: c.uses_env };
+    let prog = Program {
+        main,
+        subs,
+        fields: c.fields.into(),
+        vars: c.vars,
+        var_index: c.var_index,
+        out_order,
+        id: c.id,
+        uses_env: c.uses_env,
+        var_keys: c.var_keys,
+    };
     (if has_errors { None } else { Some(prog) }, c.diags)
 }
 
@@ -190,7 +240,11 @@ fn collect_subs<'a>(stmts: &'a [Stmt], out: &mut Vec<&'a xp_syntax::ast::Subform
     for s in stmts {
         match s {
             Stmt::Subformula(sf) => out.push(sf),
-            Stmt::If { branches, otherwise, .. } => {
+            Stmt::If {
+                branches,
+                otherwise,
+                ..
+            } => {
                 for (_, b) in branches {
                     collect_subs(b, out);
                 }
@@ -209,14 +263,33 @@ fn collect_subs<'a>(stmts: &'a [Stmt], out: &mut Vec<&'a xp_syntax::ast::Subform
 }
 
 impl Compiler<'_> {
-    fn unit(&mut self, name: &str, header: Option<&Header>, cond: Option<&Cond>, body: &[Stmt], source: &str) -> Unit {
+    fn unit(
+        &mut self,
+        name: &str,
+        header: Option<&Header>,
+        cond: Option<&Cond>,
+        body: &[Stmt],
+        source: &str,
+    ) -> Unit {
         let (header_impl, bang) = match header {
             Some(h) => (self.header(h, source), h.bang),
-            None => (HeaderImpl::Text(Box::new(Matcher::new(&parse_template("{REST}").0)), Vec::new()), false),
+            None => (
+                HeaderImpl::Text(
+                    Box::new(Matcher::new(&parse_template("{REST}").0)),
+                    Vec::new(),
+                ),
+                false,
+            ),
         };
         let cond = cond.map(|c| self.expr(&c.expr));
         let body = self.block(body);
-        Unit { name: name.to_string(), header: header_impl, bang, cond, body }
+        Unit {
+            name: name.to_string(),
+            header: header_impl,
+            bang,
+            cond,
+            body,
+        }
     }
 
     fn header(&mut self, h: &Header, source: &str) -> HeaderImpl {
@@ -224,7 +297,9 @@ impl Compiler<'_> {
             HeaderKind::Text => {
                 let (t, diags) = parse_template(&h.format);
                 // Place template diagnostics in the source when the literal has no escapes.
-                let raw = source.get(h.format_span.start as usize + 1..h.format_span.end.saturating_sub(1) as usize);
+                let raw = source.get(
+                    h.format_span.start as usize + 1..h.format_span.end.saturating_sub(1) as usize,
+                );
                 let exact = raw == Some(h.format.as_str());
                 for mut d in diags {
                     d.span = Some(match (exact, d.span) {
@@ -234,16 +309,23 @@ impl Compiler<'_> {
                     self.diags.push(d);
                 }
                 let matcher = Matcher::new(&t);
-                let slots = matcher.targets().iter().map(|tg| self.target(tg, h.format_span, true)).collect();
+                let slots = matcher
+                    .targets()
+                    .iter()
+                    .map(|tg| self.target(tg, h.format_span, true))
+                    .collect();
                 HeaderImpl::Text(Box::new(matcher), slots)
             }
-            HeaderKind::Json | HeaderKind::Eventlog | HeaderKind::Cef => match Filter::parse(&h.format) {
-                Ok(f) => HeaderImpl::Filtered(h.kind, f),
-                Err(e) => {
-                    self.diags.push(Diagnostic::error(Code::BadHeaderFilter, h.format_span, e));
-                    HeaderImpl::Filtered(h.kind, Filter::default())
+            HeaderKind::Json | HeaderKind::Eventlog | HeaderKind::Cef => {
+                match Filter::parse(&h.format) {
+                    Ok(f) => HeaderImpl::Filtered(h.kind, f),
+                    Err(e) => {
+                        self.diags
+                            .push(Diagnostic::error(Code::BadHeaderFilter, h.format_span, e));
+                        HeaderImpl::Filtered(h.kind, Filter::default())
+                    }
                 }
-            },
+            }
             HeaderKind::Tabular => HeaderImpl::Tabular(h.format.clone()),
             HeaderKind::Xml => HeaderImpl::Xml(h.format.trim().to_string()),
         }
@@ -258,7 +340,11 @@ impl Compiler<'_> {
         }
         let ty = self.tax.type_of(name);
         let i = self.fields.len() as u32;
-        self.fields.push(FieldInfo { name: std::sync::Arc::from(name), ty, assigned });
+        self.fields.push(FieldInfo {
+            name: std::sync::Arc::from(name),
+            ty,
+            assigned,
+        });
         self.field_index.insert(name.to_string(), i);
         let _ = span;
         i
@@ -267,8 +353,13 @@ impl Compiler<'_> {
     fn check_taxonomy(&mut self, name: &str, span: Span) {
         if self.tax.type_of(name).is_none() && self.warned_fields.insert(name.to_string()) {
             let msg = format!("field `{name}` is not in the taxonomy");
-            let d = if self.opts.strict { Diagnostic::error(Code::UnknownField, span, msg) } else { Diagnostic::warning(Code::UnknownField, span, msg) };
-            self.diags.push(d.with_note("see schema/taxonomy.tsv for the known fields"));
+            let d = if self.opts.strict {
+                Diagnostic::error(Code::UnknownField, span, msg)
+            } else {
+                Diagnostic::warning(Code::UnknownField, span, msg)
+            };
+            self.diags
+                .push(d.with_note("see schema/taxonomy.tsv for the known fields"));
         }
     }
 
@@ -278,6 +369,7 @@ impl Compiler<'_> {
         }
         let i = self.vars.len() as u32;
         self.vars.push(name.to_string());
+        self.var_keys.push(Some(Default::default()));
         self.var_index.insert(name.to_string(), i);
         i
     }
@@ -300,7 +392,11 @@ impl Compiler<'_> {
 
     fn stmt(&mut self, s: &Stmt) -> Option<S> {
         Some(match s {
-            Stmt::Assign { target, value, span } => {
+            Stmt::Assign {
+                target,
+                value,
+                span,
+            } => {
                 if let (Target::Field(f), ExprKind::Str(v, _)) = (target, &value.kind) {
                     if f == "id" {
                         self.id = Some(v.clone());
@@ -309,11 +405,24 @@ impl Compiler<'_> {
                 let e = self.expr(value);
                 S::Assign(self.target(target, *span, true), e)
             }
-            Stmt::If { branches, otherwise, .. } => S::If(
-                branches.iter().map(|(c, b)| (self.expr(c), self.block(b))).collect(),
+            Stmt::If {
+                branches,
+                otherwise,
+                ..
+            } => S::If(
+                branches
+                    .iter()
+                    .map(|(c, b)| (self.expr(c), self.block(b)))
+                    .collect(),
                 otherwise.as_ref().map(|b| self.block(b)),
             ),
-            Stmt::Switch { subject, cases, .. } => S::Switch(self.expr(subject), cases.iter().map(|(l, b)| (self.expr(l), self.block(b))).collect()),
+            Stmt::Switch { subject, cases, .. } => S::Switch(
+                self.expr(subject),
+                cases
+                    .iter()
+                    .map(|(l, b)| (self.expr(l), self.block(b)))
+                    .collect(),
+            ),
             Stmt::Drop(_) => S::Drop,
             Stmt::Expr(e) => S::Eval(self.expr(e)),
             Stmt::Subformula(_) | Stmt::Comment { .. } | Stmt::Blank => return None,
@@ -336,50 +445,102 @@ impl Compiler<'_> {
                     None => E::Field(slot),
                 }
             }
-            ExprKind::Var(v) => E::Var(self.var_slot(v)),
+            ExprKind::Var(v) => {
+                let i = self.var_slot(v);
+                self.var_keys[i as usize] = None;
+                E::Var(i)
+            }
             ExprKind::List(items) => {
                 let items: Vec<E> = items.iter().map(|i| self.expr(i)).collect();
                 if items.iter().all(|i| matches!(i, E::Const(_))) {
-                    E::Const(Value::List(std::sync::Arc::new(items.into_iter().map(|i| if let E::Const(v) = i { v } else { Value::Null }).collect())))
+                    E::Const(Value::List(std::sync::Arc::new(
+                        items
+                            .into_iter()
+                            .map(|i| if let E::Const(v) = i { v } else { Value::Null })
+                            .collect(),
+                    )))
                 } else {
                     E::List(items)
                 }
             }
-            ExprKind::Index(b, i) => E::Index(Box::new(self.expr(b)), Box::new(self.expr(i))),
+            ExprKind::Index(b, i) => match (&b.kind, &i.kind) {
+                (ExprKind::Var(v), ExprKind::Str(key, _)) => {
+                    let slot = self.var_slot(v);
+                    if let Some(keys) = &mut self.var_keys[slot as usize] {
+                        keys.insert(key.clone());
+                    }
+                    E::VarKey(slot, Value::str(key))
+                }
+                _ => E::Index(Box::new(self.expr(b)), Box::new(self.expr(i))),
+            },
             ExprKind::Call(name, args) => self.call(name, args, e.span),
             ExprKind::Unary(UnOp::Not, x) => E::Not(Box::new(self.expr(x))),
             ExprKind::Unary(UnOp::Neg, x) => E::Neg(Box::new(self.expr(x))),
-            ExprKind::Binary(op, l, r) => E::Bin(*op, Box::new(self.expr(l)), Box::new(self.expr(r))),
+            ExprKind::Binary(op, l, r) => {
+                E::Bin(*op, Box::new(self.expr(l)), Box::new(self.expr(r)))
+            }
             ExprKind::Paren(x) => self.expr(x),
-            ExprKind::If { branches, otherwise } => E::If(
-                branches.iter().map(|(c, v)| (self.expr(c), self.expr(v))).collect(),
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => E::If(
+                branches
+                    .iter()
+                    .map(|(c, v)| (self.expr(c), self.expr(v)))
+                    .collect(),
                 otherwise.as_ref().map(|v| Box::new(self.expr(v))),
             ),
-            ExprKind::Switch { subject, cases } => E::Switch(Box::new(self.expr(subject)), cases.iter().map(|(l, v)| (self.expr(l), self.expr(v))).collect()),
+            ExprKind::Switch { subject, cases } => E::Switch(
+                Box::new(self.expr(subject)),
+                cases
+                    .iter()
+                    .map(|(l, v)| (self.expr(l), self.expr(v)))
+                    .collect(),
+            ),
         }
     }
 
     fn call(&mut self, name: &str, args: &[Expr], span: Span) -> E {
         let Some((b, lo, hi)) = builtins::lookup(name) else {
-            self.diags.push(Diagnostic::error(Code::UnknownFunction, span, format!("unknown function `{name}`")));
+            self.diags.push(Diagnostic::error(
+                Code::UnknownFunction,
+                span,
+                format!("unknown function `{name}`"),
+            ));
             return E::Const(Value::Null);
         };
         if args.len() < lo || args.len() > hi {
-            let want = if lo == hi { lo.to_string() } else { format!("{lo} to {hi}") };
+            let want = if lo == hi {
+                lo.to_string()
+            } else {
+                format!("{lo} to {hi}")
+            };
             let noun = if hi == 1 { "argument" } else { "arguments" };
-            self.diags.push(Diagnostic::error(Code::WrongArity, span, format!("`{name}` takes {want} {noun}, found {}", args.len())));
+            self.diags.push(Diagnostic::error(
+                Code::WrongArity,
+                span,
+                format!("`{name}` takes {want} {noun}, found {}", args.len()),
+            ));
             return E::Const(Value::Null);
         }
         if b == Builtin::Submessage {
             let sub = match &args[1].kind {
                 ExprKind::Str(s, _) => s.clone(),
                 _ => {
-                    self.diags.push(Diagnostic::error(Code::UnknownSubformula, args[1].span, "the subformula name of `submessage` must be a string literal"));
+                    self.diags.push(Diagnostic::error(
+                        Code::UnknownSubformula,
+                        args[1].span,
+                        "the subformula name of `submessage` must be a string literal",
+                    ));
                     return E::Const(Value::Null);
                 }
             };
             let Some(ids) = self.sub_names.get(&sub).cloned() else {
-                self.diags.push(Diagnostic::error(Code::UnknownSubformula, args[1].span, format!("no subformula named `{sub}`")));
+                self.diags.push(Diagnostic::error(
+                    Code::UnknownSubformula,
+                    args[1].span,
+                    format!("no subformula named `{sub}`"),
+                ));
                 return E::Const(Value::Null);
             };
             return E::Submessage(ids, Box::new(self.expr(&args[2])));

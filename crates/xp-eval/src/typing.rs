@@ -13,7 +13,9 @@ pub fn coerce(ty: Option<FieldType>, v: Value, year: i32) -> Result<Value, Value
     let Some(ty) = ty else { return Ok(v) };
     let probe = match (&v, ty) {
         (Value::Str(s), FieldType::String) if !s.ends_with('\n') => return Ok(v),
-        (Value::Int(_), FieldType::Number) | (Value::Ip(_), FieldType::Ip) | (Value::Time(_), FieldType::Datetime) => return Ok(v),
+        (Value::Int(_), FieldType::Number)
+        | (Value::Ip(_), FieldType::Ip)
+        | (Value::Time(_), FieldType::Datetime) => return Ok(v),
         _ => convert(ty, &v, year),
     };
     probe.ok_or(v)
@@ -35,7 +37,9 @@ fn convert(ty: FieldType, v: &Value, year: i32) -> Option<Value> {
             Value::Int(_) => Some(v),
             Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(Value::Int(f as i64)),
             Value::Float(_) => Some(v),
-            Value::Str(ref s) => crate::value::parse_int(s).map(Value::Int).or_else(|| v.as_f64().map(Value::Float)),
+            Value::Str(ref s) => crate::value::parse_int(s)
+                .map(Value::Int)
+                .or_else(|| v.as_f64().map(Value::Float)),
             _ => None,
         },
         FieldType::Ip => match v {
@@ -59,7 +63,8 @@ fn convert(ty: FieldType, v: &Value, year: i32) -> Option<Value> {
 pub fn render(ty: Option<FieldType>, v: &Value) -> serde_json::Value {
     match (ty, v) {
         (Some(FieldType::Number) | None, Value::Int(n)) => serde_json::Value::from(*n),
-        (Some(FieldType::Number) | None, Value::Float(f)) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        (Some(FieldType::Number) | None, Value::Float(f)) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
         (None, Value::Bool(b)) => serde_json::Value::Bool(*b),
         (None, Value::List(_) | Value::Map(_)) => v.to_json(),
         _ => serde_json::Value::String(v.to_text().unwrap_or_default()),

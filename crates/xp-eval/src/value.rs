@@ -20,17 +20,25 @@ pub struct Map {
 impl Map {
     /// An empty map.
     pub fn new() -> Map {
-        Map { entries: Vec::new() }
+        Map {
+            entries: Vec::new(),
+        }
     }
 
     /// An empty map with room for `n` entries.
     pub fn with_capacity(n: usize) -> Map {
-        Map { entries: Vec::with_capacity(n) }
+        Map {
+            entries: Vec::with_capacity(n),
+        }
     }
 
     /// The value of a key (the last one when a key repeats).
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// Whether the key is present.
@@ -173,12 +181,17 @@ impl Value {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Int(n) => serde_json::Value::from(*n),
-            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
             Value::Str(s) => serde_json::Value::String(s.to_string()),
             Value::Time(ms) => serde_json::Value::String(datetime::format_ms(*ms)),
             Value::Ip(ip) => serde_json::Value::String(ip.to_canonical().to_string()),
             Value::List(l) => serde_json::Value::Array(l.iter().map(Value::to_json).collect()),
-            Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect()),
+            Value::Map(m) => serde_json::Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
+                    .collect(),
+            ),
         }
     }
 
@@ -194,7 +207,9 @@ impl Value {
                 }
                 l.get(i as usize).cloned().unwrap_or(Value::Null)
             }
-            (Value::List(l), Value::Str(_)) => l.first().map_or(Value::Null, |first| first.index(idx)),
+            (Value::List(l), Value::Str(_)) => {
+                l.first().map_or(Value::Null, |first| first.index(idx))
+            }
             (Value::Map(m), Value::Str(k)) => m.get(k).cloned().unwrap_or(Value::Null),
             (Value::Map(m), Value::Int(i)) => {
                 if *i == 0 {
@@ -219,18 +234,32 @@ impl Value {
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Bool(a), Value::Bool(b)) => a == b,
-            (Value::Bool(b), Value::Str(s)) | (Value::Str(s), Value::Bool(b)) => s.eq_ignore_ascii_case(if *b { "true" } else { "false" }),
+            (Value::Bool(b), Value::Str(s)) | (Value::Str(s), Value::Bool(b)) => {
+                s.eq_ignore_ascii_case(if *b { "true" } else { "false" })
+            }
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_) | Value::Str(_))
-            | (Value::Str(_), Value::Int(_) | Value::Float(_)) => match (self.as_f64(), other.as_f64()) {
-                (Some(a), Some(b)) => a == b,
-                _ => false,
-            },
+            | (Value::Str(_), Value::Int(_) | Value::Float(_)) => {
+                match (self.as_f64(), other.as_f64()) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => false,
+                }
+            }
             (Value::Ip(a), Value::Ip(b)) => a == b,
-            (Value::Ip(a), Value::Str(s)) | (Value::Str(s), Value::Ip(a)) => s.trim().parse::<IpAddr>().is_ok_and(|b| b == *a),
+            (Value::Ip(a), Value::Str(s)) | (Value::Str(s), Value::Ip(a)) => {
+                s.trim().parse::<IpAddr>().is_ok_and(|b| b == *a)
+            }
             (Value::Time(a), Value::Time(b)) => a == b,
-            (Value::Time(a), Value::Str(s)) | (Value::Str(s), Value::Time(a)) => datetime::parse_full(s, None).is_some_and(|b| b == *a),
-            (Value::List(a), Value::List(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.loose_eq(y)),
-            (Value::Map(a), Value::Map(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v.loose_eq(w))),
+            (Value::Time(a), Value::Str(s)) | (Value::Str(s), Value::Time(a)) => {
+                datetime::parse_full(s, None).is_some_and(|b| b == *a)
+            }
+            (Value::List(a), Value::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.loose_eq(y))
+            }
+            (Value::Map(a), Value::Map(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| b.get(k).is_some_and(|w| v.loose_eq(w)))
+            }
             _ => false,
         }
     }
@@ -329,13 +358,18 @@ mod tests {
         let l = Value::List(Arc::new(vec![Value::str("a"), Value::str("b")]));
         assert!(l.index(&Value::Int(-1)).loose_eq(&Value::str("b")));
         assert!(l.index(&Value::Int(2)).is_null());
-        assert!(Value::str("x").index(&Value::Int(0)).loose_eq(&Value::str("x")));
+        assert!(Value::str("x")
+            .index(&Value::Int(0))
+            .loose_eq(&Value::str("x")));
         assert!(Value::str("x").index(&Value::Int(1)).is_null());
     }
 
     #[test]
     fn comparisons_with_null_are_false() {
         assert_eq!(Value::Null.loose_cmp(&Value::Int(1)), None);
-        assert_eq!(Value::Int(0).loose_cmp(&Value::Int(1000)), Some(std::cmp::Ordering::Less));
+        assert_eq!(
+            Value::Int(0).loose_cmp(&Value::Int(1000)),
+            Some(std::cmp::Ordering::Less)
+        );
     }
 }

@@ -16,7 +16,11 @@ pub struct FieldDiff {
 }
 
 /// Compares two flat objects; returns the differing fields in name order.
-pub fn compare(expected: &Map<String, J>, actual: &Map<String, J>, tax: &Taxonomy) -> Vec<FieldDiff> {
+pub fn compare(
+    expected: &Map<String, J>,
+    actual: &Map<String, J>,
+    tax: &Taxonomy,
+) -> Vec<FieldDiff> {
     let mut keys: Vec<&String> = expected.keys().chain(actual.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -30,7 +34,11 @@ pub fn compare(expected: &Map<String, J>, actual: &Map<String, J>, tax: &Taxonom
             _ => false,
         };
         if !same {
-            out.push(FieldDiff { field: k.clone(), expected: e.cloned(), actual: a.cloned() });
+            out.push(FieldDiff {
+                field: k.clone(),
+                expected: e.cloned(),
+                actual: a.cloned(),
+            });
         }
     }
     out
@@ -55,7 +63,10 @@ pub fn values_equal(ty: Option<FieldType>, e: &J, a: &J) -> bool {
             (Ok(x), Ok(y)) => x == y,
             _ => false,
         },
-        Some(FieldType::Datetime) => match (datetime::parse_full(&et, None), datetime::parse_full(&at, None)) {
+        Some(FieldType::Datetime) => match (
+            datetime::parse_full(&et, None),
+            datetime::parse_full(&at, None),
+        ) {
             (Some(x), Some(y)) => {
                 if has_fraction(&et) {
                     x == y
@@ -65,11 +76,15 @@ pub fn values_equal(ty: Option<FieldType>, e: &J, a: &J) -> bool {
             }
             _ => false,
         },
-        Some(FieldType::Ip) => match (et.trim().parse::<std::net::IpAddr>(), at.trim().parse::<std::net::IpAddr>()) {
+        Some(FieldType::Ip) => match (
+            et.trim().parse::<std::net::IpAddr>(),
+            at.trim().parse::<std::net::IpAddr>(),
+        ) {
             (Ok(x), Ok(y)) => x == y,
             _ => false,
         },
-        Some(FieldType::Mac) => xp_eval::text::tokens::parse_mac(&et).is_some_and(|x| Some(x) == xp_eval::text::tokens::parse_mac(&at)),
+        Some(FieldType::Mac) => xp_eval::text::tokens::parse_mac(&et)
+            .is_some_and(|x| Some(x) == xp_eval::text::tokens::parse_mac(&at)),
         _ => false,
     }
 }
@@ -80,7 +95,11 @@ fn has_fraction(s: &str) -> bool {
 }
 
 /// A unified diff of the two objects as pretty JSON, only when they differ.
-pub fn render_diff(expected: &Map<String, J>, actual: &Map<String, J>, diffs: &[FieldDiff]) -> String {
+pub fn render_diff(
+    expected: &Map<String, J>,
+    actual: &Map<String, J>,
+    diffs: &[FieldDiff],
+) -> String {
     if diffs.is_empty() {
         return String::new();
     }
@@ -88,7 +107,13 @@ pub fn render_diff(expected: &Map<String, J>, actual: &Map<String, J>, diffs: &[
     let a = pretty_sorted(actual);
     let mut out = String::new();
     let diff = similar::TextDiff::from_lines(&e, &a);
-    out.push_str(&diff.unified_diff().context_radius(1).header("expected (norm)", "actual (normalizer)").to_string());
+    out.push_str(
+        &diff
+            .unified_diff()
+            .context_radius(1)
+            .header("expected (norm)", "actual (normalizer)")
+            .to_string(),
+    );
     out
 }
 
@@ -111,10 +136,30 @@ mod tests {
     #[test]
     fn typed_equality() {
         let t = Taxonomy::embedded();
-        assert!(values_equal(t.type_of("time"), &json!("2020-01-31T13:45:15Z"), &json!("2020-01-31T13:45:15.123Z")));
-        assert!(!values_equal(t.type_of("time"), &json!("2020-01-31T13:45:15.000Z"), &json!("2020-01-31T13:45:15.123Z")));
-        assert!(values_equal(t.type_of("src.port"), &json!(22), &json!("22")));
-        assert!(values_equal(t.type_of("src.ip"), &json!("::0001"), &json!("::1")));
-        assert!(!values_equal(t.type_of("subject.account.name"), &json!("Root"), &json!("root")));
+        assert!(values_equal(
+            t.type_of("time"),
+            &json!("2020-01-31T13:45:15Z"),
+            &json!("2020-01-31T13:45:15.123Z")
+        ));
+        assert!(!values_equal(
+            t.type_of("time"),
+            &json!("2020-01-31T13:45:15.000Z"),
+            &json!("2020-01-31T13:45:15.123Z")
+        ));
+        assert!(values_equal(
+            t.type_of("src.port"),
+            &json!(22),
+            &json!("22")
+        ));
+        assert!(values_equal(
+            t.type_of("src.ip"),
+            &json!("::0001"),
+            &json!("::1")
+        ));
+        assert!(!values_equal(
+            t.type_of("subject.account.name"),
+            &json!("Root"),
+            &json!("root")
+        ));
     }
 }

@@ -16,7 +16,11 @@ impl KnownFailures {
     /// Reads the file.
     pub fn load(path: &Path) -> Result<KnownFailures> {
         let text = crate::package::read_text(path)?;
-        KnownFailures::parse(&text).map_err(|(line, message)| Error::KnownFailures { path: path.to_path_buf(), line, message })
+        KnownFailures::parse(&text).map_err(|(line, message)| Error::KnownFailures {
+            path: path.to_path_buf(),
+            line,
+            message,
+        })
     }
 
     /// Parses the text; `Err((line, message))`.
@@ -42,6 +46,8 @@ impl KnownFailures {
 
     /// The reason when `(rule, test)` is listed.
     pub fn reason(&self, rule: &str, test: &str) -> Option<&str> {
-        self.entries.get(&(rule.to_string(), test.to_string())).map(String::as_str)
+        self.entries
+            .get(&(rule.to_string(), test.to_string()))
+            .map(String::as_str)
     }
 }

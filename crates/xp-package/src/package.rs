@@ -33,13 +33,24 @@ impl PackageDir {
     /// Test pairs sorted by N.
     pub fn tests(&self) -> Vec<TestPair> {
         let tdir = self.dir.join("tests");
-        let Ok(rd) = std::fs::read_dir(&tdir) else { return Vec::new() };
+        let Ok(rd) = std::fs::read_dir(&tdir) else {
+            return Vec::new();
+        };
         let mut out: Vec<TestPair> = rd
             .filter_map(|e| e.ok())
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().to_string();
-                let n = name.strip_prefix("raw_")?.strip_suffix(".txt")?.parse::<u32>().ok()?;
-                Some(TestPair { name: format!("raw_{n}"), number: n, raw: e.path(), norm: tdir.join(format!("norm_{n}.js")) })
+                let n = name
+                    .strip_prefix("raw_")?
+                    .strip_suffix(".txt")?
+                    .parse::<u32>()
+                    .ok()?;
+                Some(TestPair {
+                    name: format!("raw_{n}"),
+                    number: n,
+                    raw: e.path(),
+                    norm: tdir.join(format!("norm_{n}.js")),
+                })
             })
             .collect();
         out.sort_by_key(|t| t.number);
@@ -54,10 +65,16 @@ impl PackageDir {
 
 /// Reads a UTF-8 text file; invalid UTF-8 is an error naming the byte offset.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     String::from_utf8(bytes).map_err(|e| Error::Io {
         path: path.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to())),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+        ),
     })
 }
 
@@ -69,10 +86,16 @@ pub fn find_packages(paths: &[PathBuf]) -> Result<Vec<PackageDir>> {
             return Err(Error::NotFound(p.clone()));
         }
         let before = out.len();
-        for e in walkdir::WalkDir::new(p).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
+        for e in walkdir::WalkDir::new(p)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
             if e.file_type().is_file() && e.file_name() == "formula.xp" {
                 if let Some(d) = e.path().parent() {
-                    out.push(PackageDir { dir: d.to_path_buf() });
+                    out.push(PackageDir {
+                        dir: d.to_path_buf(),
+                    });
                 }
             }
         }

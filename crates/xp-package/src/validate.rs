@@ -55,7 +55,11 @@ pub struct Report {
 }
 
 /// Validates packages at or under `paths`.
-pub fn validate(paths: &[PathBuf], opts: &ValidateOptions, known: &KnownFailures) -> Result<Report> {
+pub fn validate(
+    paths: &[PathBuf],
+    opts: &ValidateOptions,
+    known: &KnownFailures,
+) -> Result<Report> {
     let mut report = Report::default();
     for root in paths {
         let pkgs = find_packages(std::slice::from_ref(root))?;
@@ -71,16 +75,30 @@ pub fn validate(paths: &[PathBuf], opts: &ValidateOptions, known: &KnownFailures
 fn rel_name(root: &Path, dir: &Path) -> String {
     match dir.strip_prefix(root) {
         Ok(r) if !r.as_os_str().is_empty() => r.to_string_lossy().replace('\\', "/"),
-        _ => dir.file_name().map_or_else(|| dir.to_string_lossy().to_string(), |n| n.to_string_lossy().to_string()),
+        _ => dir.file_name().map_or_else(
+            || dir.to_string_lossy().to_string(),
+            |n| n.to_string_lossy().to_string(),
+        ),
     }
 }
 
-fn validate_package(pkg: &PackageDir, rel: &str, opts: &ValidateOptions, known: &KnownFailures, report: &mut Report) {
+fn validate_package(
+    pkg: &PackageDir,
+    rel: &str,
+    opts: &ValidateOptions,
+    known: &KnownFailures,
+    report: &mut Report,
+) {
     report.rules += 1;
     let tests = pkg.tests();
     let fail = |report: &mut Report, test: &str, diff: String| {
         report.failed += 1;
-        report.failures.push(Failure { rule: rel.to_string(), test: test.to_string(), diff, known: known.reason(rel, test).map(str::to_string) });
+        report.failures.push(Failure {
+            rule: rel.to_string(),
+            test: test.to_string(),
+            diff,
+            known: known.reason(rel, test).map(str::to_string),
+        });
     };
     let src = match pkg.read_formula() {
         Ok(s) => s,
@@ -125,17 +143,26 @@ fn validate_package(pkg: &PackageDir, rel: &str, opts: &ValidateOptions, known: 
 }
 
 /// Runs one pair; `Err(diff or reason)` when it does not reproduce.
-pub fn run_pair(rule: &Rule, raw_path: &Path, norm_path: &Path, opts: &ValidateOptions, tax: &Taxonomy) -> std::result::Result<(), String> {
+pub fn run_pair(
+    rule: &Rule,
+    raw_path: &Path,
+    norm_path: &Path,
+    opts: &ValidateOptions,
+    tax: &Taxonomy,
+) -> std::result::Result<(), String> {
     let raw = read_text(raw_path).map_err(|e| e.to_string())?;
     let norm_text = read_text(norm_path).map_err(|e| e.to_string())?;
-    let expected = match serde_json::from_str::<serde_json::Value>(norm_text.trim_start_matches('\u{feff}')) {
-        Ok(serde_json::Value::Object(m)) => m,
-        Ok(_) => return Err(format!("{}: expected a JSON object", norm_path.display())),
-        Err(e) => return Err(format!("{}: not valid JSON: {e}", norm_path.display())),
-    };
+    let expected =
+        match serde_json::from_str::<serde_json::Value>(norm_text.trim_start_matches('\u{feff}')) {
+            Ok(serde_json::Value::Object(m)) => m,
+            Ok(_) => return Err(format!("{}: expected a JSON object", norm_path.display())),
+            Err(e) => return Err(format!("{}: not valid JSON: {e}", norm_path.display())),
+        };
     let actual = match rule.normalize(&raw, &opts.run) {
         Ok(Outcome::Normalized(ev)) => ev.to_json(),
-        Ok(Outcome::NoMatch(miss)) => return Err(format!("the rule does not match this event: {miss:?}")),
+        Ok(Outcome::NoMatch(miss)) => {
+            return Err(format!("the rule does not match this event: {miss:?}"))
+        }
         Ok(Outcome::Dropped) => return Err("the rule dropped this event".into()),
         Err(d) => return Err(d.render(&raw_path.to_string_lossy(), &raw)),
     };

@@ -7,11 +7,11 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Code {
-    /// A string literal is not closed before the end of the line or file.
+    /// A string literal is not closed before the end of the file.
     UnterminatedString,
     /// A character that starts no token.
     UnexpectedChar,
-    /// An unknown backslash escape in a string literal.
+    /// A malformed `\u` escape in a string literal.
     InvalidEscape,
     /// An integer literal that does not fit 64 bits.
     NumberTooLarge,
@@ -95,6 +95,44 @@ impl Code {
             EmptyInput => "XP0405",
             PackageFile => "XP0501",
             BadExpectation => "XP0502",
+        }
+    }
+
+    /// One line on what the code means (for the generated docs).
+    pub fn summary(self) -> &'static str {
+        use Code::*;
+        match self {
+            UnterminatedString => {
+                "A string literal is not closed before the end of the line or file"
+            }
+            UnexpectedChar => "A character that starts no token",
+            InvalidEscape => "An unknown backslash escape in a string literal",
+            NumberTooLarge => "An integer literal that does not fit 64 bits",
+            Expected => "The parser expected something else here",
+            UnexpectedToken => "A token that cannot start or continue a statement",
+            MissingHeader => "The formula has no `KIND = '…'` header",
+            UnclosedBlock => "`if`/`switch`/`subformula` block not closed",
+            MisplacedHeader => "A second `COND`, or a header after statements",
+            InvalidTarget => "Assignment to something that is neither a field nor a variable",
+            TooDeep => "Expressions or blocks nested deeper than the parser allows",
+            UnterminatedGroup => "A `{` group of a TEXT template is not closed",
+            UnknownTokenType => "An unknown token type inside a TEXT template group",
+            BadTokenArgs => "Wrong arguments of a TEXT token (`UNTIL` needs a delimiter, …)",
+            BadHeaderFilter => "A malformed header filter (`EventID=\"4624\"`, `Key=Value`)",
+            UnknownFunction => "A call of a function XP does not have",
+            WrongArity => "A built-in called with the wrong number of arguments",
+            UnknownSubformula => "`submessage` names a subformula that is not declared",
+            UnknownField => "A field outside the taxonomy (warning; error with `--strict`)",
+            FieldTypeMismatch => {
+                "Assignment to a field whose value cannot take the field's type (dropped)"
+            }
+            InvalidInput => "The raw event is not valid for the header kind (not JSON, not XML, …)",
+            InputTooLarge => "The raw event exceeds the size limit",
+            InputTooDeep => "Input nesting deeper than the limit",
+            MatchBudget => "The TEXT matcher gave up after its step budget",
+            EmptyInput => "The event is empty",
+            PackageFile => "A rule package misses a file or has an unreadable one",
+            BadExpectation => "A test expectation (`norm_N.js`) is not a flat JSON object",
         }
     }
 

@@ -30,17 +30,35 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `span`.
     pub fn error(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, severity: Severity::Error, message: message.into(), span: Some(span), notes: Vec::new() }
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span: Some(span),
+            notes: Vec::new(),
+        }
     }
 
     /// A warning at `span`.
     pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, severity: Severity::Warning, message: message.into(), span: Some(span), notes: Vec::new() }
+        Diagnostic {
+            code,
+            severity: Severity::Warning,
+            message: message.into(),
+            span: Some(span),
+            notes: Vec::new(),
+        }
     }
 
     /// An error about the whole input.
     pub fn input_error(code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, severity: Severity::Error, message: message.into(), span: None, notes: Vec::new() }
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span: None,
+            notes: Vec::new(),
+        }
     }
 
     /// Adds a note.
@@ -64,14 +82,26 @@ impl Diagnostic {
         match self.span {
             Some(span) => {
                 let (line, col) = line_col(source, span.start as usize);
-                let text = source.lines().nth(line - 1).unwrap_or("").trim_end_matches('\r');
+                let text = source
+                    .lines()
+                    .nth(line - 1)
+                    .unwrap_or("")
+                    .trim_end_matches('\r');
                 let gutter = line.to_string();
                 let pad = " ".repeat(gutter.len());
                 out.push_str(&format!("{pad}--> {file}:{line}:{col}\n"));
                 let (_, end_col) = line_col(source, span.end as usize);
                 let (end_line, _) = line_col(source, span.end as usize);
-                let width = if end_line == line && end_col > col { end_col - col } else { 1 };
-                out.push_str(&format!("{pad} |\n{gutter} | {text}\n{pad} | {}{}\n", " ".repeat(col - 1), "^".repeat(width)));
+                let width = if end_line == line && end_col > col {
+                    end_col - col
+                } else {
+                    1
+                };
+                out.push_str(&format!(
+                    "{pad} |\n{gutter} | {text}\n{pad} | {}{}\n",
+                    " ".repeat(col - 1),
+                    "^".repeat(width)
+                ));
             }
             None => out.push_str(&format!(" --> {file}\n")),
         }

@@ -40,7 +40,10 @@ pub struct Token {
     pub span: Span,
 }
 
-const PUNCTS: &[&str] = &["==", "!=", "<=", ">=", "||", "&&", "(", ")", "[", "]", ",", "=", "<", ">", "+", "-", "*", "/", "%", "!"];
+const PUNCTS: &[&str] = &[
+    "==", "!=", "<=", ">=", "||", "&&", "(", ")", "[", "]", ",", "=", "<", ">", "+", "-", "*", "/",
+    "%", "!",
+];
 
 /// Splits `source` into tokens. A leading BOM is skipped. The last token is always [`Tok::Eof`].
 pub fn lex(source: &str) -> (Vec<Token>, Vec<Diagnostic>) {
@@ -53,28 +56,47 @@ pub fn lex(source: &str) -> (Vec<Token>, Vec<Diagnostic>) {
         let start = i;
         match c {
             b'\n' => {
-                toks.push(Token { tok: Tok::Newline, span: Span::new(i, i + 1) });
+                toks.push(Token {
+                    tok: Tok::Newline,
+                    span: Span::new(i, i + 1),
+                });
                 i += 1;
             }
             b' ' | b'\t' | b'\r' | 0x0c => i += 1,
             b'#' => {
                 let end = source[i..].find('\n').map_or(bytes.len(), |n| i + n);
                 let text = source[i + 1..end].trim_end_matches('\r').to_string();
-                toks.push(Token { tok: Tok::Comment(text), span: Span::new(i, end) });
+                toks.push(Token {
+                    tok: Tok::Comment(text),
+                    span: Span::new(i, end),
+                });
                 i = end;
             }
             b'\'' | b'"' => {
                 let (value, end) = lex_string(source, i, &mut diags);
-                toks.push(Token { tok: Tok::Str { value, quote: c as char }, span: Span::new(start, end) });
+                toks.push(Token {
+                    tok: Tok::Str {
+                        value,
+                        quote: c as char,
+                    },
+                    span: Span::new(start, end),
+                });
                 i = end;
             }
             b'$' => {
                 let end = ident_end(bytes, i + 1, false);
                 if end == i + 1 {
-                    diags.push(Diagnostic::error(Code::UnexpectedChar, Span::new(i, i + 1), "`$` must be followed by a variable name"));
+                    diags.push(Diagnostic::error(
+                        Code::UnexpectedChar,
+                        Span::new(i, i + 1),
+                        "`$` must be followed by a variable name",
+                    ));
                     i += 1;
                 } else {
-                    toks.push(Token { tok: Tok::Var(source[i + 1..end].to_string()), span: Span::new(i, end) });
+                    toks.push(Token {
+                        tok: Tok::Var(source[i + 1..end].to_string()),
+                        span: Span::new(i, end),
+                    });
                     i = end;
                 }
             }
@@ -85,39 +107,58 @@ pub fn lex(source: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 }
                 let text = &source[i..end];
                 let value = text.parse::<i64>().unwrap_or_else(|_| {
-                    diags.push(Diagnostic::error(Code::NumberTooLarge, Span::new(i, end), format!("integer `{text}` does not fit 64 bits")));
+                    diags.push(Diagnostic::error(
+                        Code::NumberTooLarge,
+                        Span::new(i, end),
+                        format!("integer `{text}` does not fit 64 bits"),
+                    ));
                     0
                 });
-                toks.push(Token { tok: Tok::Int(value), span: Span::new(i, end) });
+                toks.push(Token {
+                    tok: Tok::Int(value),
+                    span: Span::new(i, end),
+                });
                 i = end;
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let end = ident_end(bytes, i, true);
-                toks.push(Token { tok: Tok::Ident(source[i..end].to_string()), span: Span::new(i, end) });
+                toks.push(Token {
+                    tok: Tok::Ident(source[i..end].to_string()),
+                    span: Span::new(i, end),
+                });
                 i = end;
             }
             _ => {
                 if let Some(p) = PUNCTS.iter().find(|p| source[i..].starts_with(**p)) {
-                    toks.push(Token { tok: Tok::Punct(p), span: Span::new(i, i + p.len()) });
+                    toks.push(Token {
+                        tok: Tok::Punct(p),
+                        span: Span::new(i, i + p.len()),
+                    });
                     i += p.len();
                 } else {
                     let ch = source[i..].chars().next().unwrap_or('?');
-                    diags.push(Diagnostic::error(Code::UnexpectedChar, Span::new(i, i + ch.len_utf8()), format!("unexpected character `{}`", ch.escape_debug())));
+                    diags.push(Diagnostic::error(
+                        Code::UnexpectedChar,
+                        Span::new(i, i + ch.len_utf8()),
+                        format!("unexpected character `{}`", ch.escape_debug()),
+                    ));
                     i += ch.len_utf8();
                 }
             }
         }
     }
-    toks.push(Token { tok: Tok::Eof, span: Span::new(bytes.len(), bytes.len()) });
+    toks.push(Token {
+        tok: Tok::Eof,
+        span: Span::new(bytes.len(), bytes.len()),
+    });
     (toks, diags)
 }
 
 fn ident_end(bytes: &[u8], mut i: usize, dotted: bool) -> usize {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() || b == b'_' {
-            i += 1;
-        } else if dotted && b == b'.' && i + 1 < bytes.len() && (bytes[i + 1].is_ascii_alphanumeric() || bytes[i + 1] == b'_') {
+        let dot_then_word = dotted && bytes[i] == b'.' && i + 1 < bytes.len() && word(bytes[i + 1]);
+        if word(bytes[i]) || dot_then_word {
             i += 1;
         } else {
             break;
@@ -142,7 +183,11 @@ fn lex_string(source: &str, start: usize, diags: &mut Vec<Diagnostic>) -> (Strin
                     Some(v) => value.push(v),
                     None if e == 'u' => {
                         let hex: String = chars.clone().take(4).map(|(_, c)| c).collect();
-                        match u32::from_str_radix(&hex, 16).ok().filter(|_| hex.len() == 4).and_then(char::from_u32) {
+                        match u32::from_str_radix(&hex, 16)
+                            .ok()
+                            .filter(|_| hex.len() == 4)
+                            .and_then(char::from_u32)
+                        {
                             Some(c) => {
                                 value.push(c);
                                 for _ in 0..4 {
@@ -150,7 +195,11 @@ fn lex_string(source: &str, start: usize, diags: &mut Vec<Diagnostic>) -> (Strin
                                 }
                             }
                             None => {
-                                diags.push(Diagnostic::error(Code::InvalidEscape, Span::new(pos, pos + 2), "`\\u` needs four hex digits"));
+                                diags.push(Diagnostic::error(
+                                    Code::InvalidEscape,
+                                    Span::new(pos, pos + 2),
+                                    "`\\u` needs four hex digits",
+                                ));
                             }
                         }
                     }
@@ -167,8 +216,12 @@ fn lex_string(source: &str, start: usize, diags: &mut Vec<Diagnostic>) -> (Strin
         }
     }
     diags.push(
-        Diagnostic::error(Code::UnterminatedString, Span::new(start, start + 1), "string literal is not closed")
-            .with_note(format!("add the closing {quote}")),
+        Diagnostic::error(
+            Code::UnterminatedString,
+            Span::new(start, start + 1),
+            "string literal is not closed",
+        )
+        .with_note(format!("add the closing {quote}")),
     );
     (value, source.len())
 }
@@ -205,7 +258,10 @@ mod tests {
                 Tok::Punct("("),
                 Tok::Var("Data".into()),
                 Tok::Punct("["),
-                Tok::Str { value: "x".into(), quote: '"' },
+                Tok::Str {
+                    value: "x".into(),
+                    quote: '"'
+                },
                 Tok::Punct("]"),
                 Tok::Punct(")"),
                 Tok::Comment(" c".into()),
@@ -216,7 +272,13 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(kinds(r#"'a\'b\\c\r\n'"#)[0], Tok::Str { value: "a'b\\c\r\n".into(), quote: '\'' });
+        assert_eq!(
+            kinds(r#"'a\'b\\c\r\n'"#)[0],
+            Tok::Str {
+                value: "a'b\\c\r\n".into(),
+                quote: '\''
+            }
+        );
     }
 
     #[test]

@@ -13,7 +13,12 @@ pub const MAX_DEPTH: usize = 128;
 /// Parses a whole formula.
 pub fn parse_formula(source: &str) -> (Formula, Vec<Diagnostic>) {
     let (toks, mut diags) = lex(source);
-    let mut p = Parser { toks, pos: 0, diags: Vec::new(), depth: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        diags: Vec::new(),
+        depth: 0,
+    };
     let formula = p.formula();
     diags.append(&mut p.diags);
     (formula, diags)
@@ -22,12 +27,21 @@ pub fn parse_formula(source: &str) -> (Formula, Vec<Diagnostic>) {
 /// Parses a single expression (used by tests, COND tooling and criteria).
 pub fn parse_expr(source: &str) -> (Option<Expr>, Vec<Diagnostic>) {
     let (toks, mut diags) = lex(source);
-    let mut p = Parser { toks, pos: 0, diags: Vec::new(), depth: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        diags: Vec::new(),
+        depth: 0,
+    };
     let e = p.expr();
     p.skip_newlines();
     if !matches!(p.peek(), Tok::Eof) {
         let span = p.span();
-        p.error(Code::UnexpectedToken, span, "unexpected text after the expression");
+        p.error(
+            Code::UnexpectedToken,
+            span,
+            "unexpected text after the expression",
+        );
     }
     diags.append(&mut p.diags);
     (e, diags)
@@ -40,7 +54,14 @@ struct Parser {
     depth: usize,
 }
 
-const BLOCK_END: &[&str] = &["elif", "else", "endif", "case", "endswitch", "endsubformula"];
+const BLOCK_END: &[&str] = &[
+    "elif",
+    "else",
+    "endif",
+    "case",
+    "endswitch",
+    "endsubformula",
+];
 
 impl Parser {
     fn peek(&self) -> &Tok {
@@ -107,7 +128,11 @@ impl Parser {
             return true;
         }
         let span = self.span();
-        self.error(Code::Expected, span, format!("expected `{w}`, found {}", describe(self.peek())));
+        self.error(
+            Code::Expected,
+            span,
+            format!("expected `{w}`, found {}", describe(self.peek())),
+        );
         false
     }
 
@@ -130,7 +155,8 @@ impl Parser {
     }
 
     fn at_block_end(&self) -> bool {
-        matches!(self.peek(), Tok::Ident(w) if BLOCK_END.contains(&w.as_str())) || matches!(self.peek(), Tok::Eof)
+        matches!(self.peek(), Tok::Ident(w) if BLOCK_END.contains(&w.as_str()))
+            || matches!(self.peek(), Tok::Eof)
     }
 
     fn formula(&mut self) -> Formula {
@@ -152,12 +178,22 @@ impl Parser {
         f.body = stmts;
         if !matches!(self.peek(), Tok::Eof) {
             let span = self.span();
-            self.error(Code::UnexpectedToken, span, format!("{} without a matching block", describe(self.peek())));
+            self.error(
+                Code::UnexpectedToken,
+                span,
+                format!("{} without a matching block", describe(self.peek())),
+            );
         }
         if f.header.is_none() {
             self.diags.push(
-                Diagnostic::error(Code::MissingHeader, Span::new(0, 0), "the formula has no header")
-                    .with_note("start the formula with a header such as `JSON = ''` or `TEXT = '{REST}'`"),
+                Diagnostic::error(
+                    Code::MissingHeader,
+                    Span::new(0, 0),
+                    "the formula has no header",
+                )
+                .with_note(
+                    "start the formula with a header such as `JSON = ''` or `TEXT = '{REST}'`",
+                ),
             );
         }
         f
@@ -178,20 +214,31 @@ impl Parser {
                 Tok::Eof => break,
                 _ => {}
             }
-            if newlines >= 2 && !out.is_empty() && !matches!(out.last(), Some(Stmt::Blank)) && !self.at_block_end() {
+            if newlines >= 2
+                && !out.is_empty()
+                && !matches!(out.last(), Some(Stmt::Blank))
+                && !self.at_block_end()
+            {
                 out.push(Stmt::Blank);
             }
             newlines = 0;
             if let Tok::Comment(c) = self.peek().clone() {
                 self.bump();
-                out.push(Stmt::Comment { text: c, trailing: false });
+                out.push(Stmt::Comment {
+                    text: c,
+                    trailing: false,
+                });
                 continue;
             }
             if self.at_block_end() {
                 break;
             }
             let before = self.pos;
-            if let Some(header_or_cond) = self.try_header(top.is_some(), !out.iter().all(|s| matches!(s, Stmt::Comment { .. } | Stmt::Blank))) {
+            if let Some(header_or_cond) = self.try_header(
+                top.is_some(),
+                !out.iter()
+                    .all(|s| matches!(s, Stmt::Comment { .. } | Stmt::Blank)),
+            ) {
                 if let Some(f) = top.as_deref_mut() {
                     match header_or_cond {
                         HeadOrCond::Head(h) => {
@@ -227,12 +274,19 @@ impl Parser {
             Tok::Newline | Tok::Eof => {}
             Tok::Comment(c) => {
                 self.bump();
-                out.push(Stmt::Comment { text: c, trailing: true });
+                out.push(Stmt::Comment {
+                    text: c,
+                    trailing: true,
+                });
             }
             _ if self.at_block_end() => {}
             other => {
                 let span = self.span();
-                self.error(Code::UnexpectedToken, span, format!("expected the end of the line, found {}", describe(&other)));
+                self.error(
+                    Code::UnexpectedToken,
+                    span,
+                    format!("expected the end of the line, found {}", describe(&other)),
+                );
                 self.recover_line();
             }
         }
@@ -240,7 +294,9 @@ impl Parser {
 
     fn try_header(&mut self, allowed: bool, after_code: bool) -> Option<HeadOrCond> {
         let start = self.span();
-        let bang = matches!(self.peek(), Tok::Punct("!")) && matches!(self.peek_at(1), Tok::Ident(_)) && matches!(self.peek_at(2), Tok::Punct("="));
+        let bang = matches!(self.peek(), Tok::Punct("!"))
+            && matches!(self.peek_at(1), Tok::Ident(_))
+            && matches!(self.peek_at(2), Tok::Punct("="));
         let off = usize::from(bang);
         let word = match self.peek_at(off) {
             Tok::Ident(w) => w.clone(),
@@ -257,16 +313,29 @@ impl Parser {
             self.bump();
         }
         if !allowed {
-            self.error(Code::MisplacedHeader, start, format!("`{word}` belongs at the top of a formula or subformula"));
+            self.error(
+                Code::MisplacedHeader,
+                start,
+                format!("`{word}` belongs at the top of a formula or subformula"),
+            );
         }
         if word == "COND" {
             let expr = self.expr_continued()?;
             let span = start.to(expr.span);
             let comment = self.trailing_comment();
-            return Some(HeadOrCond::Cond(Cond { bang, expr, span, comment }));
+            return Some(HeadOrCond::Cond(Cond {
+                bang,
+                expr,
+                span,
+                comment,
+            }));
         }
         if after_code && allowed {
-            self.error(Code::MisplacedHeader, start, format!("the `{word}` header must come before the statements"));
+            self.error(
+                Code::MisplacedHeader,
+                start,
+                format!("the `{word}` header must come before the statements"),
+            );
         }
         let tok = self.bump();
         match tok.tok {
@@ -280,7 +349,14 @@ impl Parser {
                 comment: self.trailing_comment(),
             })),
             other => {
-                self.error(Code::Expected, tok.span, format!("expected the format string of `{word}`, found {}", describe(&other)));
+                self.error(
+                    Code::Expected,
+                    tok.span,
+                    format!(
+                        "expected the format string of `{word}`, found {}",
+                        describe(&other)
+                    ),
+                );
                 self.recover_line();
                 None
             }
@@ -311,20 +387,32 @@ impl Parser {
                 self.bump();
                 let value = self.assigned_value()?;
                 let span = start.to(value.span);
-                Some(Stmt::Assign { target: Target::Field(name), value, span })
+                Some(Stmt::Assign {
+                    target: Target::Field(name),
+                    value,
+                    span,
+                })
             }
             Tok::Var(name) if matches!(self.peek_at(1), Tok::Punct("=")) => {
                 self.bump();
                 self.bump();
                 let value = self.assigned_value()?;
                 let span = start.to(value.span);
-                Some(Stmt::Assign { target: Target::Var(name), value, span })
+                Some(Stmt::Assign {
+                    target: Target::Var(name),
+                    value,
+                    span,
+                })
             }
             _ => {
                 let e = self.expr_continued()?;
                 if matches!(self.peek(), Tok::Punct("=")) {
                     let span = e.span;
-                    self.error(Code::InvalidTarget, span, "only a field or a `$variable` can be assigned");
+                    self.error(
+                        Code::InvalidTarget,
+                        span,
+                        "only a field or a `$variable` can be assigned",
+                    );
                     self.recover_line();
                     return None;
                 }
@@ -342,7 +430,11 @@ impl Parser {
         if self.depth > MAX_DEPTH {
             let span = self.span();
             if !self.diags.iter().any(|d| d.code == Code::TooDeep) {
-                self.diags.push(Diagnostic::error(Code::TooDeep, span, format!("nesting deeper than {MAX_DEPTH} levels")));
+                self.diags.push(Diagnostic::error(
+                    Code::TooDeep,
+                    span,
+                    format!("nesting deeper than {MAX_DEPTH} levels"),
+                ));
             }
             // Consume everything: nothing sensible can follow.
             while !matches!(self.peek(), Tok::Eof) {
@@ -379,7 +471,11 @@ impl Parser {
         }
         self.close("endif", start);
         self.depth -= 1;
-        Some(Stmt::If { branches, otherwise, span: start.to(self.prev_span()) })
+        Some(Stmt::If {
+            branches,
+            otherwise,
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn close(&mut self, word: &str, start: Span) {
@@ -387,8 +483,16 @@ impl Parser {
             let span = self.span();
             if !self.diags.iter().any(|d| d.code == Code::TooDeep) {
                 self.diags.push(
-                    Diagnostic::error(Code::UnclosedBlock, start, format!("block is not closed by `{word}`"))
-                        .with_note(format!("found {} at byte {}", describe(self.peek()), span.start)),
+                    Diagnostic::error(
+                        Code::UnclosedBlock,
+                        start,
+                        format!("block is not closed by `{word}`"),
+                    )
+                    .with_note(format!(
+                        "found {} at byte {}",
+                        describe(self.peek()),
+                        span.start
+                    )),
                 );
             }
         }
@@ -415,7 +519,11 @@ impl Parser {
         }
         self.close("endswitch", start);
         self.depth -= 1;
-        Some(Stmt::Switch { subject: subject?, cases, span: start.to(self.prev_span()) })
+        Some(Stmt::Switch {
+            subject: subject?,
+            cases,
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn skip_trivia_keep_comments(&mut self) {
@@ -432,7 +540,14 @@ impl Parser {
             Tok::Str { value, .. } => value,
             other => {
                 let span = self.prev_span();
-                self.error(Code::Expected, span, format!("expected the subformula name in quotes, found {}", describe(&other)));
+                self.error(
+                    Code::Expected,
+                    span,
+                    format!(
+                        "expected the subformula name in quotes, found {}",
+                        describe(&other)
+                    ),
+                );
                 String::new()
             }
         };
@@ -441,9 +556,19 @@ impl Parser {
         self.close("endsubformula", start);
         self.depth -= 1;
         if inner.header.is_none() {
-            self.error(Code::MissingHeader, start, format!("subformula `{name}` has no header"));
+            self.error(
+                Code::MissingHeader,
+                start,
+                format!("subformula `{name}` has no header"),
+            );
         }
-        Some(Stmt::Subformula(Subformula { name, header: inner.header, cond: inner.cond, body, span: start.to(self.prev_span()) }))
+        Some(Stmt::Subformula(Subformula {
+            name,
+            header: inner.header,
+            cond: inner.cond,
+            body,
+            span: start.to(self.prev_span()),
+        }))
     }
 
     /// An expression that may continue on following lines that start with `and` / `or`.
@@ -518,7 +643,10 @@ impl Parser {
             self.depth -= 1;
             let rhs = rhs?;
             let span = lhs.span.to(rhs.span);
-            lhs = Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span };
+            lhs = Expr {
+                kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                span,
+            };
         }
         Some(lhs)
     }
@@ -538,14 +666,24 @@ impl Parser {
                 return None;
             }
             // `not` binds looser than comparisons: `not a == b` is `not (a == b)`.
-            let inner = if op == UnOp::Not { self.binary(3) } else { self.unary() };
+            let inner = if op == UnOp::Not {
+                self.binary(3)
+            } else {
+                self.unary()
+            };
             self.depth -= 1;
             let inner = inner?;
             if let (UnOp::Neg, ExprKind::Int(n)) = (op, &inner.kind) {
-                return Some(Expr { kind: ExprKind::Int(n.wrapping_neg()), span: start.to(inner.span) });
+                return Some(Expr {
+                    kind: ExprKind::Int(n.wrapping_neg()),
+                    span: start.to(inner.span),
+                });
             }
             let span = start.to(inner.span);
-            return Some(Expr { kind: ExprKind::Unary(op, Box::new(inner)), span });
+            return Some(Expr {
+                kind: ExprKind::Unary(op, Box::new(inner)),
+                span,
+            });
         }
         self.postfix()
     }
@@ -559,12 +697,19 @@ impl Parser {
             self.skip_trivia();
             if !self.eat_punct("]") {
                 let span = self.span();
-                self.error(Code::Expected, span, format!("expected `]`, found {}", describe(self.peek())));
+                self.error(
+                    Code::Expected,
+                    span,
+                    format!("expected `]`, found {}", describe(self.peek())),
+                );
                 return Some(e);
             }
             let idx = idx?;
             let span = e.span.to(self.prev_span());
-            e = Expr { kind: ExprKind::Index(Box::new(e), Box::new(idx)), span };
+            e = Expr {
+                kind: ExprKind::Index(Box::new(e), Box::new(idx)),
+                span,
+            };
         }
         Some(e)
     }
@@ -587,10 +732,19 @@ impl Parser {
                 _ if self.is_punct("(") => {
                     self.bump();
                     let args = self.comma_list(")")?;
-                    return Some(Expr { kind: ExprKind::Call(w, args), span: span.to(self.prev_span()) });
+                    return Some(Expr {
+                        kind: ExprKind::Call(w, args),
+                        span: span.to(self.prev_span()),
+                    });
                 }
-                _ if BLOCK_END.contains(&w.as_str()) || ["then", "and", "or", "not", "endif"].contains(&w.as_str()) => {
-                    self.error(Code::Expected, span, format!("expected an expression, found `{w}`"));
+                _ if BLOCK_END.contains(&w.as_str())
+                    || ["then", "and", "or", "not", "endif"].contains(&w.as_str()) =>
+                {
+                    self.error(
+                        Code::Expected,
+                        span,
+                        format!("expected an expression, found `{w}`"),
+                    );
                     self.pos -= 1;
                     return None;
                 }
@@ -602,21 +756,32 @@ impl Parser {
                 self.skip_trivia();
                 if !self.eat_punct(")") {
                     let s = self.span();
-                    self.error(Code::Expected, s, format!("expected `)`, found {}", describe(self.peek())));
+                    self.error(
+                        Code::Expected,
+                        s,
+                        format!("expected `)`, found {}", describe(self.peek())),
+                    );
                     return inner;
                 }
                 ExprKind::Paren(Box::new(inner?))
             }
             Tok::Punct("[") => ExprKind::List(self.comma_list("]")?),
             other => {
-                self.error(Code::Expected, span, format!("expected an expression, found {}", describe(&other)));
+                self.error(
+                    Code::Expected,
+                    span,
+                    format!("expected an expression, found {}", describe(&other)),
+                );
                 if matches!(other, Tok::Newline | Tok::Eof) {
                     self.pos -= 1;
                 }
                 return None;
             }
         };
-        Some(Expr { kind, span: span.to(self.prev_span()) })
+        Some(Expr {
+            kind,
+            span: span.to(self.prev_span()),
+        })
     }
 
     fn comma_list(&mut self, close: &'static str) -> Option<Vec<Expr>> {
@@ -637,7 +802,11 @@ impl Parser {
                 return Some(items);
             }
             let span = self.span();
-            self.error(Code::Expected, span, format!("expected `,` or `{close}`, found {}", describe(self.peek())));
+            self.error(
+                Code::Expected,
+                span,
+                format!("expected `,` or `{close}`, found {}", describe(self.peek())),
+            );
             return None;
         }
     }
@@ -668,7 +837,13 @@ impl Parser {
         }
         self.close("endif", start);
         self.depth -= 1;
-        Some(Expr { kind: ExprKind::If { branches, otherwise }, span: start.to(self.prev_span()) })
+        Some(Expr {
+            kind: ExprKind::If {
+                branches,
+                otherwise,
+            },
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn switch_expr(&mut self, start: Span) -> Option<Expr> {
@@ -688,7 +863,13 @@ impl Parser {
         }
         self.close("endswitch", start);
         self.depth -= 1;
-        Some(Expr { kind: ExprKind::Switch { subject: Box::new(subject), cases }, span: start.to(self.prev_span()) })
+        Some(Expr {
+            kind: ExprKind::Switch {
+                subject: Box::new(subject),
+                cases,
+            },
+            span: start.to(self.prev_span()),
+        })
     }
 }
 

@@ -172,7 +172,11 @@ impl Printer {
                 self.expr(e, level);
                 self.out.push('\n');
             }
-            Stmt::If { branches, otherwise, .. } => {
+            Stmt::If {
+                branches,
+                otherwise,
+                ..
+            } => {
                 for (i, (c, body)) in branches.iter().enumerate() {
                     self.indent(level);
                     self.out.push_str(if i == 0 { "if " } else { "elif " });
@@ -285,7 +289,10 @@ impl Printer {
                 self.expr(inner, level);
                 self.out.push(')');
             }
-            ExprKind::If { branches, otherwise } => {
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => {
                 for (i, (c, v)) in branches.iter().enumerate() {
                     self.out.push_str(if i == 0 { "if " } else { " elif " });
                     self.expr(c, level);
@@ -319,7 +326,10 @@ impl Printer {
     /// Prints an operand, adding parentheses where precedence needs them.
     fn operand(&mut self, e: &Expr, parent: BinOp, right: bool, level: usize) {
         let needs = match &e.kind {
-            ExprKind::Binary(op, ..) => op.precedence() < parent.precedence() || (right && op.precedence() == parent.precedence()),
+            ExprKind::Binary(op, ..) => {
+                op.precedence() < parent.precedence()
+                    || (right && op.precedence() == parent.precedence())
+            }
             ExprKind::Unary(UnOp::Not, _) => parent.precedence() > 3,
             _ => false,
         };

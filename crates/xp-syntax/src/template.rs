@@ -178,7 +178,11 @@ pub struct TokenSpec {
 
 /// Parses a TEXT format string. Never fails: unknown parts become diagnostics and literal text.
 pub fn parse_template(src: &str) -> (Template, Vec<Diagnostic>) {
-    let mut p = TParser { src, pos: 0, diags: Vec::new() };
+    let mut p = TParser {
+        src,
+        pos: 0,
+        diags: Vec::new(),
+    };
     let t = p.template();
     (t, p.diags)
 }
@@ -251,7 +255,14 @@ impl TParser<'_> {
             }
             match self.peek() {
                 None => {
-                    self.diags.push(Diagnostic::error(Code::UnterminatedGroup, Span::new(start, start + 1), "`{` group is not closed").with_note("add the closing `}`"));
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::UnterminatedGroup,
+                            Span::new(start, start + 1),
+                            "`{` group is not closed",
+                        )
+                        .with_note("add the closing `}`"),
+                    );
                     return None;
                 }
                 Some('}') => {
@@ -284,7 +295,10 @@ impl TParser<'_> {
                 },
             }
         }
-        Some(Group { alts, span: Span::new(start, self.pos) })
+        Some(Group {
+            alts,
+            span: Span::new(start, self.pos),
+        })
     }
 
     fn quoted(&mut self) -> Option<String> {
@@ -307,13 +321,18 @@ impl TParser<'_> {
                 out.push(c);
             }
         }
-        self.diags.push(Diagnostic::error(Code::UnterminatedString, Span::new(start, start + 1), "quoted text in the template is not closed"));
+        self.diags.push(Diagnostic::error(
+            Code::UnterminatedString,
+            Span::new(start, start + 1),
+            "quoted text in the template is not closed",
+        ));
         None
     }
 
     fn name(&mut self) -> &str {
         let start = self.pos;
-        while matches!(self.peek(), Some(c) if c.is_alphanumeric() || c == '_' || c == '.' || c == '$') {
+        while matches!(self.peek(), Some(c) if c.is_alphanumeric() || c == '_' || c == '.' || c == '$')
+        {
             self.bump();
         }
         &self.src[start..self.pos]
@@ -324,7 +343,11 @@ impl TParser<'_> {
         let first = self.name().to_string();
         if first.is_empty() {
             let c = self.peek().unwrap_or(' ');
-            self.diags.push(Diagnostic::error(Code::UnknownTokenType, Span::new(start, start + c.len_utf8()), format!("unexpected `{c}` in a template group")));
+            self.diags.push(Diagnostic::error(
+                Code::UnknownTokenType,
+                Span::new(start, start + c.len_utf8()),
+                format!("unexpected `{c}` in a template group"),
+            ));
             return None;
         }
         self.skip_ws();
@@ -370,7 +393,11 @@ impl TParser<'_> {
                         args.push(self.src[s..self.pos].to_string());
                     }
                     _ => {
-                        self.diags.push(Diagnostic::error(Code::BadTokenArgs, Span::new(self.pos, self.pos + 1), format!("bad arguments of `{ty_name}`")));
+                        self.diags.push(Diagnostic::error(
+                            Code::BadTokenArgs,
+                            Span::new(self.pos, self.pos + 1),
+                            format!("bad arguments of `{ty_name}`"),
+                        ));
                         return None;
                     }
                 }
@@ -387,14 +414,28 @@ impl TParser<'_> {
         }
         let span = Span::new(start, self.pos);
         if ty == TokenType::Until && args.len() != 1 {
-            self.diags.push(Diagnostic::error(Code::BadTokenArgs, span, "`UNTIL` takes one delimiter, as in UNTIL(\",\")"));
+            self.diags.push(Diagnostic::error(
+                Code::BadTokenArgs,
+                span,
+                "`UNTIL` takes one delimiter, as in UNTIL(\",\")",
+            ));
             return None;
         }
         if ty == TokenType::Until && args[0].is_empty() {
-            self.diags.push(Diagnostic::error(Code::BadTokenArgs, span, "the delimiter of `UNTIL` is empty"));
+            self.diags.push(Diagnostic::error(
+                Code::BadTokenArgs,
+                span,
+                "the delimiter of `UNTIL` is empty",
+            ));
             return None;
         }
-        Some(TokenSpec { target, ty, args, rep, span })
+        Some(TokenSpec {
+            target,
+            ty,
+            args,
+            rep,
+            span,
+        })
     }
 }
 
@@ -439,7 +480,10 @@ impl Template {
             if let Item::Group(g) = item {
                 for alt in &g.alts {
                     for e in alt {
-                        if let Elem::Token(TokenSpec { target: Some(t), .. }) = e {
+                        if let Elem::Token(TokenSpec {
+                            target: Some(t), ..
+                        }) = e
+                        {
                             out.push(t);
                         }
                     }

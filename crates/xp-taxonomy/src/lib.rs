@@ -81,7 +81,10 @@ impl Taxonomy {
     /// The embedded taxonomy (parsed once).
     pub fn embedded() -> &'static Taxonomy {
         static T: OnceLock<Taxonomy> = OnceLock::new();
-        T.get_or_init(|| Taxonomy::parse(TAXONOMY_TSV).expect("schema/taxonomy.tsv is checked by the crate's tests"))
+        T.get_or_init(|| {
+            Taxonomy::parse(TAXONOMY_TSV)
+                .expect("schema/taxonomy.tsv is checked by the crate's tests")
+        })
     }
 
     /// Parses TSV text: `#` comments, then the header `field\ttype\tdescription`, then rows.
@@ -96,23 +99,42 @@ impl Taxonomy {
             let cols: Vec<&str> = line.split('\t').collect();
             if !seen_header {
                 if cols != ["field", "type", "description"] {
-                    return Err(TsvError { line: line_no, message: "expected the header `field\\ttype\\tdescription`".into() });
+                    return Err(TsvError {
+                        line: line_no,
+                        message: "expected the header `field\\ttype\\tdescription`".into(),
+                    });
                 }
                 seen_header = true;
                 continue;
             }
             if cols.len() != 3 {
-                return Err(TsvError { line: line_no, message: format!("expected 3 columns, found {}", cols.len()) });
+                return Err(TsvError {
+                    line: line_no,
+                    message: format!("expected 3 columns, found {}", cols.len()),
+                });
             }
-            let ty = FieldType::from_name(cols[1]).ok_or_else(|| TsvError { line: line_no, message: format!("unknown type `{}`", cols[1]) })?;
+            let ty = FieldType::from_name(cols[1]).ok_or_else(|| TsvError {
+                line: line_no,
+                message: format!("unknown type `{}`", cols[1]),
+            })?;
             if t.by_name.contains_key(cols[0]) {
-                return Err(TsvError { line: line_no, message: format!("duplicate field `{}`", cols[0]) });
+                return Err(TsvError {
+                    line: line_no,
+                    message: format!("duplicate field `{}`", cols[0]),
+                });
             }
             t.by_name.insert(cols[0].to_string(), t.fields.len());
-            t.fields.push(Field { name: cols[0].to_string(), ty, description: cols[2].to_string() });
+            t.fields.push(Field {
+                name: cols[0].to_string(),
+                ty,
+                description: cols[2].to_string(),
+            });
         }
         if !seen_header {
-            return Err(TsvError { line: 1, message: "no header line".into() });
+            return Err(TsvError {
+                line: 1,
+                message: "no header line".into(),
+            });
         }
         Ok(t)
     }

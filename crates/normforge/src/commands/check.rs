@@ -14,13 +14,13 @@ pub fn run(paths: &[PathBuf], strict: bool) -> anyhow::Result<u8> {
         let src = xp_package::read_text(f)?;
         let name = f.to_string_lossy();
         match Rule::compile(&src, CompileOptions { strict }) {
-            Ok(r) => print!("{}", render_all(&r.warnings, &name, &src)),
+            Ok(r) => crate::out!("{}", render_all(&r.warnings, &name, &src))?,
             Err(d) => {
                 bad += 1;
-                print!("{}", render_all(&d, &name, &src));
+                crate::out!("{}", render_all(&d, &name, &src))?;
             }
         }
     }
-    println!("{} formulas, {} with errors", files.len(), bad);
+    crate::outln!("{} formulas, {} with errors", files.len(), bad)?;
     Ok(if bad > 0 { FAILED } else { OK })
 }

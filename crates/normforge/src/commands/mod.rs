@@ -11,15 +11,29 @@ use crate::cli::{Cli, Command, RunArgs};
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Normalize { rule, raw, run } => normalize::run(&rule, raw.as_deref(), &run),
-        Command::Validate { paths, json, known_failures, quiet, run } => validate::run(&paths, json, known_failures.as_deref(), quiet, &run),
-        Command::Fmt { paths, write, check } => fmt::run(&paths, write, check),
+        Command::Validate {
+            paths,
+            json,
+            known_failures,
+            quiet,
+            run,
+        } => validate::run(&paths, json, known_failures.as_deref(), quiet, &run),
+        Command::Fmt {
+            paths,
+            write,
+            check,
+        } => fmt::run(&paths, write, check),
         Command::Check { paths, strict } => check::run(&paths, strict),
     }
 }
 
 /// Normalizer options from the shared flags.
 pub fn run_options(a: &RunArgs) -> xp_eval::RunOptions {
-    xp_eval::RunOptions { year: a.year.unwrap_or_else(xp_eval::current_year), recv_ipv4: a.recv_ipv4, max_event_bytes: a.max_event_bytes }
+    xp_eval::RunOptions {
+        year: a.year.unwrap_or_else(xp_eval::current_year),
+        recv_ipv4: a.recv_ipv4,
+        max_event_bytes: a.max_event_bytes,
+    }
 }
 
 /// formula.xp files at or under the paths.

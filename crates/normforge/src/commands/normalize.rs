@@ -11,9 +11,19 @@ use crate::cli::RunArgs;
 use crate::exit::{Coded, FAILED, INPUT, OK};
 
 pub fn run(rule_path: &Path, raw: Option<&Path>, args: &RunArgs) -> anyhow::Result<u8> {
-    let formula = if rule_path.is_dir() { rule_path.join("formula.xp") } else { rule_path.to_path_buf() };
-    let src = xp_package::read_text(&formula).with_context(|| "cannot read the rule".to_string())?;
-    let rule = match Rule::compile(&src, CompileOptions { strict: args.strict }) {
+    let formula = if rule_path.is_dir() {
+        rule_path.join("formula.xp")
+    } else {
+        rule_path.to_path_buf()
+    };
+    let src =
+        xp_package::read_text(&formula).with_context(|| "cannot read the rule".to_string())?;
+    let rule = match Rule::compile(
+        &src,
+        CompileOptions {
+            strict: args.strict,
+        },
+    ) {
         Ok(r) => r,
         Err(diags) => {
             eprint!("{}", render_all(&diags, &formula.to_string_lossy(), &src));
@@ -30,14 +40,33 @@ pub fn run(rule_path: &Path, raw: Option<&Path>, args: &RunArgs) -> anyhow::Resu
             for w in &ev.warnings {
                 eprint!("{}", w.render(&name, &text));
             }
-            println!("{}", serde_json::to_string_pretty(&serde_json::Value::Object(ev.to_json()))?);
+            crate::outln!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::Value::Object(ev.to_json()))?
+            )?;
             Ok(OK)
         }
-        Ok(Outcome::NoMatch(miss)) => Err(Coded(FAILED, format!("{name}: the rule {} does not match the event: {}", formula.display(), describe(&miss))).into()),
-        Ok(Outcome::Dropped) => Err(Coded(FAILED, format!("{name}: the rule {} dropped the event", formula.display())).into()),
+        Ok(Outcome::NoMatch(miss)) => Err(Coded(
+            FAILED,
+            format!(
+                "{name}: the rule {} does not match the event: {}",
+                formula.display(),
+                describe(&miss)
+            ),
+        )
+        .into()),
+        Ok(Outcome::Dropped) => Err(Coded(
+            FAILED,
+            format!("{name}: the rule {} dropped the event", formula.display()),
+        )
+        .into()),
         Err(d) => {
             eprint!("{}", d.render(&name, &text));
-            Err(Coded(INPUT, format!("{name}: the event cannot be read by this rule")).into())
+            Err(Coded(
+                INPUT,
+                format!("{name}: the event cannot be read by this rule"),
+            )
+            .into())
         }
     }
 }
@@ -54,21 +83,43 @@ fn describe(m: &xp_eval::Miss) -> String {
 pub fn read_event(raw: Option<&Path>, limit: usize) -> anyhow::Result<(String, String)> {
     let (name, bytes) = match raw {
         Some(p) if p.as_os_str() != "-" => {
-            let meta = std::fs::metadata(p).with_context(|| format!("{}: cannot read the event", p.display()))?;
+            let meta = std::fs::metadata(p)
+                .with_context(|| format!("{}: cannot read the event", p.display()))?;
             if meta.len() > limit as u64 {
                 return Err(Coded(INPUT, format!("{}: the event is {} bytes, over the limit of {limit} bytes (--max-event-bytes)", p.display(), meta.len())).into());
             }
-            (p.display().to_string(), std::fs::read(p).with_context(|| format!("{}: cannot read the event", p.display()))?)
+            (
+                p.display().to_string(),
+                std::fs::read(p)
+                    .with_context(|| format!("{}: cannot read the event", p.display()))?,
+            )
         }
         _ => {
             let mut buf = Vec::new();
-            std::io::stdin().take(limit as u64 + 1).read_to_end(&mut buf).context("<stdin>: cannot read the event")?;
+            std::io::stdin()
+                .take(limit as u64 + 1)
+                .read_to_end(&mut buf)
+                .context("<stdin>: cannot read the event")?;
             if buf.len() > limit {
-                return Err(Coded(INPUT, format!("<stdin>: the event is over the limit of {limit} bytes (--max-event-bytes)")).into());
+                return Err(Coded(
+                    INPUT,
+                    format!(
+                        "<stdin>: the event is over the limit of {limit} bytes (--max-event-bytes)"
+                    ),
+                )
+                .into());
             }
             ("<stdin>".to_string(), buf)
         }
     };
-    let text = String::from_utf8(bytes).map_err(|e| Coded(INPUT, format!("{name}: not valid UTF-8 at byte {}", e.utf8_error().valid_up_to())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Coded(
+            INPUT,
+            format!(
+                "{name}: not valid UTF-8 at byte {}",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
     Ok((name, text))
 }

@@ -67,8 +67,16 @@ pub fn csv(args: &[Value]) -> Value {
     let (Some(s), Some(sep)) = (args[0].as_str_cow(), args[1].as_str_cow()) else {
         return Value::Null;
     };
-    let quote = args.get(2).and_then(Value::as_str_cow).and_then(|q| q.chars().next());
-    Value::List(Arc::new(split_csv(&s, &sep, quote).into_iter().map(|f| field_value(&f)).collect()))
+    let quote = args
+        .get(2)
+        .and_then(Value::as_str_cow)
+        .and_then(|q| q.chars().next());
+    Value::List(Arc::new(
+        split_csv(&s, &sep, quote)
+            .into_iter()
+            .map(|f| field_value(&f))
+            .collect(),
+    ))
 }
 
 /// A split field as a value: leading spaces and tabs skipped, null when empty.
@@ -87,8 +95,17 @@ mod tests {
 
     #[test]
     fn splits() {
-        assert_eq!(split_csv("/usr/sbin/sshd", "/", None), vec!["", "usr", "sbin", "sshd"]);
-        assert_eq!(split_csv("a,'b,c',d", ",", Some('\'')), vec!["a", "b,c", "d"]);
-        assert_eq!(split_csv("POCK\\nil", "\\", Some('\'')), vec!["POCK", "nil"]);
+        assert_eq!(
+            split_csv("/usr/sbin/sshd", "/", None),
+            vec!["", "usr", "sbin", "sshd"]
+        );
+        assert_eq!(
+            split_csv("a,'b,c',d", ",", Some('\'')),
+            vec!["a", "b,c", "d"]
+        );
+        assert_eq!(
+            split_csv("POCK\\nil", "\\", Some('\'')),
+            vec!["POCK", "nil"]
+        );
     }
 }

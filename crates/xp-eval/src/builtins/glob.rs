@@ -7,7 +7,7 @@ use regex::Regex;
 /// Compiles a glob; `anchored` for whole-string matching.
 pub fn compile(glob: &str, anchored: bool) -> Option<Regex> {
     let mut re = String::with_capacity(glob.len() * 2 + 8);
-    
+
     if anchored {
         re.push('^');
     }
@@ -28,7 +28,7 @@ pub fn compile(glob: &str, anchored: bool) -> Option<Regex> {
                     class.push('^');
                 }
                 let mut first = true;
-                while let Some(d) = chars.next() {
+                for d in chars.by_ref() {
                     if d == ']' && !first {
                         closed = true;
                         break;
@@ -69,7 +69,13 @@ mod tests {
         let r = compile("TerminatingError(*", false).unwrap();
         assert_eq!(r.replace_all("x TerminatingError(y): z", ""), "x ");
         let r = compile("CommandInvocation(*):", false).unwrap();
-        assert_eq!(r.replace_all("CommandInvocation(Get-Date): \"x\"\r\nParameterBinding(Get-Date): n", " |"), " | \"x\"\r\nParameterBinding(Get-Date): n");
+        assert_eq!(
+            r.replace_all(
+                "CommandInvocation(Get-Date): \"x\"\r\nParameterBinding(Get-Date): n",
+                " |"
+            ),
+            " | \"x\"\r\nParameterBinding(Get-Date): n"
+        );
         assert!(compile("a?c", true).unwrap().is_match("abc"));
         assert!(compile("[!a-z]", true).unwrap().is_match("1"));
     }

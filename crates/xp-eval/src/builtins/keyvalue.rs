@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use crate::value::{Map, Value, Str};
+use crate::value::{Map, Str, Value};
 
 /// Parses `s` into a map.
 pub fn parse_kv(s: &str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> Map {
@@ -23,7 +23,10 @@ pub fn parse_kv(s: &str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> M
         let (piece, next) = next_piece(rest, pair_sep, kv_sep, quote);
         match piece.find(kv_sep) {
             Some(eq) if !piece[..eq].trim().is_empty() => {
-                pairs.push((piece[..eq].trim(), piece[eq + kv_sep.len()..].trim().to_string()));
+                pairs.push((
+                    piece[..eq].trim(),
+                    piece[eq + kv_sep.len()..].trim().to_string(),
+                ));
             }
             _ => {
                 // A piece without a separator continues the previous value:
@@ -51,14 +54,23 @@ pub fn parse_kv(s: &str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> M
             }
         }
         // An empty value reads as null (`Command Path = ` is an absent path).
-        let v = if val.is_empty() { Value::Null } else { Value::str(val) };
+        let v = if val.is_empty() {
+            Value::Null
+        } else {
+            Value::str(val)
+        };
         map.insert_if_absent(Str::new(k), v);
     }
     map
 }
 
 /// Splits off the next pair: returns `(pair text, remaining text)`.
-fn next_piece<'a>(s: &'a str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> (&'a str, &'a str) {
+fn next_piece<'a>(
+    s: &'a str,
+    pair_sep: &str,
+    kv_sep: &str,
+    quote: Option<char>,
+) -> (&'a str, &'a str) {
     let ws_sep = pair_sep == " ";
     let b = s.as_bytes();
     let mut i = 0;
@@ -94,7 +106,13 @@ fn next_piece<'a>(s: &'a str, pair_sep: &str, kv_sep: &str, quote: Option<char>)
 
 /// Ends of successive `key=value` pairs starting at `pos` (for the KEYVALUE token), longest
 /// first. A pair needs a non-empty key of non-whitespace characters without `kv_sep`.
-pub fn scan_kv(text: &str, pos: usize, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> Vec<usize> {
+pub fn scan_kv(
+    text: &str,
+    pos: usize,
+    pair_sep: &str,
+    kv_sep: &str,
+    quote: Option<char>,
+) -> Vec<usize> {
     let mut ends = Vec::new();
     let mut at = pos;
     loop {
@@ -134,10 +152,17 @@ pub fn scan_kv(text: &str, pos: usize, pair_sep: &str, kv_sep: &str, quote: Opti
 
 /// The builtin: `keyvalue(s, pair_sep, kv_sep[, quote])`.
 pub fn keyvalue(args: &[Value]) -> Value {
-    let (Some(s), Some(ps), Some(ks)) = (args[0].as_str_cow(), args[1].as_str_cow(), args[2].as_str_cow()) else {
+    let (Some(s), Some(ps), Some(ks)) = (
+        args[0].as_str_cow(),
+        args[1].as_str_cow(),
+        args[2].as_str_cow(),
+    ) else {
         return Value::Null;
     };
-    let quote = args.get(3).and_then(Value::as_str_cow).and_then(|q| q.chars().next());
+    let quote = args
+        .get(3)
+        .and_then(Value::as_str_cow)
+        .and_then(|q| q.chars().next());
     Value::Map(Arc::new(parse_kv(&s, &ps, &ks, quote)))
 }
 
@@ -146,7 +171,9 @@ mod tests {
     use super::*;
 
     fn get(m: &Map, k: &str) -> String {
-        m.get(k).and_then(Value::to_text).unwrap_or_else(|| "<null>".into())
+        m.get(k)
+            .and_then(Value::to_text)
+            .unwrap_or_else(|| "<null>".into())
     }
 
     #[test]
@@ -154,7 +181,10 @@ mod tests {
         let raw = r#"pid=1203 uid=0 msg='op=login id=0 exe="/usr/sbin/sshd" hostname=? res=success' UID="root""#;
         let m = parse_kv(raw, " ", "=", Some('\''));
         assert_eq!(get(&m, "pid"), "1203");
-        assert_eq!(get(&m, "msg"), r#"op=login id=0 exe="/usr/sbin/sshd" hostname=? res=success"#);
+        assert_eq!(
+            get(&m, "msg"),
+            r#"op=login id=0 exe="/usr/sbin/sshd" hostname=? res=success"#
+        );
         assert_eq!(get(&m, "UID"), "\"root\"");
         let inner = parse_kv(&get(&m, "msg"), " ", "=", Some('"'));
         assert_eq!(get(&inner, "exe"), "/usr/sbin/sshd");
@@ -163,7 +193,12 @@ mod tests {
 
     #[test]
     fn pieces_without_separator_continue_the_value() {
-        let m = parse_kv("op=adding group to /etc/gshadow id=1001 subj==unconfined", " ", "=", None);
+        let m = parse_kv(
+            "op=adding group to /etc/gshadow id=1001 subj==unconfined",
+            " ",
+            "=",
+            None,
+        );
         assert_eq!(get(&m, "op"), "adding group to /etc/gshadow");
         assert_eq!(get(&m, "id"), "1001");
         assert_eq!(get(&m, "subj"), "=unconfined");
@@ -171,7 +206,12 @@ mod tests {
 
     #[test]
     fn line_separated_and_trimmed() {
-        let m = parse_kv("        Severity = Informational\r\n        Host Name = ConsoleHost\r\n", "\r\n", "=", None);
+        let m = parse_kv(
+            "        Severity = Informational\r\n        Host Name = ConsoleHost\r\n",
+            "\r\n",
+            "=",
+            None,
+        );
         assert_eq!(get(&m, "Host Name"), "ConsoleHost");
     }
 

@@ -27,7 +27,12 @@ pub fn append(a: &[Value]) -> Value {
 /// `remove(list, x)`: drops every element equal to `x` (null too).
 pub fn remove(a: &[Value]) -> Value {
     match &a[0] {
-        Value::List(l) => Value::List(Arc::new(l.iter().filter(|i| !(i.loose_eq(&a[1]) || (i.is_null() && a[1].is_null()))).cloned().collect())),
+        Value::List(l) => Value::List(Arc::new(
+            l.iter()
+                .filter(|i| !(i.loose_eq(&a[1]) || (i.is_null() && a[1].is_null())))
+                .cloned()
+                .collect(),
+        )),
         other => other.clone(),
     }
 }
@@ -39,5 +44,8 @@ pub fn is_list(a: &[Value]) -> Value {
 
 /// `coalesce(a, b, …)`: the first non-null argument.
 pub fn coalesce(a: &[Value]) -> Value {
-    a.iter().find(|v| !v.is_null()).cloned().unwrap_or(Value::Null)
+    a.iter()
+        .find(|v| !v.is_null())
+        .cloned()
+        .unwrap_or(Value::Null)
 }

@@ -132,7 +132,10 @@ pub const TABLE: &[(&str, Builtin, u8, u8)] = &[
 
 /// Looks a function up by name: `(builtin, min args, max args)`.
 pub fn lookup(name: &str) -> Option<(Builtin, usize, usize)> {
-    TABLE.iter().find(|(n, ..)| *n == name).map(|&(_, b, lo, hi)| (b, lo as usize, hi as usize))
+    TABLE
+        .iter()
+        .find(|(n, ..)| *n == name)
+        .map(|&(_, b, lo, hi)| (b, lo as usize, hi as usize))
 }
 
 /// Calls a built-in. `year` completes year-less date strings.

@@ -9,7 +9,10 @@ use crate::value::Value;
 pub fn ipv4(a: &[Value]) -> Value {
     match &a[0] {
         Value::Ip(ip @ IpAddr::V4(_)) => Value::Ip(*ip),
-        Value::Str(s) => s.trim().parse::<std::net::Ipv4Addr>().map_or(Value::Null, |ip| Value::Ip(IpAddr::V4(ip))),
+        Value::Str(s) => s
+            .trim()
+            .parse::<std::net::Ipv4Addr>()
+            .map_or(Value::Null, |ip| Value::Ip(IpAddr::V4(ip))),
         _ => Value::Null,
     }
 }
@@ -18,7 +21,10 @@ pub fn ipv4(a: &[Value]) -> Value {
 pub fn ipv6(a: &[Value]) -> Value {
     match &a[0] {
         Value::Ip(ip @ IpAddr::V6(_)) => Value::Ip(*ip),
-        Value::Str(s) => s.trim().parse::<std::net::Ipv6Addr>().map_or(Value::Null, |ip| Value::Ip(IpAddr::V6(ip))),
+        Value::Str(s) => s
+            .trim()
+            .parse::<std::net::Ipv6Addr>()
+            .map_or(Value::Null, |ip| Value::Ip(IpAddr::V6(ip))),
         _ => Value::Null,
     }
 }
@@ -33,22 +39,36 @@ fn ip_of(v: &Value) -> Option<IpAddr> {
 
 /// `in_subnet(ip, "a.b.c.d/n")`.
 pub fn in_subnet(a: &[Value]) -> Value {
-    let Some(ip) = ip_of(&a[0]) else { return Value::Null };
-    let Some(cidr) = a[1].to_text() else { return Value::Null };
+    let Some(ip) = ip_of(&a[0]) else {
+        return Value::Null;
+    };
+    let Some(cidr) = a[1].to_text() else {
+        return Value::Null;
+    };
     let (net, bits) = match cidr.split_once('/') {
         Some((n, b)) => (n, b.trim().parse::<u32>().ok()),
         None => (cidr.as_str(), None),
     };
-    let Some(net) = tokens::parse_ip(net) else { return Value::Null };
+    let Some(net) = tokens::parse_ip(net) else {
+        return Value::Null;
+    };
     Value::Bool(match (ip, net) {
         (IpAddr::V4(i), IpAddr::V4(n)) => {
             let bits = bits.unwrap_or(32).min(32);
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
             u32::from(i) & mask == u32::from(n) & mask
         }
         (IpAddr::V6(i), IpAddr::V6(n)) => {
             let bits = bits.unwrap_or(128).min(128);
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
             u128::from(i) & mask == u128::from(n) & mask
         }
         _ => false,
@@ -57,7 +77,9 @@ pub fn in_subnet(a: &[Value]) -> Value {
 
 /// `macaddr(s)` / `maybe_macaddr(s)`: canonical `A1:F6:33:4D:21:56`.
 pub fn macaddr(a: &[Value]) -> Value {
-    a[0].as_str_cow().and_then(|s| tokens::parse_mac(&s)).map_or(Value::Null, Value::from)
+    a[0].as_str_cow()
+        .and_then(|s| tokens::parse_mac(&s))
+        .map_or(Value::Null, Value::from)
 }
 
 #[cfg(test)]

@@ -15,7 +15,10 @@ fn radix(v: &Value, radix: u32) -> Option<i64> {
                 None => (false, t),
             };
             let t = match radix {
-                16 => t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t),
+                16 => t
+                    .strip_prefix("0x")
+                    .or_else(|| t.strip_prefix("0X"))
+                    .unwrap_or(t),
                 8 => t.strip_prefix("0o").unwrap_or(t),
                 _ => t,
             };
@@ -39,7 +42,13 @@ pub fn number(a: &[Value]) -> Value {
         Value::Str(s) => parse_int(s)
             .map(Value::Int)
             .or_else(|| a[0].as_f64().map(Value::Float))
-            .or_else(|| s.split_whitespace().next().filter(|w| w.len() < s.trim().len()).and_then(parse_int).map(Value::Int))
+            .or_else(|| {
+                s.split_whitespace()
+                    .next()
+                    .filter(|w| w.len() < s.trim().len())
+                    .and_then(parse_int)
+                    .map(Value::Int)
+            })
             .unwrap_or(Value::Null),
         _ => Value::Null,
     }
@@ -87,7 +96,9 @@ pub fn to_bool(a: &[Value]) -> Value {
 
 /// `flip_endianness16/32/64(n)`: byte-swaps the low 2/4/8 bytes.
 pub fn flip(a: &[Value], bits: u32) -> Value {
-    let Some(n) = a[0].as_int() else { return Value::Null };
+    let Some(n) = a[0].as_int() else {
+        return Value::Null;
+    };
     Value::Int(match bits {
         16 => i64::from((n as u16).swap_bytes()),
         32 => i64::from((n as u32).swap_bytes()),
@@ -102,7 +113,10 @@ mod tests {
     #[test]
     fn numbers() {
         assert_eq!(number16(&[Value::str("0x8e99e")]).as_int(), Some(584094));
-        assert_eq!(number16(&[Value::str("0x7e31b06")]).as_int(), Some(132324102));
+        assert_eq!(
+            number16(&[Value::str("0x7e31b06")]).as_int(),
+            Some(132324102)
+        );
         assert!(number16(&[Value::str("-")]).is_null());
         assert_eq!(number(&[Value::str("42")]).as_int(), Some(42));
         assert!(number(&[Value::str("x")]).is_null());

@@ -1,8 +1,6 @@
 //! String built-ins. Offsets are byte offsets (clamped to character boundaries); any null
 //! argument where a string is needed gives null.
 
-
-
 use crate::builtins::glob;
 use crate::value::Value;
 
@@ -29,7 +27,9 @@ pub fn upper(a: &[Value]) -> Value {
 
 /// `strip(s, prefix, suffix)`: removes the prefix once and the suffix once, when present.
 pub fn strip(a: &[Value]) -> Value {
-    let Some(x) = s(&a[0]) else { return Value::Null };
+    let Some(x) = s(&a[0]) else {
+        return Value::Null;
+    };
     let pre = s(&a[1]).unwrap_or_default();
     let suf = s(&a[2]).unwrap_or_default();
     let mut t: &str = &x;
@@ -44,10 +44,18 @@ pub fn strip(a: &[Value]) -> Value {
 
 /// `substr(s, start[, len])`: negative start counts from the end.
 pub fn substr(a: &[Value]) -> Value {
-    let Some(x) = s(&a[0]) else { return Value::Null };
-    let Some(start) = a[1].as_int() else { return Value::Null };
+    let Some(x) = s(&a[0]) else {
+        return Value::Null;
+    };
+    let Some(start) = a[1].as_int() else {
+        return Value::Null;
+    };
     let n = x.len() as i64;
-    let start = if start < 0 { (n + start).max(0) } else { start.min(n) } as usize;
+    let start = if start < 0 {
+        (n + start).max(0)
+    } else {
+        start.min(n)
+    } as usize;
     let end = match a.get(2) {
         Some(l) => match l.as_int() {
             Some(l) if l >= 0 => (start as i64 + l).min(n) as usize,
@@ -62,13 +70,17 @@ pub fn substr(a: &[Value]) -> Value {
 
 /// `find_substr(s, sub[, from])`: byte offset of the first occurrence, or null.
 pub fn find_substr(a: &[Value]) -> Value {
-    let (Some(x), Some(sub)) = (s(&a[0]), s(&a[1])) else { return Value::Null };
+    let (Some(x), Some(sub)) = (s(&a[0]), s(&a[1])) else {
+        return Value::Null;
+    };
     let from = a.get(2).and_then(Value::as_int).unwrap_or(0).max(0) as usize;
     if from > x.len() {
         return Value::Null;
     }
     let from = floor(&x, from);
-    x[from..].find(&*sub).map_or(Value::Null, |i| Value::Int((from + i) as i64))
+    x[from..]
+        .find(&*sub)
+        .map_or(Value::Null, |i| Value::Int((from + i) as i64))
 }
 
 /// `length(x)`: list length or string length in bytes.
@@ -77,33 +89,47 @@ pub fn length(a: &[Value]) -> Value {
         Value::Null => Value::Null,
         Value::List(l) => Value::Int(l.len() as i64),
         Value::Map(m) => Value::Int(m.len() as i64),
-        other => other.as_str_cow().map_or(Value::Null, |x| Value::Int(x.len() as i64)),
+        other => other
+            .as_str_cow()
+            .map_or(Value::Null, |x| Value::Int(x.len() as i64)),
     }
 }
 
 /// `replace(s, new, glob[, max])`.
 pub fn replace(a: &[Value]) -> Value {
-    let (Some(x), Some(new), Some(pat)) = (s(&a[0]), s(&a[1]), s(&a[2])) else { return Value::Null };
+    let (Some(x), Some(new), Some(pat)) = (s(&a[0]), s(&a[1]), s(&a[2])) else {
+        return Value::Null;
+    };
     if pat.is_empty() {
         return Value::str(&x);
     }
-    let Some(re) = glob::compile(&pat, false) else { return Value::str(&x) };
+    let Some(re) = glob::compile(&pat, false) else {
+        return Value::str(&x);
+    };
     let max = a.get(3).and_then(Value::as_int).unwrap_or(0).max(0) as usize;
     Value::from(re.replacen(&x, max, regex::NoExpand(&new)).into_owned())
 }
 
 /// `match(s, glob)`: whole-string glob match.
 pub fn glob_match(a: &[Value]) -> Value {
-    let (Some(x), Some(pat)) = (s(&a[0]), s(&a[1])) else { return Value::Null };
+    let (Some(x), Some(pat)) = (s(&a[0]), s(&a[1])) else {
+        return Value::Null;
+    };
     Value::Bool(glob::compile(&pat, true).is_some_and(|re| re.is_match(&x)))
 }
 
 /// `regex(s, re, group)`: the group of the first match, or null.
 pub fn regex(a: &[Value]) -> Value {
-    let (Some(x), Some(pat)) = (s(&a[0]), s(&a[1])) else { return Value::Null };
+    let (Some(x), Some(pat)) = (s(&a[0]), s(&a[1])) else {
+        return Value::Null;
+    };
     let group = a.get(2).and_then(Value::as_int).unwrap_or(0).max(0) as usize;
-    let Ok(re) = regex::Regex::new(&pat) else { return Value::Null };
-    re.captures(&x).and_then(|c| c.get(group)).map_or(Value::Null, |m| Value::str(m.as_str()))
+    let Ok(re) = regex::Regex::new(&pat) else {
+        return Value::Null;
+    };
+    re.captures(&x)
+        .and_then(|c| c.get(group))
+        .map_or(Value::Null, |m| Value::str(m.as_str()))
 }
 
 /// `string(x)`: lists and maps have no string form (null).
@@ -117,12 +143,17 @@ pub fn string(a: &[Value]) -> Value {
 /// `hex_to_string(s)`: decodes hex bytes (UTF-8, invalid sequences dropped); input that is
 /// not an even-length hex string is returned unchanged.
 pub fn hex_to_string(a: &[Value]) -> Value {
-    let Some(x) = s(&a[0]) else { return Value::Null };
+    let Some(x) = s(&a[0]) else {
+        return Value::Null;
+    };
     let t = x.trim();
     if t.is_empty() || t.len() % 2 != 0 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Value::str(&x);
     }
-    let bytes: Vec<u8> = (0..t.len()).step_by(2).filter_map(|i| u8::from_str_radix(&t[i..i + 2], 16).ok()).collect();
+    let bytes: Vec<u8> = (0..t.len())
+        .step_by(2)
+        .filter_map(|i| u8::from_str_radix(&t[i..i + 2], 16).ok())
+        .collect();
     Value::from(utf8_dropping_invalid(&bytes))
 }
 
@@ -148,7 +179,11 @@ pub fn utf8_dropping_invalid(mut bytes: &[u8]) -> String {
 /// `join(list, sep)`: null elements are skipped.
 pub fn join(a: &[Value]) -> Value {
     let Value::List(l) = &a[0] else {
-        return if a[0].is_null() { Value::Null } else { a[0].to_text().map_or(Value::Null, Value::from) };
+        return if a[0].is_null() {
+            Value::Null
+        } else {
+            a[0].to_text().map_or(Value::Null, Value::from)
+        };
     };
     let sep = s(&a[1]).unwrap_or_default();
     let parts: Vec<String> = l.iter().filter_map(Value::to_text).collect();
@@ -165,13 +200,31 @@ mod tests {
 
     #[test]
     fn string_functions() {
-        assert_eq!(strip(&[v("/usr/sbin/sshd"), v(""), v("sshd")]).to_text().unwrap(), "/usr/sbin/");
-        assert_eq!(substr(&[v("abc"), Value::Int(-1), Value::Int(1)]).to_text().unwrap(), "c");
-        assert_eq!(substr(&[v("host.dom"), Value::Int(0), Value::Int(4)]).to_text().unwrap(), "host");
+        assert_eq!(
+            strip(&[v("/usr/sbin/sshd"), v(""), v("sshd")])
+                .to_text()
+                .unwrap(),
+            "/usr/sbin/"
+        );
+        assert_eq!(
+            substr(&[v("abc"), Value::Int(-1), Value::Int(1)])
+                .to_text()
+                .unwrap(),
+            "c"
+        );
+        assert_eq!(
+            substr(&[v("host.dom"), Value::Int(0), Value::Int(4)])
+                .to_text()
+                .unwrap(),
+            "host"
+        );
         assert!(find_substr(&[v("abc"), v("x")]).is_null());
         assert_eq!(hex_to_string(&[v("726F6F74")]).to_text().unwrap(), "root");
         assert_eq!(hex_to_string(&[v("/bin/ls")]).to_text().unwrap(), "/bin/ls");
-        assert_eq!(replace(&[v("a  b"), v(""), v(" ")]).to_text().unwrap(), "ab");
+        assert_eq!(
+            replace(&[v("a  b"), v(""), v(" ")]).to_text().unwrap(),
+            "ab"
+        );
         assert_eq!(lower(&[v("ДОМЕН")]).to_text().unwrap(), "домен");
         assert!(lower(&[Value::Null]).is_null());
     }

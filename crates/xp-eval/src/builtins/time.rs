@@ -46,18 +46,25 @@ pub fn datetime_to_epoch_ms(a: &[Value], year: i32) -> Value {
 
 /// `win_ticks_to_datetime(ticks)`.
 pub fn win_ticks_to_datetime(a: &[Value]) -> Value {
-    a[0].as_int().map_or(Value::Null, |t| Value::Time(t / 10_000 - TICKS_TO_UNIX_MS))
+    a[0].as_int()
+        .map_or(Value::Null, |t| Value::Time(t / 10_000 - TICKS_TO_UNIX_MS))
 }
 
 /// `datetime_to_win_ticks(dt)`.
 pub fn datetime_to_win_ticks(a: &[Value], year: i32) -> Value {
-    time_of(&a[0], year).map_or(Value::Null, |ms| Value::Int((ms + TICKS_TO_UNIX_MS) * 10_000))
+    time_of(&a[0], year).map_or(Value::Null, |ms| {
+        Value::Int((ms + TICKS_TO_UNIX_MS) * 10_000)
+    })
 }
 
 /// `year(dt)`, `month`, `day`, `hour`, `minute`, `second` (UTC).
 pub fn part(a: &[Value], year: i32, which: &str) -> Value {
-    let Some(ms) = time_of(&a[0], year) else { return Value::Null };
-    let Some(dt) = DateTime::from_timestamp_millis(ms) else { return Value::Null };
+    let Some(ms) = time_of(&a[0], year) else {
+        return Value::Null;
+    };
+    let Some(dt) = DateTime::from_timestamp_millis(ms) else {
+        return Value::Null;
+    };
     Value::Int(match which {
         "year" => i64::from(dt.year()),
         "month" => i64::from(dt.month()),
@@ -72,7 +79,10 @@ pub fn part(a: &[Value], year: i32, which: &str) -> Value {
 pub fn duration(a: &[Value]) -> Value {
     match &a[0] {
         Value::Int(n) => Value::Int(*n),
-        other => other.as_str_cow().and_then(|s| tokens::parse_duration(&s)).map_or(Value::Null, Value::Int),
+        other => other
+            .as_str_cow()
+            .and_then(|s| tokens::parse_duration(&s))
+            .map_or(Value::Null, Value::Int),
     }
 }
 
@@ -82,7 +92,10 @@ mod tests {
 
     #[test]
     fn conversions() {
-        assert_eq!(datetime::format_ms(epoch_to_datetime(&[Value::str("1558181819")]).as_int_time()), "2019-05-18T12:16:59.000Z");
+        assert_eq!(
+            datetime::format_ms(epoch_to_datetime(&[Value::str("1558181819")]).as_int_time()),
+            "2019-05-18T12:16:59.000Z"
+        );
         let t = win_ticks_to_datetime(&[Value::Int(132_000_000_000_000_000)]);
         assert!(matches!(t, Value::Time(_)));
     }

@@ -8,14 +8,24 @@
 use std::sync::Arc;
 
 use crate::input::Bindings;
-use crate::value::{Map, Value, Str};
+use crate::value::{Map, Str, Value};
 
-const HEADER_NAMES: [&str; 7] = ["cef_version", "device_vendor", "device_product", "device_version", "signature_id", "name", "severity"];
+const HEADER_NAMES: [&str; 7] = [
+    "cef_version",
+    "device_vendor",
+    "device_product",
+    "device_version",
+    "signature_id",
+    "name",
+    "severity",
+];
 
 /// Parses a CEF event into bindings.
 pub fn decode_cef(raw: &str) -> Result<Bindings, String> {
     let line = raw.trim_end_matches(['\r', '\n']);
-    let at = line.find("CEF:").ok_or("not a CEF event: no `CEF:` marker")?;
+    let at = line
+        .find("CEF:")
+        .ok_or("not a CEF event: no `CEF:` marker")?;
     let prefix = line[..at].trim();
     let rest = &line[at + 4..];
     let mut fields = Vec::with_capacity(7);
@@ -39,13 +49,23 @@ pub fn decode_cef(raw: &str) -> Result<Bindings, String> {
         }
     }
     let Some(ext_start) = ext_start else {
-        return Err(format!("not a CEF event: the header has {} of its 7 `|`-separated fields", fields.len() + 1));
+        return Err(format!(
+            "not a CEF event: the header has {} of its 7 `|`-separated fields",
+            fields.len() + 1
+        ));
     };
     let mut b: Bindings = Vec::with_capacity(16);
     for (name, v) in HEADER_NAMES.iter().zip(fields) {
         b.push((Str::new(name), Value::from(v)));
     }
-    b.push((Str::new("syslog_prefix"), if prefix.is_empty() { Value::Null } else { Value::str(prefix) }));
+    b.push((
+        Str::new("syslog_prefix"),
+        if prefix.is_empty() {
+            Value::Null
+        } else {
+            Value::str(prefix)
+        },
+    ));
     let ext = parse_extension(&rest[ext_start..]);
     for (k, v) in ext.iter() {
         b.push((k.clone(), v.clone()));
@@ -111,7 +131,14 @@ mod tests {
     #[test]
     fn header_and_extension() {
         let b = decode_cef(r"<13>Mar 10 06:55:46 fw CEF:0|Acme|FW\|X|1.0|100|Port scan|5|src=192.0.2.1 msg=hello world a\=b dpt=22").unwrap();
-        let get = |k: &str| b.iter().find(|(n, _)| &**n == k).unwrap().1.to_text().unwrap();
+        let get = |k: &str| {
+            b.iter()
+                .find(|(n, _)| &**n == k)
+                .unwrap()
+                .1
+                .to_text()
+                .unwrap()
+        };
         assert_eq!(get("device_product"), "FW|X");
         assert_eq!(get("msg"), "hello world a=b");
         assert_eq!(get("dpt"), "22");

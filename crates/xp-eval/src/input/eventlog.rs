@@ -18,11 +18,23 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::input::{xml::parse_xml, Bindings};
-use crate::value::{Map, Value, Str};
+use crate::value::{Map, Str, Value};
 
 /// Decodes a Windows event and returns `(System map, bindings)`. Only members for which
 /// `want(name)` holds are turned into values (the rest are checked, not built).
-pub fn decode_eventlog(raw: &str, want: &dyn Fn(&str) -> bool) -> Result<(Value, Bindings), String> {
+pub fn decode_eventlog(
+    raw: &str,
+    want: &dyn Fn(&str) -> bool,
+) -> Result<(Value, Bindings), String> {
+    decode_eventlog_with(raw, want, None)
+}
+
+/// Like [`decode_eventlog`]; with `data_keys`, only those `Data` items get their text read.
+pub fn decode_eventlog_with(
+    raw: &str,
+    want: &dyn Fn(&str) -> bool,
+    data_keys: Option<&DataKeys>,
+) -> Result<(Value, Bindings), String> {
     let t = raw.trim_start();
     if t.starts_with('<') {
         let (name, event) = parse_xml(t, "text")?;
@@ -33,7 +45,13 @@ pub fn decode_eventlog(raw: &str, want: &dyn Fn(&str) -> bool) -> Result<(Value,
     }
     let mut out = Collected::default();
     let mut de = serde_json::Deserializer::from_str(t);
-    RootSeed { want, out: &mut out }.deserialize(&mut de).map_err(|e| json_error(&e))?;
+    out.data_keys = data_keys;
+    RootSeed {
+        want,
+        out: &mut out,
+    }
+    .deserialize(&mut de)
+    .map_err(|e| json_error(&e))?;
     de.end().map_err(|e| json_error(&e))?;
     if !out.saw_system {
         return Err("not a Windows event: no `Event` object with a `System` member".into());
@@ -44,7 +62,11 @@ pub fn decode_eventlog(raw: &str, want: &dyn Fn(&str) -> bool) -> Result<(Value,
 fn json_error(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     if msg.contains("recursion limit") {
-        format!("JSON nested deeper than 128 levels (line {}, column {})", e.line(), e.column())
+        format!(
+            "JSON nested deeper than 128 levels (line {}, column {})",
+            e.line(),
+            e.column()
+        )
     } else if msg.contains("invalid type") {
         format!("not a Windows event: {msg}")
     } else {
@@ -52,28 +74,32 @@ fn json_error(e: &serde_json::Error) -> String {
     }
 }
 
+/// The `Data` item names a rule reads.
+pub type DataKeys = rustc_hash::FxHashSet<String>;
+
 /// What one pass over the JSON collects.
 #[derive(Default)]
-struct Collected {
+struct Collected<'k> {
     system: Map,
     bindings: Bindings,
     saw_system: bool,
+    data_keys: Option<&'k DataKeys>,
 }
 
 /// The document: `{"Event": {...}}`, or the event object itself (with `System` at the top).
-struct RootSeed<'w, 'o> {
+struct RootSeed<'w, 'o, 'k> {
     want: &'w dyn Fn(&str) -> bool,
-    out: &'o mut Collected,
+    out: &'o mut Collected<'k>,
 }
 
-impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for RootSeed<'_, '_> {
+impl<'de> Visitor<'de> for RootSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Windows event object")
@@ -81,7 +107,10 @@ impl<'de> Visitor<'de> for RootSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(k) = map.next_key::<Cow<'de, str>>()? {
             if k == "Event" {
-                map.next_value_seed(EventSeed { want: self.want, out: self.out })?;
+                map.next_value_seed(EventSeed {
+                    want: self.want,
+                    out: self.out,
+                })?;
             } else {
                 // The event object itself at the top level.
                 event_member(&k, &mut map, self.want, self.out)?;
@@ -91,19 +120,19 @@ impl<'de> Visitor<'de> for RootSeed<'_, '_> {
     }
 }
 
-struct EventSeed<'w, 'o> {
+struct EventSeed<'w, 'o, 'k> {
     want: &'w dyn Fn(&str) -> bool,
-    out: &'o mut Collected,
+    out: &'o mut Collected<'k>,
 }
 
-impl<'de> DeserializeSeed<'de> for EventSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for EventSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for EventSeed<'_, '_> {
+impl<'de> Visitor<'de> for EventSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the `Event` object")
@@ -117,7 +146,12 @@ impl<'de> Visitor<'de> for EventSeed<'_, '_> {
 }
 
 /// One member of the event object.
-fn event_member<'de, A: MapAccess<'de>>(k: &str, map: &mut A, want: &dyn Fn(&str) -> bool, out: &mut Collected) -> Result<(), A::Error> {
+fn event_member<'de, A: MapAccess<'de>>(
+    k: &str,
+    map: &mut A,
+    want: &dyn Fn(&str) -> bool,
+    out: &mut Collected<'_>,
+) -> Result<(), A::Error> {
     match k {
         "System" if !want("System") => {
             out.saw_system = true;
@@ -144,7 +178,8 @@ fn event_member<'de, A: MapAccess<'de>>(k: &str, map: &mut A, want: &dyn Fn(&str
         "EventData" => {
             let v: Value = map.next_value()?;
             if want("Data") {
-                out.bindings.push((Str::new("Data"), data_value(&v.index(&Value::str("Data")))));
+                out.bindings
+                    .push((Str::new("Data"), data_value(&v.index(&Value::str("Data")))));
             }
             if let Value::Map(ed) = &v {
                 for (name, val) in ed.iter() {
@@ -167,19 +202,19 @@ fn event_member<'de, A: MapAccess<'de>>(k: &str, map: &mut A, want: &dyn Fn(&str
 }
 
 /// `System` members straight into bindings: only the wanted ones become values.
-struct SystemSeed<'w, 'o> {
+struct SystemSeed<'w, 'o, 'k> {
     want: &'w dyn Fn(&str) -> bool,
-    out: &'o mut Collected,
+    out: &'o mut Collected<'k>,
 }
 
-impl<'de> DeserializeSeed<'de> for SystemSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for SystemSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for SystemSeed<'_, '_> {
+impl<'de> Visitor<'de> for SystemSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the `System` object")
@@ -201,19 +236,19 @@ impl<'de> Visitor<'de> for SystemSeed<'_, '_> {
 
 /// `EventData` read straight into `$Data` (and its other wanted members), without building
 /// the `{"Name", "text"}` objects of the items.
-struct EventDataSeed<'w, 'o> {
+struct EventDataSeed<'w, 'o, 'k> {
     want: &'w dyn Fn(&str) -> bool,
-    out: &'o mut Collected,
+    out: &'o mut Collected<'k>,
 }
 
-impl<'de> DeserializeSeed<'de> for EventDataSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for EventDataSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for EventDataSeed<'_, '_> {
+impl<'de> Visitor<'de> for EventDataSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the `EventData` object")
@@ -229,7 +264,9 @@ impl<'de> Visitor<'de> for EventDataSeed<'_, '_> {
         while let Some(k) = map.next_key::<Cow<'de, str>>()? {
             if k == "Data" && (self.want)("Data") {
                 saw_data = true;
-                let v = map.next_value_seed(DataSeed)?;
+                let v = map.next_value_seed(DataSeed {
+                    keys: self.out.data_keys,
+                })?;
                 self.out.bindings.push((Str::new("Data"), v));
             } else if k != "Data" && (self.want)(&k) {
                 let v: Value = map.next_value()?;
@@ -245,17 +282,20 @@ impl<'de> Visitor<'de> for EventDataSeed<'_, '_> {
     }
 }
 
-/// `EventData.Data` as `$Data` (see [`data_value`]), in one pass.
-struct DataSeed;
+/// `EventData.Data` as `$Data` (see [`data_value`]), in one pass; with `keys`, items of
+/// other names are skipped.
+struct DataSeed<'k> {
+    keys: Option<&'k DataKeys>,
+}
 
-impl<'de> DeserializeSeed<'de> for DataSeed {
+impl<'de> DeserializeSeed<'de> for DataSeed<'_> {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for DataSeed {
+impl<'de> Visitor<'de> for DataSeed<'_> {
     type Value = Value;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("`EventData.Data`")
@@ -264,7 +304,7 @@ impl<'de> Visitor<'de> for DataSeed {
         let mut named = Map::with_capacity(seq.size_hint().unwrap_or(16));
         let mut all = Vec::new();
         let mut any_unnamed = false;
-        while let Some(item) = seq.next_element::<DataItem>()? {
+        while let Some(item) = seq.next_element_seed(DataItemVisitor { keys: self.keys })? {
             all.push(item.text.clone());
             match item.name {
                 Some(n) => named.insert_if_absent(n, item.text),
@@ -279,7 +319,7 @@ impl<'de> Visitor<'de> for DataSeed {
         })
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
-        let item = DataItemVisitor.visit_map(map)?;
+        let item = DataItemVisitor { keys: self.keys }.visit_map(map)?;
         Ok(match item.name {
             Some(n) => {
                 let mut m = Map::with_capacity(1);
@@ -319,31 +359,48 @@ struct DataItem {
     text: Value,
 }
 
-impl<'de> serde::Deserialize<'de> for DataItem {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DataItem, D::Error> {
-        d.deserialize_any(DataItemVisitor)
+struct DataItemVisitor<'k> {
+    keys: Option<&'k DataKeys>,
+}
+
+impl<'de> DeserializeSeed<'de> for DataItemVisitor<'_> {
+    type Value = DataItem;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<DataItem, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-struct DataItemVisitor;
-
-impl<'de> Visitor<'de> for DataItemVisitor {
+impl<'de> Visitor<'de> for DataItemVisitor<'_> {
     type Value = DataItem;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Data item")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DataItem, A::Error> {
-        let mut item = DataItem { name: None, text: Value::Null };
+        let mut item = DataItem {
+            name: None,
+            text: Value::Null,
+        };
         while let Some(k) = map.next_key::<Cow<'de, str>>()? {
             match &*k {
                 "Name" => {
                     let n: Value = map.next_value()?;
-                    item.name = n.to_text().map(Str::from);
+                    item.name = match n {
+                        Value::Str(s) => Some(s),
+                        other => other.to_text().map(Str::from),
+                    };
+                }
+                "text" | "#text"
+                    if self.keys.is_some_and(|ks| {
+                        item.name.as_ref().is_some_and(|n| !ks.contains(n.as_str()))
+                    }) =>
+                {
+                    // A named item the rule never reads: skip its text.
+                    map.next_value::<IgnoredAny>()?;
                 }
                 "text" | "#text" => {
                     let t: Value = map.next_value()?;
                     item.text = match t {
-                        Value::Str(s) => trimmed(&s),
+                        Value::Str(s) if s.trim().len() != s.len() => trimmed(&s),
                         other => other,
                     };
                 }
@@ -355,19 +412,34 @@ impl<'de> Visitor<'de> for DataItemVisitor {
         Ok(item)
     }
     fn visit_str<E>(self, v: &str) -> Result<DataItem, E> {
-        Ok(DataItem { name: None, text: trimmed(v) })
+        Ok(DataItem {
+            name: None,
+            text: trimmed(v),
+        })
     }
     fn visit_unit<E>(self) -> Result<DataItem, E> {
-        Ok(DataItem { name: None, text: Value::Null })
+        Ok(DataItem {
+            name: None,
+            text: Value::Null,
+        })
     }
     fn visit_i64<E>(self, v: i64) -> Result<DataItem, E> {
-        Ok(DataItem { name: None, text: Value::Int(v) })
+        Ok(DataItem {
+            name: None,
+            text: Value::Int(v),
+        })
     }
     fn visit_u64<E>(self, v: u64) -> Result<DataItem, E> {
-        Ok(DataItem { name: None, text: i64::try_from(v).map_or(Value::Float(v as f64), Value::Int) })
+        Ok(DataItem {
+            name: None,
+            text: i64::try_from(v).map_or(Value::Float(v as f64), Value::Int),
+        })
     }
     fn visit_bool<E>(self, v: bool) -> Result<DataItem, E> {
-        Ok(DataItem { name: None, text: Value::Bool(v) })
+        Ok(DataItem {
+            name: None,
+            text: Value::Bool(v),
+        })
     }
 }
 
@@ -393,7 +465,10 @@ fn from_parsed(event: &Value, want: &dyn Fn(&str) -> bool) -> Result<(Value, Bin
     }
     let event_data = ev.get("EventData").cloned().unwrap_or(Value::Null);
     if want("Data") {
-        b.push((Str::new("Data"), data_value(&event_data.index(&Value::str("Data")))));
+        b.push((
+            Str::new("Data"),
+            data_value(&event_data.index(&Value::str("Data"))),
+        ));
     }
     if let Value::Map(ed) = &event_data {
         for (k, v) in ed.iter() {
@@ -408,7 +483,11 @@ fn from_parsed(event: &Value, want: &dyn Fn(&str) -> bool) -> Result<(Value, Bin
 /// The text of a Data item, trimmed (as XML text is).
 fn text_of(item: &Value) -> Value {
     let v = match item {
-        Value::Map(m) => m.get("text").cloned().or_else(|| m.get("#text").cloned()).unwrap_or(Value::Null),
+        Value::Map(m) => m
+            .get("text")
+            .cloned()
+            .or_else(|| m.get("#text").cloned())
+            .unwrap_or(Value::Null),
         other => other.clone(),
     };
     match &v {
@@ -420,7 +499,10 @@ fn text_of(item: &Value) -> Value {
 fn data_value(data: &Value) -> Value {
     match data {
         Value::List(items) => {
-            let named = !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(m) if m.contains_key("Name")));
+            let named = !items.is_empty()
+                && items
+                    .iter()
+                    .all(|i| matches!(i, Value::Map(m) if m.contains_key("Name")));
             if named {
                 let mut map = Map::with_capacity(items.len());
                 for i in items.iter() {
@@ -450,7 +532,10 @@ mod tests {
     use super::*;
 
     fn get(b: &Bindings, k: &str) -> Value {
-        b.iter().find(|(n, _)| &**n == k).map(|(_, v)| v.clone()).unwrap_or(Value::Null)
+        b.iter()
+            .find(|(n, _)| &**n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or(Value::Null)
     }
 
     #[test]
@@ -460,15 +545,30 @@ mod tests {
         let (_, a) = decode_eventlog(json, &|_| true).unwrap();
         let (_, b) = decode_eventlog(xml, &|_| true).unwrap();
         for k in ["Provider", "EventID", "Channel", "Data", "Correlation"] {
-            assert!(get(&a, k).loose_eq(&get(&b, k)) || (get(&a, k).is_null() && get(&b, k).is_null()), "{k}: {:?} vs {:?}", get(&a, k), get(&b, k));
+            assert!(
+                get(&a, k).loose_eq(&get(&b, k)) || (get(&a, k).is_null() && get(&b, k).is_null()),
+                "{k}: {:?} vs {:?}",
+                get(&a, k),
+                get(&b, k)
+            );
         }
-        assert_eq!(get(&a, "Data").index(&Value::str("A")).to_text().unwrap(), "1");
+        assert_eq!(
+            get(&a, "Data").index(&Value::str("A")).to_text().unwrap(),
+            "1"
+        );
         assert!(get(&a, "Data").index(&Value::str("B")).is_null());
     }
 
     #[test]
     fn string_data_is_positional() {
-        let (_, b) = decode_eventlog(r#"{"Event":{"System":{"EventID":"1"},"EventData":{"Data":"x"}}}"#, &|_| true).unwrap();
-        assert_eq!(get(&b, "Data").index(&Value::Int(0)).to_text().unwrap(), "x");
+        let (_, b) = decode_eventlog(
+            r#"{"Event":{"System":{"EventID":"1"},"EventData":{"Data":"x"}}}"#,
+            &|_| true,
+        )
+        .unwrap();
+        assert_eq!(
+            get(&b, "Data").index(&Value::Int(0)).to_text().unwrap(),
+            "x"
+        );
     }
 }

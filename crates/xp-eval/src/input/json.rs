@@ -4,14 +4,18 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::sync::Arc;
 
-use crate::value::{Map, Value, Str};
+use crate::value::{Map, Str, Value};
 
 /// Parses JSON text. Errors name the line and column.
 pub fn parse_json(text: &str) -> Result<Value, String> {
     serde_json::from_str::<Value>(text).map_err(|e| {
         let msg = e.to_string();
         if msg.contains("recursion limit") {
-            format!("JSON nested deeper than 128 levels (line {}, column {})", e.line(), e.column())
+            format!(
+                "JSON nested deeper than 128 levels (line {}, column {})",
+                e.line(),
+                e.column()
+            )
         } else {
             format!("not valid JSON: {msg}")
         }

@@ -16,7 +16,9 @@ pub type RawEntries<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
 /// The members of the JSON object `text`; `Err` when it is not valid JSON or not an object.
 pub fn raw_entries(text: &str) -> Result<RawEntries<'_>, String> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let entries = (&mut de).deserialize_map(EntriesVisitor).map_err(|e| json_error(&e))?;
+    let entries = (&mut de)
+        .deserialize_map(EntriesVisitor)
+        .map_err(|e| json_error(&e))?;
     de.end().map_err(|e| json_error(&e))?;
     Ok(entries)
 }
@@ -24,9 +26,17 @@ pub fn raw_entries(text: &str) -> Result<RawEntries<'_>, String> {
 fn json_error(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     if msg.contains("recursion limit") {
-        format!("JSON nested deeper than 128 levels (line {}, column {})", e.line(), e.column())
+        format!(
+            "JSON nested deeper than 128 levels (line {}, column {})",
+            e.line(),
+            e.column()
+        )
     } else if msg.contains("invalid type") {
-        let found = msg.split("invalid type: ").nth(1).and_then(|r| r.split(',').next()).unwrap_or("another value");
+        let found = msg
+            .split("invalid type: ")
+            .nth(1)
+            .and_then(|r| r.split(',').next())
+            .unwrap_or("another value");
         format!("a JSON rule needs a JSON object, found {found}")
     } else {
         format!("not valid JSON: {msg}")
@@ -53,7 +63,11 @@ impl<'de> Visitor<'de> for EntriesVisitor {
 
 /// The raw value of a key (the last one when a key repeats).
 pub fn find<'a>(entries: &RawEntries<'a>, key: &str) -> Option<&'a RawValue> {
-    entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
+    entries
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| *v)
 }
 
 /// Parses a raw member into a value (`Err` for JSON nested too deep to read).
@@ -70,7 +84,9 @@ mod tests {
         let e = raw_entries(r#"{"a": {"b": [1, 2]}, "c": "x"}"#).unwrap();
         assert_eq!(e.len(), 2);
         assert_eq!(find(&e, "a").unwrap().get(), r#"{"b": [1, 2]}"#);
-        assert!(raw_entries("[1]").unwrap_err().contains("needs a JSON object, found sequence"));
+        assert!(raw_entries("[1]")
+            .unwrap_err()
+            .contains("needs a JSON object, found sequence"));
         assert!(raw_entries("{").unwrap_err().contains("not valid JSON"));
         assert!(raw_entries(r#"{"a": 1} x"#).is_err());
     }

@@ -10,13 +10,24 @@ pub mod xml;
 
 use std::sync::Arc;
 
-use crate::value::{Map, Value, Str};
+use crate::value::{Map, Str, Value};
 
 /// Variables an input defines: `(name without $, value)`.
 pub type Bindings = Vec<(Str, Value)>;
 
 /// Keys that mark a JSON object as a SIEM transport envelope (besides `body`).
-const ENVELOPE_KEYS: &[&str] = &["recv_ipv4", "recv_ipv6", "recv_time", "recv_host", "uuid", "tag", "task_id", "input_id", "mime", "normalized"];
+const ENVELOPE_KEYS: &[&str] = &[
+    "recv_ipv4",
+    "recv_ipv6",
+    "recv_time",
+    "recv_host",
+    "uuid",
+    "tag",
+    "task_id",
+    "input_id",
+    "mime",
+    "normalized",
+];
 
 /// If `raw` is a transport envelope (`{"body": "<event>", "recv_ipv4": …}`), returns the body
 /// and the envelope's other members.
@@ -25,9 +36,13 @@ pub fn unwrap_envelope(raw: &str) -> Option<(String, Map)> {
     if !t.starts_with('{') || !t.contains("\"body\"") {
         return None;
     }
-    let Ok(Value::Map(m)) = json::parse_json(t) else { return None };
-    let Some(Value::Str(body)) = m.get("body") else { return None };
-    if !ENVELOPE_KEYS.iter().any(|k| m.contains_key(*k)) {
+    let Ok(Value::Map(m)) = json::parse_json(t) else {
+        return None;
+    };
+    let Some(Value::Str(body)) = m.get("body") else {
+        return None;
+    };
+    if !ENVELOPE_KEYS.iter().any(|k| m.contains_key(k)) {
         return None;
     }
     let mut env = (*m).clone();
@@ -50,19 +65,24 @@ impl Filter {
         let mut conds = Vec::new();
         let mut rest = text.trim();
         while !rest.is_empty() {
-            let eq = rest.find('=').ok_or_else(|| format!("expected `key=value` in the header filter, found `{rest}`"))?;
+            let eq = rest.find('=').ok_or_else(|| {
+                format!("expected `key=value` in the header filter, found `{rest}`")
+            })?;
             let key = rest[..eq].trim();
             if key.is_empty() || key.contains(char::is_whitespace) {
                 return Err(format!("bad key `{key}` in the header filter"));
             }
             let after = rest[eq + 1..].trim_start();
-            let (value, next) = if let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') {
-                let close = after[1..].find(q).ok_or("unclosed quote in the header filter")?;
-                (after[1..1 + close].to_string(), &after[close + 2..])
-            } else {
-                let end = after.find(char::is_whitespace).unwrap_or(after.len());
-                (after[..end].to_string(), &after[end..])
-            };
+            let (value, next) =
+                if let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                    let close = after[1..]
+                        .find(q)
+                        .ok_or("unclosed quote in the header filter")?;
+                    (after[1..1 + close].to_string(), &after[close + 2..])
+                } else {
+                    let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                    (after[..end].to_string(), &after[end..])
+                };
             conds.push((key.split('.').map(str::to_string).collect(), value));
             rest = next.trim_start();
             if let Some(r) = rest.strip_prefix("and ") {
@@ -130,7 +150,8 @@ mod tests {
 
     #[test]
     fn envelope() {
-        let (body, env) = unwrap_envelope(r#"{"body": "{\"a\": 1}", "recv_ipv4": "10.0.0.1"}"#).unwrap();
+        let (body, env) =
+            unwrap_envelope(r#"{"body": "{\"a\": 1}", "recv_ipv4": "10.0.0.1"}"#).unwrap();
         assert_eq!(body, "{\"a\": 1}");
         assert_eq!(env.get("recv_ipv4").unwrap().to_text().unwrap(), "10.0.0.1");
         assert!(unwrap_envelope(r#"{"body": "x"}"#).is_none());

@@ -7,7 +7,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::sync::Arc;
 
-use crate::value::{Map, Value, Str};
+use crate::value::{Map, Str, Value};
 
 /// Deepest element nesting accepted.
 pub const MAX_XML_DEPTH: usize = 128;
@@ -26,7 +26,9 @@ pub fn parse_xml(text: &str, text_key: &str) -> Result<(String, Value), String> 
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<(String, Value)> = None;
     loop {
-        let ev = reader.read_event().map_err(|e| format!("not valid XML at byte {}: {e}", reader.buffer_position()))?;
+        let ev = reader
+            .read_event()
+            .map_err(|e| format!("not valid XML at byte {}: {e}", reader.buffer_position()))?;
         match ev {
             Event::Start(e) | Event::Empty(e) if root.is_some() => {
                 let _ = e;
@@ -62,7 +64,10 @@ pub fn parse_xml(text: &str, text_key: &str) -> Result<(String, Value), String> 
         }
     }
     if !stack.is_empty() {
-        return Err(format!("XML element <{}> is not closed", stack.last().map_or("", |n| n.name.as_str())));
+        return Err(format!(
+            "XML element <{}> is not closed",
+            stack.last().map_or("", |n| n.name.as_str())
+        ));
     }
     root.ok_or_else(|| "no XML element".to_string())
 }
@@ -76,10 +81,17 @@ fn open(e: &quick_xml::events::BytesStart<'_>) -> Result<Node, String> {
         if key == "xmlns" || a.key.as_ref().starts_with(b"xmlns:") {
             continue;
         }
-        let v = a.unescape_value().map_err(|e| format!("bad XML attribute value: {e}"))?;
+        let v = a
+            .unescape_value()
+            .map_err(|e| format!("bad XML attribute value: {e}"))?;
         map.insert(Str::new(&key), Value::str(&v));
     }
-    Ok(Node { name, attrs: map, children: Vec::new(), text: String::new() })
+    Ok(Node {
+        name,
+        attrs: map,
+        children: Vec::new(),
+        text: String::new(),
+    })
 }
 
 fn local_name(raw: &[u8]) -> String {
@@ -100,7 +112,11 @@ fn finish(node: Node, stack: &mut [Node], root: &mut Option<(String, Value)>, te
     } else {
         let mut map = node.attrs;
         for (k, mut vs) in node.children {
-            let v = if vs.len() == 1 { vs.pop().unwrap_or_default() } else { Value::List(Arc::new(vs)) };
+            let v = if vs.len() == 1 {
+                vs.pop().unwrap_or_default()
+            } else {
+                Value::List(Arc::new(vs))
+            };
             map.insert(k, v);
         }
         if !node.text.is_empty() {
@@ -129,9 +145,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(name, "Task");
-        let cmd = v.index(&Value::str("Actions")).index(&Value::str("Exec")).index(&Value::str("Command")).index(&Value::Int(0));
+        let cmd = v
+            .index(&Value::str("Actions"))
+            .index(&Value::str("Exec"))
+            .index(&Value::str("Command"))
+            .index(&Value::Int(0));
         assert_eq!(cmd.to_text().unwrap(), "cmd.exe");
-        let en = v.index(&Value::str("Settings")).index(&Value::str("Enabled")).index(&Value::str("!"));
+        let en = v
+            .index(&Value::str("Settings"))
+            .index(&Value::str("Enabled"))
+            .index(&Value::str("!"));
         assert_eq!(en.to_text().unwrap(), "true");
         let a = v.index(&Value::str("A"));
         assert_eq!(a.index(&Value::Int(2)).to_text().unwrap(), "3");

@@ -25,7 +25,7 @@ enum Atom {
     Lit(Box<str>),
     Space,
     Alt(Vec<Vec<Atom>>),
-    Tok(Tok),
+    Tok(Box<Tok>),
 }
 
 #[derive(Clone, Debug)]
@@ -94,7 +94,11 @@ impl Matcher {
                 Item::Lit(s) => atoms.push(Atom::Lit(s.as_str().into())),
                 Item::Space => atoms.push(Atom::Space),
                 Item::Group(g) => {
-                    let mut alts: Vec<Vec<Atom>> = g.alts.iter().map(|alt| convert_alt(alt, g.alts.len() == 1, &mut targets)).collect();
+                    let mut alts: Vec<Vec<Atom>> = g
+                        .alts
+                        .iter()
+                        .map(|alt| convert_alt(alt, g.alts.len() == 1, &mut targets))
+                        .collect();
                     if alts.len() == 1 {
                         atoms.append(&mut alts[0]);
                     } else {
@@ -110,7 +114,11 @@ impl Matcher {
                 _ => break,
             }
         }
-        Matcher { atoms, targets, prefix: prefix.into() }
+        Matcher {
+            atoms,
+            targets,
+            prefix: prefix.into(),
+        }
     }
 
     /// Capture targets, indexed by the `u16` of [`MatchOutcome::Matched`].
@@ -123,10 +131,20 @@ impl Matcher {
         if !text.starts_with(&*self.prefix) {
             return MatchOutcome::NoMatch;
         }
-        let mut st = St { text, caps: Vec::with_capacity(self.targets.len()), steps: 0, budget: false, year };
+        let mut st = St {
+            text,
+            caps: Vec::with_capacity(self.targets.len()),
+            steps: 0,
+            budget: false,
+            year,
+        };
         if m(&self.atoms, &Cont::Nil, 0, &mut st) {
             let caps = std::mem::take(&mut st.caps);
-            MatchOutcome::Matched(caps.into_iter().map(|(t, c)| (t, self.cap_value(text, t, c))).collect())
+            MatchOutcome::Matched(
+                caps.into_iter()
+                    .map(|(t, c)| (t, self.cap_value(text, t, c)))
+                    .collect(),
+            )
         } else if st.budget {
             MatchOutcome::Budget
         } else {
@@ -151,7 +169,9 @@ impl Matcher {
                 let s = slice(a, b);
                 match s.parse::<i64>() {
                     Ok(n) => Value::Int(n),
-                    Err(_) => s.parse::<f64>().map_or_else(|_| Value::str(s), Value::Float),
+                    Err(_) => s
+                        .parse::<f64>()
+                        .map_or_else(|_| Value::str(s), Value::Float),
                 }
             }
             Cap::Ip(ip) => Value::Ip(ip),
@@ -166,7 +186,12 @@ impl Matcher {
                 let args = self.find_args(tok);
                 let sep = args.first().cloned().unwrap_or_else(|| ",".into());
                 let q = args.get(1).and_then(|q| q.chars().next());
-                Value::List(Arc::new(split_csv(slice(a, b).trim(), &sep, q).iter().map(|f| crate::builtins::csv::field_value(f)).collect()))
+                Value::List(Arc::new(
+                    split_csv(slice(a, b).trim(), &sep, q)
+                        .iter()
+                        .map(|f| crate::builtins::csv::field_value(f))
+                        .collect(),
+                ))
             }
         }
     }
@@ -175,7 +200,11 @@ impl Matcher {
         fn walk(atoms: &[Atom], id: u16) -> Option<Vec<String>> {
             for a in atoms {
                 match a {
-                    Atom::Tok(t) if t.target == Some(id) || (t.target.is_none() && id == u16::MAX) => return Some(t.args.clone()),
+                    Atom::Tok(t)
+                        if t.target == Some(id) || (t.target.is_none() && id == u16::MAX) =>
+                    {
+                        return Some(t.args.clone())
+                    }
                     Atom::Alt(alts) => {
                         for alt in alts {
                             if let Some(r) = walk(alt, id) {
@@ -228,9 +257,9 @@ fn convert_alt(alt: &[Elem], single: bool, targets: &mut Vec<Target>) -> Vec<Ato
             Elem::Token(t) => {
                 let tok = convert_tok(t, targets, last_and_group);
                 if t.rep == Rep::Opt && !last_and_group {
-                    out.push(Atom::Alt(vec![vec![Atom::Tok(tok)], vec![]]));
+                    out.push(Atom::Alt(vec![vec![Atom::Tok(Box::new(tok))], vec![]]));
                 } else {
-                    out.push(Atom::Tok(tok));
+                    out.push(Atom::Tok(Box::new(tok)));
                 }
             }
         }
@@ -252,8 +281,15 @@ fn convert_tok(t: &TokenSpec, targets: &mut Vec<Target>, strip_opt: bool) -> Tok
         r => r,
     };
     let _ = strip_opt;
-    let finder = (t.ty == TokenType::Until).then(|| memchr::memmem::Finder::new(t.args[0].as_bytes()).into_owned());
-    Tok { ty: t.ty, rep, target, args: t.args.clone(), finder }
+    let finder = (t.ty == TokenType::Until)
+        .then(|| memchr::memmem::Finder::new(t.args[0].as_bytes()).into_owned());
+    Tok {
+        ty: t.ty,
+        rep,
+        target,
+        args: t.args.clone(),
+        finder,
+    }
 }
 
 fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
@@ -323,10 +359,19 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
     let p = pos as u32;
     match (t.ty, t.rep) {
         (TokenType::Rest, _) => attempt(t, rest, k, b.len(), Cap::Text(p, b.len() as u32), st),
-        (TokenType::Csv, _) => attempt(t, rest, k, b.len(), Cap::Csv(p, b.len() as u32, t.target.unwrap_or(u16::MAX)), st),
+        (TokenType::Csv, _) => attempt(
+            t,
+            rest,
+            k,
+            b.len(),
+            Cap::Csv(p, b.len() as u32, t.target.unwrap_or(u16::MAX)),
+            st,
+        ),
         (TokenType::Until, _) => {
             let delim = t.args[0].as_bytes();
-            let Some(finder) = &t.finder else { return false };
+            let Some(finder) = &t.finder else {
+                return false;
+            };
             let mut from = pos;
             while let Some(off) = finder.find(&b[from..]) {
                 let at = from + off;
@@ -353,7 +398,10 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             let mut e = pos + 1;
             while e <= b.len() {
                 seen_word |= !is_ws(b[e - 1]);
-                if text.is_char_boundary(e) && (seen_word || t.rep == Rep::Star) && attempt(t, rest, k, e, Cap::Text(p, e as u32), st) {
+                if text.is_char_boundary(e)
+                    && (seen_word || t.rep == Rep::Star)
+                    && attempt(t, rest, k, e, Cap::Text(p, e as u32), st)
+                {
                     return true;
                 }
                 if st.budget {
@@ -388,7 +436,9 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             false
         }
         (TokenType::Worddash, _) => {
-            let Some(mut e) = tokens::worddash_end(text, pos) else { return false };
+            let Some(mut e) = tokens::worddash_end(text, pos) else {
+                return false;
+            };
             while e > pos {
                 if text.is_char_boundary(e) && attempt(t, rest, k, e, Cap::Text(p, e as u32), st) {
                     return true;
@@ -401,7 +451,9 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             false
         }
         (TokenType::Hostname, _) => {
-            let Some(mut e) = tokens::hostname_end(b, pos) else { return false };
+            let Some(mut e) = tokens::hostname_end(b, pos) else {
+                return false;
+            };
             while e > pos {
                 if attempt(t, rest, k, e, Cap::Text(p, e as u32), st) {
                     return true;
@@ -414,7 +466,9 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             false
         }
         (TokenType::Number, _) => {
-            let Some((frac_end, int_end)) = tokens::number(b, pos) else { return false };
+            let Some((frac_end, int_end)) = tokens::number(b, pos) else {
+                return false;
+            };
             if let Some(fe) = frac_end {
                 if attempt(t, rest, k, fe, Cap::Number(p, fe as u32), st) {
                     return true;
@@ -452,7 +506,14 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
         (TokenType::Keyvalue, _) => {
             let (ps, ks, q) = kv_args(&t.args);
             for e in scan_kv(text, pos, &ps, &ks, q) {
-                if attempt(t, rest, k, e, Cap::Kv(p, e as u32, t.target.unwrap_or(u16::MAX)), st) {
+                if attempt(
+                    t,
+                    rest,
+                    k,
+                    e,
+                    Cap::Kv(p, e as u32, t.target.unwrap_or(u16::MAX)),
+                    st,
+                ) {
                     return true;
                 }
                 if st.budget {
@@ -473,7 +534,11 @@ mod tests {
         let (t, d) = parse_template(tpl);
         assert!(d.is_empty(), "{d:?}");
         match Matcher::new(&t).match_text(text, 2024) {
-            MatchOutcome::Matched(caps) => Some(caps.into_iter().map(|(_, v)| v.to_text().unwrap_or_default()).collect()),
+            MatchOutcome::Matched(caps) => Some(
+                caps.into_iter()
+                    .map(|(_, v)| v.to_text().unwrap_or_default())
+                    .collect(),
+            ),
             _ => None,
         }
     }
@@ -490,26 +555,62 @@ mod tests {
 
     #[test]
     fn until_and_space() {
-        assert_eq!(run("avc: {$a=UNTIL(\"{\")}{$op=UNTIL(\" for \")}{$r=REST}", "avc:  denied  { send_msg } for x=1").unwrap(), vec!["denied", "send_msg }", "x=1"]);
-        assert_eq!(run("cn={$id=UNTIL(',')}{REST}", "cn=test,ou=x").unwrap(), vec!["test"]);
+        assert_eq!(
+            run(
+                "avc: {$a=UNTIL(\"{\")}{$op=UNTIL(\" for \")}{$r=REST}",
+                "avc:  denied  { send_msg } for x=1"
+            )
+            .unwrap(),
+            vec!["denied", "send_msg }", "x=1"]
+        );
+        assert_eq!(
+            run("cn={$id=UNTIL(',')}{REST}", "cn=test,ou=x").unwrap(),
+            vec!["test"]
+        );
     }
 
     #[test]
     fn lazy_string_star() {
-        assert_eq!(run("{STRING*} failed to add user {$u=STRING*} to group {REST}", "usermod: failed to add user bob smith to group wheel").unwrap(), vec!["bob smith"]);
+        assert_eq!(
+            run(
+                "{STRING*} failed to add user {$u=STRING*} to group {REST}",
+                "usermod: failed to add user bob smith to group wheel"
+            )
+            .unwrap(),
+            vec!["bob smith"]
+        );
     }
 
     #[test]
     fn literal_star_in_quotes() {
-        assert_eq!(run("UID=\"{$u=LITERAL*}\" AUID=\"{$a=LITERAL*}\"", "UID=\"root user\" AUID=\"unset\"").unwrap(), vec!["root user", "unset"]);
+        assert_eq!(
+            run(
+                "UID=\"{$u=LITERAL*}\" AUID=\"{$a=LITERAL*}\"",
+                "UID=\"root user\" AUID=\"unset\""
+            )
+            .unwrap(),
+            vec!["root user", "unset"]
+        );
     }
 
     #[test]
     fn optional_groups() {
-        assert_eq!(run("a{'('$full=UNTIL(')')?} b", "a(John Doe) b").unwrap(), vec!["John Doe"]);
-        assert_eq!(run("a{'('$full=UNTIL(')')?} b", "a b").unwrap(), Vec::<String>::new());
-        assert_eq!(run("x {$n=NUMBER?} y", "x  y").unwrap(), Vec::<String>::new());
-        assert_eq!(run("{\"name\"|\"имя\"}={$v=WORD}", "имя=1").unwrap(), vec!["1"]);
+        assert_eq!(
+            run("a{'('$full=UNTIL(')')?} b", "a(John Doe) b").unwrap(),
+            vec!["John Doe"]
+        );
+        assert_eq!(
+            run("a{'('$full=UNTIL(')')?} b", "a b").unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            run("x {$n=NUMBER?} y", "x  y").unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            run("{\"name\"|\"имя\"}={$v=WORD}", "имя=1").unwrap(),
+            vec!["1"]
+        );
     }
 
     #[test]
@@ -522,7 +623,9 @@ mod tests {
     fn keyvalue_token() {
         let (t, _) = parse_template("{$kv=KEYVALUE} end");
         match Matcher::new(&t).match_text("a=1 b=\"x y\" end", 2024) {
-            MatchOutcome::Matched(c) => assert_eq!(c[0].1.index(&Value::str("b")).to_text().unwrap(), "x y"),
+            MatchOutcome::Matched(c) => {
+                assert_eq!(c[0].1.index(&Value::str("b")).to_text().unwrap(), "x y")
+            }
             o => panic!("{o:?}"),
         }
     }
@@ -531,6 +634,9 @@ mod tests {
     fn pathological_input_hits_the_budget_not_a_hang() {
         let (t, _) = parse_template("{STRING*} {STRING*} {STRING*} {STRING*} x");
         let text = "a ".repeat(2000);
-        assert!(matches!(Matcher::new(&t).match_text(&text, 2024), MatchOutcome::Budget | MatchOutcome::NoMatch));
+        assert!(matches!(
+            Matcher::new(&t).match_text(&text, 2024),
+            MatchOutcome::Budget | MatchOutcome::NoMatch
+        ));
     }
 }

@@ -3,4 +3,4 @@
 pub mod matcher;
 pub mod tokens;
 
-pub use matcher::{Matcher, MatchOutcome};
+pub use matcher::{MatchOutcome, Matcher};

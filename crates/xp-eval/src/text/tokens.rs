@@ -73,7 +73,8 @@ pub fn ipv4(b: &[u8], pos: usize) -> Option<(usize, Ipv4Addr)> {
 pub fn ipv6_candidates(text: &str, pos: usize) -> Vec<(usize, Ipv6Addr)> {
     let b = text.as_bytes();
     let mut e = pos;
-    while e < b.len() && e - pos < 45 && (b[e].is_ascii_hexdigit() || b[e] == b':' || b[e] == b'.') {
+    while e < b.len() && e - pos < 45 && (b[e].is_ascii_hexdigit() || b[e] == b':' || b[e] == b'.')
+    {
         e += 1;
     }
     let mut out = Vec::new();
@@ -219,7 +220,10 @@ pub fn duration(b: &[u8], pos: usize) -> Option<(usize, i64)> {
         total += n * mult;
         any = true;
         last_good = i;
-        if i < b.len() && (b[i] == b' ' || b[i] == b':') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        if i < b.len()
+            && (b[i] == b' ' || b[i] == b':')
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+        {
             i += 1;
         }
     }
@@ -245,7 +249,10 @@ mod tests {
         assert!(ipv4(b"10.0.0.256", 0).is_none());
         assert!(ipv4(b"10.0.0", 0).is_none());
         assert_eq!(ipv6_candidates("fe80::1 port", 0)[0].0, 7);
-        assert_eq!(macaddr(b"a1:f6:33:4d:21:56", 0).unwrap().1, "A1:F6:33:4D:21:56");
+        assert_eq!(
+            macaddr(b"a1:f6:33:4d:21:56", 0).unwrap().1,
+            "A1:F6:33:4D:21:56"
+        );
         assert_eq!(parse_duration("0d 1h:2m:15s"), Some(3735));
         assert_eq!(parse_duration("01:02:15"), Some(3735));
         assert_eq!(number(b"-12.5x", 0), Some((Some(5), 3)));

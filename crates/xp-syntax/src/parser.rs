@@ -772,7 +772,9 @@ impl Parser {
                     span,
                     format!("expected an expression, found {}", describe(&other)),
                 );
-                if matches!(other, Tok::Newline | Tok::Eof) {
+                // Leave the line end to the caller. `bump` does not move past Eof, so there is
+                // nothing to undo there (stepping back would loop on `switch $a case` at EOF).
+                if matches!(other, Tok::Newline) {
                     self.pos -= 1;
                 }
                 return None;

@@ -1,0 +1,1 @@
+//! Stage 1: event identifiers (filled in by the ingest step).

@@ -1,0 +1,256 @@
+//! Clustering of log messages into event types.
+//!
+//! Stage 2 of the method (stage 1, identifiers, lives in [`identifier`]): each message is
+//! tokenized and its variable data masked ([`mask`]); messages with the same masked tokens form
+//! one group; the distinct masked sequences of a block (same number of tokens, bounded size) are
+//! compared with the normalized Indel distance and clustered with HDBSCAN over that distance
+//! matrix; a sequence HDBSCAN leaves as noise stays a group of its own (rare events are never
+//! dropped). Each cluster gets a template ([`template`]) with `<*>` for what varies.
+#![deny(missing_docs)]
+
+pub mod identifier;
+pub mod mask;
+pub mod template;
+pub mod token;
+
+use rustc_hash::FxHashMap;
+
+/// Clustering parameters (one configuration for every log).
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// HDBSCAN's smallest cluster.
+    pub min_cluster_size: usize,
+    /// HDBSCAN's neighbourhood size for core distances.
+    pub min_samples: usize,
+    /// Largest number of distinct masked sequences compared in one matrix.
+    pub max_block: usize,
+    /// Largest normalized distance at which two sequences may share a cluster.
+    pub max_distance: f32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config { min_cluster_size: 2, min_samples: 1, max_block: 1500, max_distance: 0.5 }
+    }
+}
+
+/// One event type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    /// Indices of the member messages, ascending.
+    pub members: Vec<usize>,
+    /// The template: tokens joined by single spaces, `<*>` for variable parts.
+    pub template: String,
+}
+
+/// A distinct masked message with the messages that share it.
+struct Distinct {
+    masked: Vec<String>,
+    ids: Vec<u32>,
+    members: Vec<usize>,
+}
+
+/// Clusters messages; every message is in exactly one cluster. Clusters come in the order of
+/// their first member.
+pub fn cluster_texts(texts: &[&str], cfg: &Config) -> Vec<Cluster> {
+    // Exact groups by masked tokens.
+    let mut by_key: FxHashMap<Vec<String>, usize> = FxHashMap::default();
+    let mut distinct: Vec<Distinct> = Vec::new();
+    let mut interner: FxHashMap<String, u32> = FxHashMap::default();
+    for (i, t) in texts.iter().enumerate() {
+        let masked: Vec<String> = mask::mask_message(t);
+        match by_key.get(&masked) {
+            Some(&d) => distinct[d].members.push(i),
+            None => {
+                let ids = masked
+                    .iter()
+                    .map(|m| {
+                        let next = interner.len() as u32;
+                        *interner.entry(m.clone()).or_insert(next)
+                    })
+                    .collect();
+                by_key.insert(masked.clone(), distinct.len());
+                distinct.push(Distinct { masked, ids, members: vec![i] });
+            }
+        }
+    }
+    // Blocks bound the distance matrices: all sequences together when few, otherwise split by
+    // token count, then by leading tokens.
+    let all: Vec<usize> = (0..distinct.len()).collect();
+    let mut blocks: Vec<Vec<usize>> = Vec::new();
+    if all.len() <= cfg.max_block {
+        blocks.push(all);
+    } else {
+        let mut by_len: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+        for (d, dd) in distinct.iter().enumerate() {
+            by_len.entry(dd.masked.len()).or_default().push(d);
+        }
+        let mut keys: Vec<usize> = by_len.keys().copied().collect();
+        keys.sort_unstable();
+        for k in keys {
+            blocks.extend(split_block(&distinct, &by_len[&k], cfg.max_block));
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for block in blocks {
+        groups.extend(cluster_block(&distinct, &block, cfg));
+    }
+    let mut out: Vec<Cluster> = groups
+        .into_iter()
+        .map(|g| {
+            let masked: Vec<(&[String], usize)> = g.iter().map(|&d| (distinct[d].masked.as_slice(), distinct[d].members.len())).collect();
+            let template = template::template_of(&masked).join(" ");
+            let mut members: Vec<usize> = g.iter().flat_map(|&d| distinct[d].members.iter().copied()).collect();
+            members.sort_unstable();
+            Cluster { members, template }
+        })
+        .collect();
+    out.sort_by_key(|c| c.members[0]);
+    out
+}
+
+/// Splits a block by the first token, then the first two, … until every part fits.
+fn split_block(distinct: &[Distinct], block: &[usize], max: usize) -> Vec<Vec<usize>> {
+    fn go(distinct: &[Distinct], block: Vec<usize>, depth: usize, max: usize, out: &mut Vec<Vec<usize>>) {
+        if block.len() <= max || depth >= distinct[block[0]].masked.len() {
+            out.push(block);
+            return;
+        }
+        let mut parts: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for &d in &block {
+            parts.entry(distinct[d].masked[depth].as_str()).or_default().push(d);
+        }
+        let mut parts: Vec<Vec<usize>> = parts.into_values().collect();
+        parts.sort_by_key(|p| p[0]);
+        for p in parts {
+            go(distinct, p, depth + 1, max, out);
+        }
+    }
+    let mut out = Vec::new();
+    go(distinct, block.to_vec(), 0, max, &mut out);
+    out
+}
+
+/// HDBSCAN over the normalized Indel distances of one block.
+fn cluster_block(distinct: &[Distinct], block: &[usize], cfg: &Config) -> Vec<Vec<usize>> {
+    if block.len() < 2 {
+        return vec![block.to_vec()];
+    }
+    let n = block.len();
+    let mut m = vec![vec![0f32; n]; n];
+    for i in 0..n {
+        let a = &distinct[block[i]].ids;
+        for j in i + 1..n {
+            let b = &distinct[block[j]].ids;
+            let d = rapidfuzz::distance::indel::normalized_distance(a.iter().copied(), b.iter().copied()) as f32;
+            m[i][j] = d;
+            m[j][i] = d;
+        }
+    }
+    let params = hdbscan::HdbscanHyperParams::builder()
+        .min_cluster_size(cfg.min_cluster_size.max(2))
+        .min_samples(cfg.min_samples.max(1))
+        .allow_single_cluster(true)
+        .dist_metric(hdbscan::DistanceMetric::Precalculated)
+        .build();
+    let labels = match hdbscan::Hdbscan::new(&m, params).cluster() {
+        Ok(l) => l,
+        Err(_) => vec![-1; n],
+    };
+    let mut by_label: FxHashMap<i32, Vec<usize>> = FxHashMap::default();
+    let mut out = Vec::new();
+    for (i, &l) in labels.iter().enumerate() {
+        if l < 0 {
+            out.push(vec![block[i]]);
+        } else {
+            by_label.entry(l).or_default().push(block[i]);
+        }
+    }
+    for (_, members) in by_label {
+        for part in split_far(&m, block, &members, cfg.max_distance) {
+            split_constants(distinct, part, &mut out);
+        }
+    }
+    out
+}
+
+/// The plain words and keys (`user=`, `rhost=`) that every member of a part has, in order:
+/// parts of different lengths are one event type only when these agree.
+fn constant_signature(distinct: &[Distinct], part: &[usize]) -> Vec<String> {
+    let keys = |d: usize| -> Vec<String> {
+        distinct[d]
+            .masked
+            .iter()
+            .filter_map(|t| match t.split_once('=') {
+                Some((k, _)) => Some(k),
+                None => t.chars().all(char::is_alphabetic).then_some(t.as_str()),
+            })
+            .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
+            .map(str::to_string)
+            .collect()
+    };
+    let first = keys(part[0]);
+    first.into_iter().filter(|k| part.iter().all(|&d| keys(d).contains(k))).collect()
+}
+
+/// Splits a cluster on a column of constants (see [`template::is_constant_column`]),
+/// recursively, so that `Accepted …` and `Failed …` stay apart.
+fn split_constants(distinct: &[Distinct], members: Vec<usize>, out: &mut Vec<Vec<usize>>) {
+    if members.len() < 2 {
+        out.push(members);
+        return;
+    }
+    // Columns line up only between sequences of one length.
+    let n = distinct[members[0]].masked.len();
+    if members.iter().any(|&d| distinct[d].masked.len() != n) {
+        let mut by_len: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+        for &d in &members {
+            by_len.entry(distinct[d].masked.len()).or_default().push(d);
+        }
+        // Split each length on its constants; keep the parts of different lengths together
+        // when their first tokens agree.
+        let mut parts = Vec::new();
+        for (_, g) in by_len {
+            split_constants(distinct, g, &mut parts);
+        }
+        let mut merged: Vec<Vec<usize>> = Vec::new();
+        for p in parts {
+            let key = constant_signature(distinct, &p);
+            match merged.iter_mut().find(|m| constant_signature(distinct, m) == key) {
+                Some(m) => m.extend(p),
+                None => merged.push(p),
+            }
+        }
+        out.extend(merged);
+        return;
+    }
+    for pos in 0..n {
+        let col: Vec<&str> = members.iter().map(|&d| distinct[d].masked[pos].as_str()).collect();
+        if col.iter().any(|v| *v != col[0]) && template::is_constant_column(&col) {
+            let mut parts: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+            for (&d, v) in members.iter().zip(&col) {
+                parts.entry(v).or_default().push(d);
+            }
+            let mut parts: Vec<Vec<usize>> = parts.into_values().collect();
+            parts.sort_by_key(|p| p[0]);
+            for p in parts {
+                split_constants(distinct, p, out);
+            }
+            return;
+        }
+    }
+    out.push(members);
+}
+
+/// Splits a cluster whose members are farther apart than `max` from its first member.
+fn split_far(m: &[Vec<f32>], block: &[usize], members: &[usize], max: f32) -> Vec<Vec<usize>> {
+    let pos = |d: usize| block.iter().position(|&b| b == d).unwrap_or(0);
+    let mut rest: Vec<usize> = members.to_vec();
+    let mut out = Vec::new();
+    while let Some(&seed) = rest.first() {
+        let (near, far): (Vec<usize>, Vec<usize>) = rest.iter().partition(|&&d| m[pos(seed)][pos(d)] <= max);
+        out.push(near);
+        rest = far;
+    }
+    out
+}

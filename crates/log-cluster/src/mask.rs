@@ -1,0 +1,257 @@
+//! Masking of variable data: numbers, IP addresses, times and dates, hexadecimal ids, UUIDs,
+//! paths, URLs, e-mail addresses and host names become `<*>`, as whole tokens or as parts of a
+//! token (`uid=<*>`, `node-<*>`). One set of rules for every log: nothing here is tuned to a
+//! particular source.
+
+use crate::token::atoms;
+
+/// The mask.
+pub const WILDCARD: &str = "<*>";
+
+/// Tokenizes and masks a message. Date-times that span several tokens (`Sat Jun 18
+/// 02:23:10 2005`) become one `<*>`, using the same recogniser as the XP `DATETIME` token.
+pub fn mask_message(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let end = text[i..].find(|c: char| c.is_whitespace()).map_or(text.len(), |e| i + e);
+        // A date-time starting here that covers at least one whole token.
+        if let Some((len, _)) = xp_eval::datetime::parse_prefix(&text[i..], Some(2000)) {
+            let stop = i + len;
+            if stop >= end || text[i..stop].contains(char::is_whitespace) {
+                let tok_end = text[stop..].find(|c: char| c.is_whitespace()).map_or(text.len(), |e| stop + e);
+                let rest = &text[stop..tok_end];
+                if rest.chars().all(|c| !c.is_alphanumeric()) {
+                    out.push(format!("{WILDCARD}{rest}"));
+                    i = tok_end;
+                    continue;
+                }
+            }
+        }
+        out.push(mask_token(&text[i..end]));
+        i = end;
+    }
+    out
+}
+
+/// Masks one token.
+pub fn mask_token(tok: &str) -> String {
+    if is_variable_whole(tok) {
+        return WILDCARD.to_string();
+    }
+    // Strip wrapping punctuation and test the core as a whole.
+    let core_start = tok.find(|c: char| !matches!(c, '(' | '[' | '{' | '<' | '\'' | '"')).unwrap_or(tok.len());
+    let core_end = tok.rfind(|c: char| !matches!(c, ')' | ']' | '}' | '>' | '\'' | '"' | ',' | ';' | '.' | ':')).map_or(core_start, |i| i + tok[i..].chars().next().map_or(1, char::len_utf8));
+    if core_start < core_end && (core_start > 0 || core_end < tok.len()) && is_variable_whole(&tok[core_start..core_end]) {
+        return format!("{}{WILDCARD}{}", &tok[..core_start], &tok[core_end..]);
+    }
+    // Otherwise mask the variable parts between delimiters.
+    let mut out = String::with_capacity(tok.len());
+    for a in atoms(tok) {
+        if is_variable_part(a) {
+            out.push_str(WILDCARD);
+        } else {
+            out.push_str(a);
+        }
+    }
+    merge_wildcards(&out)
+}
+
+/// `<*>-<*>`, `<*>.<*>`, `<*>_<*>` runs collapse into one `<*>`; an identifier that ends in
+/// `_` before its number (`blk_-<*>`, `job_<*>`) is variable as a whole.
+fn merge_wildcards(s: &str) -> String {
+    if let Some(head) = s.strip_suffix("-<*>").or_else(|| s.strip_suffix("<*>")) {
+        if head.ends_with('_') && head.len() > 1 && head[..head.len() - 1].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return WILDCARD.to_string();
+        }
+    }
+    let mut out = s.to_string();
+    loop {
+        let mut changed = false;
+        for sep in ["-", ".", "_"] {
+            let pat = format!("{WILDCARD}{sep}{WILDCARD}");
+            if out.contains(&pat) {
+                out = out.replace(&pat, WILDCARD);
+                changed = true;
+            }
+        }
+        if !changed {
+            return out;
+        }
+    }
+}
+
+/// A whole token that is certainly variable data.
+fn is_variable_whole(t: &str) -> bool {
+    !t.is_empty()
+        && (is_number(t) || is_version(t) || is_quantity(t) || is_ip_like(t) || is_hex_id(t) || is_uuid(t) || is_time_or_date(t) || is_url(t) || is_email(t) || is_path(t) || is_mac(t))
+}
+
+/// Dotted versions: `1.4.1`, `2.6.5-1.358`, `3.3.3-7`.
+fn is_version(t: &str) -> bool {
+    let s = t.strip_prefix(['v', 'V']).unwrap_or(t);
+    s.contains('.') && s.starts_with(|c: char| c.is_ascii_digit()) && s.ends_with(|c: char| c.is_ascii_digit()) && s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+/// A number with a short unit: `126MB`, `15ms`, `100%`, `2.5GHz`.
+fn is_quantity(t: &str) -> bool {
+    let digits_end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    if digits_end == 0 || digits_end == t.len() || !is_number(&t[..digits_end]) {
+        return false;
+    }
+    let unit = &t[digits_end..];
+    unit == "%" || (unit.len() <= 3 && unit.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+/// A part of a token (between delimiters) that is variable data.
+fn is_variable_part(a: &str) -> bool {
+    !a.is_empty() && (is_number(a) || is_ip_like(a) || is_hex_id(a) || is_uuid(a) || is_mac(a) || has_long_digit_run(a))
+}
+
+/// Decimal integers and fractions with an optional sign or unit-less exponent; `0x` hex.
+pub fn is_number(t: &str) -> bool {
+    let s = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        return !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    let mut digits = 0;
+    let mut dots = 0;
+    for b in s.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' | b',' if digits > 0 => dots += 1,
+            _ => return false,
+        }
+    }
+    digits > 0 && !s.ends_with(['.', ',']) && dots <= 1
+}
+
+/// IPv4 (optionally `:port` or `/prefix`), IPv6, or `host:port` with a numeric port.
+fn is_ip_like(t: &str) -> bool {
+    let s = t.trim_start_matches('/');
+    let (addr, rest) = match s.rfind([':', '/']) {
+        Some(i) if s[..i].matches('.').count() == 3 => (&s[..i], &s[i + 1..]),
+        _ => (s, ""),
+    };
+    let port_ok = if addr.len() == s.len() { true } else { !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) };
+    if addr.parse::<std::net::Ipv4Addr>().is_ok() && port_ok {
+        return true;
+    }
+    if let Some((host, port)) = s.rsplit_once(':') {
+        // host.name:port
+        if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && host.contains('.') && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') && host.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return true;
+        }
+    }
+    s.contains("::") && s.parse::<std::net::Ipv6Addr>().is_ok() || (s.matches(':').count() >= 2 && s.parse::<std::net::Ipv6Addr>().is_ok())
+}
+
+/// Hex strings of 8+ characters with at least one digit (hashes, ids, addresses).
+fn is_hex_id(t: &str) -> bool {
+    t.len() >= 8 && t.bytes().all(|b| b.is_ascii_hexdigit()) && t.bytes().any(|b| b.is_ascii_digit())
+}
+
+fn is_uuid(t: &str) -> bool {
+    let s = t.trim_matches(['{', '}']);
+    s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() })
+}
+
+fn is_mac(t: &str) -> bool {
+    t.len() == 17 && t.bytes().enumerate().all(|(i, b)| if i % 3 == 2 { b == b':' || b == b'-' } else { b.is_ascii_hexdigit() })
+}
+
+/// `12:34:56`, `12:34:56.789`, `2024-01-02`, `2024-01-02T03:04:05Z`, `17/06/09`.
+fn is_time_or_date(t: &str) -> bool {
+    let digits = t.bytes().filter(u8::is_ascii_digit).count();
+    if digits < 4 || digits * 10 < t.len() * 6 {
+        return false;
+    }
+    let seps = t.bytes().filter(|b| matches!(b, b':' | b'-' | b'/' | b'.' | b',' | b'T' | b'Z' | b'+')).count();
+    let b = t.as_bytes();
+    let inner_colon = (1..b.len().saturating_sub(1)).any(|i| b[i] == b':' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit());
+    digits + seps == t.len() && b.last().is_some_and(u8::is_ascii_alphanumeric) && (inner_colon || t.matches('-').count() == 2 || t.matches('/').count() == 2)
+}
+
+fn is_url(t: &str) -> bool {
+    t.find("://").is_some_and(|i| i > 0 && t[..i].bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+fn is_email(t: &str) -> bool {
+    match t.split_once('@') {
+        Some((u, d)) => !u.is_empty() && d.contains('.') && !d.starts_with('.') && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'),
+        None => false,
+    }
+}
+
+/// Absolute or relative paths with at least two separators: `/usr/bin/x`, `C:\\x\\y`.
+fn is_path(t: &str) -> bool {
+    let slashes = t.matches('/').count();
+    let backslashes = t.matches('\\').count();
+    (t.starts_with('/') && slashes >= 2 && !t.ends_with('/') || t.starts_with("./") || t.starts_with("~/"))
+        && t.bytes().all(|b| !b.is_ascii_whitespace())
+        || (backslashes >= 2 && t.len() > 2 && t.as_bytes()[1] == b':')
+}
+
+/// Parts such as `blk_-3544583377289625738` or `container_1445144423722_0020`: runs of 5+ digits.
+fn has_long_digit_run(a: &str) -> bool {
+    let mut run = 0;
+    for b in a.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= 5 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_dates_span_tokens() {
+        assert_eq!(mask_message("timed out at Sat Jun 18 02:23:10 2005").join(" "), "timed out at <*>");
+        assert_eq!(mask_message("at Fri Jul  1 07:57:30 2005] done").join(" "), "at <*>] done");
+        assert_eq!(mask_message("May 8 2004 words").join(" "), "May <*> <*> words");
+    }
+
+    #[test]
+    fn masks() {
+        for (t, m) in [
+            ("173.234.31.186", "<*>"),
+            ("[173.234.31.186]", "[<*>]"),
+            ("10.10.34.11:50010", "<*>"),
+            ("/10.250.19.102:54106", "<*>"),
+            ("uid=0", "uid=<*>"),
+            ("(uid=0)", "(uid=<*>)"),
+            ("node-123", "node-<*>"),
+            ("BP-108841162-10.10.34.11-1440074360971", "BP-<*>"),
+            ("0x1f", "<*>"),
+            ("12:34:56", "<*>"),
+            ("port", "port"),
+            ("ssh2", "ssh2"),
+            ("u0", "u0"),
+            ("/usr/sbin/sshd", "<*>"),
+            ("3.5,", "<*>,"),
+            ("52.80.34.196:", "<*>:"),
+            ("11:", "<*>:"),
+            ("word.", "word."),
+            ("1.4.1,", "<*>,"),
+            ("126MB", "<*>"),
+            ("tty2", "tty2"),
+            ("blk_-1727475099218615100", "<*>"),
+            ("proxy.cse.cuhk.edu.hk:5070", "<*>"),
+        ] {
+            assert_eq!(mask_token(t), m, "{t}");
+        }
+    }
+}

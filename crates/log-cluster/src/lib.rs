@@ -183,9 +183,9 @@ fn constant_signature(distinct: &[Distinct], part: &[usize]) -> Vec<String> {
             .iter()
             .filter_map(|t| match t.split_once('=') {
                 Some((k, _)) => Some(k),
-                None => t.chars().all(char::is_alphabetic).then_some(t.as_str()),
+                None => template::is_plain_word(t).then_some(t.as_str()),
             })
-            .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
+            .filter(|k| !k.is_empty())
             .map(str::to_string)
             .collect()
     };
@@ -253,4 +253,22 @@ fn split_far(m: &[Vec<f32>], block: &[usize], members: &[usize], max: f32) -> Ve
         rest = far;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_split_clusters() {
+        let texts = [
+            "NIFF: node node-129 has detected an available network connection on network 10.128.0.0 via interface ee0",
+            "NIFF: node node-130 has detected an available network connection on network 10.128.0.0 via interface ee0",
+            "NIFF: node node-12 has detected an available network connection on network 5.5.224.0 via interface alt0",
+            "NIFF: node node-13 has detected an available network connection on network 5.5.224.0 via interface alt0",
+            "NIFF: node node-14 detected a failed network connection on network 5.5.224.0 via interface alt0",
+        ];
+        let c = cluster_texts(&texts, &Config::default());
+        assert_eq!(c.len(), 3, "{c:?}");
+    }
 }

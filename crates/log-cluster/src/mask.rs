@@ -50,26 +50,62 @@ pub fn mask_token(tok: &str) -> String {
     if core_start < core_end && (core_start > 0 || core_end < tok.len()) && is_variable_whole(&tok[core_start..core_end]) {
         return format!("{}{WILDCARD}{}", &tok[..core_start], &tok[core_end..]);
     }
-    // Otherwise mask the variable parts between delimiters.
+    // Otherwise mask the variable parts between delimiters: paths after `(`/`=`, numbers,
+    // and digit runs that do not belong to a word (`core.2275`, `CPU#0`, but not `tty2`).
+    let tok = mask_embedded_paths(tok);
     let mut out = String::with_capacity(tok.len());
-    for a in atoms(tok) {
-        if is_variable_part(a) {
+    for a in atoms(&tok) {
+        if a == WILDCARD || is_variable_part(a) {
             out.push_str(WILDCARD);
         } else {
-            out.push_str(a);
+            out.push_str(&mask_loose_digits(a));
         }
     }
     merge_wildcards(&out)
 }
 
+/// `chdir(/p/a/b)` → `chdir(<*>)`, `path=/var/log/x` → `path=<*>`.
+fn mask_embedded_paths(tok: &str) -> std::borrow::Cow<'_, str> {
+    let Some(open) = tok.find(['(', '=']) else { return tok.into() };
+    let rest = &tok[open + 1..];
+    if !rest.starts_with('/') {
+        return tok.into();
+    }
+    let end = rest.find([')', ']', ',', ';']).unwrap_or(rest.len());
+    if is_path(&rest[..end]) {
+        format!("{}{WILDCARD}{}", &tok[..=open], &rest[end..]).into()
+    } else {
+        tok.into()
+    }
+}
+
+/// Digit runs preceded by something other than a letter or digit become `<*>`.
+fn mask_loose_digits(a: &str) -> String {
+    let b = a.as_bytes();
+    let mut out = String::with_capacity(a.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+            let mut j = i;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j == b.len() || !b[j].is_ascii_alphabetic() {
+                out.push_str(WILDCARD);
+                i = j;
+                continue;
+            }
+        }
+        let c = a[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
 /// `<*>-<*>`, `<*>.<*>`, `<*>_<*>` runs collapse into one `<*>`; an identifier that ends in
 /// `_` before its number (`blk_-<*>`, `job_<*>`) is variable as a whole.
 fn merge_wildcards(s: &str) -> String {
-    if let Some(head) = s.strip_suffix("-<*>").or_else(|| s.strip_suffix("<*>")) {
-        if head.ends_with('_') && head.len() > 1 && head[..head.len() - 1].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return WILDCARD.to_string();
-        }
-    }
     let mut out = s.to_string();
     loop {
         let mut changed = false;
@@ -81,9 +117,15 @@ fn merge_wildcards(s: &str) -> String {
             }
         }
         if !changed {
-            return out;
+            break;
         }
     }
+    if let Some(head) = out.strip_suffix("-<*>").or_else(|| out.strip_suffix("<*>")) {
+        if head.ends_with('_') && head.len() > 1 && head[..head.len() - 1].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return WILDCARD.to_string();
+        }
+    }
+    out
 }
 
 /// A whole token that is certainly variable data.
@@ -98,8 +140,18 @@ fn is_version(t: &str) -> bool {
     s.contains('.') && s.starts_with(|c: char| c.is_ascii_digit()) && s.ends_with(|c: char| c.is_ascii_digit()) && s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
 }
 
-/// A number with a short unit: `126MB`, `15ms`, `100%`, `2.5GHz`.
+/// A number with a short unit: `126MB`, `15ms`, `100%`, `2.5GHz`; dimensions `80x25`;
+/// hex groups `0000:00:1e.0`.
 fn is_quantity(t: &str) -> bool {
+    if let Some((a, b)) = t.split_once('x') {
+        if !a.is_empty() && !b.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit()) {
+            return true;
+        }
+    }
+    let seps = t.bytes().filter(|c| matches!(c, b':' | b'.')).count();
+    if seps >= 2 && t.bytes().all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.')) && t.bytes().any(|c| c.is_ascii_digit()) && t.starts_with(|c: char| c.is_ascii_hexdigit()) && t.ends_with(|c: char| c.is_ascii_hexdigit()) {
+        return true;
+    }
     let digits_end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
     if digits_end == 0 || digits_end == t.len() || !is_number(&t[..digits_end]) {
         return false;
@@ -249,6 +301,13 @@ mod tests {
             ("126MB", "<*>"),
             ("tty2", "tty2"),
             ("blk_-1727475099218615100", "<*>"),
+            ("core.2275", "core.<*>"),
+            ("rdd_2_1", "<*>"),
+            ("CPU#0.", "CPU#<*>."),
+            ("alignment......0", "alignment......<*>"),
+            ("80x25", "<*>"),
+            ("0000:00:1e.0", "<*>"),
+            ("chdir(/p/gb2/glosli/8M_5000K/t800)", "chdir(<*>)"),
             ("proxy.cse.cuhk.edu.hk:5070", "<*>"),
         ] {
             assert_eq!(mask_token(t), m, "{t}");

@@ -128,7 +128,8 @@ pub fn is_constant_column(values: &[&str]) -> bool {
     distinct.len() <= 3 && distinct.iter().all(|v| is_plain_word(v))
 }
 
-fn is_plain_word(v: &str) -> bool {
+/// A word without digits in front and without masked parts (`Failed`, `SOCKS5`, `alt0`).
+pub fn is_plain_word(v: &str) -> bool {
     let core = v.trim_end_matches([',', '.', ';', ':', ']', ')']).trim_start_matches(['[', '(']);
     !core.is_empty() && !core.contains(WILDCARD) && core.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') && core.chars().next().is_some_and(char::is_alphabetic)
 }

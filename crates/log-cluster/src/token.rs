@@ -32,7 +32,8 @@ pub fn atoms(token: &str) -> Vec<&str> {
         let c = token[i..].chars().next().unwrap_or(' ');
         let d = is_delimiter(c);
         if let Some(p) = prev_delim {
-            if p != d && start < i {
+            // Delimiters are atoms of one character each; other runs stay whole.
+            if (p != d || d) && start < i {
                 out.push(&token[start..i]);
                 start = i;
             }
@@ -53,6 +54,7 @@ mod tests {
     #[test]
     fn atoms_split_at_delimiters() {
         assert_eq!(atoms("uid=0,"), vec!["uid", "=", "0", ","]);
+        assert_eq!(atoms("()"), vec!["(", ")"]);
         assert_eq!(atoms("[173.234.31.186]"), vec!["[", "173.234.31.186", "]"]);
         assert_eq!(atoms("word"), vec!["word"]);
         assert_eq!(atoms("rhost=<*>"), vec!["rhost", "=", "<*>"]);

@@ -58,7 +58,7 @@ pub fn cluster_texts(texts: &[&str], cfg: &Config) -> Vec<Cluster> {
     let mut distinct: Vec<Distinct> = Vec::new();
     let mut interner: FxHashMap<String, u32> = FxHashMap::default();
     for (i, t) in texts.iter().enumerate() {
-        let masked: Vec<String> = mask::mask_message(t);
+        let masked: Vec<String> = collapse_lists(mask::mask_message(t));
         match by_key.get(&masked) {
             Some(&d) => distinct[d].members.push(i),
             None => {
@@ -106,6 +106,26 @@ pub fn cluster_texts(texts: &[&str], cfg: &Config) -> Vec<Cluster> {
         })
         .collect();
     out.sort_by_key(|c| c.members[0]);
+    out
+}
+
+/// A run of 8 or more identical masked tokens is a list of values: one `<*>`.
+fn collapse_lists(mut m: Vec<String>) -> Vec<String> {
+    const LIST: usize = 8;
+    let mut out = Vec::with_capacity(m.len());
+    let mut i = 0;
+    while i < m.len() {
+        let mut j = i + 1;
+        while j < m.len() && m[j] == m[i] && m[i].contains(mask::WILDCARD) {
+            j += 1;
+        }
+        if j - i >= LIST {
+            out.push(mask::WILDCARD.to_string());
+        } else {
+            out.extend(m[i..j].iter_mut().map(std::mem::take));
+        }
+        i = j;
+    }
     out
 }
 
@@ -178,11 +198,14 @@ fn cluster_block(distinct: &[Distinct], block: &[usize], cfg: &Config) -> Vec<Ve
 /// parts of different lengths are one event type only when these agree.
 fn constant_signature(distinct: &[Distinct], part: &[usize]) -> Vec<String> {
     let keys = |d: usize| -> Vec<String> {
-        distinct[d]
-            .masked
-            .iter()
-            .filter_map(|t| match t.split_once('=') {
+        let m = &distinct[d].masked;
+        m.iter()
+            .enumerate()
+            .filter_map(|(i, t)| match t.split_once('=') {
                 Some((k, _)) => Some(k),
+                // A short word right after a number is its unit (`<1 sec`, `(18.4 KB)`), not a
+                // constant.
+                None if i > 0 && m[i - 1].ends_with(mask::WILDCARD) && is_unit(t) => None,
                 None => template::is_plain_word(t).then_some(t.as_str()),
             })
             .filter(|k| !k.is_empty())
@@ -191,6 +214,12 @@ fn constant_signature(distinct: &[Distinct], part: &[usize]) -> Vec<String> {
     };
     let first = keys(part[0]);
     first.into_iter().filter(|k| part.iter().all(|&d| keys(d).contains(k))).collect()
+}
+
+/// `sec`, `ms`, `KB)`: at most three letters, or a word closing a parenthesis.
+fn is_unit(t: &str) -> bool {
+    let core = t.trim_end_matches([')', ',', '.', ';']);
+    !t.ends_with(':') && core.chars().all(char::is_alphabetic) && (core.len() <= 3 || t.ends_with(')'))
 }
 
 /// Splits a cluster on a column of constants (see [`template::is_constant_column`]),

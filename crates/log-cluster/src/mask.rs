@@ -107,6 +107,16 @@ fn mask_loose_digits(a: &str) -> String {
 /// `_` before its number (`blk_-<*>`, `job_<*>`) is variable as a whole.
 fn merge_wildcards(s: &str) -> String {
     let mut out = s.to_string();
+    // A minus sign before a masked number belongs to it: `vCores:-<*>` → `vCores:<*>`.
+    if out.starts_with("-<*>") {
+        out.remove(0);
+    }
+    for d in ["=", ":", "(", "[", "{", ","] {
+        let pat = format!("{d}-{WILDCARD}");
+        if out.contains(&pat) {
+            out = out.replace(&pat, &format!("{d}{WILDCARD}"));
+        }
+    }
     loop {
         let mut changed = false;
         for sep in ["-", ".", "_"] {
@@ -131,7 +141,7 @@ fn merge_wildcards(s: &str) -> String {
 /// A whole token that is certainly variable data.
 fn is_variable_whole(t: &str) -> bool {
     !t.is_empty()
-        && (is_number(t) || is_version(t) || is_quantity(t) || is_ip_like(t) || is_hex_id(t) || is_uuid(t) || is_time_or_date(t) || is_url(t) || is_email(t) || is_path(t) || is_mac(t))
+        && (is_number(t) || is_literal_value(t) || is_version(t) || is_quantity(t) || is_ip_like(t) || is_hex_id(t) || is_uuid(t) || is_time_or_date(t) || is_url(t) || is_email(t) || is_path(t) || is_mac(t))
 }
 
 /// Dotted versions: `1.4.1`, `2.6.5-1.358`, `3.3.3-7`.
@@ -162,7 +172,12 @@ fn is_quantity(t: &str) -> bool {
 
 /// A part of a token (between delimiters) that is variable data.
 fn is_variable_part(a: &str) -> bool {
-    !a.is_empty() && (is_number(a) || is_ip_like(a) || is_hex_id(a) || is_uuid(a) || is_mac(a) || has_long_digit_run(a))
+    !a.is_empty() && (is_number(a) || is_ip_like(a) || is_hex_id(a) || is_uuid(a) || is_mac(a) || is_literal_value(a) || has_long_digit_run(a) && !a.contains('.'))
+}
+
+/// Value literals: `true`, `false`, `null` (any case).
+fn is_literal_value(a: &str) -> bool {
+    ["true", "false", "null"].iter().any(|l| a.eq_ignore_ascii_case(l))
 }
 
 /// Decimal integers and fractions with an optional sign or unit-less exponent; `0x` hex.
@@ -194,13 +209,23 @@ fn is_ip_like(t: &str) -> bool {
     if addr.parse::<std::net::Ipv4Addr>().is_ok() && port_ok {
         return true;
     }
+    // host/address form `name/10.1.2.3:9000`
+    if let Some((host, addr)) = s.split_once('/') {
+        if is_host_name(host) && is_ip_like(addr) {
+            return true;
+        }
+    }
     if let Some((host, port)) = s.rsplit_once(':') {
-        // host.name:port
-        if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && host.contains('.') && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') && host.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        // host.name:port, host-12:port
+        if port.len() >= 2 && port.bytes().all(|b| b.is_ascii_digit()) && is_host_name(host) && (host.contains('.') || host.bytes().any(|b| b.is_ascii_digit())) {
             return true;
         }
     }
     s.contains("::") && s.parse::<std::net::Ipv6Addr>().is_ok() || (s.matches(':').count() >= 2 && s.parse::<std::net::Ipv6Addr>().is_ok())
+}
+
+fn is_host_name(h: &str) -> bool {
+    !h.is_empty() && h.starts_with(|c: char| c.is_ascii_alphanumeric()) && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
 }
 
 /// Hex strings of 8+ characters with at least one digit (hashes, ids, addresses).
@@ -244,9 +269,10 @@ fn is_email(t: &str) -> bool {
 fn is_path(t: &str) -> bool {
     let slashes = t.matches('/').count();
     let backslashes = t.matches('\\').count();
-    (t.starts_with('/') && slashes >= 2 && !t.ends_with('/') || t.starts_with("./") || t.starts_with("~/"))
-        && t.bytes().all(|b| !b.is_ascii_whitespace())
-        || (backslashes >= 2 && t.len() > 2 && t.as_bytes()[1] == b':')
+    let clean_end = t.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '*' | '~'));
+    clean_end
+        && ((t.starts_with('/') && slashes >= 2 || t.starts_with("./") || t.starts_with("~/")) && t.bytes().all(|b| !b.is_ascii_whitespace())
+            || (backslashes >= 2 && t.len() > 2 && t.as_bytes()[1] == b':'))
 }
 
 /// Parts such as `blk_-3544583377289625738` or `container_1445144423722_0020`: runs of 5+ digits.
@@ -302,6 +328,15 @@ mod tests {
             ("tty2", "tty2"),
             ("blk_-1727475099218615100", "<*>"),
             ("core.2275", "core.<*>"),
+            ("core.12345", "core.<*>"),
+            ("msra-sa-41:9000", "<*>"),
+            ("msra-sa-41/10.190.173.170:9000", "<*>"),
+            ("CurrentState:112", "CurrentState:<*>"),
+            ("attempt_1445144423722_0020_m_000000_0", "<*>"),
+            ("vCores:-17>", "vCores:<*>>"),
+            ("/home/x/prog:", "<*>:"),
+            ("interactive=true", "interactive=<*>"),
+            ("Package_for_KB3121255~x", "<*>~x"),
             ("rdd_2_1", "<*>"),
             ("CPU#0.", "CPU#<*>."),
             ("alignment......0", "alignment......<*>"),

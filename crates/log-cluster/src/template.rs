@@ -125,7 +125,9 @@ pub fn is_constant_column(values: &[&str]) -> bool {
     let mut distinct: Vec<&str> = values.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
-    distinct.len() <= 3 && distinct.iter().all(|v| is_plain_word(v))
+    // Upper-case identifiers are states and event names, however many there are.
+    let upper = |v: &str| v.len() >= 2 && v.starts_with(|c: char| c.is_ascii_uppercase()) && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    distinct.iter().all(|v| upper(v)) || distinct.len() <= 3 && distinct.iter().all(|v| is_plain_word(v))
 }
 
 /// A word without digits in front and without masked parts (`Failed`, `SOCKS5`, `alt0`).

@@ -36,7 +36,45 @@ pub fn mask_message(text: &str) -> Vec<String> {
         out.push(mask_token(&text[i..end]));
         i = end;
     }
-    out
+    absorb_units(out)
+}
+
+/// Units of size that belong to the number before them (a size reads as one value in any
+/// unit; durations keep their unit in the template).
+const UNITS: &[&str] = &["b", "B", "KB", "kB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "bytes"];
+
+/// `<*> KB,` → `<*>,` and `(<*> KB)` → `(<*>)`: a unit joins its number; a parenthesised value
+/// right after a value is another rendering of it (`1190 bytes (1.16 KB)`, `1.2.3.4 (1.2.3.4):`)
+/// and joins it too.
+fn absorb_units(tokens: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let core = t.trim_end_matches([',', ')', ';', '.', ':']);
+        let tail = &t[core.len()..];
+        if let Some(prev) = out.last_mut() {
+            if prev.ends_with(WILDCARD) && UNITS.contains(&core) {
+                prev.push_str(tail);
+                continue;
+            }
+            if prev == WILDCARD && t.starts_with("(<*>)") {
+                prev.push_str(&t["(<*>)".len()..]);
+                continue;
+            }
+        }
+        out.push(t);
+    }
+    // A second pass for `(<*>` + `KB)` that became `(<*>)` after the units joined.
+    let mut out2: Vec<String> = Vec::with_capacity(out.len());
+    for t in out {
+        if let Some(prev) = out2.last_mut() {
+            if prev == WILDCARD && t.starts_with("(<*>)") {
+                prev.push_str(&t["(<*>)".len()..]);
+                continue;
+            }
+        }
+        out2.push(t);
+    }
+    out2
 }
 
 /// Masks one token.
@@ -61,7 +99,13 @@ pub fn mask_token(tok: &str) -> String {
             out.push_str(&mask_loose_digits(a));
         }
     }
-    merge_wildcards(&out)
+    let merged = merge_wildcards(&out);
+    // Mostly masked compound identifiers (`<*>~<*>~amd64~~<*>`) are one value; key=value
+    // structures keep their keys.
+    if merged.matches(WILDCARD).count() >= 3 && !merged.contains('=') && merged.replace(WILDCARD, "").chars().any(char::is_alphanumeric) {
+        return WILDCARD.to_string();
+    }
+    merged
 }
 
 /// `chdir(/p/a/b)` → `chdir(<*>)`, `path=/var/log/x` → `path=<*>`.
@@ -300,6 +344,9 @@ mod tests {
         assert_eq!(mask_message("timed out at Sat Jun 18 02:23:10 2005").join(" "), "timed out at <*>");
         assert_eq!(mask_message("at Fri Jul  1 07:57:30 2005] done").join(" "), "at <*>] done");
         assert_eq!(mask_message("May 8 2004 words").join(" "), "May <*> <*> words");
+        assert_eq!(mask_message("(estimated size 5.2 KB, free 5.2 KB)").join(" "), "(estimated size <*>, free <*>)");
+        assert_eq!(mask_message("x, 1190 bytes (1.16 KB) sent").join(" "), "x, <*> sent");
+        assert_eq!(mask_message("from 1.2.3.4 (1.2.3.4): x").join(" "), "from <*>: x");
     }
 
     #[test]

@@ -17,7 +17,10 @@ fn main() {
         for &m in &c.members {
             *gts.entry(norm(&truth[m])).or_default() += 1;
         }
-        let gt_total = truth.iter().filter(|t| norm(t) == *gts.keys().next().unwrap()).count();
+        let gt_total = truth
+            .iter()
+            .filter(|t| norm(t) == *gts.keys().next().unwrap())
+            .count();
         let ok_group = gts.len() == 1 && gt_total == c.members.len();
         let ok_tpl = gts.len() == 1 && gts.keys().next().unwrap() == &norm(&c.template);
         if ok_group && ok_tpl {
@@ -27,7 +30,12 @@ fn main() {
         if shown > max {
             break;
         }
-        println!("PRED ({} lines){}: {}", c.members.len(), if ok_group { "" } else { " GROUP-WRONG" }, c.template);
+        println!(
+            "PRED ({} lines){}: {}",
+            c.members.len(),
+            if ok_group { "" } else { " GROUP-WRONG" },
+            c.template
+        );
         for (g, n) in &gts {
             let total = truth.iter().filter(|t| norm(t) == *g).count();
             println!("   GT {n}/{total}: {g}");

@@ -62,7 +62,10 @@ pub struct Report {
 
 /// Datasets in `dir`: `(name, structured csv)`.
 pub fn datasets(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
-    let rd = std::fs::read_dir(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+    let rd = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut out = Vec::new();
     for e in rd.filter_map(Result::ok) {
         if !e.path().is_dir() {
@@ -70,7 +73,9 @@ pub fn datasets(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
         }
         let name = e.file_name().to_string_lossy().to_string();
         let log = e.path().join(format!("{name}_2k.log"));
-        let csv = e.path().join(format!("{name}_2k.log_structured_corrected.csv"));
+        let csv = e
+            .path()
+            .join(format!("{name}_2k.log_structured_corrected.csv"));
         if log.exists() && csv.exists() {
             out.push((name, csv));
         }
@@ -84,10 +89,18 @@ pub fn datasets(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
 
 /// Reads `(Content, EventTemplate)` rows.
 pub fn read_structured(path: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
-    let bad = |message: String| Error::Csv { path: path.to_path_buf(), message };
+    let bad = |message: String| Error::Csv {
+        path: path.to_path_buf(),
+        message,
+    };
     let mut r = csv::Reader::from_path(path).map_err(|e| bad(e.to_string()))?;
     let headers = r.headers().map_err(|e| bad(e.to_string()))?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name).ok_or_else(|| bad(format!("no `{name}` column")));
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| bad(format!("no `{name}` column")))
+    };
     let (ci, ti) = (col("Content")?, col("EventTemplate")?);
     let mut content = Vec::new();
     let mut truth = Vec::new();
@@ -100,7 +113,11 @@ pub fn read_structured(path: &Path) -> Result<(Vec<String>, Vec<String>), Error>
 }
 
 /// Clusters and scores one dataset.
-pub fn evaluate_dataset(name: &str, csv: &Path, cfg: &log_cluster::Config) -> Result<DatasetResult, Error> {
+pub fn evaluate_dataset(
+    name: &str,
+    csv: &Path,
+    cfg: &log_cluster::Config,
+) -> Result<DatasetResult, Error> {
     let (content, truth) = read_structured(csv)?;
     let texts: Vec<&str> = content.iter().map(String::as_str).collect();
     let clusters = log_cluster::cluster_texts(&texts, cfg);
@@ -111,7 +128,14 @@ pub fn evaluate_dataset(name: &str, csv: &Path, cfg: &log_cluster::Config) -> Re
         }
     }
     let s = score(&predicted, &truth);
-    Ok(DatasetResult { name: name.to_string(), lines: texts.len(), ga: s.ga, pa: s.pa, fga: s.fga, fta: s.fta })
+    Ok(DatasetResult {
+        name: name.to_string(),
+        lines: texts.len(),
+        ga: s.ga,
+        pa: s.pa,
+        fga: s.fga,
+        fta: s.fta,
+    })
 }
 
 /// Evaluates every dataset under `dir`.
@@ -127,5 +151,8 @@ pub fn evaluate(dir: &Path, cfg: &log_cluster::Config) -> Result<Report, Error> 
         fga: results.iter().map(|r| r.fga).sum::<f64>() / n,
         fta: results.iter().map(|r| r.fta).sum::<f64>() / n,
     };
-    Ok(Report { datasets: results, mean })
+    Ok(Report {
+        datasets: results,
+        mean,
+    })
 }

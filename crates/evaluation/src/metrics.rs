@@ -65,7 +65,11 @@ pub fn score(predicted: &[(usize, String)], truth: &[String]) -> Scores {
             }
         }
     }
-    let pa_lines = predicted.iter().zip(truth).filter(|((_, p), t)| norm(p) == norm(t)).count();
+    let pa_lines = predicted
+        .iter()
+        .zip(truth)
+        .filter(|((_, p), t)| norm(p) == norm(t))
+        .count();
     let (np, ng) = (pred_groups.len() as f64, gt_groups.len() as f64);
     Scores {
         ga: correct_lines as f64 / n as f64,
@@ -81,10 +85,29 @@ mod tests {
 
     #[test]
     fn perfect_and_merged() {
-        let truth: Vec<String> = ["a <*>", "a <*>", "b"].iter().map(|s| s.to_string()).collect();
-        let p = vec![(0, "a <*>".to_string()), (0, "a <*>".to_string()), (1, "b".to_string())];
-        assert_eq!(score(&p, &truth), Scores { ga: 1.0, pa: 1.0, fga: 1.0, fta: 1.0 });
-        let merged = vec![(0, "<*>".to_string()), (0, "<*>".to_string()), (0, "<*>".to_string())];
+        let truth: Vec<String> = ["a <*>", "a <*>", "b"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let p = vec![
+            (0, "a <*>".to_string()),
+            (0, "a <*>".to_string()),
+            (1, "b".to_string()),
+        ];
+        assert_eq!(
+            score(&p, &truth),
+            Scores {
+                ga: 1.0,
+                pa: 1.0,
+                fga: 1.0,
+                fta: 1.0
+            }
+        );
+        let merged = vec![
+            (0, "<*>".to_string()),
+            (0, "<*>".to_string()),
+            (0, "<*>".to_string()),
+        ];
         let s = score(&merged, &truth);
         assert_eq!(s.ga, 0.0);
         assert_eq!(s.fga, 0.0);

@@ -8,6 +8,7 @@
 //! dropped). Each cluster gets a template ([`template`]) with `<*>` for what varies.
 #![deny(missing_docs)]
 
+pub mod events;
 pub mod identifier;
 pub mod mask;
 pub mod template;
@@ -30,7 +31,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { min_cluster_size: 2, min_samples: 1, max_block: 1500, max_distance: 0.5 }
+        Config {
+            min_cluster_size: 2,
+            min_samples: 1,
+            max_block: 1500,
+            max_distance: 0.5,
+        }
     }
 }
 
@@ -51,65 +57,106 @@ struct Distinct {
 }
 
 /// Clusters messages; every message is in exactly one cluster. Clusters come in the order of
+/// their first member./// Clusters messages; every message is in exactly one cluster. Clusters come in the order of
 /// their first member.
 pub fn cluster_texts(texts: &[&str], cfg: &Config) -> Vec<Cluster> {
-    // Exact groups by masked tokens.
-    let mut by_key: FxHashMap<Vec<String>, usize> = FxHashMap::default();
-    let mut distinct: Vec<Distinct> = Vec::new();
-    let mut interner: FxHashMap<String, u32> = FxHashMap::default();
+    let mut shapes = ShapeSet::default();
     for (i, t) in texts.iter().enumerate() {
-        let masked: Vec<String> = collapse_lists(mask::mask_message(t));
-        match by_key.get(&masked) {
-            Some(&d) => distinct[d].members.push(i),
-            None => {
-                let ids = masked
-                    .iter()
-                    .map(|m| {
-                        let next = interner.len() as u32;
-                        *interner.entry(m.clone()).or_insert(next)
-                    })
-                    .collect();
-                by_key.insert(masked.clone(), distinct.len());
-                distinct.push(Distinct { masked, ids, members: vec![i] });
-            }
-        }
+        shapes.add(mask::mask_message(t), i);
     }
-    // Blocks bound the distance matrices: all sequences together when few, otherwise split by
-    // token count, then by leading tokens.
-    let all: Vec<usize> = (0..distinct.len()).collect();
-    let mut blocks: Vec<Vec<usize>> = Vec::new();
-    if all.len() <= cfg.max_block {
-        blocks.push(all);
-    } else {
-        let mut by_len: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
-        for (d, dd) in distinct.iter().enumerate() {
-            by_len.entry(dd.masked.len()).or_default().push(d);
-        }
-        let mut keys: Vec<usize> = by_len.keys().copied().collect();
-        keys.sort_unstable();
-        for k in keys {
-            blocks.extend(split_block(&distinct, &by_len[&k], cfg.max_block));
-        }
-    }
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for block in blocks {
-        groups.extend(cluster_block(&distinct, &block, cfg));
-    }
-    let mut out: Vec<Cluster> = groups
-        .into_iter()
-        .map(|g| {
-            let masked: Vec<(&[String], usize)> = g.iter().map(|&d| (distinct[d].masked.as_slice(), distinct[d].members.len())).collect();
-            let template = template::template_of(&masked).join(" ");
-            let mut members: Vec<usize> = g.iter().flat_map(|&d| distinct[d].members.iter().copied()).collect();
-            members.sort_unstable();
-            Cluster { members, template }
-        })
-        .collect();
-    out.sort_by_key(|c| c.members[0]);
-    out
+    shapes.cluster(cfg)
 }
 
-/// A run of 8 or more identical masked tokens is a list of values: one `<*>`.
+/// Distinct masked token sequences with the items that share each: the unit of clustering.
+#[derive(Default)]
+pub struct ShapeSet {
+    by_key: FxHashMap<Vec<String>, usize>,
+    distinct: Vec<Distinct>,
+    interner: FxHashMap<String, u32>,
+}
+
+impl ShapeSet {
+    /// Adds an item (any index the caller chooses) with its masked tokens.
+    pub fn add(&mut self, masked: Vec<String>, item: usize) {
+        let masked = collapse_lists(masked);
+        if let Some(&d) = self.by_key.get(&masked) {
+            self.distinct[d].members.push(item);
+            return;
+        }
+        let ids = masked
+            .iter()
+            .map(|m| {
+                let next = self.interner.len() as u32;
+                *self.interner.entry(m.clone()).or_insert(next)
+            })
+            .collect();
+        self.by_key.insert(masked.clone(), self.distinct.len());
+        self.distinct.push(Distinct {
+            masked,
+            ids,
+            members: vec![item],
+        });
+    }
+
+    /// Number of distinct sequences.
+    pub fn len(&self) -> usize {
+        self.distinct.len()
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.distinct.is_empty()
+    }
+
+    /// Clusters the sequences; cluster members are the items given to [`ShapeSet::add`],
+    /// ascending; clusters come in the order of their first member.
+    pub fn cluster(self, cfg: &Config) -> Vec<Cluster> {
+        let distinct = self.distinct;
+        if distinct.is_empty() {
+            return Vec::new();
+        }
+        // Blocks bound the distance matrices: all sequences together when few, otherwise split by
+        // token count, then by leading tokens.
+        let all: Vec<usize> = (0..distinct.len()).collect();
+        let mut blocks: Vec<Vec<usize>> = Vec::new();
+        if all.len() <= cfg.max_block {
+            blocks.push(all);
+        } else {
+            let mut by_len: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+            for (d, dd) in distinct.iter().enumerate() {
+                by_len.entry(dd.masked.len()).or_default().push(d);
+            }
+            let mut keys: Vec<usize> = by_len.keys().copied().collect();
+            keys.sort_unstable();
+            for k in keys {
+                blocks.extend(split_block(&distinct, &by_len[&k], cfg.max_block));
+            }
+        }
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for block in blocks {
+            groups.extend(cluster_block(&distinct, &block, cfg));
+        }
+        let mut out: Vec<Cluster> = groups
+            .into_iter()
+            .map(|g| {
+                let masked: Vec<(&[String], usize)> = g
+                    .iter()
+                    .map(|&d| (distinct[d].masked.as_slice(), distinct[d].members.len()))
+                    .collect();
+                let template = template::template_of(&masked).join(" ");
+                let mut members: Vec<usize> = g
+                    .iter()
+                    .flat_map(|&d| distinct[d].members.iter().copied())
+                    .collect();
+                members.sort_unstable();
+                Cluster { members, template }
+            })
+            .collect();
+        out.sort_by_key(|c| c.members[0]);
+        out
+    }
+}
+
 fn collapse_lists(mut m: Vec<String>) -> Vec<String> {
     const LIST: usize = 8;
     let mut out = Vec::with_capacity(m.len());
@@ -131,14 +178,23 @@ fn collapse_lists(mut m: Vec<String>) -> Vec<String> {
 
 /// Splits a block by the first token, then the first two, … until every part fits.
 fn split_block(distinct: &[Distinct], block: &[usize], max: usize) -> Vec<Vec<usize>> {
-    fn go(distinct: &[Distinct], block: Vec<usize>, depth: usize, max: usize, out: &mut Vec<Vec<usize>>) {
+    fn go(
+        distinct: &[Distinct],
+        block: Vec<usize>,
+        depth: usize,
+        max: usize,
+        out: &mut Vec<Vec<usize>>,
+    ) {
         if block.len() <= max || depth >= distinct[block[0]].masked.len() {
             out.push(block);
             return;
         }
         let mut parts: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for &d in &block {
-            parts.entry(distinct[d].masked[depth].as_str()).or_default().push(d);
+            parts
+                .entry(distinct[d].masked[depth].as_str())
+                .or_default()
+                .push(d);
         }
         let mut parts: Vec<Vec<usize>> = parts.into_values().collect();
         parts.sort_by_key(|p| p[0]);
@@ -162,7 +218,10 @@ fn cluster_block(distinct: &[Distinct], block: &[usize], cfg: &Config) -> Vec<Ve
         let a = &distinct[block[i]].ids;
         for j in i + 1..n {
             let b = &distinct[block[j]].ids;
-            let d = rapidfuzz::distance::indel::normalized_distance(a.iter().copied(), b.iter().copied()) as f32;
+            let d = rapidfuzz::distance::indel::normalized_distance(
+                a.iter().copied(),
+                b.iter().copied(),
+            ) as f32;
             m[i][j] = d;
             m[j][i] = d;
         }
@@ -213,13 +272,18 @@ fn constant_signature(distinct: &[Distinct], part: &[usize]) -> Vec<String> {
             .collect()
     };
     let first = keys(part[0]);
-    first.into_iter().filter(|k| part.iter().all(|&d| keys(d).contains(k))).collect()
+    first
+        .into_iter()
+        .filter(|k| part.iter().all(|&d| keys(d).contains(k)))
+        .collect()
 }
 
 /// `sec`, `ms`, `KB)`: at most three letters, or a word closing a parenthesis.
 fn is_unit(t: &str) -> bool {
     let core = t.trim_end_matches([')', ',', '.', ';']);
-    !t.ends_with(':') && core.chars().all(char::is_alphabetic) && (core.len() <= 3 || t.ends_with(')'))
+    !t.ends_with(':')
+        && core.chars().all(char::is_alphabetic)
+        && (core.len() <= 3 || t.ends_with(')'))
 }
 
 /// Splits a cluster on a column of constants (see [`template::is_constant_column`]),
@@ -245,7 +309,10 @@ fn split_constants(distinct: &[Distinct], members: Vec<usize>, out: &mut Vec<Vec
         let mut merged: Vec<Vec<usize>> = Vec::new();
         for p in parts {
             let key = constant_signature(distinct, &p);
-            match merged.iter_mut().find(|m| constant_signature(distinct, m) == key) {
+            match merged
+                .iter_mut()
+                .find(|m| constant_signature(distinct, m) == key)
+            {
                 Some(m) => m.extend(p),
                 None => merged.push(p),
             }
@@ -254,7 +321,10 @@ fn split_constants(distinct: &[Distinct], members: Vec<usize>, out: &mut Vec<Vec
         return;
     }
     for pos in 0..n {
-        let col: Vec<&str> = members.iter().map(|&d| distinct[d].masked[pos].as_str()).collect();
+        let col: Vec<&str> = members
+            .iter()
+            .map(|&d| distinct[d].masked[pos].as_str())
+            .collect();
         if col.iter().any(|v| *v != col[0]) && template::is_constant_column(&col) {
             let mut parts: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
             for (&d, v) in members.iter().zip(&col) {
@@ -277,7 +347,8 @@ fn split_far(m: &[Vec<f32>], block: &[usize], members: &[usize], max: f32) -> Ve
     let mut rest: Vec<usize> = members.to_vec();
     let mut out = Vec::new();
     while let Some(&seed) = rest.first() {
-        let (near, far): (Vec<usize>, Vec<usize>) = rest.iter().partition(|&&d| m[pos(seed)][pos(d)] <= max);
+        let (near, far): (Vec<usize>, Vec<usize>) =
+            rest.iter().partition(|&&d| m[pos(seed)][pos(d)] <= max);
         out.push(near);
         rest = far;
     }

@@ -19,12 +19,16 @@ pub fn mask_message(text: &str) -> Vec<String> {
             i += 1;
             continue;
         }
-        let end = text[i..].find(|c: char| c.is_whitespace()).map_or(text.len(), |e| i + e);
+        let end = text[i..]
+            .find(|c: char| c.is_whitespace())
+            .map_or(text.len(), |e| i + e);
         // A date-time starting here that covers at least one whole token.
         if let Some((len, _)) = xp_eval::datetime::parse_prefix(&text[i..], Some(2000)) {
             let stop = i + len;
             if stop >= end || text[i..stop].contains(char::is_whitespace) {
-                let tok_end = text[stop..].find(|c: char| c.is_whitespace()).map_or(text.len(), |e| stop + e);
+                let tok_end = text[stop..]
+                    .find(|c: char| c.is_whitespace())
+                    .map_or(text.len(), |e| stop + e);
                 let rest = &text[stop..tok_end];
                 if rest.chars().all(|c| !c.is_alphanumeric()) {
                     out.push(format!("{WILDCARD}{rest}"));
@@ -41,7 +45,9 @@ pub fn mask_message(text: &str) -> Vec<String> {
 
 /// Units of size that belong to the number before them (a size reads as one value in any
 /// unit; durations keep their unit in the template).
-const UNITS: &[&str] = &["b", "B", "KB", "kB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "bytes"];
+const UNITS: &[&str] = &[
+    "b", "B", "KB", "kB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "bytes",
+];
 
 /// `<*> KB,` → `<*>,` and `(<*> KB)` → `(<*>)`: a unit joins its number; a parenthesised value
 /// right after a value is another rendering of it (`1190 bytes (1.16 KB)`, `1.2.3.4 (1.2.3.4):`)
@@ -83,9 +89,23 @@ pub fn mask_token(tok: &str) -> String {
         return WILDCARD.to_string();
     }
     // Strip wrapping punctuation and test the core as a whole.
-    let core_start = tok.find(|c: char| !matches!(c, '(' | '[' | '{' | '<' | '\'' | '"')).unwrap_or(tok.len());
-    let core_end = tok.rfind(|c: char| !matches!(c, ')' | ']' | '}' | '>' | '\'' | '"' | ',' | ';' | '.' | ':')).map_or(core_start, |i| i + tok[i..].chars().next().map_or(1, char::len_utf8));
-    if core_start < core_end && (core_start > 0 || core_end < tok.len()) && is_variable_whole(&tok[core_start..core_end]) {
+    let core_start = tok
+        .find(|c: char| !matches!(c, '(' | '[' | '{' | '<' | '\'' | '"'))
+        .unwrap_or(tok.len());
+    let core_end = tok
+        .rfind(|c: char| {
+            !matches!(
+                c,
+                ')' | ']' | '}' | '>' | '\'' | '"' | ',' | ';' | '.' | ':'
+            )
+        })
+        .map_or(core_start, |i| {
+            i + tok[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    if core_start < core_end
+        && (core_start > 0 || core_end < tok.len())
+        && is_variable_whole(&tok[core_start..core_end])
+    {
         return format!("{}{WILDCARD}{}", &tok[..core_start], &tok[core_end..]);
     }
     // Otherwise mask the variable parts between delimiters: paths after `(`/`=`, numbers,
@@ -102,7 +122,13 @@ pub fn mask_token(tok: &str) -> String {
     let merged = merge_wildcards(&out);
     // Mostly masked compound identifiers (`<*>~<*>~amd64~~<*>`) are one value; key=value
     // structures keep their keys.
-    if merged.matches(WILDCARD).count() >= 3 && !merged.contains('=') && merged.replace(WILDCARD, "").chars().any(char::is_alphanumeric) {
+    if merged.matches(WILDCARD).count() >= 3
+        && !merged.contains('=')
+        && merged
+            .replace(WILDCARD, "")
+            .chars()
+            .any(char::is_alphanumeric)
+    {
         return WILDCARD.to_string();
     }
     merged
@@ -110,7 +136,9 @@ pub fn mask_token(tok: &str) -> String {
 
 /// `chdir(/p/a/b)` → `chdir(<*>)`, `path=/var/log/x` → `path=<*>`.
 fn mask_embedded_paths(tok: &str) -> std::borrow::Cow<'_, str> {
-    let Some(open) = tok.find(['(', '=']) else { return tok.into() };
+    let Some(open) = tok.find(['(', '=']) else {
+        return tok.into();
+    };
     let rest = &tok[open + 1..];
     if !rest.starts_with('/') {
         return tok.into();
@@ -175,7 +203,12 @@ fn merge_wildcards(s: &str) -> String {
         }
     }
     if let Some(head) = out.strip_suffix("-<*>").or_else(|| out.strip_suffix("<*>")) {
-        if head.ends_with('_') && head.len() > 1 && head[..head.len() - 1].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        if head.ends_with('_')
+            && head.len() > 1
+            && head[..head.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
             return WILDCARD.to_string();
         }
     }
@@ -185,28 +218,55 @@ fn merge_wildcards(s: &str) -> String {
 /// A whole token that is certainly variable data.
 fn is_variable_whole(t: &str) -> bool {
     !t.is_empty()
-        && (is_number(t) || is_literal_value(t) || is_version(t) || is_quantity(t) || is_ip_like(t) || is_hex_id(t) || is_uuid(t) || is_time_or_date(t) || is_url(t) || is_email(t) || is_path(t) || is_mac(t))
+        && (is_number(t)
+            || is_literal_value(t)
+            || is_version(t)
+            || is_quantity(t)
+            || is_ip_like(t)
+            || is_hex_id(t)
+            || is_uuid(t)
+            || is_time_or_date(t)
+            || is_url(t)
+            || is_email(t)
+            || is_path(t)
+            || is_mac(t))
 }
 
 /// Dotted versions: `1.4.1`, `2.6.5-1.358`, `3.3.3-7`.
 fn is_version(t: &str) -> bool {
     let s = t.strip_prefix(['v', 'V']).unwrap_or(t);
-    s.contains('.') && s.starts_with(|c: char| c.is_ascii_digit()) && s.ends_with(|c: char| c.is_ascii_digit()) && s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
+    s.contains('.')
+        && s.starts_with(|c: char| c.is_ascii_digit())
+        && s.ends_with(|c: char| c.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
 }
 
 /// A number with a short unit: `126MB`, `15ms`, `100%`, `2.5GHz`; dimensions `80x25`;
 /// hex groups `0000:00:1e.0`.
 fn is_quantity(t: &str) -> bool {
     if let Some((a, b)) = t.split_once('x') {
-        if !a.is_empty() && !b.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit()) {
+        if !a.is_empty()
+            && !b.is_empty()
+            && a.bytes().all(|c| c.is_ascii_digit())
+            && b.bytes().all(|c| c.is_ascii_digit())
+        {
             return true;
         }
     }
     let seps = t.bytes().filter(|c| matches!(c, b':' | b'.')).count();
-    if seps >= 2 && t.bytes().all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.')) && t.bytes().any(|c| c.is_ascii_digit()) && t.starts_with(|c: char| c.is_ascii_hexdigit()) && t.ends_with(|c: char| c.is_ascii_hexdigit()) {
+    if seps >= 2
+        && t.bytes()
+            .all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.'))
+        && t.bytes().any(|c| c.is_ascii_digit())
+        && t.starts_with(|c: char| c.is_ascii_hexdigit())
+        && t.ends_with(|c: char| c.is_ascii_hexdigit())
+    {
         return true;
     }
-    let digits_end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let digits_end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     if digits_end == 0 || digits_end == t.len() || !is_number(&t[..digits_end]) {
         return false;
     }
@@ -216,12 +276,21 @@ fn is_quantity(t: &str) -> bool {
 
 /// A part of a token (between delimiters) that is variable data.
 fn is_variable_part(a: &str) -> bool {
-    !a.is_empty() && (is_number(a) || is_ip_like(a) || is_hex_id(a) || is_uuid(a) || is_mac(a) || is_literal_value(a) || has_long_digit_run(a) && !a.contains('.'))
+    !a.is_empty()
+        && (is_number(a)
+            || is_ip_like(a)
+            || is_hex_id(a)
+            || is_uuid(a)
+            || is_mac(a)
+            || is_literal_value(a)
+            || has_long_digit_run(a) && !a.contains('.'))
 }
 
 /// Value literals: `true`, `false`, `null` (any case).
 fn is_literal_value(a: &str) -> bool {
-    ["true", "false", "null"].iter().any(|l| a.eq_ignore_ascii_case(l))
+    ["true", "false", "null"]
+        .iter()
+        .any(|l| a.eq_ignore_ascii_case(l))
 }
 
 /// Decimal integers and fractions with an optional sign or unit-less exponent; `0x` hex.
@@ -249,7 +318,11 @@ fn is_ip_like(t: &str) -> bool {
         Some(i) if s[..i].matches('.').count() == 3 => (&s[..i], &s[i + 1..]),
         _ => (s, ""),
     };
-    let port_ok = if addr.len() == s.len() { true } else { !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) };
+    let port_ok = if addr.len() == s.len() {
+        true
+    } else {
+        !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
+    };
     if addr.parse::<std::net::Ipv4Addr>().is_ok() && port_ok {
         return true;
     }
@@ -261,29 +334,53 @@ fn is_ip_like(t: &str) -> bool {
     }
     if let Some((host, port)) = s.rsplit_once(':') {
         // host.name:port, host-12:port
-        if port.len() >= 2 && port.bytes().all(|b| b.is_ascii_digit()) && is_host_name(host) && (host.contains('.') || host.bytes().any(|b| b.is_ascii_digit())) {
+        if port.len() >= 2
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && is_host_name(host)
+            && (host.contains('.') || host.bytes().any(|b| b.is_ascii_digit()))
+        {
             return true;
         }
     }
-    s.contains("::") && s.parse::<std::net::Ipv6Addr>().is_ok() || (s.matches(':').count() >= 2 && s.parse::<std::net::Ipv6Addr>().is_ok())
+    s.contains("::") && s.parse::<std::net::Ipv6Addr>().is_ok()
+        || (s.matches(':').count() >= 2 && s.parse::<std::net::Ipv6Addr>().is_ok())
 }
 
 fn is_host_name(h: &str) -> bool {
-    !h.is_empty() && h.starts_with(|c: char| c.is_ascii_alphanumeric()) && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    !h.is_empty()
+        && h.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && h.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
 }
 
 /// Hex strings of 8+ characters with at least one digit (hashes, ids, addresses).
 fn is_hex_id(t: &str) -> bool {
-    t.len() >= 8 && t.bytes().all(|b| b.is_ascii_hexdigit()) && t.bytes().any(|b| b.is_ascii_digit())
+    t.len() >= 8
+        && t.bytes().all(|b| b.is_ascii_hexdigit())
+        && t.bytes().any(|b| b.is_ascii_digit())
 }
 
 fn is_uuid(t: &str) -> bool {
     let s = t.trim_matches(['{', '}']);
-    s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() })
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| {
+            if [8, 13, 18, 23].contains(&i) {
+                b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
 }
 
 fn is_mac(t: &str) -> bool {
-    t.len() == 17 && t.bytes().enumerate().all(|(i, b)| if i % 3 == 2 { b == b':' || b == b'-' } else { b.is_ascii_hexdigit() })
+    t.len() == 17
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i % 3 == 2 {
+                b == b':' || b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
 }
 
 /// `12:34:56`, `12:34:56.789`, `2024-01-02`, `2024-01-02T03:04:05Z`, `17/06/09`.
@@ -292,19 +389,32 @@ fn is_time_or_date(t: &str) -> bool {
     if digits < 4 || digits * 10 < t.len() * 6 {
         return false;
     }
-    let seps = t.bytes().filter(|b| matches!(b, b':' | b'-' | b'/' | b'.' | b',' | b'T' | b'Z' | b'+')).count();
+    let seps = t
+        .bytes()
+        .filter(|b| matches!(b, b':' | b'-' | b'/' | b'.' | b',' | b'T' | b'Z' | b'+'))
+        .count();
     let b = t.as_bytes();
-    let inner_colon = (1..b.len().saturating_sub(1)).any(|i| b[i] == b':' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit());
-    digits + seps == t.len() && b.last().is_some_and(u8::is_ascii_alphanumeric) && (inner_colon || t.matches('-').count() == 2 || t.matches('/').count() == 2)
+    let inner_colon = (1..b.len().saturating_sub(1))
+        .any(|i| b[i] == b':' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit());
+    digits + seps == t.len()
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+        && (inner_colon || t.matches('-').count() == 2 || t.matches('/').count() == 2)
 }
 
 fn is_url(t: &str) -> bool {
-    t.find("://").is_some_and(|i| i > 0 && t[..i].bytes().all(|b| b.is_ascii_alphabetic()))
+    t.find("://")
+        .is_some_and(|i| i > 0 && t[..i].bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 fn is_email(t: &str) -> bool {
     match t.split_once('@') {
-        Some((u, d)) => !u.is_empty() && d.contains('.') && !d.starts_with('.') && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'),
+        Some((u, d)) => {
+            !u.is_empty()
+                && d.contains('.')
+                && !d.starts_with('.')
+                && d.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        }
         None => false,
     }
 }
@@ -313,9 +423,11 @@ fn is_email(t: &str) -> bool {
 fn is_path(t: &str) -> bool {
     let slashes = t.matches('/').count();
     let backslashes = t.matches('\\').count();
-    let clean_end = t.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '*' | '~'));
+    let clean_end =
+        t.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '*' | '~'));
     clean_end
-        && ((t.starts_with('/') && slashes >= 2 || t.starts_with("./") || t.starts_with("~/")) && t.bytes().all(|b| !b.is_ascii_whitespace())
+        && ((t.starts_with('/') && slashes >= 2 || t.starts_with("./") || t.starts_with("~/"))
+            && t.bytes().all(|b| !b.is_ascii_whitespace())
             || (backslashes >= 2 && t.len() > 2 && t.as_bytes()[1] == b':'))
 }
 
@@ -341,12 +453,30 @@ mod tests {
 
     #[test]
     fn message_dates_span_tokens() {
-        assert_eq!(mask_message("timed out at Sat Jun 18 02:23:10 2005").join(" "), "timed out at <*>");
-        assert_eq!(mask_message("at Fri Jul  1 07:57:30 2005] done").join(" "), "at <*>] done");
-        assert_eq!(mask_message("May 8 2004 words").join(" "), "May <*> <*> words");
-        assert_eq!(mask_message("(estimated size 5.2 KB, free 5.2 KB)").join(" "), "(estimated size <*>, free <*>)");
-        assert_eq!(mask_message("x, 1190 bytes (1.16 KB) sent").join(" "), "x, <*> sent");
-        assert_eq!(mask_message("from 1.2.3.4 (1.2.3.4): x").join(" "), "from <*>: x");
+        assert_eq!(
+            mask_message("timed out at Sat Jun 18 02:23:10 2005").join(" "),
+            "timed out at <*>"
+        );
+        assert_eq!(
+            mask_message("at Fri Jul  1 07:57:30 2005] done").join(" "),
+            "at <*>] done"
+        );
+        assert_eq!(
+            mask_message("May 8 2004 words").join(" "),
+            "May <*> <*> words"
+        );
+        assert_eq!(
+            mask_message("(estimated size 5.2 KB, free 5.2 KB)").join(" "),
+            "(estimated size <*>, free <*>)"
+        );
+        assert_eq!(
+            mask_message("x, 1190 bytes (1.16 KB) sent").join(" "),
+            "x, <*> sent"
+        );
+        assert_eq!(
+            mask_message("from 1.2.3.4 (1.2.3.4): x").join(" "),
+            "from <*>: x"
+        );
     }
 
     #[test]

@@ -9,8 +9,17 @@ use crate::token::{atoms, is_delimiter};
 /// are aligned to the reference by their longest common subsequence, and what does not align
 /// becomes `<*>`.
 pub fn template_of(masked: &[(&[String], usize)]) -> Vec<String> {
-    let Some(&(reference, _)) = masked.iter().max_by_key(|(m, n)| (*n, std::cmp::Reverse(m.len()))) else { return Vec::new() };
-    let same: Vec<&[String]> = masked.iter().filter(|(m, _)| m.len() == reference.len()).map(|(m, _)| *m).collect();
+    let Some(&(reference, _)) = masked
+        .iter()
+        .max_by_key(|(m, n)| (*n, std::cmp::Reverse(m.len())))
+    else {
+        return Vec::new();
+    };
+    let same: Vec<&[String]> = masked
+        .iter()
+        .filter(|(m, _)| m.len() == reference.len())
+        .map(|(m, _)| *m)
+        .collect();
     let mut out: Vec<String> = (0..reference.len())
         .map(|pos| {
             let col: Vec<&str> = same.iter().map(|m| m[pos].as_str()).collect();
@@ -68,7 +77,11 @@ fn lcs_pairs(a: &[String], b: &[String]) -> Vec<(usize, usize)> {
     let mut dp = vec![vec![0u16; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            dp[i][j] = if a[i] == b[j] { dp[i + 1][j + 1] + 1 } else { dp[i + 1][j].max(dp[i][j + 1]) };
+            dp[i][j] = if a[i] == b[j] {
+                dp[i + 1][j + 1] + 1
+            } else {
+                dp[i + 1][j].max(dp[i][j + 1])
+            };
         }
     }
     let (mut i, mut j) = (0, 0);
@@ -97,7 +110,11 @@ fn merge_column(col: &[&str]) -> String {
         pre += 1;
     }
     let mut suf = 0;
-    while suf < min_len - pre && split.iter().all(|a| a[a.len() - 1 - suf] == split[0][split[0].len() - 1 - suf]) {
+    while suf < min_len - pre
+        && split
+            .iter()
+            .all(|a| a[a.len() - 1 - suf] == split[0][split[0].len() - 1 - suf])
+    {
         suf += 1;
     }
     // Keep only prefixes that end with a delimiter and suffixes that start with one, so that
@@ -126,14 +143,27 @@ pub fn is_constant_column(values: &[&str]) -> bool {
     distinct.sort_unstable();
     distinct.dedup();
     // Upper-case identifiers are states and event names, however many there are.
-    let upper = |v: &str| v.len() >= 2 && v.starts_with(|c: char| c.is_ascii_uppercase()) && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    distinct.iter().all(|v| upper(v)) || distinct.len() <= 3 && distinct.iter().all(|v| is_plain_word(v))
+    let upper = |v: &str| {
+        v.len() >= 2
+            && v.starts_with(|c: char| c.is_ascii_uppercase())
+            && v.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    };
+    distinct.iter().all(|v| upper(v))
+        || distinct.len() <= 3 && distinct.iter().all(|v| is_plain_word(v))
 }
 
 /// A word without digits in front and without masked parts (`Failed`, `SOCKS5`, `alt0`).
 pub fn is_plain_word(v: &str) -> bool {
-    let core = v.trim_end_matches([',', '.', ';', ':', ']', ')']).trim_start_matches(['[', '(']);
-    !core.is_empty() && !core.contains(WILDCARD) && core.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') && core.chars().next().is_some_and(char::is_alphabetic)
+    let core = v
+        .trim_end_matches([',', '.', ';', ':', ']', ')'])
+        .trim_start_matches(['[', '(']);
+    !core.is_empty()
+        && !core.contains(WILDCARD)
+        && core
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && core.chars().next().is_some_and(char::is_alphabetic)
 }
 
 #[cfg(test)]
@@ -141,19 +171,39 @@ mod tests {
     use super::*;
 
     fn t(rows: &[&[&str]]) -> Vec<String> {
-        let owned: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect();
+        let owned: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .collect();
         let refs: Vec<(&[String], usize)> = owned.iter().map(|v| (v.as_slice(), 1)).collect();
         template_of(&refs)
     }
 
     #[test]
     fn columns() {
-        assert_eq!(t(&[&["Invalid", "user", "bob", "from", "<*>"], &["Invalid", "user", "eve", "from", "<*>"]]).join(" "), "Invalid user <*> from <*>");
+        assert_eq!(
+            t(&[
+                &["Invalid", "user", "bob", "from", "<*>"],
+                &["Invalid", "user", "eve", "from", "<*>"]
+            ])
+            .join(" "),
+            "Invalid user <*> from <*>"
+        );
         assert_eq!(t(&[&["state=UP"], &["state=DOWN"]]).join(" "), "state=<*>");
         assert_eq!(t(&[&["a"], &["b:c"]]).join(" "), "<*>");
-        assert_eq!(t(&[&["rhost=<*>"], &["rhost=a.b-c.d"]]).join(" "), "rhost=<*>");
+        assert_eq!(
+            t(&[&["rhost=<*>"], &["rhost=a.b-c.d"]]).join(" "),
+            "rhost=<*>"
+        );
         assert_eq!(t(&[&["(uid=<*>)"], &["(x)"]]).join(" "), "(<*>)");
-        assert_eq!(t(&[&["<*>", "bytes", "sent"], &["<*>", "bytes", "(<*>", "KB)", "sent"]]).join(" "), "<*> bytes <*> sent");
+        assert_eq!(
+            t(&[
+                &["<*>", "bytes", "sent"],
+                &["<*>", "bytes", "(<*>", "KB)", "sent"]
+            ])
+            .join(" "),
+            "<*> bytes <*> sent"
+        );
         assert!(is_constant_column(&["Accepted", "Failed", "Failed"]));
         assert!(!is_constant_column(&["root", "admin", "guest", "oracle"]));
         assert!(!is_constant_column(&["<*>", "x"]));

@@ -7,7 +7,37 @@ pub fn tokenize(text: &str) -> Vec<&str> {
 
 /// Characters that separate the parts of a token (`key=value`, `a:b`, `(x)`, `x,`).
 pub fn is_delimiter(c: char) -> bool {
-    matches!(c, '=' | ':' | ',' | '-' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | '\'' | '"' | '@' | '/' | '#' | ';' | '|' | '&' | '$' | '*' | '!' | '?' | '+' | '\\' | '`' | '^' | '~')
+    matches!(
+        c,
+        '=' | ':'
+            | ','
+            | '-'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '<'
+            | '>'
+            | '\''
+            | '"'
+            | '@'
+            | '/'
+            | '#'
+            | ';'
+            | '|'
+            | '&'
+            | '$'
+            | '*'
+            | '!'
+            | '?'
+            | '+'
+            | '\\'
+            | '`'
+            | '^'
+            | '~'
+    )
 }
 
 /// Splits a token into alternating runs of delimiters and other characters, e.g.

@@ -71,6 +71,20 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Cluster a source log into event types (identifiers, masking, Indel distance, HDBSCAN).
+    Cluster {
+        /// The log file; `-` for standard input.
+        log: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+        /// Largest event accepted, in bytes (longer ones are rejected with their line).
+        #[arg(long, default_value_t = 1 << 20)]
+        max_event_bytes: usize,
+    },
+    /// Evaluation reports.
+    #[command(subcommand)]
+    Eval(EvalCommand),
     /// Compile formulas and print their diagnostics.
     Check {
         /// formula.xp files or folders holding them.
@@ -79,5 +93,19 @@ pub enum Command {
         /// Treat fields outside the taxonomy as errors.
         #[arg(long)]
         strict: bool,
+    },
+}
+
+/// Evaluations.
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Log-parsing accuracy (GA, PA, FGA, FTA) on loghub-style datasets:
+    /// `<DIR>/<System>/<System>_2k.log` with `<System>_2k.log_structured_corrected.csv`.
+    Loghub {
+        /// The folder of datasets.
+        dir: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
     },
 }

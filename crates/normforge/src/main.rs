@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod exit;
 mod out;
+mod progress;
 
 use std::process::ExitCode;
 

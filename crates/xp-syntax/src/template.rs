@@ -206,7 +206,7 @@ impl TParser<'_> {
 
     fn skip_ws(&mut self) {
         while matches!(self.peek(), Some(c) if c.is_whitespace()) {
-            self.pos += 1;
+            self.bump(); // by the char's width: `c` may be non-ASCII (U+00A0)
         }
     }
 

@@ -1,11 +1,13 @@
 //! One module per command.
 
 mod check;
+mod cluster;
+mod eval_loghub;
 mod fmt;
 mod normalize;
 mod validate;
 
-use crate::cli::{Cli, Command, RunArgs};
+use crate::cli::{Cli, Command, EvalCommand, RunArgs};
 
 /// Runs the command; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -24,6 +26,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             check,
         } => fmt::run(&paths, write, check),
         Command::Check { paths, strict } => check::run(&paths, strict),
+        Command::Cluster {
+            log,
+            json,
+            max_event_bytes,
+        } => cluster::run(&log, json, max_event_bytes),
+        Command::Eval(EvalCommand::Loghub { dir, json }) => eval_loghub::run(&dir, json),
     }
 }
 

@@ -1,0 +1,504 @@
+//! The streaming reader: bytes in, events (or rejections) out, with 1-based line numbers.
+
+use std::io::BufRead;
+
+use serde::Serialize;
+
+use crate::detect;
+use crate::kind::Kind;
+use crate::syslog::{self, SyslogHeader};
+
+/// One event.
+#[derive(Clone, Debug, Serialize)]
+pub struct Event {
+    /// First line of the event (1-based).
+    pub line: usize,
+    /// Its kind.
+    pub kind: Kind,
+    /// The raw event as a rule sees it (for TABULAR: the header line, a newline, the row).
+    pub text: String,
+    /// The syslog header, for TEXT, KEYVALUE and CEF lines that have one.
+    pub syslog: Option<SyslogHeader>,
+}
+
+impl Event {
+    /// The message after a syslog header (the whole text when there is none).
+    pub fn body(&self) -> &str {
+        match &self.syslog {
+            Some(h) => &self.text[h.body.min(self.text.len())..],
+            None => &self.text,
+        }
+    }
+}
+
+/// An input that is not an event, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rejected {
+    /// First line (1-based).
+    pub line: usize,
+    /// Why.
+    pub reason: String,
+}
+
+/// What the reader yields.
+#[derive(Clone, Debug)]
+pub enum Item {
+    /// An event.
+    Event(Event),
+    /// A rejected piece of input.
+    Rejected(Rejected),
+}
+
+/// Reader options.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Largest event, in bytes; longer lines or multi-line events are rejected.
+    pub max_event_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            max_event_bytes: 1 << 20,
+        }
+    }
+}
+
+enum Pending {
+    None,
+    Json {
+        start: usize,
+        buf: String,
+        depth: i64,
+        in_str: bool,
+        esc: bool,
+    },
+    Xml {
+        start: usize,
+        buf: String,
+    },
+}
+
+/// Reads events from any `BufRead`, one at a time, in bounded memory.
+pub struct Reader<R: BufRead> {
+    input: R,
+    opts: Options,
+    line_no: usize,
+    pending: Pending,
+    out: std::collections::VecDeque<Item>,
+    tabular: Option<(String, u8, usize)>,
+    first_line: Option<(usize, String)>,
+    started: bool,
+    done: bool,
+    /// Bytes consumed so far (for progress).
+    pub bytes_read: u64,
+}
+
+impl<R: BufRead> Reader<R> {
+    /// A reader over `input`.
+    pub fn new(input: R, opts: Options) -> Reader<R> {
+        Reader {
+            input,
+            opts,
+            line_no: 0,
+            pending: Pending::None,
+            out: Default::default(),
+            tabular: None,
+            first_line: None,
+            started: false,
+            done: false,
+            bytes_read: 0,
+        }
+    }
+
+    /// Reads one line of at most `max` bytes; longer lines are consumed and reported as `None`
+    /// content with `too_long = true`. Returns `None` at the end of input.
+    fn next_line(&mut self) -> std::io::Result<Option<(Vec<u8>, bool)>> {
+        let mut buf = Vec::new();
+        let mut too_long = false;
+        let mut any = false;
+        loop {
+            let chunk = self.input.fill_buf()?;
+            if chunk.is_empty() {
+                break;
+            }
+            any = true;
+            let (used, found) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            if !too_long {
+                let take = used.min(
+                    self.opts.max_event_bytes + 2 - buf.len().min(self.opts.max_event_bytes + 2),
+                );
+                buf.extend_from_slice(&chunk[..take]);
+                if buf.len() > self.opts.max_event_bytes + 1 {
+                    too_long = true;
+                    buf.clear();
+                }
+            }
+            self.input.consume(used);
+            self.bytes_read += used as u64;
+            if found {
+                break;
+            }
+        }
+        if !any {
+            return Ok(None);
+        }
+        while buf.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
+            buf.pop();
+        }
+        Ok(Some((buf, too_long)))
+    }
+
+    /// Lines read so far.
+    pub fn lines_read(&self) -> usize {
+        self.line_no
+    }
+
+    fn reject(&mut self, line: usize, reason: impl Into<String>) {
+        self.out.push_back(Item::Rejected(Rejected {
+            line,
+            reason: reason.into(),
+        }));
+    }
+
+    fn emit(&mut self, line: usize, kind: Kind, text: String) {
+        let syslog = matches!(kind, Kind::Text | Kind::Keyvalue | Kind::Cef)
+            .then(|| syslog::parse(&text))
+            .flatten();
+        self.out.push_back(Item::Event(Event {
+            line,
+            kind,
+            text,
+            syslog,
+        }));
+    }
+
+    fn step(&mut self) -> std::io::Result<()> {
+        let Some((bytes, too_long)) = self.next_line()? else {
+            self.finish();
+            return Ok(());
+        };
+        self.line_no += 1;
+        let n = self.line_no;
+        if too_long {
+            self.pending = Pending::None;
+            self.reject(n, format!("line over {} bytes", self.opts.max_event_bytes));
+            return Ok(());
+        }
+        let line = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                self.reject(
+                    n,
+                    format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+                );
+                return Ok(());
+            }
+        };
+        self.line(n, line);
+        Ok(())
+    }
+
+    fn line(&mut self, n: usize, line: String) {
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::Json {
+                start,
+                mut buf,
+                mut depth,
+                mut in_str,
+                mut esc,
+            } => {
+                buf.push('\n');
+                buf.push_str(&line);
+                scan_json(&line, &mut depth, &mut in_str, &mut esc);
+                if buf.len() > self.opts.max_event_bytes {
+                    self.reject(
+                        start,
+                        format!(
+                            "multi-line JSON event over {} bytes",
+                            self.opts.max_event_bytes
+                        ),
+                    );
+                } else if depth <= 0 {
+                    self.json_done(start, buf);
+                } else {
+                    self.pending = Pending::Json {
+                        start,
+                        buf,
+                        depth,
+                        in_str,
+                        esc,
+                    };
+                }
+                return;
+            }
+            Pending::Xml { start, mut buf } => {
+                buf.push('\n');
+                buf.push_str(&line);
+                if buf.len() > self.opts.max_event_bytes {
+                    self.reject(
+                        start,
+                        format!("XML event over {} bytes", self.opts.max_event_bytes),
+                    );
+                } else if line.contains("</Event>") {
+                    self.emit(start, Kind::Eventlog, buf);
+                } else {
+                    self.pending = Pending::Xml { start, buf };
+                }
+                return;
+            }
+            Pending::None => {}
+        }
+        // Tabular files: the first line is a header when the second row has as many fields.
+        if !self.started {
+            self.started = true;
+            if let Some(sep) = detect::header_separator(&line) {
+                self.first_line = Some((n, line));
+                self.tabular = Some((String::new(), sep, 0));
+                return;
+            }
+        }
+        if let Some((n0, header)) = self.first_line.take() {
+            let (_, sep, _) = self.tabular.clone().unwrap_or_default();
+            let cols = detect::field_count(&header, sep);
+            if detect::field_count(&line, sep) == cols && !line.trim().is_empty() {
+                self.tabular = Some((header, sep, cols));
+            } else {
+                self.tabular = None;
+                self.classify(n0, header);
+            }
+        }
+        if let Some((header, sep, cols)) = &self.tabular {
+            if line.trim().is_empty() {
+                self.reject(n, "blank line");
+            } else if detect::field_count(&line, *sep) == *cols {
+                let text = format!("{header}\n{line}");
+                self.emit(n, Kind::Tabular, text);
+            } else {
+                let got = detect::field_count(&line, *sep);
+                self.reject(n, format!("row has {got} fields, the header has {cols}"));
+            }
+            return;
+        }
+        self.classify(n, line);
+    }
+
+    fn classify(&mut self, n: usize, line: String) {
+        let t = line.trim_start_matches('\u{feff}');
+        if t.trim().is_empty() {
+            self.reject(n, "blank line");
+            return;
+        }
+        if detect::is_binary(t) {
+            self.reject(n, "binary data");
+            return;
+        }
+        let trimmed = t.trim_start();
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            let (mut depth, mut in_str, mut esc) = (0i64, false, false);
+            scan_json(trimmed, &mut depth, &mut in_str, &mut esc);
+            if depth > 0 {
+                self.pending = Pending::Json {
+                    start: n,
+                    buf: trimmed.to_string(),
+                    depth,
+                    in_str,
+                    esc,
+                };
+                return;
+            }
+            let all_json = serde_json::Deserializer::from_str(trimmed)
+                .into_iter::<serde::de::IgnoredAny>()
+                .all(|v| v.is_ok());
+            if all_json {
+                self.json_done(n, trimmed.to_string());
+                return;
+            }
+        }
+        if trimmed.starts_with("<Event") {
+            if trimmed.contains("</Event>") {
+                self.emit(n, Kind::Eventlog, trimmed.to_string());
+            } else {
+                self.pending = Pending::Xml {
+                    start: n,
+                    buf: trimmed.to_string(),
+                };
+            }
+            return;
+        }
+        let kind = detect::line_kind(t);
+        self.emit(n, kind, t.to_string());
+    }
+
+    /// A complete JSON text: objects (possibly several, concatenated) or an array of them.
+    fn json_done(&mut self, start: usize, text: String) {
+        let mut values = Vec::new();
+        for v in serde_json::Deserializer::from_str(&text).into_iter::<serde_json::Value>() {
+            match v {
+                Ok(v) => values.push(v),
+                Err(e) => {
+                    self.reject(start, format!("invalid JSON: {e}"));
+                    return;
+                }
+            }
+        }
+        let single = values.len() == 1 && values[0].is_object();
+        for v in values {
+            match v {
+                serde_json::Value::Array(items) => {
+                    for it in items {
+                        self.json_value(start, it, None);
+                    }
+                }
+                other => {
+                    let raw = single.then(|| text.clone());
+                    self.json_value(start, other, raw);
+                }
+            }
+        }
+    }
+
+    fn json_value(&mut self, line: usize, v: serde_json::Value, raw: Option<String>) {
+        if !v.is_object() {
+            self.reject(line, "JSON value that is not an object");
+            return;
+        }
+        let kind = if detect::is_eventlog(&v) {
+            Kind::Eventlog
+        } else {
+            Kind::Json
+        };
+        let text = raw.unwrap_or_else(|| v.to_string());
+        self.emit(line, kind, text);
+    }
+
+    fn finish(&mut self) {
+        if self.done {
+            return;
+        }
+        self.done = true;
+        if let Some((n, header)) = self.first_line.take() {
+            self.tabular = None;
+            self.classify(n, header);
+        }
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::Json { start, .. } => {
+                self.reject(start, "JSON event not closed before the end of the input")
+            }
+            Pending::Xml { start, .. } => {
+                self.reject(start, "<Event> not closed before the end of the input")
+            }
+            Pending::None => {}
+        }
+    }
+}
+
+/// Tracks `{`/`[` depth outside strings.
+fn scan_json(s: &str, depth: &mut i64, in_str: &mut bool, esc: &mut bool) {
+    for b in s.bytes() {
+        if *in_str {
+            if *esc {
+                *esc = false;
+            } else if b == b'\\' {
+                *esc = true;
+            } else if b == b'"' {
+                *in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => *in_str = true,
+            b'{' | b'[' => *depth += 1,
+            b'}' | b']' => *depth -= 1,
+            _ => {}
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Reader<R> {
+    type Item = std::io::Result<Item>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(i) = self.out.pop_front() {
+                return Some(Ok(i));
+            }
+            if self.done {
+                return None;
+            }
+            if let Err(e) = self.step() {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(s: &[u8]) -> (Vec<Event>, Vec<Rejected>) {
+        let mut ev = Vec::new();
+        let mut rej = Vec::new();
+        for i in Reader::new(
+            s,
+            Options {
+                max_event_bytes: 4096,
+            },
+        ) {
+            match i.unwrap() {
+                Item::Event(e) => ev.push(e),
+                Item::Rejected(r) => rej.push(r),
+            }
+        }
+        (ev, rej)
+    }
+
+    #[test]
+    fn mixed_input() {
+        let input = b"Dec 10 06:55:46 h sshd[1]: Failed password for root\n\n{\"a\": 1}\n{\n  \"Event\": {\"System\": {\"EventID\": \"4624\"}}\n}\n<Event><System><EventID>1</EventID></System></Event>\nCEF:0|a|b|1|2|n|3|src=1.1.1.1\n\xff\xfe bad\n{\"open\": \n";
+        let (ev, rej) = read(input);
+        let kinds: Vec<(usize, Kind)> = ev.iter().map(|e| (e.line, e.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (1, Kind::Text),
+                (3, Kind::Json),
+                (4, Kind::Eventlog),
+                (7, Kind::Eventlog),
+                (8, Kind::Cef)
+            ]
+        );
+        let reasons: Vec<(usize, &str)> = rej.iter().map(|r| (r.line, r.reason.as_str())).collect();
+        assert_eq!(reasons[0], (2, "blank line"));
+        assert!(reasons[1].1.starts_with("not valid UTF-8"), "{reasons:?}");
+        assert_eq!(
+            reasons[2],
+            (10, "JSON event not closed before the end of the input")
+        );
+    }
+
+    #[test]
+    fn tabular_and_arrays() {
+        let (ev, rej) = read(b"date,src,user\n2025-01-01,1.2.3.4,bob\n2025-01-02,1.2.3.5\n");
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].kind, Kind::Tabular);
+        assert_eq!(ev[0].text, "date,src,user\n2025-01-01,1.2.3.4,bob");
+        assert_eq!(rej[0].line, 3);
+        let (ev, _) = read(b"[{\"a\": 1},\n {\"a\": 2}]\n{\"b\": 1}{\"b\": 2}\n");
+        assert_eq!(ev.len(), 4);
+    }
+
+    #[test]
+    fn long_lines_are_rejected_not_kept() {
+        let mut input = vec![b'x'; 10_000];
+        input.extend_from_slice(b"\nshort line\n");
+        let (ev, rej) = read(&input);
+        assert_eq!(rej[0].line, 1);
+        assert_eq!(ev[0].line, 2);
+    }
+}

@@ -1,0 +1,328 @@
+//! Clustering of ingested events: stage 1 (identifiers) then stage 2 (shapes) inside each
+//! identifier and kind. Streaming: events are folded into distinct entries as they come, so
+//! memory grows with the number of distinct shapes, not with the log.
+
+use ingest::{Event, Kind};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::identifier::{IdentifierExtractor, KeyStats};
+use crate::mask::{mask_message, mask_token};
+use crate::{Config, ShapeSet};
+
+/// One event type of a log.
+#[derive(Clone, Debug, Serialize)]
+pub struct EventCluster {
+    /// 1-based id, in order of first appearance.
+    pub id: usize,
+    /// Number of events.
+    pub size: usize,
+    /// Kind of its events.
+    pub kind: Kind,
+    /// The identifier (`EventID=Microsoft-Windows-Security-Auditing/4624`, `program=sshd`), if any.
+    pub identifier: Option<String>,
+    /// The first event, verbatim.
+    pub representative: String,
+    /// Template of the message (TEXT, KEYVALUE) or of the event's shape (structured kinds).
+    pub template: String,
+    /// First line of each member event.
+    pub members: Vec<usize>,
+}
+
+struct Entry {
+    kind: Kind,
+    candidates: Vec<(String, String)>,
+    shape: Vec<String>,
+    representative: String,
+    lines: Vec<usize>,
+}
+
+/// Folds events into clusters.
+pub struct EventClusterer<X: IdentifierExtractor> {
+    cfg: Config,
+    extractor: X,
+    entries: Vec<Entry>,
+    index: FxHashMap<(Kind, Vec<(String, String)>, Vec<String>), usize>,
+    stats: FxHashMap<String, KeyStats>,
+    refused: Vec<String>,
+    events: usize,
+}
+
+impl<X: IdentifierExtractor> EventClusterer<X> {
+    /// A clusterer with an identifier extractor.
+    pub fn new(cfg: Config, extractor: X) -> Self {
+        EventClusterer {
+            cfg,
+            extractor,
+            entries: Vec::new(),
+            index: FxHashMap::default(),
+            stats: FxHashMap::default(),
+            refused: Vec::new(),
+            events: 0,
+        }
+    }
+
+    /// Number of events added.
+    pub fn events(&self) -> usize {
+        self.events
+    }
+
+    /// Adds an event.
+    pub fn add(&mut self, ev: &Event) {
+        self.events += 1;
+        let mut candidates = self.extractor.candidates(ev);
+        for (k, v) in &candidates {
+            self.stats.entry(k.clone()).or_default().add(v);
+        }
+        // Keys that already took too many values are instances, not types: leave them out of
+        // the entry key (and fold the entries that differed only by them).
+        let newly: Vec<String> = self
+            .stats
+            .iter()
+            .filter(|(k, s)| {
+                s.values.len() > crate::identifier::MAX_DISTINCT && !self.refused.contains(k)
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        if !newly.is_empty() {
+            self.refused.extend(newly);
+            self.refold();
+        }
+        candidates.retain(|(k, _)| !self.refused.contains(k));
+        let shape = shape(ev);
+        let key = (ev.kind, candidates, shape);
+        match self.index.get(&key) {
+            Some(&i) => self.entries[i].lines.push(ev.line),
+            None => {
+                let (kind, candidates, shape) = key.clone();
+                self.index.insert(key, self.entries.len());
+                self.entries.push(Entry {
+                    kind,
+                    candidates,
+                    shape,
+                    representative: ev.text.clone(),
+                    lines: vec![ev.line],
+                });
+            }
+        }
+    }
+
+    fn refold(&mut self) {
+        let old = std::mem::take(&mut self.entries);
+        self.index.clear();
+        for mut e in old {
+            e.candidates.retain(|(k, _)| !self.refused.contains(k));
+            let key = (e.kind, e.candidates.clone(), e.shape.clone());
+            match self.index.get(&key) {
+                Some(&i) => self.entries[i].lines.extend(e.lines),
+                None => {
+                    self.index.insert(key, self.entries.len());
+                    self.entries.push(e);
+                }
+            }
+        }
+    }
+
+    /// Clusters everything added; clusters come in the order of their first event.
+    pub fn finish(mut self) -> Vec<EventCluster> {
+        let refused: Vec<String> = self
+            .stats
+            .iter()
+            .filter(|(_, s)| !s.is_identifier())
+            .map(|(k, _)| k.clone())
+            .collect();
+        self.refused.extend(refused);
+        self.refold();
+        // Group entries by kind and identifier, then cluster shapes inside each group.
+        let mut groups: FxHashMap<(Kind, Option<String>), Vec<usize>> = FxHashMap::default();
+        for (i, e) in self.entries.iter().enumerate() {
+            let ident = (!e.candidates.is_empty()).then(|| {
+                e.candidates
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            groups.entry((e.kind, ident)).or_default().push(i);
+        }
+        let mut out = Vec::new();
+        for ((kind, identifier), members) in groups {
+            let mut set = ShapeSet::default();
+            for &i in &members {
+                set.add(self.entries[i].shape.clone(), i);
+            }
+            for c in set.cluster(&self.cfg) {
+                let mut lines: Vec<usize> = c
+                    .members
+                    .iter()
+                    .flat_map(|&i| self.entries[i].lines.iter().copied())
+                    .collect();
+                lines.sort_unstable();
+                let first = c
+                    .members
+                    .iter()
+                    .copied()
+                    .min_by_key(|&i| {
+                        self.entries[i]
+                            .lines
+                            .iter()
+                            .min()
+                            .copied()
+                            .unwrap_or(usize::MAX)
+                    })
+                    .unwrap_or(c.members[0]);
+                out.push(EventCluster {
+                    id: 0,
+                    size: lines.len(),
+                    kind,
+                    identifier: identifier.clone(),
+                    representative: self.entries[first].representative.clone(),
+                    template: c.template,
+                    members: lines,
+                });
+            }
+        }
+        out.sort_by_key(|c| c.members[0]);
+        for (i, c) in out.iter_mut().enumerate() {
+            c.id = i + 1;
+        }
+        out
+    }
+}
+
+/// The masked tokens stage 2 compares: the message for TEXT and KEYVALUE; the name and
+/// extension keys for CEF; key paths for JSON; data names for EVENTLOG; masked columns for
+/// TABULAR.
+pub fn shape(ev: &Event) -> Vec<String> {
+    match ev.kind {
+        Kind::Text | Kind::Keyvalue => mask_message(ev.body()),
+        Kind::Cef => {
+            let body = ev.body();
+            let at = body.find("CEF:").map_or(0, |i| i + 4);
+            let parts: Vec<&str> = body[at..].splitn(8, '|').collect();
+            let mut out = parts.get(5).map(|n| mask_message(n)).unwrap_or_default();
+            if let Some(ext) = parts.get(7) {
+                let mut keys: Vec<String> = ext
+                    .split_whitespace()
+                    .filter_map(|w| w.split_once('='))
+                    .map(|(k, _)| format!("{k}="))
+                    .collect();
+                keys.sort();
+                keys.dedup();
+                out.extend(keys);
+            }
+            out
+        }
+        Kind::Json => match serde_json::from_str::<serde_json::Value>(&ev.text) {
+            Ok(v) => {
+                let mut paths = Vec::new();
+                key_paths(&v, String::new(), 0, &mut paths);
+                paths.sort();
+                paths.dedup();
+                paths
+            }
+            Err(_) => vec!["<invalid>".into()],
+        },
+        Kind::Eventlog => match xp_eval::input::eventlog::decode_eventlog(&ev.text, &|k| {
+            k == "Data" || k == "UserData"
+        }) {
+            Ok((_, bindings)) => {
+                let mut out = Vec::new();
+                for (k, v) in bindings {
+                    match (k.as_str(), &v) {
+                        ("Data", xp_eval::Value::Map(m)) => {
+                            out.extend(m.iter().map(|(n, _)| format!("Data.{n}")))
+                        }
+                        (_, v) => {
+                            let j = v.to_json();
+                            key_paths(&j, k.to_string(), 1, &mut out);
+                        }
+                    }
+                }
+                out.sort();
+                out
+            }
+            Err(_) => vec!["<invalid>".into()],
+        },
+        Kind::Tabular => {
+            let mut lines = ev.text.lines();
+            match (lines.next(), lines.next()) {
+                (Some(h), Some(r)) => {
+                    let sep = ingest::detect::header_separator(h).unwrap_or(b',') as char;
+                    h.split(sep)
+                        .zip(r.split(sep))
+                        .map(|(n, v)| format!("{}={}", n.trim(), mask_token(v.trim())))
+                        .collect()
+                }
+                _ => vec!["<invalid>".into()],
+            }
+        }
+    }
+}
+
+fn key_paths(v: &serde_json::Value, prefix: String, depth: usize, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) if depth < 3 => {
+            for (k, v) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                key_paths(v, p, depth + 1, out);
+            }
+        }
+        _ if !prefix.is_empty() => out.push(prefix),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identifier::RuleBased;
+
+    fn events(text: &str) -> Vec<Event> {
+        ingest::Reader::new(text.as_bytes(), Default::default())
+            .filter_map(|i| match i.unwrap() {
+                ingest::Item::Event(e) => Some(e),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn identifiers_split_first_and_serials_are_refused() {
+        let mut log = String::new();
+        for i in 0..30 {
+            log.push_str(&format!(
+                "{{\"eventid\": \"{i}\", \"type\": \"{}\", \"user\": \"u{i}\"}}\n",
+                if i % 2 == 0 { "LOGIN" } else { "LOGOUT" }
+            ));
+        }
+        let mut c = EventClusterer::new(Config::default(), RuleBased);
+        for e in events(&log) {
+            c.add(&e);
+        }
+        let clusters = c.finish();
+        assert_eq!(clusters.len(), 2, "{clusters:#?}");
+        assert_eq!(clusters[0].identifier.as_deref(), Some("type=LOGIN"));
+        assert_eq!(clusters[0].members.len() + clusters[1].members.len(), 30);
+    }
+
+    #[test]
+    fn syslog_program_is_a_first_split() {
+        let log = "Dec 10 06:55:46 h sshd[1]: Failed password for root from 1.2.3.4 port 22 ssh2\nDec 10 06:55:47 h sshd[2]: Failed password for root from 1.2.3.5 port 23 ssh2\nDec 10 06:55:48 h su[3]: Failed password for root from 1.2.3.4 port 22 ssh2\n";
+        let mut c = EventClusterer::new(Config::default(), RuleBased);
+        for e in events(log) {
+            c.add(&e);
+        }
+        let clusters = c.finish();
+        assert_eq!(clusters.len(), 2);
+        assert_eq!(
+            clusters[0].template,
+            "Failed password for root from <*> port <*> ssh2"
+        );
+        assert_eq!(clusters[0].members, vec![1, 2]);
+    }
+}

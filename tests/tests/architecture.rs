@@ -7,19 +7,25 @@ use normforge_tests::workspace_root;
 
 /// Allowed workspace-internal dependencies of each crate (normal and dev).
 fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
+    const ALL: &[&str] = &[
+        "xp-syntax",
+        "xp-eval",
+        "xp-package",
+        "xp-taxonomy",
+        "ingest",
+        "log-cluster",
+        "evaluation",
+    ];
     BTreeMap::from([
         ("xp-syntax", &[][..]),
         ("xp-taxonomy", &[][..]),
         ("xp-eval", &["xp-syntax", "xp-taxonomy"][..]),
         ("xp-package", &["xp-syntax", "xp-eval", "xp-taxonomy"][..]),
-        (
-            "normforge",
-            &["xp-syntax", "xp-eval", "xp-package", "xp-taxonomy"][..],
-        ),
-        (
-            "normforge-tests",
-            &["xp-syntax", "xp-eval", "xp-package", "xp-taxonomy"][..],
-        ),
+        ("ingest", &[][..]),
+        ("log-cluster", &["xp-eval", "ingest"][..]),
+        ("evaluation", &["log-cluster"][..]),
+        ("normforge", ALL),
+        ("normforge-tests", ALL),
     ])
 }
 

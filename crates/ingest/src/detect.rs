@@ -15,7 +15,12 @@ pub fn is_eventlog(v: &serde_json::Value) -> bool {
 
 /// The kind of a text line (not JSON, not XML, not tabular).
 pub fn line_kind(line: &str) -> Kind {
-    let body = syslog::parse(line).map_or(line, |h| &line[h.body..]);
+    line_kind_with(line, syslog::parse(line).as_ref())
+}
+
+/// [`line_kind`] with the syslog header already parsed.
+pub fn line_kind_with(line: &str, header: Option<&syslog::SyslogHeader>) -> Kind {
+    let body = header.map_or(line, |h| &line[h.body..]);
     if body.starts_with("CEF:") || line.contains("CEF:0|") || line.contains("CEF:1|") {
         return Kind::Cef;
     }
@@ -27,6 +32,9 @@ pub fn line_kind(line: &str) -> Kind {
 
 /// Three or more `key=value` pairs that make up most of the text.
 pub fn is_keyvalue(body: &str) -> bool {
+    if body.bytes().filter(|&b| b == b'=').count() < 3 {
+        return false;
+    }
     let mut pairs = 0;
     let mut words = 0;
     let mut in_quote = false;

@@ -329,8 +329,19 @@ impl<R: BufRead> Reader<R> {
             }
             return;
         }
-        let kind = detect::line_kind(t);
-        self.emit(n, kind, t.to_string());
+        let header = syslog::parse(t);
+        let kind = detect::line_kind_with(t, header.as_ref());
+        let syslog = if matches!(kind, Kind::Text | Kind::Keyvalue | Kind::Cef) {
+            header
+        } else {
+            None
+        };
+        self.out.push_back(Item::Event(Event {
+            line: n,
+            kind,
+            text: t.to_string(),
+            syslog,
+        }));
     }
 
     /// A complete JSON text: objects (possibly several, concatenated) or an array of them.

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::identifier::{IdentifierExtractor, KeyStats};
-use crate::mask::{mask_message, mask_token};
+use crate::mask::{mask_token, Masker};
 use crate::{Config, ShapeSet};
 
 /// One event type of a log.
@@ -29,11 +29,40 @@ pub struct EventCluster {
     pub members: Vec<usize>,
 }
 
+/// An event with its identifier candidates and shape, computed apart from the clusterer so
+/// that several threads can prepare events while one folds them.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    line: usize,
+    kind: Kind,
+    text: String,
+    candidates: Vec<(String, String)>,
+    shape: Vec<String>,
+}
+
+/// Prepares an event for [`EventClusterer::add_prepared`].
+pub fn prepare<X: IdentifierExtractor + ?Sized>(
+    extractor: &X,
+    masker: &mut Masker,
+    ev: Event,
+) -> Prepared {
+    let candidates = extractor.candidates(&ev);
+    let shape = shape_with(&ev, masker);
+    Prepared {
+        line: ev.line,
+        kind: ev.kind,
+        text: ev.text,
+        candidates,
+        shape,
+    }
+}
+
 struct Entry {
     kind: Kind,
     candidates: Vec<(String, String)>,
     shape: Vec<String>,
     representative: String,
+    first: usize,
     lines: Vec<usize>,
 }
 
@@ -46,6 +75,7 @@ pub struct EventClusterer<X: IdentifierExtractor> {
     stats: FxHashMap<String, KeyStats>,
     refused: Vec<String>,
     events: usize,
+    masker: Masker,
 }
 
 impl<X: IdentifierExtractor> EventClusterer<X> {
@@ -59,6 +89,7 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
             stats: FxHashMap::default(),
             refused: Vec::new(),
             events: 0,
+            masker: Masker::default(),
         }
     }
 
@@ -69,8 +100,25 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
 
     /// Adds an event.
     pub fn add(&mut self, ev: &Event) {
+        let p = prepare(&self.extractor, &mut self.masker, ev.clone());
+        self.add_prepared(p);
+    }
+
+    /// The identifier extractor (to prepare events elsewhere).
+    pub fn extractor(&self) -> &X {
+        &self.extractor
+    }
+
+    /// Adds a prepared event. The order of calls does not change the result.
+    pub fn add_prepared(&mut self, p: Prepared) {
         self.events += 1;
-        let mut candidates = self.extractor.candidates(ev);
+        let Prepared {
+            line,
+            kind,
+            text,
+            mut candidates,
+            shape,
+        } = p;
         for (k, v) in &candidates {
             self.stats.entry(k.clone()).or_default().add(v);
         }
@@ -89,10 +137,16 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
             self.refold();
         }
         candidates.retain(|(k, _)| !self.refused.contains(k));
-        let shape = shape(ev);
-        let key = (ev.kind, candidates, shape);
+        let key = (kind, candidates, shape);
         match self.index.get(&key) {
-            Some(&i) => self.entries[i].lines.push(ev.line),
+            Some(&i) => {
+                let e = &mut self.entries[i];
+                e.lines.push(line);
+                if line < e.first {
+                    e.first = line;
+                    e.representative = text;
+                }
+            }
             None => {
                 let (kind, candidates, shape) = key.clone();
                 self.index.insert(key, self.entries.len());
@@ -100,8 +154,9 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
                     kind,
                     candidates,
                     shape,
-                    representative: ev.text.clone(),
-                    lines: vec![ev.line],
+                    representative: text,
+                    first: line,
+                    lines: vec![line],
                 });
             }
         }
@@ -114,7 +169,14 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
             e.candidates.retain(|(k, _)| !self.refused.contains(k));
             let key = (e.kind, e.candidates.clone(), e.shape.clone());
             match self.index.get(&key) {
-                Some(&i) => self.entries[i].lines.extend(e.lines),
+                Some(&i) => {
+                    let t = &mut self.entries[i];
+                    t.lines.extend(e.lines);
+                    if e.first < t.first {
+                        t.first = e.first;
+                        t.representative = e.representative;
+                    }
+                }
                 None => {
                     self.index.insert(key, self.entries.len());
                     self.entries.push(e);
@@ -133,6 +195,8 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
             .collect();
         self.refused.extend(refused);
         self.refold();
+        // A fixed order (by first event) makes the result independent of the order of adding.
+        self.entries.sort_by_key(|e| e.first);
         // Group entries by kind and identifier, then cluster shapes inside each group.
         let mut groups: FxHashMap<(Kind, Option<String>), Vec<usize>> = FxHashMap::default();
         for (i, e) in self.entries.iter().enumerate() {
@@ -194,13 +258,20 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
 /// extension keys for CEF; key paths for JSON; data names for EVENTLOG; masked columns for
 /// TABULAR.
 pub fn shape(ev: &Event) -> Vec<String> {
+    shape_with(ev, &mut Masker::default())
+}
+
+fn shape_with(ev: &Event, masker: &mut Masker) -> Vec<String> {
     match ev.kind {
-        Kind::Text | Kind::Keyvalue => mask_message(ev.body()),
+        Kind::Text | Kind::Keyvalue => masker.mask_message(ev.body()),
         Kind::Cef => {
             let body = ev.body();
             let at = body.find("CEF:").map_or(0, |i| i + 4);
             let parts: Vec<&str> = body[at..].splitn(8, '|').collect();
-            let mut out = parts.get(5).map(|n| mask_message(n)).unwrap_or_default();
+            let mut out = parts
+                .get(5)
+                .map(|n| masker.mask_message(n))
+                .unwrap_or_default();
             if let Some(ext) = parts.get(7) {
                 let mut keys: Vec<String> = ext
                     .split_whitespace()

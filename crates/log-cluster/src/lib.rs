@@ -61,8 +61,9 @@ struct Distinct {
 /// their first member.
 pub fn cluster_texts(texts: &[&str], cfg: &Config) -> Vec<Cluster> {
     let mut shapes = ShapeSet::default();
+    let mut masker = mask::Masker::default();
     for (i, t) in texts.iter().enumerate() {
-        shapes.add(mask::mask_message(t), i);
+        shapes.add(masker.mask_message(t), i);
     }
     shapes.cluster(cfg)
 }

@@ -11,6 +11,43 @@ pub const WILDCARD: &str = "<*>";
 /// Tokenizes and masks a message. Date-times that span several tokens (`Sat Jun 18
 /// 02:23:10 2005`) become one `<*>`, using the same recogniser as the XP `DATETIME` token.
 pub fn mask_message(text: &str) -> Vec<String> {
+    Masker::default().mask_message(text)
+}
+
+/// Masking with a memo of the tokens without digits (words, keys, punctuation), which repeat
+/// from one message to the next; the memo is bounded.
+#[derive(Default)]
+pub struct Masker {
+    memo: rustc_hash::FxHashMap<Box<str>, Box<str>>,
+}
+
+/// Largest memo before it is emptied.
+const MEMO_MAX: usize = 200_000;
+
+impl Masker {
+    /// Masks one token, through the memo when it has no digit.
+    pub fn mask_token(&mut self, tok: &str) -> String {
+        if tok.bytes().any(|b| b.is_ascii_digit()) {
+            return mask_token(tok);
+        }
+        if let Some(m) = self.memo.get(tok) {
+            return m.to_string();
+        }
+        let m = mask_token(tok);
+        if self.memo.len() >= MEMO_MAX {
+            self.memo.clear();
+        }
+        self.memo.insert(tok.into(), m.as_str().into());
+        m
+    }
+
+    /// [`mask_message`] through the memo.
+    pub fn mask_message(&mut self, text: &str) -> Vec<String> {
+        mask_message_with(text, &mut |t| self.mask_token(t))
+    }
+}
+
+fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> String) -> Vec<String> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -23,7 +60,12 @@ pub fn mask_message(text: &str) -> Vec<String> {
             .find(|c: char| c.is_whitespace())
             .map_or(text.len(), |e| i + e);
         // A date-time starting here that covers at least one whole token.
-        if let Some((len, _)) = xp_eval::datetime::parse_prefix(&text[i..], Some(2000)) {
+        let first = bytes[i];
+        let may_be_date = first.is_ascii_digit() || first.is_ascii_uppercase();
+        if let Some((len, _)) = may_be_date
+            .then(|| xp_eval::datetime::parse_prefix(&text[i..], Some(2000)))
+            .flatten()
+        {
             let stop = i + len;
             if stop >= end || text[i..stop].contains(char::is_whitespace) {
                 let tok_end = text[stop..]
@@ -37,7 +79,7 @@ pub fn mask_message(text: &str) -> Vec<String> {
                 }
             }
         }
-        out.push(mask_token(&text[i..end]));
+        out.push(mask_tok(&text[i..end]));
         i = end;
     }
     absorb_units(out)
@@ -85,6 +127,18 @@ fn absorb_units(tokens: Vec<String>) -> Vec<String> {
 
 /// Masks one token.
 pub fn mask_token(tok: &str) -> String {
+    // Fast paths: plain words stay, plain numbers go.
+    let b = tok.as_bytes();
+    if !b.is_empty() && b.iter().all(u8::is_ascii_alphabetic) {
+        return if is_literal_value(tok) {
+            WILDCARD.to_string()
+        } else {
+            tok.to_string()
+        };
+    }
+    if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
+        return WILDCARD.to_string();
+    }
     if is_variable_whole(tok) {
         return WILDCARD.to_string();
     }
@@ -111,6 +165,16 @@ pub fn mask_token(tok: &str) -> String {
     // Otherwise mask the variable parts between delimiters: paths after `(`/`=`, numbers,
     // and digit runs that do not belong to a word (`core.2275`, `CPU#0`, but not `tty2`).
     let tok = mask_embedded_paths(tok);
+    // Compound codes made of several numbered parts (`R72-M2-N5-C:J10-U10`) are one value.
+    let numbered = atoms(&tok)
+        .iter()
+        .filter(|a| {
+            a.bytes().any(|b| b.is_ascii_digit()) && a.bytes().any(|b| b.is_ascii_alphabetic())
+        })
+        .count();
+    if numbered >= 3 && !tok.contains('=') {
+        return WILDCARD.to_string();
+    }
     let mut out = String::with_capacity(tok.len());
     for a in atoms(&tok) {
         if a == WILDCARD || is_variable_part(a) {
@@ -179,22 +243,30 @@ fn mask_loose_digits(a: &str) -> String {
 /// `_` before its number (`blk_-<*>`, `job_<*>`) is variable as a whole.
 fn merge_wildcards(s: &str) -> String {
     let mut out = s.to_string();
+    if !out.contains(WILDCARD) {
+        return out;
+    }
     // A minus sign before a masked number belongs to it: `vCores:-<*>` → `vCores:<*>`.
     if out.starts_with("-<*>") {
         out.remove(0);
     }
-    for d in ["=", ":", "(", "[", "{", ","] {
-        let pat = format!("{d}-{WILDCARD}");
-        if out.contains(&pat) {
-            out = out.replace(&pat, &format!("{d}{WILDCARD}"));
+    for (pat, rep) in [
+        ("=-<*>", "=<*>"),
+        (":-<*>", ":<*>"),
+        ("(-<*>", "(<*>"),
+        ("[-<*>", "[<*>"),
+        ("{-<*>", "{<*>"),
+        (",-<*>", ",<*>"),
+    ] {
+        if out.contains(pat) {
+            out = out.replace(pat, rep);
         }
     }
     loop {
         let mut changed = false;
-        for sep in ["-", ".", "_"] {
-            let pat = format!("{WILDCARD}{sep}{WILDCARD}");
-            if out.contains(&pat) {
-                out = out.replace(&pat, WILDCARD);
+        for pat in ["<*>-<*>", "<*>.<*>", "<*>_<*>"] {
+            if out.contains(pat) {
+                out = out.replace(pat, WILDCARD);
                 changed = true;
             }
         }
@@ -506,6 +578,7 @@ mod tests {
             ("blk_-1727475099218615100", "<*>"),
             ("core.2275", "core.<*>"),
             ("core.12345", "core.<*>"),
+            ("R72-M2-N5-C:J10-U10", "<*>"),
             ("msra-sa-41:9000", "<*>"),
             ("msra-sa-41/10.190.173.170:9000", "<*>"),
             ("CurrentState:112", "CurrentState:<*>"),

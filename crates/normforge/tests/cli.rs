@@ -254,3 +254,60 @@ fn a_closed_pipe_is_not_a_crash() {
     no_panic(&o);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+fn cluster_json(path: &Path) -> (Output, serde_json::Value) {
+    let o = run(&["cluster", path.to_str().unwrap(), "--json"]);
+    no_panic(&o);
+    let v = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+    (o, v)
+}
+
+#[test]
+fn cluster_accounts_for_every_line() {
+    let d = tempfile::tempdir().unwrap();
+    let log = write(
+        d.path(),
+        "mixed.log",
+        b"Mar 10 06:55:46 h sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2\n\nMar 10 06:55:47 h sshd[2]: Failed password for root from 192.0.2.2 port 23 ssh2\n\xff\xfe\x00\x01garbage\n{\"type\": \"x\",\n \"a\": 1}\nCEF:0|Acme|FW|1.0|100|Port scan|5|src=192.0.2.9\n{\"open\": [1,\n",
+    );
+    let (o, v) = cluster_json(&log);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(v["lines"], 8);
+    let members: usize = v["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["members"].as_array().unwrap().len())
+        .sum();
+    let rejected = v["rejected"].as_array().unwrap();
+    // 4 events (two sshd lines, one two-line JSON, one CEF) and 3 rejections (blank, binary, unclosed JSON).
+    assert_eq!(members, 4, "{v:#}");
+    assert_eq!(rejected.len(), 3, "{v:#}");
+    let lines: Vec<u64> = rejected
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![2, 4, 8]);
+}
+
+#[test]
+fn cluster_bad_inputs_are_reported_not_crashes() {
+    let d = tempfile::tempdir().unwrap();
+    let empty = write(d.path(), "empty.log", b"");
+    let (o, v) = cluster_json(&empty);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(v["lines"], 0);
+    let mut big = vec![b'a'; 50 * 1024 * 1024];
+    big.extend_from_slice(b"\nMar 10 06:55:46 h sshd[1]: ok\n");
+    let big = write(d.path(), "big.log", &big);
+    let (o, v) = cluster_json(&big);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(v["rejected"][0]["line"], 1);
+    assert!(v["rejected"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("over"));
+    let o = run(&["cluster", d.path().join("missing.log").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("missing.log"));
+}

@@ -7,9 +7,28 @@ use anyhow::Context;
 use ingest::{Item, Options, Reader, Rejected};
 use log_cluster::events::{EventCluster, EventClusterer};
 use log_cluster::identifier::RuleBased;
+use log_cluster::mask::Masker;
 use serde::Serialize;
 
 use crate::exit::OK;
+
+/// Threads that prepare events.
+const PREPARE_THREADS: usize = 2;
+
+/// What the preparing threads hand over.
+enum Prepared {
+    Event(log_cluster::events::Prepared),
+    Rejected(Rejected),
+}
+
+impl From<log_cluster::events::Prepared> for Prepared {
+    fn from(p: log_cluster::events::Prepared) -> Prepared {
+        Prepared::Event(p)
+    }
+}
+
+/// Events handed from the reader thread at a time.
+const BATCH: usize = 2048;
 
 /// Rejections kept for the report (all are counted).
 const MAX_REJECTED_LISTED: usize = 10_000;
@@ -29,7 +48,7 @@ pub fn cluster_log(
     max_event_bytes: usize,
     quiet: bool,
 ) -> anyhow::Result<(usize, usize, Vec<Rejected>, usize, Vec<EventCluster>)> {
-    let (input, total): (Box<dyn BufRead>, u64) = if log.as_os_str() == "-" {
+    let (input, total): (Box<dyn BufRead + Send>, u64) = if log.as_os_str() == "-" {
         (Box::new(std::io::BufReader::new(std::io::stdin())), 0)
     } else {
         let f = std::fs::File::open(log)
@@ -37,38 +56,100 @@ pub fn cluster_log(
         let len = f.metadata().map(|m| m.len()).unwrap_or(0);
         (Box::new(std::io::BufReader::with_capacity(1 << 16, f)), len)
     };
+    let t_start = std::time::Instant::now();
     let pb = crate::progress::bytes(total, quiet);
-    let mut reader = Reader::new(input, Options { max_event_bytes });
     let mut clusterer = EventClusterer::new(log_cluster::Config::default(), RuleBased);
     let mut rejected = Vec::new();
     let mut rejected_total = 0;
-    let mut n = 0u64;
-    while let Some(item) = reader.next() {
-        match item.with_context(|| format!("{}: read error", log.display()))? {
-            Item::Event(e) => clusterer.add(&e),
-            Item::Rejected(r) => {
-                rejected_total += 1;
-                if rejected.len() < MAX_REJECTED_LISTED {
-                    rejected.push(r);
+    // One thread reads and detects, two prepare (identifiers, masking), this one folds.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(8);
+    let rx = std::sync::Mutex::new(rx);
+    let (ptx, prx) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(8);
+    let reader_pb = pb.clone();
+    let extractor = RuleBased;
+    let lines = std::thread::scope(|s| -> anyhow::Result<usize> {
+        let pb = reader_pb;
+        let producer = s.spawn(move || -> std::io::Result<usize> {
+            let mut reader = Reader::new(input, Options { max_event_bytes });
+            let mut batch = Vec::with_capacity(BATCH);
+            while let Some(item) = reader.next() {
+                batch.push(item?);
+                if batch.len() == BATCH {
+                    pb.set_position(reader.bytes_read);
+                    if tx
+                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            }
+            let _ = tx.send(batch);
+            pb.set_message("clustering");
+            Ok(reader.lines_read())
+        });
+        let rx = &rx;
+        let extractor = &extractor;
+        for _ in 0..PREPARE_THREADS {
+            let ptx = ptx.clone();
+            s.spawn(move || {
+                let mut masker = Masker::default();
+                loop {
+                    let batch = match rx.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(batch) = batch else { return };
+                    let prepared: Vec<Prepared> = batch
+                        .into_iter()
+                        .map(|item| match item {
+                            Item::Event(e) => Prepared::from(log_cluster::events::prepare(
+                                extractor,
+                                &mut masker,
+                                e,
+                            )),
+                            Item::Rejected(r) => Prepared::Rejected(r),
+                        })
+                        .collect();
+                    if ptx.send(prepared).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(ptx);
+        for batch in prx {
+            for p in batch {
+                match p {
+                    Prepared::Event(e) => clusterer.add_prepared(e),
+                    Prepared::Rejected(r) => {
+                        rejected_total += 1;
+                        if rejected.len() < MAX_REJECTED_LISTED {
+                            rejected.push(r);
+                        }
+                    }
                 }
             }
         }
-        n += 1;
-        if n % 4096 == 0 {
-            pb.set_position(reader.bytes_read);
-        }
-    }
-    pb.set_message("clustering");
+        let lines = producer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the reader thread failed"))?;
+        lines.with_context(|| format!("{}: read error", log.display()))
+    })?;
+    // Rejections arrive in batch order; report them by line.
+    rejected.sort_by_key(|r| r.line);
+    let t_fold = std::time::Instant::now();
     let events = clusterer.events();
     let clusters = clusterer.finish();
+    if std::env::var_os("NORMFORGE_TIMING").is_some() {
+        eprintln!(
+            "timing: read+prepare+fold {:.2?}, clustering {:.2?}",
+            t_fold.duration_since(t_start),
+            t_fold.elapsed()
+        );
+    }
     pb.finish_and_clear();
-    Ok((
-        reader.lines_read(),
-        events,
-        rejected,
-        rejected_total,
-        clusters,
-    ))
+    Ok((lines, events, rejected, rejected_total, clusters))
 }
 
 pub fn run(log: &Path, json: bool, max_event_bytes: usize) -> anyhow::Result<u8> {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::identifier::{IdentifierExtractor, KeyStats};
 use crate::mask::{mask_token, Masker};
-use crate::{Config, ShapeSet};
+use crate::{Config, ShapeSet, Tok};
 
 /// One event type of a log.
 #[derive(Clone, Debug, Serialize)]
@@ -37,7 +37,7 @@ pub struct Prepared {
     kind: Kind,
     text: String,
     candidates: Vec<(String, String)>,
-    shape: Vec<String>,
+    shape: Vec<Tok>,
 }
 
 /// Prepares an event for [`EventClusterer::add_prepared`].
@@ -60,7 +60,7 @@ pub fn prepare<X: IdentifierExtractor + ?Sized>(
 struct Entry {
     kind: Kind,
     candidates: Vec<(String, String)>,
-    shape: Vec<String>,
+    shape: Vec<Tok>,
     representative: String,
     first: usize,
     lines: Vec<usize>,
@@ -71,7 +71,7 @@ pub struct EventClusterer<X: IdentifierExtractor> {
     cfg: Config,
     extractor: X,
     entries: Vec<Entry>,
-    index: FxHashMap<(Kind, Vec<(String, String)>, Vec<String>), usize>,
+    index: FxHashMap<(Kind, Vec<(String, String)>, Vec<Tok>), usize>,
     stats: FxHashMap<String, KeyStats>,
     refused: Vec<String>,
     events: usize,
@@ -257,21 +257,25 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
 /// The masked tokens stage 2 compares: the message for TEXT and KEYVALUE; the name and
 /// extension keys for CEF; key paths for JSON; data names for EVENTLOG; masked columns for
 /// TABULAR.
-pub fn shape(ev: &Event) -> Vec<String> {
+pub fn shape(ev: &Event) -> Vec<Tok> {
     shape_with(ev, &mut Masker::default())
 }
 
-fn shape_with(ev: &Event, masker: &mut Masker) -> Vec<String> {
+fn shape_with(ev: &Event, masker: &mut Masker) -> Vec<Tok> {
+    if matches!(ev.kind, Kind::Text | Kind::Keyvalue) {
+        return masker.mask_message(ev.body());
+    }
+    structured_shape(ev, masker).into_iter().map(Tok::from).collect()
+}
+
+fn structured_shape(ev: &Event, masker: &mut Masker) -> Vec<String> {
     match ev.kind {
-        Kind::Text | Kind::Keyvalue => masker.mask_message(ev.body()),
+        Kind::Text | Kind::Keyvalue => Vec::new(),
         Kind::Cef => {
             let body = ev.body();
             let at = body.find("CEF:").map_or(0, |i| i + 4);
             let parts: Vec<&str> = body[at..].splitn(8, '|').collect();
-            let mut out = parts
-                .get(5)
-                .map(|n| masker.mask_message(n))
-                .unwrap_or_default();
+            let mut out: Vec<String> = parts.get(5).map(|n| masker.mask_message(n).into_iter().map(|t| t.to_string()).collect()).unwrap_or_default();
             if let Some(ext) = parts.get(7) {
                 let mut keys: Vec<String> = ext
                     .split_whitespace()

@@ -16,6 +16,9 @@ pub mod token;
 
 use rustc_hash::FxHashMap;
 
+/// A masked token: short ones inline, long ones shared.
+pub type Tok = xp_eval::value::Str;
+
 /// Clustering parameters (one configuration for every log).
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -51,7 +54,7 @@ pub struct Cluster {
 
 /// A distinct masked message with the messages that share it.
 struct Distinct {
-    masked: Vec<String>,
+    masked: Vec<Tok>,
     ids: Vec<u32>,
     members: Vec<usize>,
 }
@@ -71,14 +74,14 @@ pub fn cluster_texts(texts: &[&str], cfg: &Config) -> Vec<Cluster> {
 /// Distinct masked token sequences with the items that share each: the unit of clustering.
 #[derive(Default)]
 pub struct ShapeSet {
-    by_key: FxHashMap<Vec<String>, usize>,
+    by_key: FxHashMap<Vec<Tok>, usize>,
     distinct: Vec<Distinct>,
-    interner: FxHashMap<String, u32>,
+    interner: FxHashMap<Tok, u32>,
 }
 
 impl ShapeSet {
     /// Adds an item (any index the caller chooses) with its masked tokens.
-    pub fn add(&mut self, masked: Vec<String>, item: usize) {
+    pub fn add(&mut self, masked: Vec<Tok>, item: usize) {
         let masked = collapse_lists(masked);
         if let Some(&d) = self.by_key.get(&masked) {
             self.distinct[d].members.push(item);
@@ -140,7 +143,7 @@ impl ShapeSet {
         let mut out: Vec<Cluster> = groups
             .into_iter()
             .map(|g| {
-                let masked: Vec<(&[String], usize)> = g
+                let masked: Vec<(&[Tok], usize)> = g
                     .iter()
                     .map(|&d| (distinct[d].masked.as_slice(), distinct[d].members.len()))
                     .collect();
@@ -158,7 +161,7 @@ impl ShapeSet {
     }
 }
 
-fn collapse_lists(mut m: Vec<String>) -> Vec<String> {
+fn collapse_lists(mut m: Vec<Tok>) -> Vec<Tok> {
     const LIST: usize = 8;
     let mut out = Vec::with_capacity(m.len());
     let mut i = 0;
@@ -168,7 +171,7 @@ fn collapse_lists(mut m: Vec<String>) -> Vec<String> {
             j += 1;
         }
         if j - i >= LIST {
-            out.push(mask::WILDCARD.to_string());
+            out.push(Tok::new_inline(mask::WILDCARD));
         } else {
             out.extend(m[i..j].iter_mut().map(std::mem::take));
         }

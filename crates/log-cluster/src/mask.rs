@@ -4,13 +4,14 @@
 //! particular source.
 
 use crate::token::atoms;
+use crate::Tok;
 
 /// The mask.
 pub const WILDCARD: &str = "<*>";
 
 /// Tokenizes and masks a message. Date-times that span several tokens (`Sat Jun 18
 /// 02:23:10 2005`) become one `<*>`, using the same recogniser as the XP `DATETIME` token.
-pub fn mask_message(text: &str) -> Vec<String> {
+pub fn mask_message(text: &str) -> Vec<Tok> {
     Masker::default().mask_message(text)
 }
 
@@ -18,7 +19,7 @@ pub fn mask_message(text: &str) -> Vec<String> {
 /// from one message to the next; the memo is bounded.
 #[derive(Default)]
 pub struct Masker {
-    memo: rustc_hash::FxHashMap<Box<str>, Box<str>>,
+    memo: rustc_hash::FxHashMap<Box<str>, Tok>,
 }
 
 /// Largest memo before it is emptied.
@@ -26,28 +27,28 @@ const MEMO_MAX: usize = 200_000;
 
 impl Masker {
     /// Masks one token, through the memo when it has no digit.
-    pub fn mask_token(&mut self, tok: &str) -> String {
+    pub fn mask_token(&mut self, tok: &str) -> Tok {
         if tok.bytes().any(|b| b.is_ascii_digit()) {
-            return mask_token(tok);
+            return Tok::from(mask_token(tok));
         }
         if let Some(m) = self.memo.get(tok) {
-            return m.to_string();
+            return m.clone();
         }
-        let m = mask_token(tok);
+        let m = Tok::from(mask_token(tok));
         if self.memo.len() >= MEMO_MAX {
             self.memo.clear();
         }
-        self.memo.insert(tok.into(), m.as_str().into());
+        self.memo.insert(tok.into(), m.clone());
         m
     }
 
     /// [`mask_message`] through the memo.
-    pub fn mask_message(&mut self, text: &str) -> Vec<String> {
+    pub fn mask_message(&mut self, text: &str) -> Vec<Tok> {
         mask_message_with(text, &mut |t| self.mask_token(t))
     }
 }
 
-fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> String) -> Vec<String> {
+fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> Tok) -> Vec<Tok> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -73,7 +74,7 @@ fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> String) -> Ve
                     .map_or(text.len(), |e| stop + e);
                 let rest = &text[stop..tok_end];
                 if rest.chars().all(|c| !c.is_alphanumeric()) {
-                    out.push(format!("{WILDCARD}{rest}"));
+                    out.push(Tok::from(format!("{WILDCARD}{rest}")));
                     i = tok_end;
                     continue;
                 }
@@ -94,29 +95,29 @@ const UNITS: &[&str] = &[
 /// `<*> KB,` → `<*>,` and `(<*> KB)` → `(<*>)`: a unit joins its number; a parenthesised value
 /// right after a value is another rendering of it (`1190 bytes (1.16 KB)`, `1.2.3.4 (1.2.3.4):`)
 /// and joins it too.
-fn absorb_units(tokens: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+fn absorb_units(tokens: Vec<Tok>) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity(tokens.len());
     for t in tokens {
         let core = t.trim_end_matches([',', ')', ';', '.', ':']);
         let tail = &t[core.len()..];
         if let Some(prev) = out.last_mut() {
             if prev.ends_with(WILDCARD) && UNITS.contains(&core) {
-                prev.push_str(tail);
+                *prev = Tok::from(format!("{prev}{tail}"));
                 continue;
             }
             if prev == WILDCARD && t.starts_with("(<*>)") {
-                prev.push_str(&t["(<*>)".len()..]);
+                *prev = Tok::from(format!("{prev}{}", &t["(<*>)".len()..]));
                 continue;
             }
         }
         out.push(t);
     }
     // A second pass for `(<*>` + `KB)` that became `(<*>)` after the units joined.
-    let mut out2: Vec<String> = Vec::with_capacity(out.len());
+    let mut out2: Vec<Tok> = Vec::with_capacity(out.len());
     for t in out {
         if let Some(prev) = out2.last_mut() {
             if prev == WILDCARD && t.starts_with("(<*>)") {
-                prev.push_str(&t["(<*>)".len()..]);
+                *prev = Tok::from(format!("{prev}{}", &t["(<*>)".len()..]));
                 continue;
             }
         }

@@ -2,20 +2,21 @@
 //! `<*>`, or keep their common parts when they share the same shape (`uid=<*>`).
 
 use crate::mask::WILDCARD;
+use crate::Tok;
 use crate::token::{atoms, is_delimiter};
 
 /// Builds the template of a cluster from its distinct masked sequences and their line counts.
 /// Sequences of the reference's length are merged column by column; sequences of other lengths
 /// are aligned to the reference by their longest common subsequence, and what does not align
 /// becomes `<*>`.
-pub fn template_of(masked: &[(&[String], usize)]) -> Vec<String> {
+pub fn template_of(masked: &[(&[Tok], usize)]) -> Vec<String> {
     let Some(&(reference, _)) = masked
         .iter()
         .max_by_key(|(m, n)| (*n, std::cmp::Reverse(m.len())))
     else {
         return Vec::new();
     };
-    let same: Vec<&[String]> = masked
+    let same: Vec<&[Tok]> = masked
         .iter()
         .filter(|(m, _)| m.len() == reference.len())
         .map(|(m, _)| *m)
@@ -72,7 +73,7 @@ pub fn template_of(masked: &[(&[String], usize)]) -> Vec<String> {
 }
 
 /// Matching positions `(i in a, j in b)` of a longest common subsequence of tokens.
-fn lcs_pairs(a: &[String], b: &[String]) -> Vec<(usize, usize)> {
+fn lcs_pairs(a: &[Tok], b: &[Tok]) -> Vec<(usize, usize)> {
     let (n, m) = (a.len(), b.len());
     let mut dp = vec![vec![0u16; m + 1]; n + 1];
     for i in (0..n).rev() {
@@ -171,11 +172,11 @@ mod tests {
     use super::*;
 
     fn t(rows: &[&[&str]]) -> Vec<String> {
-        let owned: Vec<Vec<String>> = rows
+        let owned: Vec<Vec<Tok>> = rows
             .iter()
-            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .map(|r| r.iter().map(|s| Tok::new(s)).collect())
             .collect();
-        let refs: Vec<(&[String], usize)> = owned.iter().map(|v| (v.as_slice(), 1)).collect();
+        let refs: Vec<(&[Tok], usize)> = owned.iter().map(|v| (v.as_slice(), 1)).collect();
         template_of(&refs)
     }
 

@@ -26,7 +26,7 @@ pub struct EventCluster {
     /// Template of the message (TEXT, KEYVALUE) or of the event's shape (structured kinds).
     pub template: String,
     /// First line of each member event.
-    pub members: Vec<usize>,
+    pub members: Vec<u32>,
 }
 
 /// An event with its identifier candidates and shape, computed apart from the clusterer so
@@ -63,7 +63,7 @@ struct Entry {
     shape: Vec<Tok>,
     representative: String,
     first: usize,
-    lines: Vec<usize>,
+    lines: Vec<u32>,
 }
 
 /// Folds events into clusters.
@@ -141,7 +141,7 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
         match self.index.get(&key) {
             Some(&i) => {
                 let e = &mut self.entries[i];
-                e.lines.push(line);
+                e.lines.push(line as u32);
                 if line < e.first {
                     e.first = line;
                     e.representative = text;
@@ -156,7 +156,7 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
                     shape,
                     representative: text,
                     first: line,
-                    lines: vec![line],
+                    lines: vec![line as u32],
                 });
             }
         }
@@ -216,7 +216,7 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
                 set.add(self.entries[i].shape.clone(), i);
             }
             for c in set.cluster(&self.cfg) {
-                let mut lines: Vec<usize> = c
+                let mut lines: Vec<u32> = c
                     .members
                     .iter()
                     .flat_map(|&i| self.entries[i].lines.iter().copied())
@@ -226,14 +226,7 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
                     .members
                     .iter()
                     .copied()
-                    .min_by_key(|&i| {
-                        self.entries[i]
-                            .lines
-                            .iter()
-                            .min()
-                            .copied()
-                            .unwrap_or(usize::MAX)
-                    })
+                    .min_by_key(|&i| self.entries[i].first)
                     .unwrap_or(c.members[0]);
                 out.push(EventCluster {
                     id: 0,
@@ -265,7 +258,10 @@ fn shape_with(ev: &Event, masker: &mut Masker) -> Vec<Tok> {
     if matches!(ev.kind, Kind::Text | Kind::Keyvalue) {
         return masker.mask_message(ev.body());
     }
-    structured_shape(ev, masker).into_iter().map(Tok::from).collect()
+    structured_shape(ev, masker)
+        .into_iter()
+        .map(Tok::from)
+        .collect()
 }
 
 fn structured_shape(ev: &Event, masker: &mut Masker) -> Vec<String> {
@@ -275,7 +271,16 @@ fn structured_shape(ev: &Event, masker: &mut Masker) -> Vec<String> {
             let body = ev.body();
             let at = body.find("CEF:").map_or(0, |i| i + 4);
             let parts: Vec<&str> = body[at..].splitn(8, '|').collect();
-            let mut out: Vec<String> = parts.get(5).map(|n| masker.mask_message(n).into_iter().map(|t| t.to_string()).collect()).unwrap_or_default();
+            let mut out: Vec<String> = parts
+                .get(5)
+                .map(|n| {
+                    masker
+                        .mask_message(n)
+                        .into_iter()
+                        .map(|t| t.to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
             if let Some(ext) = parts.get(7) {
                 let mut keys: Vec<String> = ext
                     .split_whitespace()

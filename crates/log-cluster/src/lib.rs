@@ -119,6 +119,7 @@ impl ShapeSet {
         if distinct.is_empty() {
             return Vec::new();
         }
+        let contexts = Contexts::build(&distinct);
         // Blocks bound the distance matrices: all sequences together when few, otherwise split by
         // token count, then by leading tokens.
         let all: Vec<usize> = (0..distinct.len()).collect();
@@ -138,7 +139,7 @@ impl ShapeSet {
         }
         let mut groups: Vec<Vec<usize>> = Vec::new();
         for block in blocks {
-            groups.extend(cluster_block(&distinct, &block, cfg));
+            groups.extend(cluster_block(&distinct, &block, cfg, &contexts));
         }
         let mut out: Vec<Cluster> = groups
             .into_iter()
@@ -212,7 +213,12 @@ fn split_block(distinct: &[Distinct], block: &[usize], max: usize) -> Vec<Vec<us
 }
 
 /// HDBSCAN over the normalized Indel distances of one block.
-fn cluster_block(distinct: &[Distinct], block: &[usize], cfg: &Config) -> Vec<Vec<usize>> {
+fn cluster_block(
+    distinct: &[Distinct],
+    block: &[usize],
+    cfg: &Config,
+    ctx: &Contexts,
+) -> Vec<Vec<usize>> {
     if block.len() < 2 {
         return vec![block.to_vec()];
     }
@@ -251,7 +257,7 @@ fn cluster_block(distinct: &[Distinct], block: &[usize], cfg: &Config) -> Vec<Ve
     }
     for (_, members) in by_label {
         for part in split_far(&m, block, &members, cfg.max_distance) {
-            split_constants(distinct, part, &mut out);
+            split_constants(distinct, part, &mut out, ctx);
         }
     }
     out
@@ -292,7 +298,12 @@ fn is_unit(t: &str) -> bool {
 
 /// Splits a cluster on a column of constants (see [`template::is_constant_column`]),
 /// recursively, so that `Accepted …` and `Failed …` stay apart.
-fn split_constants(distinct: &[Distinct], members: Vec<usize>, out: &mut Vec<Vec<usize>>) {
+fn split_constants(
+    distinct: &[Distinct],
+    members: Vec<usize>,
+    out: &mut Vec<Vec<usize>>,
+    ctx: &Contexts,
+) {
     if members.len() < 2 {
         out.push(members);
         return;
@@ -308,7 +319,7 @@ fn split_constants(distinct: &[Distinct], members: Vec<usize>, out: &mut Vec<Vec
         // when their first tokens agree.
         let mut parts = Vec::new();
         for (_, g) in by_len {
-            split_constants(distinct, g, &mut parts);
+            split_constants(distinct, g, &mut parts, ctx);
         }
         let mut merged: Vec<Vec<usize>> = Vec::new();
         for p in parts {
@@ -329,7 +340,11 @@ fn split_constants(distinct: &[Distinct], members: Vec<usize>, out: &mut Vec<Vec
             .iter()
             .map(|&d| distinct[d].masked[pos].as_str())
             .collect();
-        if col.iter().any(|v| *v != col[0]) && template::is_constant_column(&col) {
+        if col.iter().any(|v| *v != col[0])
+            && template::is_constant_column(&col)
+            && (template::is_upper_column(&col)
+                || ctx.is_constant(&distinct[members[0]].masked, pos))
+        {
             let mut parts: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
             for (&d, v) in members.iter().zip(&col) {
                 parts.entry(v).or_default().push(d);
@@ -337,7 +352,7 @@ fn split_constants(distinct: &[Distinct], members: Vec<usize>, out: &mut Vec<Vec
             let mut parts: Vec<Vec<usize>> = parts.into_values().collect();
             parts.sort_by_key(|p| p[0]);
             for p in parts {
-                split_constants(distinct, p, out);
+                split_constants(distinct, p, out, ctx);
             }
             return;
         }
@@ -357,6 +372,54 @@ fn split_far(m: &[Vec<f32>], block: &[usize], members: &[usize], max: f32) -> Ve
         rest = far;
     }
     out
+}
+
+/// For each context (the tokens before and after), the plain words seen between them across
+/// all sequences. A column is constant only if its context is not a place where many
+/// different words occur elsewhere in the log (`for root from`, `for alice from`, … make the
+/// word after `for` a variable, even in a cluster where it takes few values).
+#[derive(Default)]
+struct Contexts {
+    words: FxHashMap<(Tok, Tok), rustc_hash::FxHashSet<Tok>>,
+}
+
+/// Words a context may hold and still be a place for constants.
+const CONTEXT_CONSTANTS: usize = 2;
+
+impl Contexts {
+    fn build(distinct: &[Distinct]) -> Contexts {
+        let mut c = Contexts::default();
+        for d in distinct {
+            for pos in 0..d.masked.len() {
+                if template::is_plain_word(&d.masked[pos]) {
+                    let set = c.words.entry(Self::key(&d.masked, pos)).or_default();
+                    if set.len() <= CONTEXT_CONSTANTS {
+                        set.insert(d.masked[pos].clone());
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    fn key(m: &[Tok], pos: usize) -> (Tok, Tok) {
+        let prev = if pos > 0 {
+            m[pos - 1].clone()
+        } else {
+            Tok::new_inline("^")
+        };
+        let next = m
+            .get(pos + 1)
+            .cloned()
+            .unwrap_or_else(|| Tok::new_inline("$"));
+        (prev, next)
+    }
+
+    fn is_constant(&self, m: &[Tok], pos: usize) -> bool {
+        self.words
+            .get(&Self::key(m, pos))
+            .is_none_or(|s| s.len() <= CONTEXT_CONSTANTS)
+    }
 }
 
 #[cfg(test)]

@@ -163,6 +163,18 @@ pub fn mask_token(tok: &str) -> String {
     {
         return format!("{}{WILDCARD}{}", &tok[..core_start], &tok[core_end..]);
     }
+    // `key=value` whose whole value is variable: `time=06:52:03` → `time=<*>`.
+    if let Some((k, v)) = tok.split_once('=') {
+        let v_core = v.trim_end_matches([',', ';']);
+        if !k.is_empty()
+            && k.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+            && !v_core.is_empty()
+            && is_variable_whole(v_core)
+        {
+            return format!("{k}={WILDCARD}{}", &v[v_core.len()..]);
+        }
+    }
     // Otherwise mask the variable parts between delimiters: paths after `(`/`=`, numbers,
     // and digit runs that do not belong to a word (`core.2275`, `CPU#0`, but not `tty2`).
     let tok = mask_embedded_paths(tok);
@@ -587,6 +599,8 @@ mod tests {
             ("vCores:-17>", "vCores:<*>>"),
             ("/home/x/prog:", "<*>:"),
             ("interactive=true", "interactive=<*>"),
+            ("time=06:52:03", "time=<*>"),
+            ("src=10.0.0.1:80,", "src=<*>,"),
             ("Package_for_KB3121255~x", "<*>~x"),
             ("rdd_2_1", "<*>"),
             ("CPU#0.", "CPU#<*>."),

@@ -2,8 +2,8 @@
 //! `<*>`, or keep their common parts when they share the same shape (`uid=<*>`).
 
 use crate::mask::WILDCARD;
-use crate::Tok;
 use crate::token::{atoms, is_delimiter};
+use crate::Tok;
 
 /// Builds the template of a cluster from its distinct masked sequences and their line counts.
 /// Sequences of the reference's length are merged column by column; sequences of other lengths
@@ -143,15 +143,18 @@ pub fn is_constant_column(values: &[&str]) -> bool {
     let mut distinct: Vec<&str> = values.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
-    // Upper-case identifiers are states and event names, however many there are.
-    let upper = |v: &str| {
+    is_upper_column(values) || distinct.len() <= 3 && distinct.iter().all(|v| is_plain_word(v))
+}
+
+/// Upper-case identifiers (`RUNNING`, `FAIL_TASK_CLEANUP`) are states and event names:
+/// constants however many there are.
+pub fn is_upper_column(values: &[&str]) -> bool {
+    values.iter().all(|v| {
         v.len() >= 2
             && v.starts_with(|c: char| c.is_ascii_uppercase())
             && v.chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-    };
-    distinct.iter().all(|v| upper(v))
-        || distinct.len() <= 3 && distinct.iter().all(|v| is_plain_word(v))
+    })
 }
 
 /// A word without digits in front and without masked parts (`Failed`, `SOCKS5`, `alt0`).

@@ -66,12 +66,15 @@ struct Entry {
     lines: Vec<u32>,
 }
 
+/// What makes two events one entry: kind, identifier candidates, shape.
+type EntryKey = (Kind, Vec<(String, String)>, Vec<Tok>);
+
 /// Folds events into clusters.
 pub struct EventClusterer<X: IdentifierExtractor> {
     cfg: Config,
     extractor: X,
     entries: Vec<Entry>,
-    index: FxHashMap<(Kind, Vec<(String, String)>, Vec<Tok>), usize>,
+    index: FxHashMap<EntryKey, usize>,
     stats: FxHashMap<String, KeyStats>,
     refused: Vec<String>,
     events: usize,

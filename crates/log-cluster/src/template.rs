@@ -177,7 +177,7 @@ mod tests {
     fn t(rows: &[&[&str]]) -> Vec<String> {
         let owned: Vec<Vec<Tok>> = rows
             .iter()
-            .map(|r| r.iter().map(|s| Tok::new(s)).collect())
+            .map(|r| r.iter().map(Tok::new).collect())
             .collect();
         let refs: Vec<(&[Tok], usize)> = owned.iter().map(|v| (v.as_slice(), 1)).collect();
         template_of(&refs)

@@ -33,21 +33,23 @@ const BATCH: usize = 2048;
 /// Rejections kept for the report (all are counted).
 const MAX_REJECTED_LISTED: usize = 10_000;
 
+/// What clustering a log gives.
 #[derive(Serialize)]
-struct Report {
-    lines: usize,
-    events: usize,
-    rejected: Vec<Rejected>,
-    rejected_total: usize,
-    clusters: Vec<EventCluster>,
+pub struct Report {
+    /// Lines read.
+    pub lines: usize,
+    /// Events found.
+    pub events: usize,
+    /// Rejections (the first ones).
+    pub rejected: Vec<Rejected>,
+    /// All rejections.
+    pub rejected_total: usize,
+    /// Event types.
+    pub clusters: Vec<EventCluster>,
 }
 
 /// Reads and clusters a log (shared with the commands built on clustering).
-pub fn cluster_log(
-    log: &Path,
-    max_event_bytes: usize,
-    quiet: bool,
-) -> anyhow::Result<(usize, usize, Vec<Rejected>, usize, Vec<EventCluster>)> {
+pub fn cluster_log(log: &Path, max_event_bytes: usize, quiet: bool) -> anyhow::Result<Report> {
     let (input, total): (Box<dyn BufRead + Send>, u64) = if log.as_os_str() == "-" {
         (Box::new(std::io::BufReader::new(std::io::stdin())), 0)
     } else {
@@ -149,23 +151,28 @@ pub fn cluster_log(
         );
     }
     pb.finish_and_clear();
-    Ok((lines, events, rejected, rejected_total, clusters))
+    Ok(Report {
+        lines,
+        events,
+        rejected,
+        rejected_total,
+        clusters,
+    })
 }
 
 pub fn run(log: &Path, json: bool, max_event_bytes: usize) -> anyhow::Result<u8> {
-    let (lines, events, rejected, rejected_total, clusters) =
-        cluster_log(log, max_event_bytes, json)?;
+    let report = cluster_log(log, max_event_bytes, json)?;
     if json {
-        let report = Report {
-            lines,
-            events,
-            rejected,
-            rejected_total,
-            clusters,
-        };
         crate::outln!("{}", serde_json::to_string(&report)?)?;
         return Ok(OK);
     }
+    let Report {
+        lines,
+        events,
+        rejected,
+        rejected_total,
+        clusters,
+    } = report;
     crate::outln!(
         "{:>4}  {:>7}  {:<9} {:<32} template",
         "id",

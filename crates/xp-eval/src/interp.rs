@@ -260,7 +260,8 @@ impl<'p> Ctx<'p> {
                 base.index(&idx)
             }
             E::Call(b, args) => {
-                let vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+                // Arguments on the stack: built-ins take at most a handful.
+                let vals: smallvec::SmallVec<[Value; 4]> = args.iter().map(|a| self.eval(a)).collect();
                 builtins::call(*b, &vals, self.year)
             }
             E::Submessage(ids, arg) => {

@@ -27,6 +27,10 @@ pub struct EventCluster {
     pub template: String,
     /// First line of each member event.
     pub members: Vec<u32>,
+    /// Member events kept for later steps (`(line, raw text)`, ascending), when the clusterer
+    /// was asked to keep them; not serialized.
+    #[serde(skip)]
+    pub texts: Vec<(u32, String)>,
 }
 
 /// An event with its identifier candidates and shape, computed apart from the clusterer so
@@ -64,6 +68,7 @@ struct Entry {
     representative: String,
     first: usize,
     lines: Vec<u32>,
+    texts: Vec<(u32, String)>,
 }
 
 /// What makes two events one entry: kind, identifier candidates, shape.
@@ -79,6 +84,7 @@ pub struct EventClusterer<X: IdentifierExtractor> {
     refused: Vec<String>,
     events: usize,
     masker: Masker,
+    keep_texts: usize,
 }
 
 impl<X: IdentifierExtractor> EventClusterer<X> {
@@ -93,7 +99,14 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
             refused: Vec::new(),
             events: 0,
             masker: Masker::default(),
+            keep_texts: 0,
         }
+    }
+
+    /// Keeps up to `n` member texts per distinct shape (for format-string synthesis and tests).
+    pub fn keep_texts(mut self, n: usize) -> Self {
+        self.keep_texts = n;
+        self
     }
 
     /// Number of events added.
@@ -145,6 +158,9 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
             Some(&i) => {
                 let e = &mut self.entries[i];
                 e.lines.push(line as u32);
+                if e.texts.len() < self.keep_texts {
+                    e.texts.push((line as u32, text.clone()));
+                }
                 if line < e.first {
                     e.first = line;
                     e.representative = text;
@@ -157,6 +173,11 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
                     kind,
                     candidates,
                     shape,
+                    texts: if self.keep_texts > 0 {
+                        vec![(line as u32, text.clone())]
+                    } else {
+                        Vec::new()
+                    },
                     representative: text,
                     first: line,
                     lines: vec![line as u32],
@@ -175,6 +196,7 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
                 Some(&i) => {
                     let t = &mut self.entries[i];
                     t.lines.extend(e.lines);
+                    t.texts.extend(e.texts);
                     if e.first < t.first {
                         t.first = e.first;
                         t.representative = e.representative;
@@ -239,6 +261,15 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
                     representative: self.entries[first].representative.clone(),
                     template: c.template,
                     members: lines,
+                    texts: {
+                        let mut t: Vec<(u32, String)> = c
+                            .members
+                            .iter()
+                            .flat_map(|&i| self.entries[i].texts.iter().cloned())
+                            .collect();
+                        t.sort_by_key(|(l, _)| *l);
+                        t
+                    },
                 });
             }
         }

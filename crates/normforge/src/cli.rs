@@ -81,6 +81,9 @@ pub enum Command {
         /// Largest event accepted, in bytes (longer ones are rejected with their line).
         #[arg(long, default_value_t = 1 << 20)]
         max_event_bytes: usize,
+        /// Synthesize the format string (header and COND) of each cluster and check it.
+        #[arg(long)]
+        headers: bool,
     },
     /// Evaluation reports.
     #[command(subcommand)]

@@ -261,7 +261,8 @@ impl<'p> Ctx<'p> {
             }
             E::Call(b, args) => {
                 // Arguments on the stack: built-ins take at most a handful.
-                let vals: smallvec::SmallVec<[Value; 4]> = args.iter().map(|a| self.eval(a)).collect();
+                let vals: smallvec::SmallVec<[Value; 4]> =
+                    args.iter().map(|a| self.eval(a)).collect();
                 builtins::call(*b, &vals, self.year)
             }
             E::Submessage(ids, arg) => {

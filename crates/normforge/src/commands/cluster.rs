@@ -48,8 +48,37 @@ pub struct Report {
     pub clusters: Vec<EventCluster>,
 }
 
+/// A cluster with its synthesized head (`cluster --headers`).
+#[derive(Serialize)]
+struct HeadedCluster<'a> {
+    #[serde(flatten)]
+    cluster: &'a EventCluster,
+    header: String,
+    matched: usize,
+    method: &'static str,
+}
+
+#[derive(Serialize)]
+struct HeadedReport<'a> {
+    lines: usize,
+    events: usize,
+    matched_by_own: usize,
+    matched_exactly_once: usize,
+    rejected: &'a [Rejected],
+    rejected_total: usize,
+    clusters: Vec<HeadedCluster<'a>>,
+}
+
+/// Member events kept per distinct shape for header synthesis.
+const KEEP_TEXTS: usize = 2000;
+
 /// Reads and clusters a log (shared with the commands built on clustering).
-pub fn cluster_log(log: &Path, max_event_bytes: usize, quiet: bool) -> anyhow::Result<Report> {
+pub fn cluster_log(
+    log: &Path,
+    max_event_bytes: usize,
+    quiet: bool,
+    keep_texts: usize,
+) -> anyhow::Result<Report> {
     let (input, total): (Box<dyn BufRead + Send>, u64) = if log.as_os_str() == "-" {
         (Box::new(std::io::BufReader::new(std::io::stdin())), 0)
     } else {
@@ -60,7 +89,8 @@ pub fn cluster_log(log: &Path, max_event_bytes: usize, quiet: bool) -> anyhow::R
     };
     let t_start = std::time::Instant::now();
     let pb = crate::progress::bytes(total, quiet);
-    let mut clusterer = EventClusterer::new(log_cluster::Config::default(), RuleBased);
+    let mut clusterer =
+        EventClusterer::new(log_cluster::Config::default(), RuleBased).keep_texts(keep_texts);
     let mut rejected = Vec::new();
     let mut rejected_total = 0;
     // One thread reads and detects, two prepare (identifiers, masking), this one folds.
@@ -160,8 +190,16 @@ pub fn cluster_log(log: &Path, max_event_bytes: usize, quiet: bool) -> anyhow::R
     })
 }
 
-pub fn run(log: &Path, json: bool, max_event_bytes: usize) -> anyhow::Result<u8> {
-    let report = cluster_log(log, max_event_bytes, json)?;
+pub fn run(log: &Path, json: bool, max_event_bytes: usize, headers: bool) -> anyhow::Result<u8> {
+    let report = cluster_log(
+        log,
+        max_event_bytes,
+        json,
+        if headers { KEEP_TEXTS } else { 0 },
+    )?;
+    if headers {
+        return run_headers(&report, json);
+    }
     if json {
         crate::outln!("{}", serde_json::to_string(&report)?)?;
         return Ok(OK);
@@ -220,4 +258,59 @@ fn clip(s: &str, n: usize) -> String {
         t.push('…');
         t
     }
+}
+
+fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
+    let inputs: Vec<format_synth::ClusterInput<'_>> = report
+        .clusters
+        .iter()
+        .map(|c| format_synth::ClusterInput {
+            kind: c.kind,
+            members: c.texts.iter().map(|(_, t)| t.as_str()).collect(),
+        })
+        .collect();
+    let heads = format_synth::synthesize(&inputs);
+    let (own, once) = format_synth::disjointness(&inputs, &heads);
+    let header_text = |h: &format_synth::Head| match &h.cond {
+        Some(c) => format!("{}\nCOND = {c}", h.header),
+        None => h.header.clone(),
+    };
+    if json {
+        let clusters = report
+            .clusters
+            .iter()
+            .zip(&heads)
+            .map(|(c, h)| HeadedCluster {
+                cluster: c,
+                header: header_text(h),
+                matched: h.matched,
+                method: h.method,
+            })
+            .collect();
+        let out = HeadedReport {
+            lines: report.lines,
+            events: report.events,
+            matched_by_own: own,
+            matched_exactly_once: once,
+            rejected: &report.rejected,
+            rejected_total: report.rejected_total,
+            clusters,
+        };
+        crate::outln!("{}", serde_json::to_string(&out)?)?;
+        return Ok(OK);
+    }
+    for (c, h) in report.clusters.iter().zip(&heads) {
+        crate::outln!(
+            "#{} {} events, {} matched by its header ({})",
+            c.id,
+            c.size,
+            h.matched,
+            h.method
+        )?;
+        for l in header_text(h).lines() {
+            crate::outln!("    {l}")?;
+        }
+    }
+    crate::outln!("{} lines, {} events in {} clusters; matched by own header {own}, by exactly one header {once}", report.lines, report.events, report.clusters.len())?;
+    Ok(OK)
 }

@@ -30,7 +30,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             log,
             json,
             max_event_bytes,
-        } => cluster::run(&log, json, max_event_bytes),
+            headers,
+        } => cluster::run(&log, json, max_event_bytes, headers),
         Command::Eval(EvalCommand::Loghub { dir, json }) => eval_loghub::run(&dir, json),
     }
 }

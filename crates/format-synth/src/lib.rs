@@ -1,0 +1,249 @@
+//! Format strings for clusters of events: the head of every generated rule.
+//!
+//! [`synthesize`] takes the clusters of one log (kind and member events) and returns, for each,
+//! a header and COND that match every member — checked with the normalizer, generalized step
+//! by step when a member does not match — and that try to match no event of another cluster.
+#![deny(missing_docs)]
+
+pub mod check;
+pub mod lit;
+pub mod structured;
+pub mod text;
+
+use ingest::Kind;
+use serde::Serialize;
+use xp_eval::RunOptions;
+
+use crate::check::{formula, Compiled};
+use crate::structured::{flatten, separate, Flat};
+
+/// One cluster to synthesize for.
+#[derive(Clone, Debug)]
+pub struct ClusterInput<'a> {
+    /// Event kind.
+    pub kind: Kind,
+    /// Member events (raw text).
+    pub members: Vec<&'a str>,
+}
+
+/// The synthesized head of a rule.
+#[derive(Clone, Debug, Serialize)]
+pub struct Head {
+    /// The header line, e.g. `TEXT = '…'` or `EVENTLOG = 'EventID="4624"'`.
+    pub header: String,
+    /// The COND expression, if any.
+    pub cond: Option<String>,
+    /// Variables the TEXT template captures, in order.
+    pub captures: Vec<String>,
+    /// Members the header matches.
+    pub matched: usize,
+    /// Members.
+    pub size: usize,
+    /// How the header was obtained: `sample`, `all`, `loose`, `fallback`.
+    pub method: &'static str,
+}
+
+impl Head {
+    /// Header and COND as formula text.
+    pub fn formula(&self) -> String {
+        formula(&self.header, self.cond.as_deref())
+    }
+}
+
+fn opts() -> RunOptions {
+    RunOptions {
+        year: 2000,
+        ..RunOptions::default()
+    }
+}
+
+/// Deterministic 70 % sample of `n` items (all when fewer than 4).
+fn sample(n: usize, seed: u64) -> Vec<usize> {
+    if n < 4 {
+        return (0..n).collect();
+    }
+    let mut out: Vec<usize> = (0..n)
+        .filter(|&i| {
+            let mut x = (i as u64)
+                .wrapping_add(seed)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            x ^= x >> 31;
+            x % 10 < 7
+        })
+        .collect();
+    if out.is_empty() {
+        out.push(0);
+    }
+    out
+}
+
+/// Synthesizes the heads of all clusters of a log.
+pub fn synthesize(clusters: &[ClusterInput<'_>]) -> Vec<Head> {
+    // Structured kinds need the other clusters of their kind to separate from.
+    let flats: Vec<Vec<Flat>> = clusters
+        .iter()
+        .map(|c| {
+            if is_structured(c.kind) {
+                c.members.iter().map(|m| flatten(c.kind, m)).collect()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    clusters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match c.kind {
+            Kind::Text | Kind::Keyvalue => text_head(&c.members, i as u64),
+            kind => {
+                let others: Vec<&[Flat]> = clusters
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, o)| *j != i && o.kind == kind)
+                    .map(|(j, _)| flats[j].as_slice())
+                    .collect();
+                structured_head(kind, &c.members, &flats[i], &others)
+            }
+        })
+        .collect()
+}
+
+fn is_structured(k: Kind) -> bool {
+    matches!(k, Kind::Json | Kind::Eventlog | Kind::Cef | Kind::Tabular)
+}
+
+fn count(header: &str, cond: Option<&str>, members: &[&str]) -> usize {
+    let c = Compiled::new(&formula(header, cond));
+    let o = opts();
+    members.iter().filter(|m| c.matches(m, &o)).count()
+}
+
+fn quote(tpl: &str) -> String {
+    xp_syntax::quote_str(tpl, '\'')
+}
+
+/// TEXT: from a sample, then from all members, then loosely typed, then a catch-all.
+fn text_head(members: &[&str], seed: u64) -> Head {
+    let n = members.len();
+    let picked: Vec<&str> = sample(n, seed).into_iter().map(|i| members[i]).collect();
+    let attempts: [(&[&str], bool, &'static str); 3] = [
+        (&picked, false, "sample"),
+        (members, false, "all"),
+        (members, true, "loose"),
+    ];
+    for (from, loose, method) in attempts {
+        let t = text::synthesize(from, loose);
+        let header = format!("TEXT = {}", quote(&t.template));
+        let matched = count(&header, None, members);
+        if matched == n {
+            return Head {
+                header,
+                cond: None,
+                captures: t.captures.into_iter().map(|(c, _)| c).collect(),
+                matched,
+                size: n,
+                method,
+            };
+        }
+    }
+    let header = "TEXT = '{$message=REST}'".to_string();
+    let matched = count(&header, None, members);
+    Head {
+        header,
+        cond: None,
+        captures: vec!["message".into()],
+        matched,
+        size: n,
+        method: "fallback",
+    }
+}
+
+/// Structured kinds: header filter from constant identifiers, COND from [`separate`].
+fn structured_head(kind: Kind, members: &[&str], flats: &[Flat], others: &[&[Flat]]) -> Head {
+    let n = members.len();
+    let constant = |p: &str| -> Option<String> {
+        let v = flats.first()?.get(p)?;
+        flats.iter().all(|f| f.get(p) == Some(v)).then(|| v.clone())
+    };
+    let (header, preferred): (String, Vec<&str>) = match kind {
+        Kind::Eventlog => {
+            let id = constant("$EventID").or_else(|| constant("$EventID[\"text\"]"));
+            let filter = match id {
+                Some(id) if constant("$EventID").is_some() => format!("EventID=\"{id}\""),
+                Some(id) => format!("EventID.text=\"{id}\""),
+                None => String::new(),
+            };
+            (
+                format!("EVENTLOG = {}", quote(&filter)),
+                vec!["$Channel", "$Provider[\"Name\"]"],
+            )
+        }
+        Kind::Json => ("JSON = ''".to_string(), Vec::new()),
+        Kind::Cef => (
+            "CEF = ''".to_string(),
+            vec!["$device_vendor", "$device_product", "$signature_id"],
+        ),
+        _ => {
+            let sep = members
+                .first()
+                .and_then(|m| m.lines().next())
+                .map_or(b',', xp_eval::input::tabular::detect_separator);
+            let sep = if sep == b'\t' {
+                "\\t".to_string()
+            } else {
+                (sep as char).to_string()
+            };
+            (format!("TABULAR = {}", quote(&sep)), Vec::new())
+        }
+    };
+    // Other clusters the header filter lets through are the ones COND must exclude.
+    let filter = Compiled::new(&formula(&header, None));
+    let _ = filter.is_valid();
+    let (conds, _left) = separate(flats, others, &preferred);
+    let cond = (!conds.is_empty()).then(|| {
+        conds
+            .iter()
+            .map(|c| c.to_xp())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    });
+    let matched = count(&header, cond.as_deref(), members);
+    Head {
+        header,
+        cond,
+        captures: Vec::new(),
+        matched,
+        size: n,
+        method: "structured",
+    }
+}
+
+/// How many events each head matches across the whole log: `(matched by own, matched by exactly
+/// one)`, over all member events of all clusters.
+pub fn disjointness(clusters: &[ClusterInput<'_>], heads: &[Head]) -> (usize, usize) {
+    let compiled: Vec<Compiled> = heads.iter().map(|h| Compiled::new(&h.formula())).collect();
+    let o = opts();
+    let (mut own, mut once) = (0, 0);
+    for (i, c) in clusters.iter().enumerate() {
+        for m in &c.members {
+            let mut hits = 0;
+            let mut by_own = false;
+            for (j, h) in compiled.iter().enumerate() {
+                if clusters[j].kind != c.kind && !(is_text(clusters[j].kind) && is_text(c.kind)) {
+                    continue;
+                }
+                if h.matches(m, &o) {
+                    hits += 1;
+                    by_own |= i == j;
+                }
+            }
+            own += usize::from(by_own);
+            once += usize::from(hits == 1 && by_own);
+        }
+    }
+    (own, once)
+}
+
+fn is_text(k: Kind) -> bool {
+    matches!(k, Kind::Text | Kind::Keyvalue)
+}

@@ -1,0 +1,235 @@
+//! Headers of structured events: the header filter (`EVENTLOG = 'EventID="4624"'`,
+//! `JSON = ''`, `TABULAR = ','`, `CEF = ''`) and a COND that separates a cluster from the other
+//! clusters of the log with conditions every member satisfies and no member of the other
+//! clusters does: equality with a value that is constant in the cluster, presence or absence
+//! of a member. The COND never pins a value that varies inside the cluster.
+
+use std::collections::BTreeMap;
+
+use ingest::Kind;
+use xp_eval::Value;
+
+/// A flattened event: XP access expression → value text (`$Data["LogonType"]` → `"3"`).
+pub type Flat = BTreeMap<String, String>;
+
+/// Flattens an event of a structured kind into XP access expressions.
+pub fn flatten(kind: Kind, raw: &str) -> Flat {
+    let mut out = Flat::new();
+    match kind {
+        Kind::Eventlog => {
+            if let Ok((_, b)) = xp_eval::input::eventlog::decode_eventlog(raw, &|_| true) {
+                for (k, v) in b {
+                    walk(&format!("${k}"), &v, 0, &mut out);
+                }
+            }
+        }
+        Kind::Json => {
+            if let Ok(Value::Map(m)) = xp_eval::input::json::parse_json(raw.trim()) {
+                for (k, v) in m.iter() {
+                    if is_var_name(k) {
+                        walk(&format!("${k}"), v, 0, &mut out);
+                    }
+                }
+            }
+        }
+        Kind::Cef => {
+            if let Ok(b) = xp_eval::input::cef::decode_cef(raw) {
+                for (k, v) in b {
+                    if is_var_name(&k) && k != "extension" {
+                        walk(&format!("${k}"), &v, 2, &mut out);
+                    }
+                }
+            }
+        }
+        Kind::Tabular => {
+            if let Ok(b) = xp_eval::input::tabular::decode_tabular(raw, "") {
+                for (k, v) in b {
+                    if is_var_name(&k) && k != "columns" && k != "header" {
+                        walk(&format!("${k}"), &v, 2, &mut out);
+                    }
+                }
+            }
+        }
+        Kind::Text | Kind::Keyvalue => {}
+    }
+    out
+}
+
+fn is_var_name(k: &str) -> bool {
+    !k.is_empty()
+        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !k.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn walk(path: &str, v: &Value, depth: usize, out: &mut Flat) {
+    match v {
+        Value::Map(m) if depth < 3 => {
+            out.insert(path.to_string(), "\u{1}present".to_string());
+            for (k, v) in m.iter() {
+                let key = k.replace('\\', "\\\\").replace('"', "\\\"");
+                walk(&format!("{path}[\"{key}\"]"), v, depth + 1, out);
+            }
+        }
+        Value::List(_) | Value::Map(_) => {
+            out.insert(path.to_string(), "\u{1}present".to_string());
+        }
+        Value::Null => {}
+        other => {
+            if let Some(t) = other.to_text() {
+                out.insert(path.to_string(), t);
+            }
+        }
+    }
+}
+
+/// A condition on a flattened event.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Condition {
+    /// `path == "value"`.
+    Equals(String, String),
+    /// `path != null`.
+    Present(String),
+    /// `path == null`.
+    Absent(String),
+}
+
+impl Condition {
+    /// Whether an event satisfies it.
+    pub fn holds(&self, f: &Flat) -> bool {
+        match self {
+            Condition::Equals(p, v) => f.get(p).is_some_and(|x| x == v),
+            Condition::Present(p) => f.contains_key(p),
+            Condition::Absent(p) => !f.contains_key(p),
+        }
+    }
+
+    /// As XP.
+    pub fn to_xp(&self) -> String {
+        match self {
+            Condition::Equals(p, v) => format!("{p} == {}", xp_syntax::quote_str(v, '"')),
+            Condition::Present(p) => format!("{p} != null"),
+            Condition::Absent(p) => format!("{p} == null"),
+        }
+    }
+}
+
+/// Conditions true for every member: constants, presences, and absences of paths that other
+/// clusters have.
+pub fn candidates(members: &[Flat], others: &[&[Flat]]) -> Vec<Condition> {
+    let mut out = Vec::new();
+    let Some(first) = members.first() else {
+        return out;
+    };
+    for (p, v) in first {
+        if members.iter().all(|m| m.get(p) == Some(v)) && v != "\u{1}present" && v.len() <= 128 {
+            out.push(Condition::Equals(p.clone(), v.clone()));
+        }
+        if members.iter().all(|m| m.contains_key(p)) {
+            out.push(Condition::Present(p.clone()));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for o in others {
+        for f in o.iter() {
+            for p in f.keys() {
+                if !seen.contains(p) && members.iter().all(|m| !m.contains_key(p)) {
+                    seen.insert(p.clone());
+                    out.push(Condition::Absent(p.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Picks conditions so that every other cluster has no member satisfying all of them:
+/// the preferred ones first (identifiers such as `$Channel`, `$Provider["Name"]`), then
+/// greedily the condition that excludes the most remaining other-cluster events.
+pub fn separate(
+    members: &[Flat],
+    others: &[&[Flat]],
+    preferred: &[&str],
+) -> (Vec<Condition>, usize) {
+    let cands = candidates(members, others);
+    let mut chosen: Vec<Condition> = Vec::new();
+    for pref in preferred {
+        if let Some(c) = cands
+            .iter()
+            .find(|c| matches!(c, Condition::Equals(p, _) if p == pref))
+        {
+            chosen.push(c.clone());
+        }
+    }
+    let alive = |chosen: &[Condition]| -> Vec<(usize, usize)> {
+        let mut v = Vec::new();
+        for (i, o) in others.iter().enumerate() {
+            for (j, f) in o.iter().enumerate() {
+                if chosen.iter().all(|c| c.holds(f)) {
+                    v.push((i, j));
+                }
+            }
+        }
+        v
+    };
+    let mut left = alive(&chosen);
+    while !left.is_empty() {
+        let best = cands
+            .iter()
+            .filter(|c| !chosen.contains(c))
+            .map(|c| {
+                (
+                    left.iter()
+                        .filter(|&&(i, j)| !c.holds(&others[i][j]))
+                        .count(),
+                    c,
+                )
+            })
+            .filter(|(n, _)| *n > 0)
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| rank(b.1).cmp(&rank(a.1))));
+        match best {
+            Some((_, c)) => {
+                chosen.push(c.clone());
+                left = alive(&chosen);
+            }
+            None => break,
+        }
+    }
+    (chosen, left.len())
+}
+
+/// Readability: equality before presence before absence, short paths first.
+fn rank(c: &Condition) -> (u8, usize) {
+    match c {
+        Condition::Equals(p, _) => (0, p.len()),
+        Condition::Present(p) => (1, p.len()),
+        Condition::Absent(p) => (2, p.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separates_by_constants_and_presence() {
+        let a: Vec<Flat> = (0..3)
+            .map(|i| {
+                Flat::from([
+                    ("$type".into(), "LOGIN".into()),
+                    ("$user".into(), format!("u{i}")),
+                ])
+            })
+            .collect();
+        let b: Vec<Flat> = (0..3)
+            .map(|i| {
+                Flat::from([
+                    ("$type".into(), "LOGOUT".into()),
+                    ("$user".into(), format!("u{i}")),
+                ])
+            })
+            .collect();
+        let (conds, left) = separate(&a, &[&b], &[]);
+        assert_eq!(left, 0);
+        assert_eq!(conds[0].to_xp(), "$type == \"LOGIN\"");
+    }
+}

@@ -1,0 +1,647 @@
+//! TEXT format strings from the members of a cluster.
+//!
+//! Members are split into tokens at whitespace (a date-time spanning several tokens is one
+//! token). With one token count the tokens line up by position; otherwise each member is
+//! aligned to a reference by its longest common subsequence and the tokens all members share
+//! become the anchors. Anchors are literal text; what lies between them is a typed token, the
+//! most specific type every member's value has (NUMBER, IPV4, IPV6, MACADDR, DATETIME,
+//! HOSTNAME, WORD; KEYVALUE for runs of pairs; STRING* for runs of words; REST at the end).
+//! A token that only partly varies keeps its literal prefix and suffix (`sshd[{$pid=NUMBER}]:`).
+
+use xp_syntax::template::TokenType;
+
+use crate::lit::literal;
+
+/// One token of a member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Tk<'a> {
+    text: &'a str,
+    date: bool,
+    /// Preceded by whitespace (or the start).
+    spaced: bool,
+    /// Variable data by the masking rules, even when every member has the same value.
+    var: bool,
+}
+
+fn tokens(line: &str) -> Vec<Tk<'_>> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut spaced = true;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+            spaced = true;
+            continue;
+        }
+        let end = line[i..]
+            .find(char::is_whitespace)
+            .map_or(line.len(), |e| i + e);
+        if b[i].is_ascii_digit() || b[i].is_ascii_uppercase() {
+            if let Some((len, _)) = xp_eval::datetime::parse_prefix(&line[i..], Some(2000)) {
+                let stop = i + len;
+                if stop >= end || line[i..stop].contains(char::is_whitespace) {
+                    out.push(Tk {
+                        text: &line[i..stop],
+                        date: true,
+                        spaced,
+                        var: true,
+                    });
+                    spaced = false;
+                    i = stop;
+                    continue;
+                }
+            }
+        }
+        let text = &line[i..end];
+        let var = log_cluster::mask::mask_token(text) != text;
+        out.push(Tk {
+            text,
+            date: false,
+            spaced,
+            var,
+        });
+        spaced = false;
+        i = end;
+    }
+    out
+}
+
+/// A piece of the template.
+#[derive(Clone, Debug)]
+enum Piece {
+    /// Literal text; `spaced` when whitespace precedes it.
+    Lit { text: String, spaced: bool },
+    /// A variable region: the values of each member (may be empty), `spaced` as above.
+    Var {
+        values: Vec<String>,
+        spaced: bool,
+        at_end: bool,
+    },
+}
+
+/// The synthesized template and its captures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextTemplate {
+    /// The format string (without quotes).
+    pub template: String,
+    /// `(variable name without $, token type)` in order.
+    pub captures: Vec<(String, TokenType)>,
+}
+
+/// Builds a template from members (one line each). `loose` types every region as WORD,
+/// STRING* or REST (the fallback when typed tokens do not match every member).
+pub fn synthesize(members: &[&str], loose: bool) -> TextTemplate {
+    // A syslog header (RFC 3164) shared by all members: time, host, program and pid.
+    let headers: Vec<Option<ingest::syslog::SyslogHeader>> =
+        members.iter().map(|m| ingest::syslog::parse(m)).collect();
+    let app = headers
+        .first()
+        .and_then(|h| h.as_ref())
+        .and_then(|h| h.app.clone());
+    let uniform = app.is_some()
+        && headers.iter().all(|h| {
+            h.as_ref()
+                .is_some_and(|h| h.rfc == 3164 && h.app == app && h.host.is_some())
+        })
+        && (headers.iter().all(|h| {
+            h.as_ref().is_some_and(|h| {
+                h.pid
+                    .as_deref()
+                    .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            })
+        }) || headers
+            .iter()
+            .all(|h| h.as_ref().is_some_and(|h| h.pid.is_none())));
+    if uniform {
+        let with_pid = headers[0].as_ref().is_some_and(|h| h.pid.is_some());
+        let bodies: Vec<&str> = members
+            .iter()
+            .zip(&headers)
+            .map(|(m, h)| &m[h.as_ref().map_or(0, |h| h.body.min(m.len()))..])
+            .collect();
+        let body = synthesize_body(&bodies, loose, &["time", "host", "pid"]);
+        let app = app.unwrap_or_default();
+        let mut template = format!("{{$time=DATETIME}} {{$host=HOSTNAME}} {}", literal(&app));
+        let mut captures = vec![
+            ("time".to_string(), TokenType::Datetime),
+            ("host".to_string(), TokenType::Hostname),
+        ];
+        if with_pid {
+            template.push_str("[{$pid=NUMBER}]");
+            captures.push(("pid".to_string(), TokenType::Number));
+        }
+        template.push_str(": ");
+        template.push_str(&body.template);
+        captures.extend(body.captures);
+        return TextTemplate { template, captures };
+    }
+    synthesize_body(members, loose, &[])
+}
+
+fn synthesize_body(members: &[&str], loose: bool, taken: &[&str]) -> TextTemplate {
+    let toks: Vec<Vec<Tk<'_>>> = members.iter().map(|m| tokens(m)).collect();
+    if toks.iter().all(Vec::is_empty) {
+        return TextTemplate {
+            template: String::new(),
+            captures: Vec::new(),
+        };
+    }
+    let pieces = align(&toks);
+    let mut t = render(&pieces, loose, taken);
+    // Whitespace at the ends of a line: a trailing space in the template matches any run.
+    if members.iter().any(|m| m.ends_with(char::is_whitespace)) {
+        t.template.push(' ');
+    }
+    t
+}
+
+fn same(a: &Tk<'_>, b: &Tk<'_>) -> bool {
+    a.text == b.text && !a.date && !b.date
+}
+
+/// A column is literal when every member has the same token and it is not variable data.
+fn literal_column(col: &[&Tk<'_>]) -> bool {
+    col.iter().all(|t| same(t, col[0])) && !col[0].var
+}
+
+/// Aligns members into literal and variable pieces.
+fn align(toks: &[Vec<Tk<'_>>]) -> Vec<Piece> {
+    let n0 = toks[0].len();
+    if toks.iter().all(|t| t.len() == n0) {
+        let mut out = Vec::new();
+        for j in 0..n0 {
+            let spaced = toks[0][j].spaced;
+            let col: Vec<&Tk<'_>> = toks.iter().map(|t| &t[j]).collect();
+            if literal_column(&col) {
+                out.push(Piece::Lit {
+                    text: toks[0][j].text.to_string(),
+                    spaced,
+                });
+            } else {
+                out.push(Piece::Var {
+                    values: toks.iter().map(|t| t[j].text.to_string()).collect(),
+                    spaced,
+                    at_end: j + 1 == n0,
+                });
+            }
+        }
+        return out;
+    }
+    // Reference: the most common token count, first member of that count.
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for t in toks {
+        match counts.iter_mut().find(|(l, _)| *l == t.len()) {
+            Some(c) => c.1 += 1,
+            None => counts.push((t.len(), 1)),
+        }
+    }
+    let modal = counts
+        .iter()
+        .max_by_key(|(l, c)| (*c, *l))
+        .map_or(0, |(l, _)| *l);
+    let r = toks.iter().position(|t| t.len() == modal).unwrap_or(0);
+    let reference = &toks[r];
+    // Anchors: reference positions every member matches.
+    let maps: Vec<Vec<Option<usize>>> = toks
+        .iter()
+        .map(|t| {
+            let mut m = vec![None; reference.len()];
+            for (i, j) in lcs(reference, t) {
+                m[i] = Some(j);
+            }
+            m
+        })
+        .collect();
+    let anchors: Vec<usize> = (0..reference.len())
+        .filter(|&i| maps.iter().all(|m| m[i].is_some()) && !reference[i].var)
+        .collect();
+    let mut out = Vec::new();
+    let mut prev: Vec<usize> = vec![0; toks.len()];
+    let push_region = |out: &mut Vec<Piece>, upto: &[usize], prev: &[usize], at_end: bool| {
+        let values: Vec<String> = toks
+            .iter()
+            .enumerate()
+            .map(|(k, t)| join(&t[prev[k]..upto[k]]))
+            .collect();
+        if values.iter().any(|v| !v.is_empty()) {
+            let spaced = toks
+                .iter()
+                .enumerate()
+                .all(|(k, t)| t.get(prev[k]).is_none_or(|x| x.spaced));
+            out.push(Piece::Var {
+                values,
+                spaced,
+                at_end,
+            });
+        }
+    };
+    for &a in &anchors {
+        let upto: Vec<usize> = maps.iter().map(|m| m[a].unwrap_or(0)).collect();
+        push_region(&mut out, &upto, &prev, false);
+        out.push(Piece::Lit {
+            text: reference[a].text.to_string(),
+            spaced: reference[a].spaced,
+        });
+        prev = upto.iter().map(|u| u + 1).collect();
+    }
+    let ends: Vec<usize> = toks.iter().map(Vec::len).collect();
+    push_region(&mut out, &ends, &prev, true);
+    out
+}
+
+fn join(t: &[Tk<'_>]) -> String {
+    let mut s = String::new();
+    for (i, k) in t.iter().enumerate() {
+        if i > 0 && k.spaced {
+            s.push(' ');
+        }
+        s.push_str(k.text);
+    }
+    s
+}
+
+fn lcs(a: &[Tk<'_>], b: &[Tk<'_>]) -> Vec<(usize, usize)> {
+    let (n, m) = (a.len(), b.len());
+    let mut dp = vec![vec![0u16; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            dp[i][j] = if same(&a[i], &b[j]) {
+                dp[i + 1][j + 1] + 1
+            } else {
+                dp[i + 1][j].max(dp[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < n && j < m {
+        if same(&a[i], &b[j]) {
+            out.push((i, j));
+            i += 1;
+            j += 1;
+        } else if dp[i + 1][j] >= dp[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Renders pieces; names captures after the literal before them.
+fn render(pieces: &[Piece], loose: bool, taken: &[&str]) -> TextTemplate {
+    let mut tpl = String::new();
+    let mut captures: Vec<(String, TokenType)> = Vec::new();
+    let reserved: Vec<(String, TokenType)> = taken
+        .iter()
+        .map(|t| (t.to_string(), TokenType::Word))
+        .collect();
+    let mut last_word = String::new();
+    for (idx, p) in pieces.iter().enumerate() {
+        match p {
+            Piece::Lit { text, spaced } => {
+                if *spaced && !tpl.is_empty() {
+                    tpl.push(' ');
+                }
+                tpl.push_str(&literal(text));
+                last_word = name_from(text);
+            }
+            Piece::Var {
+                values,
+                spaced,
+                at_end,
+            } => {
+                if *spaced && !tpl.is_empty() {
+                    tpl.push(' ');
+                }
+                let next_lit_spaced = matches!(
+                    pieces.get(idx + 1),
+                    Some(Piece::Lit { spaced: true, .. }) | None
+                );
+                // A value that has a specific type as a whole keeps it whole (10.0.0.1 stays an
+                // IPV4 rather than `10.0.0.{NUMBER}`); otherwise shared prefixes and suffixes
+                // stay literal.
+                let whole: Vec<&str> = values.iter().map(String::as_str).collect();
+                let whole_ty = type_of(&whole, *at_end);
+                let specific = !loose
+                    && !matches!(
+                        whole_ty.0,
+                        TokenType::Word | TokenType::String | TokenType::Rest | TokenType::Hostname
+                    );
+                let parts = if specific {
+                    vec![Part::Core(values.clone())]
+                } else {
+                    split_parts(values)
+                };
+                let n_parts = parts.len();
+                for (k, part) in parts.into_iter().enumerate() {
+                    match part {
+                        Part::Lit(l) => {
+                            tpl.push_str(&literal(&l));
+                            last_word = name_from(&l);
+                        }
+                        Part::Core(core) => {
+                            let cores: Vec<&str> = core.iter().map(String::as_str).collect();
+                            let end = *at_end && k + 1 == n_parts;
+                            let ty = if loose {
+                                loose_type(&cores, end)
+                            } else {
+                                type_of(&cores, end)
+                            };
+                            let all: Vec<(String, TokenType)> =
+                                reserved.iter().chain(captures.iter()).cloned().collect();
+                            let name = unique_name(&last_word, &all);
+                            tpl.push_str(&token(&name, ty));
+                            captures.push((name, ty.0));
+                        }
+                    }
+                }
+                let _ = next_lit_spaced;
+            }
+        }
+    }
+    TextTemplate {
+        template: tpl,
+        captures,
+    }
+}
+
+/// `(type, args, repetition suffix)` of a region.
+type Typed = (TokenType, Option<&'static str>, &'static str);
+
+fn token(name: &str, (ty, args, rep): Typed) -> String {
+    if args == Some("ip") {
+        return format!("{{${name}=IPV4|${name}=IPV6}}");
+    }
+    format!("{{${name}={}{rep}}}", ty.name())
+}
+
+/// The most specific type every value has.
+fn type_of(values: &[&str], at_end: bool) -> Typed {
+    let all = |f: &dyn Fn(&str) -> bool| values.iter().all(|v| f(v));
+    if values.iter().any(|v| v.is_empty()) {
+        return if at_end {
+            (TokenType::Rest, None, "")
+        } else {
+            (TokenType::String, None, "*")
+        };
+    }
+    if all(&|v| xp_eval::datetime::parse_full(v, Some(2000)).is_some() && v.len() >= 8) {
+        return (TokenType::Datetime, None, "");
+    }
+    if all(&is_number) {
+        return (TokenType::Number, None, "");
+    }
+    if all(&|v| v.parse::<std::net::Ipv4Addr>().is_ok()) {
+        return (TokenType::Ipv4, None, "");
+    }
+    if all(&|v| v.parse::<std::net::Ipv6Addr>().is_ok()) {
+        return (TokenType::Ipv6, None, "");
+    }
+    if all(&|v| v.parse::<std::net::IpAddr>().is_ok()) {
+        return (TokenType::Ipv4, Some("ip"), "");
+    }
+    if all(&|v| xp_eval::text::tokens::parse_mac(v).is_some()) {
+        return (TokenType::Macaddr, None, "");
+    }
+    loose_type(values, at_end)
+}
+
+fn loose_type(values: &[&str], at_end: bool) -> Typed {
+    let single = values
+        .iter()
+        .all(|v| !v.is_empty() && !v.contains(char::is_whitespace));
+    if single {
+        let host = values.iter().all(|v| {
+            v.contains('.') && xp_eval::text::tokens::hostname_end(v.as_bytes(), 0) == Some(v.len())
+        });
+        return if host {
+            (TokenType::Hostname, None, "")
+        } else {
+            (TokenType::Word, None, "")
+        };
+    }
+    if at_end {
+        (TokenType::Rest, None, "")
+    } else {
+        (TokenType::String, None, "*")
+    }
+}
+
+fn is_number(v: &str) -> bool {
+    let s = v.strip_prefix(['-', '+']).unwrap_or(v);
+    let mut dot = false;
+    !s.is_empty()
+        && s.starts_with(|c: char| c.is_ascii_digit())
+        && s.ends_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| {
+            if c == '.' && !dot {
+                dot = true;
+                true
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
+/// Pieces of a variable region: literal parts every value shares and the varying cores.
+enum Part {
+    Lit(String),
+    Core(Vec<String>),
+}
+
+/// Splits single-token values into literal parts and cores: by the literal segments of their
+/// common masked form (`sshd[<*>]:` → `sshd[`, core, `]:`), else by the common prefix and
+/// suffix at delimiters.
+fn split_parts(values: &[String]) -> Vec<Part> {
+    if values
+        .iter()
+        .all(|v| !v.is_empty() && !v.contains(char::is_whitespace))
+    {
+        let masked = log_cluster::mask::mask_token(&values[0]);
+        if masked.contains(log_cluster::mask::WILDCARD)
+            && values
+                .iter()
+                .all(|v| log_cluster::mask::mask_token(v) == masked)
+        {
+            let segs: Vec<&str> = masked.split(log_cluster::mask::WILDCARD).collect();
+            let mut cores: Vec<Vec<String>> = vec![Vec::new(); segs.len() - 1];
+            let ok = values.iter().all(|v| match cut(v, &segs) {
+                Some(cs) => {
+                    for (k, c) in cs.into_iter().enumerate() {
+                        cores[k].push(c);
+                    }
+                    true
+                }
+                None => false,
+            });
+            if ok {
+                let mut out = Vec::new();
+                for (k, seg) in segs.iter().enumerate() {
+                    if !seg.is_empty() {
+                        out.push(Part::Lit(seg.to_string()));
+                    }
+                    if k < cores.len() {
+                        out.push(Part::Core(std::mem::take(&mut cores[k])));
+                    }
+                }
+                return out;
+            }
+        }
+    }
+    let (pre, cores, suf) = split_common(values);
+    let mut out = Vec::new();
+    if !pre.is_empty() {
+        out.push(Part::Lit(pre));
+    }
+    out.push(Part::Core(cores));
+    if !suf.is_empty() {
+        out.push(Part::Lit(suf));
+    }
+    out
+}
+
+/// Cuts `v` at the literal segments: the cores between them, or `None`.
+fn cut(v: &str, segs: &[&str]) -> Option<Vec<String>> {
+    let mut rest = v.strip_prefix(segs[0])?;
+    let mut cores = Vec::new();
+    for (k, seg) in segs.iter().enumerate().skip(1) {
+        let last = k + 1 == segs.len();
+        let at = if last {
+            if !rest.ends_with(seg) {
+                return None;
+            }
+            rest.len() - seg.len()
+        } else if seg.is_empty() {
+            return None;
+        } else {
+            rest.find(seg)?
+        };
+        if at == 0 {
+            return None;
+        }
+        cores.push(rest[..at].to_string());
+        rest = &rest[at + seg.len()..];
+    }
+    Some(cores)
+}
+
+/// Common literal prefix and suffix of single-token values, cut at delimiters, and the cores.
+fn split_common(values: &[String]) -> (String, Vec<String>, String) {
+    if values
+        .iter()
+        .any(|v| v.is_empty() || v.contains(char::is_whitespace))
+        || values.len() < 2
+    {
+        return (String::new(), values.to_vec(), String::new());
+    }
+    let delim = |c: char| !c.is_alphanumeric() && c != '_';
+    let first = &values[0];
+    // Longest common prefix ending with a delimiter.
+    let mut pre = 0;
+    for (i, c) in first.char_indices() {
+        let end = i + c.len_utf8();
+        if values
+            .iter()
+            .all(|v| v.len() >= end && v.is_char_boundary(end) && v[..end] == first[..end])
+        {
+            if delim(c) {
+                pre = end;
+            }
+        } else {
+            break;
+        }
+    }
+    // Longest common suffix starting with a delimiter, not overlapping the prefix.
+    let mut suf = 0;
+    for (k, c) in first.char_indices().rev() {
+        let len = first.len() - k;
+        if first.len() - len < pre {
+            break;
+        }
+        if values.iter().all(|v| {
+            v.len() >= len + pre
+                && v.is_char_boundary(v.len() - len)
+                && v[v.len() - len..] == first[k..]
+        }) {
+            if delim(c) {
+                suf = len;
+            }
+        } else {
+            break;
+        }
+    }
+    let cores: Vec<String> = values
+        .iter()
+        .map(|v| v[pre..v.len() - suf].to_string())
+        .collect();
+    if cores.iter().any(String::is_empty) {
+        return (String::new(), values.to_vec(), String::new());
+    }
+    (
+        first[..pre].to_string(),
+        cores,
+        first[first.len() - suf..].to_string(),
+    )
+}
+
+/// A variable name from the literal before a capture: its last word, lower-case.
+fn name_from(text: &str) -> String {
+    let word: String = text
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) || word.len() > 24 {
+        String::new()
+    } else {
+        word
+    }
+}
+
+fn unique_name(base: &str, taken: &[(String, TokenType)]) -> String {
+    if base.is_empty() {
+        let mut n = taken.len() + 1;
+        while taken.iter().any(|(t, _)| *t == format!("v{n}")) {
+            n += 1;
+        }
+        return format!("v{n}");
+    }
+    let mut name = base.to_string();
+    let mut n = 2;
+    while taken.iter().any(|(t, _)| *t == name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sshd_members() {
+        let m = [
+            "Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root from 173.234.31.186 port 38926 ssh2",
+            "Dec 10 07:02:47 LabSZ sshd[24203]: Failed password for admin from 2001:db8::7 port 4022 ssh2",
+            "Jan  1 00:00:01 LabSZ sshd[1]: Failed password for invalid user oracle from 10.0.0.1 port 22 ssh2",
+        ];
+        let t = synthesize(&m, false);
+        assert_eq!(t.template, "{$time=DATETIME} {$host=HOSTNAME} sshd[{$pid=NUMBER}]: Failed password for {$for=STRING*} from {$from=IPV4|$from=IPV6} port {$port=NUMBER} ssh2");
+    }
+
+    #[test]
+    fn same_length_typing() {
+        let m = [
+            "uid=0 port 22 from 10.0.0.1",
+            "uid=1000 port 2222 from 10.0.0.2",
+        ];
+        assert_eq!(
+            synthesize(&m, false).template,
+            "uid={$uid=NUMBER} port {$port=NUMBER} from {$from=IPV4}"
+        );
+    }
+}

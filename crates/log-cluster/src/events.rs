@@ -215,7 +215,11 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
         let refused: Vec<String> = self
             .stats
             .iter()
-            .filter(|(_, s)| !s.is_identifier())
+            .filter(|(k, s)| {
+                !(s.is_identifier()
+                    || k.starts_with(crate::identifier::STRUCTURAL)
+                        && s.values.len() <= crate::identifier::MAX_DISTINCT)
+            })
             .map(|(k, _)| k.clone())
             .collect();
         self.refused.extend(refused);
@@ -438,5 +442,34 @@ mod tests {
             "Failed password for root from <*> port <*> ssh2"
         );
         assert_eq!(clusters[0].members, vec![1, 2]);
+    }
+}
+
+#[cfg(test)]
+mod structural_tests {
+    use super::*;
+    use crate::identifier::RuleBased;
+
+    #[test]
+    fn tagged_unions_identify() {
+        let log = "{\"event\": {\"exec\": {\"a\": 1}}, \"event_type\": 9}\n{\"event\": {\"open\": {\"b\": 1}}, \"event_type\": 10}\n";
+        let mut c = EventClusterer::new(Config::default(), RuleBased);
+        for i in ingest::Reader::new(log.as_bytes(), Default::default()) {
+            if let ingest::Item::Event(e) = i.unwrap() {
+                let cands = RuleBased.candidates(&e);
+                assert!(!cands.is_empty(), "{cands:?}");
+                c.add(&e);
+            }
+        }
+        let cl = c.finish();
+        assert_eq!(cl.len(), 2, "{cl:#?}");
+        assert!(
+            cl[0]
+                .identifier
+                .as_deref()
+                .unwrap_or("")
+                .contains("members:event=exec"),
+            "{cl:#?}"
+        );
     }
 }

@@ -67,6 +67,22 @@ impl IdentifierExtractor for RuleBased {
                 if let Ok(serde_json::Value::Object(m)) =
                     serde_json::from_str::<serde_json::Value>(&ev.text)
                 {
+                    // Tagged unions: an object whose member names say the event's type
+                    // (`{"event": {"exec": …}}`, auditd `{"items": {"SYSCALL": …, "PATH": …}}`).
+                    for (k, v) in &m {
+                        if let serde_json::Value::Object(inner) = v {
+                            let mut names: Vec<&str> = inner.keys().map(String::as_str).collect();
+                            let upper = names.iter().all(|n| {
+                                n.chars().all(|c| {
+                                    c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'
+                                })
+                            });
+                            if !names.is_empty() && (names.len() == 1 || upper) {
+                                names.sort_unstable();
+                                out.push((format!("{STRUCTURAL}{k}"), names.join("+")));
+                            }
+                        }
+                    }
                     for k in TYPE_KEYS {
                         if let Some(v) = m.get(*k).and_then(scalar) {
                             out.push(((*k).to_string(), v));
@@ -152,6 +168,9 @@ fn after(body: &str, marker: &str) -> Option<String> {
         .collect();
     (!v.is_empty()).then_some(v)
 }
+
+/// Prefix of candidates that name a structure (member names), accepted whatever their count.
+pub const STRUCTURAL: &str = "members:";
 
 /// Largest number of distinct values a key may take and still be an identifier.
 pub const MAX_DISTINCT: usize = 2000;

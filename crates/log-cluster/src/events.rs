@@ -217,7 +217,7 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
             .iter()
             .filter(|(k, s)| {
                 !(s.is_identifier()
-                    || k.starts_with(crate::identifier::STRUCTURAL)
+                    || crate::identifier::is_trusted(k)
                         && s.values.len() <= crate::identifier::MAX_DISTINCT)
             })
             .map(|(k, _)| k.clone())

@@ -172,6 +172,15 @@ fn after(body: &str, marker: &str) -> Option<String> {
 /// Prefix of candidates that name a structure (member names), accepted whatever their count.
 pub const STRUCTURAL: &str = "members:";
 
+/// Keys whose format defines them as the event type (Windows EventID with its provider, the
+/// CEF signature): accepted whatever their count.
+pub const DEFINED: &[&str] = &["EventID", "signature"];
+
+/// Whether a candidate key is accepted without the count test.
+pub fn is_trusted(key: &str) -> bool {
+    key.starts_with(STRUCTURAL) || DEFINED.contains(&key)
+}
+
 /// Largest number of distinct values a key may take and still be an identifier.
 pub const MAX_DISTINCT: usize = 2000;
 

@@ -218,30 +218,90 @@ fn structured_head(kind: Kind, members: &[&str], flats: &[Flat], others: &[&[Fla
     }
 }
 
-/// How many events each head matches across the whole log: `(matched by own, matched by exactly
-/// one)`, over all member events of all clusters.
-pub fn disjointness(clusters: &[ClusterInput<'_>], heads: &[Head]) -> (usize, usize) {
+/// Which heads match each member event: `hits[cluster][member]` lists head indices. TEXT heads
+/// are looked up through the literal words of their templates (an event can only match a head
+/// whose every literal word it contains), so the cost grows with the matches, not with
+/// events × heads.
+pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<Vec<usize>>> {
     let compiled: Vec<Compiled> = heads.iter().map(|h| Compiled::new(&h.formula())).collect();
     let o = opts();
+    let mut by_word: rustc_hash::FxHashMap<String, Vec<usize>> = rustc_hash::FxHashMap::default();
+    let mut unindexed: Vec<usize> = Vec::new();
+    for (j, h) in heads.iter().enumerate() {
+        match (is_text(clusters[j].kind), key_word(&h.header)) {
+            (true, Some(w)) => by_word.entry(w).or_default().push(j),
+            _ => unindexed.push(j),
+        }
+    }
+    clusters
+        .iter()
+        .map(|c| {
+            c.members
+                .iter()
+                .map(|m| {
+                    let mut cands: Vec<usize> = unindexed
+                        .iter()
+                        .copied()
+                        .filter(|&j| same_family(clusters[j].kind, c.kind))
+                        .collect();
+                    if is_text(c.kind) {
+                        for w in words(m) {
+                            if let Some(js) = by_word.get(w) {
+                                cands.extend(js.iter().copied());
+                            }
+                        }
+                    }
+                    cands.sort_unstable();
+                    cands.dedup();
+                    cands
+                        .into_iter()
+                        .filter(|&j| compiled[j].matches(m, &o))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `(matched by own head, matched by exactly one head)` over all member events.
+pub fn disjointness(clusters: &[ClusterInput<'_>], heads: &[Head]) -> (usize, usize) {
+    let h = hits(clusters, heads);
     let (mut own, mut once) = (0, 0);
-    for (i, c) in clusters.iter().enumerate() {
-        for m in &c.members {
-            let mut hits = 0;
-            let mut by_own = false;
-            for (j, h) in compiled.iter().enumerate() {
-                if clusters[j].kind != c.kind && !(is_text(clusters[j].kind) && is_text(c.kind)) {
-                    continue;
-                }
-                if h.matches(m, &o) {
-                    hits += 1;
-                    by_own |= i == j;
-                }
-            }
+    for (i, per) in h.iter().enumerate() {
+        for m in per {
+            let by_own = m.contains(&i);
             own += usize::from(by_own);
-            once += usize::from(hits == 1 && by_own);
+            once += usize::from(by_own && m.len() == 1);
         }
     }
     (own, once)
+}
+
+fn same_family(a: Kind, b: Kind) -> bool {
+    a == b || (is_text(a) && is_text(b))
+}
+
+/// Alphanumeric words of a text (at least 3 characters).
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| w.len() >= 3)
+}
+
+/// The longest literal word of a TEXT header's template (every matching event contains it).
+fn key_word(header: &str) -> Option<String> {
+    let tpl = header.strip_prefix("TEXT = ")?;
+    let (formula_ast, _) = xp_syntax::parse_formula(&format!("TEXT = {tpl}\n"));
+    let h = formula_ast.header?;
+    let (t, _) = xp_syntax::parse_template(&h.format);
+    t.items
+        .iter()
+        .filter_map(|i| match i {
+            xp_syntax::template::Item::Lit(l) => Some(l.as_str()),
+            _ => None,
+        })
+        .flat_map(words)
+        .max_by_key(|w| w.len())
+        .map(str::to_string)
 }
 
 fn is_text(k: Kind) -> bool {

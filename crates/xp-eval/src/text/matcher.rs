@@ -45,6 +45,8 @@ pub struct Matcher {
     targets: Vec<Target>,
     /// Literal text the input must start with (fast rejection).
     prefix: Box<str>,
+    /// Literal texts the input must contain, in order (fast rejection).
+    required: Vec<memchr::memmem::Finder<'static>>,
 }
 
 /// Result of a match attempt.
@@ -77,11 +79,37 @@ struct St<'t> {
     steps: u64,
     budget: bool,
     year: i32,
+    /// Failed `(atoms, continuation, position)` states, once matching gets expensive: a state
+    /// that failed once fails again (captures do not influence matching), which keeps
+    /// backtracking polynomial.
+    failed: Option<rustc_hash::FxHashSet<(usize, usize, u64, usize)>>,
 }
 
+/// Steps after which failed states are remembered.
+const MEMO_AFTER: u64 = 2_000;
+
+/// What follows the atoms being matched; `id` identifies its content.
 enum Cont<'a> {
     Nil,
-    Seq(&'a [Atom], &'a Cont<'a>),
+    Seq(&'a [Atom], &'a Cont<'a>, u64),
+}
+
+impl Cont<'_> {
+    fn id(&self) -> u64 {
+        match self {
+            Cont::Nil => 0,
+            Cont::Seq(_, _, id) => *id,
+        }
+    }
+
+    fn seq<'a>(atoms: &'a [Atom], parent: &'a Cont<'a>) -> Cont<'a> {
+        let id = parent
+            .id()
+            .wrapping_mul(0x100_0000_01b3)
+            .wrapping_add((atoms.as_ptr() as u64) ^ ((atoms.len() as u64) << 48))
+            | 1;
+        Cont::Seq(atoms, parent, id)
+    }
 }
 
 impl Matcher {
@@ -114,9 +142,20 @@ impl Matcher {
                 _ => break,
             }
         }
+        // Literals outside alternatives must all occur, in this order.
+        let required = atoms
+            .iter()
+            .filter_map(|a| match a {
+                Atom::Lit(s) if s.len() >= 2 => {
+                    Some(memchr::memmem::Finder::new(s.as_bytes()).into_owned())
+                }
+                _ => None,
+            })
+            .collect();
         Matcher {
             atoms,
             targets,
+            required,
             prefix: prefix.into(),
         }
     }
@@ -131,12 +170,20 @@ impl Matcher {
         if !text.starts_with(&*self.prefix) {
             return MatchOutcome::NoMatch;
         }
+        let mut from = 0;
+        for f in &self.required {
+            match f.find(&text.as_bytes()[from..]) {
+                Some(i) => from += i + f.needle().len(),
+                None => return MatchOutcome::NoMatch,
+            }
+        }
         let mut st = St {
             text,
             caps: Vec::with_capacity(self.targets.len()),
             steps: 0,
             budget: false,
             year,
+            failed: None,
         };
         if m(&self.atoms, &Cont::Nil, 0, &mut st) {
             let caps = std::mem::take(&mut st.caps);
@@ -298,10 +345,30 @@ fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
         st.budget = true;
         return false;
     }
+    if st.steps > MEMO_AFTER {
+        let key = (atoms.as_ptr() as usize, atoms.len(), k.id(), pos);
+        let failed = st.failed.get_or_insert_with(Default::default);
+        if failed.contains(&key) {
+            return false;
+        }
+        let caps = st.caps.len();
+        let ok = m_inner(atoms, k, pos, st);
+        if !ok && !st.budget {
+            st.caps.truncate(caps);
+            if let Some(f) = st.failed.as_mut() {
+                f.insert(key);
+            }
+        }
+        return ok;
+    }
+    m_inner(atoms, k, pos, st)
+}
+
+fn m_inner(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
     let Some((a, rest)) = atoms.split_first() else {
         return match k {
             Cont::Nil => pos == st.text.len(),
-            Cont::Seq(next, kk) => m(next, kk, pos, st),
+            Cont::Seq(next, kk, _) => m(next, kk, pos, st),
         };
     };
     let b = st.text.as_bytes();
@@ -323,7 +390,7 @@ fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
             }
         }
         Atom::Alt(alts) => {
-            let cont = Cont::Seq(rest, k);
+            let cont = Cont::seq(rest, k);
             for alt in alts {
                 let save = st.caps.len();
                 if m(alt, &cont, pos, st) {

@@ -307,3 +307,34 @@ fn key_word(header: &str) -> Option<String> {
 fn is_text(k: Kind) -> bool {
     matches!(k, Kind::Text | Kind::Keyvalue)
 }
+
+#[cfg(test)]
+mod overlap_tests {
+    use super::*;
+
+    #[test]
+    fn distinct_types_do_not_overlap() {
+        let a = ["Mar  1 00:00:01 host-1 app[1001]: lock granted module update socket 1.2.3.4 invalid driver flush", "Mar  1 00:00:02 host-2 app[1002]: lock granted module update socket 1.2.3.5 invalid driver flush"];
+        let b = [
+            "Mar  1 00:00:03 host-3 app[1003]: unlock reject read 12 delete process deny task",
+            "Mar  1 00:00:04 host-4 app[1004]: unlock reject read 13 delete process deny task",
+        ];
+        let clusters = vec![
+            ClusterInput {
+                kind: Kind::Text,
+                members: a.to_vec(),
+            },
+            ClusterInput {
+                kind: Kind::Text,
+                members: b.to_vec(),
+            },
+        ];
+        let heads = synthesize(&clusters);
+        let h = hits(&clusters, &heads);
+        assert_eq!(
+            h,
+            vec![vec![vec![0], vec![0]], vec![vec![1], vec![1]]],
+            "{heads:#?}"
+        );
+    }
+}

@@ -141,6 +141,12 @@ impl ShapeSet {
         for block in blocks {
             groups.extend(cluster_block(&distinct, &block, cfg, &contexts));
         }
+        // A merge must keep at least half of its members' words as literals; otherwise it
+        // joined different event types (only variables would be left) and is undone.
+        let groups: Vec<Vec<usize>> = groups
+            .into_iter()
+            .flat_map(|g| keep_words(&distinct, g))
+            .collect();
         let mut out: Vec<Cluster> = groups
             .into_iter()
             .map(|g| {
@@ -419,6 +425,30 @@ impl Contexts {
         self.words
             .get(&Self::key(m, pos))
             .is_none_or(|s| s.len() <= CONTEXT_CONSTANTS)
+    }
+}
+
+/// Undoes a merge that keeps fewer than half of the words of its largest member.
+fn keep_words(distinct: &[Distinct], g: Vec<usize>) -> Vec<Vec<usize>> {
+    if g.len() < 2 {
+        return vec![g];
+    }
+    let masked: Vec<(&[Tok], usize)> = g
+        .iter()
+        .map(|&d| (distinct[d].masked.as_slice(), distinct[d].members.len()))
+        .collect();
+    let tpl = template::template_of(&masked);
+    let kept = tpl.iter().filter(|x| template::is_plain_word(x)).count();
+    let reference = masked
+        .iter()
+        .max_by_key(|(m, n)| (*n, m.len()))
+        .map_or(0, |(m, _)| {
+            m.iter().filter(|x| template::is_plain_word(x)).count()
+        });
+    if kept * 2 >= reference {
+        vec![g]
+    } else {
+        g.into_iter().map(|d| vec![d]).collect()
     }
 }
 

@@ -15,6 +15,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "ingest",
         "log-cluster",
         "evaluation",
+        "format-synth",
     ];
     BTreeMap::from([
         ("xp-syntax", &[][..]),
@@ -24,6 +25,10 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("ingest", &[][..]),
         ("log-cluster", &["xp-eval", "ingest"][..]),
         ("evaluation", &["log-cluster"][..]),
+        (
+            "format-synth",
+            &["xp-syntax", "xp-eval", "ingest", "log-cluster"][..],
+        ),
         ("normforge", ALL),
         ("normforge-tests", ALL),
     ])

@@ -245,11 +245,13 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
                 set.add(self.entries[i].shape.clone(), i);
             }
             for c in set.cluster(&self.cfg) {
-                let mut lines: Vec<u32> = c
-                    .members
-                    .iter()
-                    .flat_map(|&i| self.entries[i].lines.iter().copied())
-                    .collect();
+                // Members move out of the entries, so the line lists exist once.
+                let total: usize = c.members.iter().map(|&i| self.entries[i].lines.len()).sum();
+                let mut lines: Vec<u32> = Vec::with_capacity(total);
+                for &i in &c.members {
+                    lines.append(&mut self.entries[i].lines);
+                    self.entries[i].lines.shrink_to_fit();
+                }
                 lines.sort_unstable();
                 let first = c
                     .members
@@ -269,7 +271,7 @@ impl<X: IdentifierExtractor> EventClusterer<X> {
                         let mut t: Vec<(u32, String)> = c
                             .members
                             .iter()
-                            .flat_map(|&i| self.entries[i].texts.iter().cloned())
+                            .flat_map(|&i| std::mem::take(&mut self.entries[i].texts))
                             .collect();
                         t.sort_by_key(|(l, _)| *l);
                         t

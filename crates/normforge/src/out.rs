@@ -26,3 +26,15 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
+
+/// Writes `value` as one JSON line to stdout, streamed (no intermediate string), so a
+/// report with millions of members costs no extra memory. A closed pipe stays an
+/// `std::io::Error` for [`is_broken_pipe`].
+pub fn json_line<T: serde::Serialize>(value: &T) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    serde_json::to_writer(&mut w, value).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}

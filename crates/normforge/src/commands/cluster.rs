@@ -201,7 +201,7 @@ pub fn run(log: &Path, json: bool, max_event_bytes: usize, headers: bool) -> any
         return run_headers(&report, json);
     }
     if json {
-        crate::outln!("{}", serde_json::to_string(&report)?)?;
+        crate::out::json_line(&report)?;
         return Ok(OK);
     }
     let Report {
@@ -296,7 +296,7 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
             rejected_total: report.rejected_total,
             clusters,
         };
-        crate::outln!("{}", serde_json::to_string(&out)?)?;
+        crate::out::json_line(&out)?;
         return Ok(OK);
     }
     for (c, h) in report.clusters.iter().zip(&heads) {

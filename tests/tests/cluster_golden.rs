@@ -1,15 +1,22 @@
-//! Clustering of the project's sample logs stays stable: `tests/golden/cluster/<log>.json`
-//! (rewrite with `UPDATE_EXPECT=1`).
+//! Clustering of the project's sample logs and their synthesized headers stay stable:
+//! `tests/golden/cluster/<log>.json` and `tests/golden/headers/<log>.xp` (rewrite with
+//! `UPDATE_EXPECT=1`).
 
 use normforge_tests::{check_golden, workspace_root};
 
-fn clusters_json(log: &str) -> String {
+fn clusters(
+    log: &str,
+) -> (
+    Vec<ingest::Rejected>,
+    Vec<log_cluster::events::EventCluster>,
+) {
     let path = workspace_root().join("eval/samples").join(log);
     let f = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
     let mut c = log_cluster::events::EventClusterer::new(
         log_cluster::Config::default(),
         log_cluster::identifier::RuleBased,
-    );
+    )
+    .keep_texts(2000);
     let mut rejected = Vec::new();
     for item in ingest::Reader::new(f, Default::default()) {
         match item.unwrap() {
@@ -17,7 +24,11 @@ fn clusters_json(log: &str) -> String {
             ingest::Item::Rejected(r) => rejected.push(r),
         }
     }
-    let clusters = c.finish();
+    (rejected, c.finish())
+}
+
+fn clusters_json(log: &str) -> String {
+    let (rejected, clusters) = clusters(log);
     let v = serde_json::json!({ "rejected": rejected, "clusters": clusters });
     serde_json::to_string_pretty(&v).unwrap() + "\n"
 }
@@ -30,6 +41,46 @@ fn sample_logs_cluster_stably() {
             .join("tests/golden/cluster")
             .join(format!("{log}.json"));
         if let Err(e) = check_golden(&golden, &clusters_json(log)) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn sample_log_headers_match_their_clusters_only() {
+    let mut failures = Vec::new();
+    for log in ["sshd.log", "mixed.log"] {
+        let (_, clusters) = clusters(log);
+        let inputs: Vec<format_synth::ClusterInput<'_>> = clusters
+            .iter()
+            .map(|c| format_synth::ClusterInput {
+                kind: c.kind,
+                members: c.texts.iter().map(|(_, t)| t.as_str()).collect(),
+            })
+            .collect();
+        let heads = format_synth::synthesize(&inputs);
+        let events: usize = inputs.iter().map(|c| c.members.len()).sum();
+        let (own, once) = format_synth::disjointness(&inputs, &heads);
+        assert_eq!(own, events, "{log}: every event matches its own header");
+        assert_eq!(
+            once, events,
+            "{log}: every event matches exactly one header"
+        );
+        let mut text = String::new();
+        for (c, h) in clusters.iter().zip(&heads) {
+            text.push_str(&format!(
+                "# cluster {} ({} events, {})\n{}\n",
+                c.id,
+                c.size,
+                h.method,
+                h.formula().replace("id = \"normforge_header_check\"\n", "")
+            ));
+        }
+        let golden = workspace_root()
+            .join("tests/golden/headers")
+            .join(format!("{log}.xp"));
+        if let Err(e) = check_golden(&golden, &text) {
             failures.push(e);
         }
     }

@@ -5,7 +5,9 @@
 //! by step when a member does not match — and that try to match no event of another cluster.
 #![deny(missing_docs)]
 
+pub mod cef;
 pub mod check;
+pub mod kv;
 pub mod lit;
 pub mod structured;
 pub mod text;
@@ -13,6 +15,7 @@ pub mod text;
 use ingest::Kind;
 use serde::Serialize;
 use xp_eval::RunOptions;
+use xp_syntax::template::TokenType;
 
 use crate::check::{formula, Compiled};
 use crate::structured::{flatten, separate, Flat};
@@ -90,17 +93,50 @@ pub fn synthesize(clusters: &[ClusterInput<'_>]) -> Vec<Head> {
             }
         })
         .collect();
+    // TEXT clusters see a few events of each other TEXT cluster, to choose COND terms from.
+    let text_samples: Vec<(usize, &str)> = clusters
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !is_structured(c.kind) || c.kind == Kind::Cef)
+        .flat_map(|(i, c)| {
+            let step = c.members.len().div_ceil(SIBLING_SAMPLE).max(1);
+            c.members.iter().step_by(step).map(move |m| (i, *m))
+        })
+        .collect();
     clusters
         .iter()
         .enumerate()
         .map(|(i, c)| match c.kind {
-            Kind::Text | Kind::Keyvalue => text_head(&c.members, i as u64),
+            Kind::Text | Kind::Keyvalue => {
+                let others: Vec<&str> = text_samples
+                    .iter()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, m)| *m)
+                    .collect();
+                text_head(&c.members, i as u64, &others)
+            }
+            Kind::Cef => {
+                let others: Vec<&str> = text_samples
+                    .iter()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, m)| *m)
+                    .collect();
+                cef_head(&c.members, i as u64, &others).unwrap_or_else(|| {
+                    let others: Vec<(&[&str], &[Flat])> = clusters
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, o)| *j != i && o.kind == Kind::Cef)
+                        .map(|(j, o)| (o.members.as_slice(), flats[j].as_slice()))
+                        .collect();
+                    structured_head(Kind::Cef, &c.members, &flats[i], &others)
+                })
+            }
             kind => {
-                let others: Vec<&[Flat]> = clusters
+                let others: Vec<(&[&str], &[Flat])> = clusters
                     .iter()
                     .enumerate()
                     .filter(|(j, o)| *j != i && o.kind == kind)
-                    .map(|(j, _)| flats[j].as_slice())
+                    .map(|(j, o)| (o.members.as_slice(), flats[j].as_slice()))
                     .collect();
                 structured_head(kind, &c.members, &flats[i], &others)
             }
@@ -122,8 +158,68 @@ fn quote(tpl: &str) -> String {
     xp_syntax::quote_str(tpl, '\'')
 }
 
+/// Events of each other TEXT cluster a TEXT header is checked against for COND.
+const SIBLING_SAMPLE: usize = 20;
+
+/// Greedy COND from the run's terms: each step adds the term that excludes most of the other
+/// clusters' events the header still matches, while it keeps every member; stops when none
+/// are left or no term helps.
+fn text_cond(
+    header: &str,
+    run: &kv::KvRun<'_>,
+    name: &str,
+    members: &[&str],
+    others: &[&str],
+) -> Option<String> {
+    let mut intruders: Vec<&str> = {
+        let c = Compiled::new(&formula(header, None));
+        let o = opts();
+        others
+            .iter()
+            .copied()
+            .filter(|m| c.matches(m, &o))
+            .collect()
+    };
+    if intruders.is_empty() {
+        return None;
+    }
+    let terms = run.cond_terms(name, &intruders);
+    let mut chosen: Vec<&str> = Vec::new();
+    while !intruders.is_empty() {
+        // Terms on keys and words first; pinned numbers only when those do not help.
+        let mut best: Option<(usize, &str)> = None;
+        for variable in [false, true] {
+            for (t, _) in terms
+                .iter()
+                .filter(|(t, v)| *v == variable && !chosen.contains(&t.as_str()))
+            {
+                let mut cond = chosen.clone();
+                cond.push(t);
+                let left = count(header, Some(&cond.join(" and ")), &intruders);
+                if left < intruders.len() && best.is_none_or(|(b, _)| left < b) {
+                    best = Some((left, t));
+                }
+            }
+            if best.is_some() {
+                break;
+            }
+        }
+        let Some((_, t)) = best else { break };
+        chosen.push(t);
+        let cond = chosen.join(" and ");
+        if count(header, Some(&cond), members) < members.len() {
+            chosen.pop();
+            break;
+        }
+        let c = Compiled::new(&formula(header, Some(&cond)));
+        let o = opts();
+        intruders.retain(|m| c.matches(m, &o));
+    }
+    (!chosen.is_empty()).then(|| chosen.join(" and "))
+}
+
 /// TEXT: from a sample, then from all members, then loosely typed, then a catch-all.
-fn text_head(members: &[&str], seed: u64) -> Head {
+fn text_head(members: &[&str], seed: u64, others: &[&str]) -> Head {
     let n = members.len();
     let picked: Vec<&str> = sample(n, seed).into_iter().map(|i| members[i]).collect();
     let attempts: [(&[&str], bool, &'static str); 3] = [
@@ -136,9 +232,16 @@ fn text_head(members: &[&str], seed: u64) -> Head {
         let header = format!("TEXT = {}", quote(&t.template));
         let matched = count(&header, None, members);
         if matched == n {
+            // COND terms come from all members, not the sample the template came from.
+            let run = t
+                .captures
+                .iter()
+                .find(|(_, ty)| *ty == TokenType::Keyvalue)
+                .and_then(|(name, _)| Some((kv::find(members)?, name.as_str())));
+            let cond = run.and_then(|(run, name)| text_cond(&header, &run, name, members, others));
             return Head {
                 header,
-                cond: None,
+                cond,
                 captures: t.captures.into_iter().map(|(c, _)| c).collect(),
                 matched,
                 size: n,
@@ -158,12 +261,47 @@ fn text_head(members: &[&str], seed: u64) -> Head {
     }
 }
 
+/// CEF as TEXT (`cef.rs`): from a sample, then from all members; `None` when no template
+/// matches every member or one matches another cluster's events (the caller then uses the
+/// CEF input with a COND).
+fn cef_head(members: &[&str], seed: u64, others: &[&str]) -> Option<Head> {
+    let n = members.len();
+    let picked: Vec<&str> = sample(n, seed).into_iter().map(|i| members[i]).collect();
+    for (from, method) in [(&picked[..], "sample"), (members, "all")] {
+        let Some((tpl, captures)) = cef::synthesize(from) else {
+            continue;
+        };
+        let header = format!("TEXT = {}", quote(&tpl));
+        let matched = count(&header, None, members);
+        if matched == n {
+            if count(&header, None, others) > 0 {
+                return None;
+            }
+            return Some(Head {
+                header,
+                cond: None,
+                captures,
+                matched,
+                size: n,
+                method,
+            });
+        }
+    }
+    None
+}
+
 /// Structured kinds: header filter from constant identifiers, COND from [`separate`].
-fn structured_head(kind: Kind, members: &[&str], flats: &[Flat], others: &[&[Flat]]) -> Head {
+fn structured_head(
+    kind: Kind,
+    members: &[&str],
+    flats: &[Flat],
+    others: &[(&[&str], &[Flat])],
+) -> Head {
     let n = members.len();
     let constant = |p: &str| -> Option<String> {
         let v = flats.first()?.get(p)?;
-        flats.iter().all(|f| f.get(p) == Some(v)).then(|| v.clone())
+        // A map or list is flattened to a presence marker, not a value.
+        (!v.starts_with('\u{1}') && flats.iter().all(|f| f.get(p) == Some(v))).then(|| v.clone())
     };
     let (header, preferred): (String, Vec<&str>) = match kind {
         Kind::Eventlog => {
@@ -198,8 +336,23 @@ fn structured_head(kind: Kind, members: &[&str], flats: &[Flat], others: &[&[Fla
     };
     // Other clusters the header filter lets through are the ones COND must exclude.
     let filter = Compiled::new(&formula(&header, None));
-    let _ = filter.is_valid();
-    let (conds, _left) = separate(flats, others, &preferred);
+    let o = opts();
+    let passing: Vec<Vec<Flat>> = others
+        .iter()
+        .map(|(raws, fl)| {
+            raws.iter()
+                .zip(fl.iter())
+                .filter(|(r, _)| filter.matches(r, &o))
+                .map(|(_, f)| f.clone())
+                .collect()
+        })
+        .collect();
+    let others: Vec<&[Flat]> = passing
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(Vec::as_slice)
+        .collect();
+    let (conds, _left) = separate(flats, &others, &preferred);
     let cond = (!conds.is_empty()).then(|| {
         conds
             .iter()
@@ -336,5 +489,38 @@ mod overlap_tests {
             vec![vec![vec![0], vec![0]], vec![vec![1], vec![1]]],
             "{heads:#?}"
         );
+    }
+
+    #[test]
+    fn keyvalue_runs_are_told_apart_by_cond() {
+        // Only the syscall number tells these two apart.
+        let execve: Vec<String> = (0..4)
+            .map(|i| format!("type=SYSCALL msg=audit(1364481363.{i}:2428{i}): arch=c000003e syscall=59 success={} exit={} pid={} comm=\"{}\"", ["yes", "no"][i % 2], i % 2, 100 + i, ["ls", "id"][i % 2]))
+            .collect();
+        let open: Vec<String> = (0..4)
+            .map(|i| format!("type=SYSCALL msg=audit(1364481364.{i}:2429{i}): arch=c000003e syscall=2 success={} exit={} pid={} comm=\"{}\"", ["yes", "no"][i % 2], i % 2, 200 + i, ["ls", "id"][i % 2]))
+            .collect();
+        let clusters = vec![
+            ClusterInput {
+                kind: Kind::Text,
+                members: execve.iter().map(String::as_str).collect(),
+            },
+            ClusterInput {
+                kind: Kind::Text,
+                members: open.iter().map(String::as_str).collect(),
+            },
+        ];
+        let heads = synthesize(&clusters);
+        assert_eq!(heads[0].header, "TEXT = 'type=SYSCALL {$kv=KEYVALUE}'");
+        assert!(
+            heads[0]
+                .cond
+                .as_deref()
+                .unwrap()
+                .contains("$kv[\"syscall\"] == \"59\""),
+            "{heads:#?}"
+        );
+        let (own, once) = disjointness(&clusters, &heads);
+        assert_eq!((own, once), (8, 8), "{heads:#?}");
     }
 }

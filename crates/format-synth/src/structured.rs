@@ -173,19 +173,24 @@ pub fn separate(
     };
     let mut left = alive(&chosen);
     while !left.is_empty() {
-        let best = cands
-            .iter()
-            .filter(|c| !chosen.contains(c))
-            .map(|c| {
-                (
-                    left.iter()
-                        .filter(|&&(i, j)| !c.holds(&others[i][j]))
-                        .count(),
-                    c,
-                )
-            })
-            .filter(|(n, _)| *n > 0)
-            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| rank(b.1).cmp(&rank(a.1))));
+        // Values that look like data (times, numbers, addresses) only when nothing else helps:
+        // a COND must not pin what varies from one event of the type to the next.
+        let pick = |variable: bool| {
+            cands
+                .iter()
+                .filter(|c| !chosen.contains(c) && is_variable(c) == variable)
+                .map(|c| {
+                    (
+                        left.iter()
+                            .filter(|&&(i, j)| !c.holds(&others[i][j]))
+                            .count(),
+                        c,
+                    )
+                })
+                .filter(|(n, _)| *n > 0)
+                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| rank(b.1).cmp(&rank(a.1))))
+        };
+        let best = pick(false).or_else(|| pick(true));
         match best {
             Some((_, c)) => {
                 chosen.push(c.clone());
@@ -195,6 +200,18 @@ pub fn separate(
         }
     }
     (chosen, left.len())
+}
+
+/// Whether a condition pins a value that looks like variable data.
+fn is_variable(c: &Condition) -> bool {
+    match c {
+        Condition::Equals(_, v) => {
+            v.split_whitespace().count() > 3
+                || v.split_whitespace()
+                    .any(|w| log_cluster::mask::mask_token(w) != w)
+        }
+        _ => false,
+    }
 }
 
 /// Readability: equality before presence before absence, short paths first.

@@ -140,6 +140,28 @@ pub fn synthesize(members: &[&str], loose: bool) -> TextTemplate {
 }
 
 fn synthesize_body(members: &[&str], loose: bool, taken: &[&str]) -> TextTemplate {
+    if let Some(run) = crate::kv::find(members) {
+        let mut t = if run.prefixes.iter().all(|p| p.is_empty()) {
+            TextTemplate {
+                template: String::new(),
+                captures: Vec::new(),
+            }
+        } else {
+            let mut t = synthesize_body(&run.prefixes, loose, taken);
+            t.template.truncate(t.template.trim_end().len());
+            t.template.push(' ');
+            t
+        };
+        let reserved: Vec<(String, TokenType)> = taken
+            .iter()
+            .map(|n| (n.to_string(), TokenType::Word))
+            .chain(t.captures.iter().cloned())
+            .collect();
+        let name = unique_name("kv", &reserved);
+        t.template.push_str(&run.token(&name));
+        t.captures.push((name, TokenType::Keyvalue));
+        return t;
+    }
     let toks: Vec<Vec<Tk<'_>>> = members.iter().map(|m| tokens(m)).collect();
     if toks.iter().all(Vec::is_empty) {
         return TextTemplate {

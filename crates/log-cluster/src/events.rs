@@ -295,13 +295,53 @@ pub fn shape(ev: &Event) -> Vec<Tok> {
 }
 
 fn shape_with(ev: &Event, masker: &mut Masker) -> Vec<Tok> {
-    if matches!(ev.kind, Kind::Text | Kind::Keyvalue) {
+    if ev.kind == Kind::Text {
         return masker.mask_message(ev.body());
+    }
+    if ev.kind == Kind::Keyvalue {
+        return keyvalue_shape(ev.body(), masker);
     }
     structured_shape(ev, masker)
         .into_iter()
         .map(Tok::from)
         .collect()
+}
+
+/// KEYVALUE: the masked words (at most two) before the first pair, then the keys in order. Values are
+/// data (the identifier keys, such as `type` or `action`, already split by their values), so
+/// `service=SSH` and `service=HTTPS` are one event type.
+fn keyvalue_shape(body: &str, masker: &mut Masker) -> Vec<Tok> {
+    let is_pair = |w: &str| {
+        w.split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty()
+                && k.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        })
+    };
+    let start = body
+        .split_whitespace()
+        .position(is_pair)
+        .and_then(|i| body.split_whitespace().nth(i))
+        .map_or(body.len(), |w| w.as_ptr() as usize - body.as_ptr() as usize);
+    // Prose before the pairs (`authentication failure; logname= uid=0 …`) is a message
+    // with pairs in it, not a key=value record: it is compared as text.
+    if body[..start].split_whitespace().count() > 2 {
+        return masker.mask_message(body);
+    }
+    let mut out = masker.mask_message(&body[..start]);
+    let mut in_quote = false;
+    for w in body[start..].split_whitespace() {
+        if in_quote {
+            in_quote = !w.ends_with('"');
+            continue;
+        }
+        if is_pair(w) {
+            let (k, v) = w.split_once('=').unwrap_or((w, ""));
+            in_quote = v.starts_with('"') && (v.len() == 1 || !v.ends_with('"'));
+            out.push(Tok::from(format!("{k}=")));
+        }
+    }
+    out
 }
 
 fn structured_shape(ev: &Event, masker: &mut Masker) -> Vec<String> {

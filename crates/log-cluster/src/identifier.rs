@@ -112,6 +112,10 @@ impl IdentifierExtractor for RuleBased {
                         out.push(((*k).to_string(), v.trim_matches('"').to_string()));
                     }
                 }
+                // Pairs behind a syslog header belong to its program, as TEXT messages do.
+                if let Some(app) = ev.syslog.as_ref().and_then(|h| h.app.clone()) {
+                    out.push(("program".into(), app));
+                }
             }
             Kind::Tabular => {
                 let mut lines = ev.text.lines();

@@ -70,7 +70,14 @@ fn walk(path: &str, v: &Value, depth: usize, out: &mut Flat) {
                 walk(&format!("{path}[\"{key}\"]"), v, depth + 1, out);
             }
         }
-        Value::List(_) | Value::Map(_) => {
+        Value::List(items) => {
+            out.insert(path.to_string(), "\u{1}present".to_string());
+            // The first record of a list of strings (auditd `$items["SYSCALL"][0]`).
+            if let Some(first @ Value::Str(_)) = items.first() {
+                walk(&format!("{path}[0]"), first, depth + 1, out);
+            }
+        }
+        Value::Map(_) => {
             out.insert(path.to_string(), "\u{1}present".to_string());
         }
         Value::Null => {}
@@ -91,6 +98,8 @@ pub enum Condition {
     Present(String),
     /// `path == null`.
     Absent(String),
+    /// `find_substr(path, "key=value ") != null`: a pair inside a key=value string.
+    Contains(String, String),
 }
 
 impl Condition {
@@ -100,6 +109,7 @@ impl Condition {
             Condition::Equals(p, v) => f.get(p).is_some_and(|x| x == v),
             Condition::Present(p) => f.contains_key(p),
             Condition::Absent(p) => !f.contains_key(p),
+            Condition::Contains(p, n) => f.get(p).is_some_and(|x| x.contains(n.as_str())),
         }
     }
 
@@ -109,6 +119,9 @@ impl Condition {
             Condition::Equals(p, v) => format!("{p} == {}", xp_syntax::quote_str(v, '"')),
             Condition::Present(p) => format!("{p} != null"),
             Condition::Absent(p) => format!("{p} == null"),
+            Condition::Contains(p, n) => {
+                format!("find_substr({p}, {}) != null", xp_syntax::quote_str(n, '"'))
+            }
         }
     }
 }
@@ -126,6 +139,35 @@ pub fn candidates(members: &[Flat], others: &[&[Flat]]) -> Vec<Condition> {
         }
         if members.iter().all(|m| m.contains_key(p)) {
             out.push(Condition::Present(p.clone()));
+        }
+        // Pairs inside key=value strings that every member shares (auditd `syscall=59`).
+        if !v.starts_with('\u{1}') && ingest::detect::is_keyvalue(v) {
+            for w in v.split_whitespace() {
+                let Some((k, val)) = w.split_once('=') else {
+                    continue;
+                };
+                if k.is_empty()
+                    || val.is_empty()
+                    || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                {
+                    continue;
+                }
+                let spaced = format!("{w} ");
+                let needle = if members
+                    .iter()
+                    .all(|m| m.get(p).is_some_and(|x| x.contains(&spaced)))
+                {
+                    spaced
+                } else {
+                    w.to_string()
+                };
+                if members
+                    .iter()
+                    .all(|m| m.get(p).is_some_and(|x| x.contains(&needle)))
+                {
+                    out.push(Condition::Contains(p.clone(), needle));
+                }
+            }
         }
     }
     let mut seen = std::collections::BTreeSet::new();
@@ -175,10 +217,10 @@ pub fn separate(
     while !left.is_empty() {
         // Values that look like data (times, numbers, addresses) only when nothing else helps:
         // a COND must not pin what varies from one event of the type to the next.
-        let pick = |variable: bool| {
+        let pick = |t: u8| {
             cands
                 .iter()
-                .filter(|c| !chosen.contains(c) && is_variable(c) == variable)
+                .filter(|c| !chosen.contains(c) && tier(c) == t)
                 .map(|c| {
                     (
                         left.iter()
@@ -190,7 +232,7 @@ pub fn separate(
                 .filter(|(n, _)| *n > 0)
                 .max_by(|a, b| a.0.cmp(&b.0).then_with(|| rank(b.1).cmp(&rank(a.1))))
         };
-        let best = pick(false).or_else(|| pick(true));
+        let best = pick(0).or_else(|| pick(1)).or_else(|| pick(2));
         match best {
             Some((_, c)) => {
                 chosen.push(c.clone());
@@ -202,15 +244,36 @@ pub fn separate(
     (chosen, left.len())
 }
 
-/// Whether a condition pins a value that looks like variable data.
-fn is_variable(c: &Condition) -> bool {
+/// Which conditions a COND reaches for first: 0 for the structure (presence, absence) and
+/// type keys (`$event`, `$EventID`, an embedded `syscall=`), 1 for other constant words,
+/// 2 for values that look like data (times, numbers, addresses, free text) — a COND must not
+/// pin what varies from one event of the type to the next.
+fn tier(c: &Condition) -> u8 {
+    let type_key = |k: &str| {
+        let k = k.trim_matches(|c: char| c == '"' || c == '$');
+        log_cluster::identifier::TYPE_KEYS
+            .iter()
+            .chain(log_cluster::identifier::EMBEDDED_TYPE_KEYS)
+            .any(|t| t.eq_ignore_ascii_case(k))
+    };
+    let last = |p: &str| -> String {
+        let seg = p.rsplit('[').next().unwrap_or(p);
+        seg.trim_end_matches(']').to_string()
+    };
+    let variable = |v: &str| {
+        v.split_whitespace().count() > 3
+            || v.split_whitespace()
+                .any(|w| log_cluster::mask::mask_token(w) != w)
+    };
     match c {
-        Condition::Equals(_, v) => {
-            v.split_whitespace().count() > 3
-                || v.split_whitespace()
-                    .any(|w| log_cluster::mask::mask_token(w) != w)
+        Condition::Present(_) | Condition::Absent(_) => 0,
+        // A serial number under a type-like key (auditd `eventid`) is no type.
+        Condition::Equals(p, v) if type_key(&last(p)) && !variable(v) => 0,
+        Condition::Contains(_, n) if n.split_once('=').is_some_and(|(k, _)| type_key(k)) => 0,
+        Condition::Equals(_, v) => u8::from(variable(v)) + 1,
+        Condition::Contains(_, n) => {
+            u8::from(variable(n.split_once('=').map_or("", |(_, v)| v.trim()))) + 1
         }
-        _ => false,
     }
 }
 
@@ -220,6 +283,7 @@ fn rank(c: &Condition) -> (u8, usize) {
         Condition::Equals(p, _) => (0, p.len()),
         Condition::Present(p) => (1, p.len()),
         Condition::Absent(p) => (2, p.len()),
+        Condition::Contains(p, _) => (3, p.len()),
     }
 }
 

@@ -80,6 +80,7 @@ impl IdentifierExtractor for RuleBased {
                             if !names.is_empty() && (names.len() == 1 || upper) {
                                 names.sort_unstable();
                                 out.push((format!("{STRUCTURAL}{k}"), names.join("+")));
+                                embedded(k, inner, &mut out);
                             }
                         }
                     }
@@ -153,6 +154,37 @@ impl IdentifierExtractor for RuleBased {
             }
         }
         out
+    }
+}
+
+/// Keys that name the type inside an embedded key=value record (auditd SYSCALL records are
+/// typed by their system call).
+pub const EMBEDDED_TYPE_KEYS: &[&str] = &["syscall"];
+
+/// Type pairs inside the key=value records of a tagged union's members
+/// (`{"items": {"SYSCALL": ["arch=c000003e syscall=59 …"]}}` → `items.SYSCALL.syscall=59`).
+fn embedded(
+    union: &str,
+    members: &serde_json::Map<String, serde_json::Value>,
+    out: &mut Vec<(String, String)>,
+) {
+    for (name, v) in members {
+        let text = match v {
+            serde_json::Value::String(s) => s.as_str(),
+            serde_json::Value::Array(a) => match a.first() {
+                Some(serde_json::Value::String(s)) => s.as_str(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        for w in text.split_whitespace() {
+            if let Some((k, val)) = w.split_once('=') {
+                if EMBEDDED_TYPE_KEYS.contains(&k) && !val.is_empty() {
+                    out.push((format!("{union}.{name}.{k}"), val.to_string()));
+                    break;
+                }
+            }
+        }
     }
 }
 

@@ -368,7 +368,20 @@ fn is_variable_part(a: &str) -> bool {
             || is_uuid(a)
             || is_mac(a)
             || is_literal_value(a)
+            || is_random_token(a)
             || has_long_digit_run(a) && !a.contains('.'))
+}
+
+/// Keys, hashes and tokens in base64 or similar (`Qm9yZ2VkS2V5…`): 16 or more letters and
+/// digits with upper case, lower case and digits all present.
+fn is_random_token(a: &str) -> bool {
+    let b = a.as_bytes();
+    b.len() >= 16
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+        && b.iter().any(u8::is_ascii_digit)
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
 }
 
 /// Value literals: `true`, `false`, `null` (any case).
@@ -578,6 +591,8 @@ mod tests {
             ("0x1f", "<*>"),
             ("12:34:56", "<*>"),
             ("port", "port"),
+            ("SHA256:Qm9yZ2VkS2V5Rm9yTm9ybWZvcmdl", "SHA256:<*>"),
+            ("PowerManagerService", "PowerManagerService"),
             ("ssh2", "ssh2"),
             ("u0", "u0"),
             ("/usr/sbin/sshd", "<*>"),

@@ -416,6 +416,42 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<Vec<usize>
         .collect()
 }
 
+/// What the heads of a log match beyond their own clusters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Overlap {
+    /// Member events matched by their own head.
+    pub own: usize,
+    /// Member events matched by their own head and no other.
+    pub once: usize,
+    /// Per head: the other clusters (indices) with an event this head matches too.
+    pub also: Vec<Vec<usize>>,
+}
+
+/// Own, exactly-once and per-head overlaps over all member events.
+pub fn overlap(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Overlap {
+    let h = hits(clusters, heads);
+    let mut out = Overlap {
+        also: vec![Vec::new(); heads.len()],
+        ..Overlap::default()
+    };
+    for (i, per) in h.iter().enumerate() {
+        for m in per {
+            let by_own = m.contains(&i);
+            out.own += usize::from(by_own);
+            out.once += usize::from(by_own && m.len() == 1);
+            for &j in m.iter().filter(|&&j| j != i) {
+                if !out.also[j].contains(&i) {
+                    out.also[j].push(i);
+                }
+            }
+        }
+    }
+    for a in &mut out.also {
+        a.sort_unstable();
+    }
+    out
+}
+
 /// `(matched by own head, matched by exactly one head)` over all member events.
 pub fn disjointness(clusters: &[ClusterInput<'_>], heads: &[Head]) -> (usize, usize) {
     let h = hits(clusters, heads);
@@ -522,5 +558,28 @@ mod overlap_tests {
         );
         let (own, once) = disjointness(&clusters, &heads);
         assert_eq!((own, once), (8, 8), "{heads:#?}");
+    }
+
+    #[test]
+    fn overlaps_are_reported_per_head() {
+        let clusters = vec![
+            ClusterInput {
+                kind: Kind::Text,
+                members: vec!["job 12 done in 3 s", "job 13 done in 4 s"],
+            },
+            ClusterInput {
+                kind: Kind::Text,
+                members: vec!["job 14 done in 5 s"],
+            },
+            ClusterInput {
+                kind: Kind::Text,
+                members: vec!["disk sda1 is full", "disk sdb2 is full"],
+            },
+        ];
+        let heads = synthesize(&clusters);
+        let o = overlap(&clusters, &heads);
+        assert_eq!(o.own, 5, "{heads:#?}");
+        assert_eq!(o.once, 2, "{heads:#?}");
+        assert_eq!(o.also, vec![vec![1], vec![0], vec![]], "{heads:#?}");
     }
 }

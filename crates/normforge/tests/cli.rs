@@ -311,3 +311,25 @@ fn cluster_bad_inputs_are_reported_not_crashes() {
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("missing.log"));
 }
+
+#[test]
+fn cluster_headers_match_the_sample_log() {
+    let log = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval/samples/mixed.log");
+    let o = run(&["cluster", log.to_str().unwrap(), "--headers", "--json"]);
+    no_panic(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let events = v["events"].as_u64().unwrap();
+    assert!(events > 0);
+    assert_eq!(v["matched_by_own"].as_u64(), Some(events), "{v:#}");
+    assert_eq!(v["matched_exactly_once"].as_u64(), Some(events), "{v:#}");
+    for c in v["clusters"].as_array().unwrap() {
+        let h = c["header"].as_str().unwrap();
+        assert!(
+            h.starts_with("TEXT = ") || h.starts_with("JSON = ") || h.starts_with("EVENTLOG = "),
+            "{h}"
+        );
+        assert_eq!(c["matched"], c["size"], "{c:#}");
+        assert_eq!(c["also_matches"], serde_json::json!([]), "{c:#}");
+    }
+}

@@ -56,6 +56,8 @@ struct HeadedCluster<'a> {
     header: String,
     matched: usize,
     method: &'static str,
+    /// Ids of other clusters with events this header matches too.
+    also_matches: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -270,7 +272,14 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
         })
         .collect();
     let heads = format_synth::synthesize(&inputs);
-    let (own, once) = format_synth::disjointness(&inputs, &heads);
+    let overlap = format_synth::overlap(&inputs, &heads);
+    let (own, once) = (overlap.own, overlap.once);
+    let also = |j: usize| -> Vec<usize> {
+        overlap.also[j]
+            .iter()
+            .map(|&i| report.clusters[i].id)
+            .collect()
+    };
     let header_text = |h: &format_synth::Head| match &h.cond {
         Some(c) => format!("{}\nCOND = {c}", h.header),
         None => h.header.clone(),
@@ -280,11 +289,13 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
             .clusters
             .iter()
             .zip(&heads)
-            .map(|(c, h)| HeadedCluster {
+            .enumerate()
+            .map(|(j, (c, h))| HeadedCluster {
                 cluster: c,
                 header: header_text(h),
                 matched: h.matched,
                 method: h.method,
+                also_matches: also(j),
             })
             .collect();
         let out = HeadedReport {
@@ -299,7 +310,7 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
         crate::out::json_line(&out)?;
         return Ok(OK);
     }
-    for (c, h) in report.clusters.iter().zip(&heads) {
+    for (j, (c, h)) in report.clusters.iter().zip(&heads).enumerate() {
         crate::outln!(
             "#{} {} events, {} matched by its header ({})",
             c.id,
@@ -307,6 +318,11 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
             h.matched,
             h.method
         )?;
+        let also = also(j);
+        if !also.is_empty() {
+            let ids: Vec<String> = also.iter().map(|i| format!("#{i}")).collect();
+            crate::outln!("    # also matches events of {}", ids.join(", "))?;
+        }
         for l in header_text(h).lines() {
             crate::outln!("    {l}")?;
         }

@@ -416,6 +416,29 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<Vec<usize>
         .collect()
 }
 
+/// Clusters whose heads came out the same (header and COND): one event type split in two by
+/// clustering, and one rule. Groups of indices in order of their first member; every index
+/// is in exactly one group.
+pub fn same_heads(heads: &[Head]) -> Vec<Vec<usize>> {
+    let mut by_formula: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, h) in heads.iter().enumerate() {
+        // A catch-all is no evidence that two clusters are one type.
+        if h.method == "fallback" {
+            groups.push(vec![i]);
+            continue;
+        }
+        match by_formula.entry(h.formula()) {
+            std::collections::hash_map::Entry::Occupied(e) => groups[*e.get()].push(i),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(groups.len());
+                groups.push(vec![i]);
+            }
+        }
+    }
+    groups
+}
+
 /// What the heads of a log match beyond their own clusters.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Overlap {
@@ -581,5 +604,28 @@ mod overlap_tests {
         assert_eq!(o.own, 5, "{heads:#?}");
         assert_eq!(o.once, 2, "{heads:#?}");
         assert_eq!(o.also, vec![vec![1], vec![0], vec![]], "{heads:#?}");
+    }
+
+    #[test]
+    fn equal_heads_are_grouped() {
+        let head = |h: &str, method: &'static str| Head {
+            header: h.to_string(),
+            cond: None,
+            captures: Vec::new(),
+            matched: 1,
+            size: 1,
+            method,
+        };
+        let heads = [
+            head("TEXT = 'a {$x=NUMBER}'", "sample"),
+            head("TEXT = 'b'", "sample"),
+            head("TEXT = 'a {$x=NUMBER}'", "all"),
+            head("TEXT = '{$message=REST}'", "fallback"),
+            head("TEXT = '{$message=REST}'", "fallback"),
+        ];
+        assert_eq!(
+            same_heads(&heads),
+            vec![vec![0, 2], vec![1], vec![3], vec![4]]
+        );
     }
 }

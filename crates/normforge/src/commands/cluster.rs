@@ -58,6 +58,8 @@ struct HeadedCluster<'a> {
     method: &'static str,
     /// Ids of other clusters with events this header matches too.
     also_matches: Vec<usize>,
+    /// Ids of clusters that got the same header and were merged into this one.
+    merged: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -262,31 +264,49 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
-    let inputs: Vec<format_synth::ClusterInput<'_>> = report
-        .clusters
+fn inputs(clusters: &[EventCluster]) -> Vec<format_synth::ClusterInput<'_>> {
+    clusters
         .iter()
         .map(|c| format_synth::ClusterInput {
             kind: c.kind,
             members: c.texts.iter().map(|(_, t)| t.as_str()).collect(),
         })
-        .collect();
-    let heads = format_synth::synthesize(&inputs);
-    let overlap = format_synth::overlap(&inputs, &heads);
+        .collect()
+}
+
+fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
+    let first = format_synth::synthesize(&inputs(&report.clusters));
+    // Clusters with the same header are one event type: merged, under the first one's id.
+    let mut clusters: Vec<EventCluster> = Vec::new();
+    let mut heads: Vec<format_synth::Head> = Vec::new();
+    let mut merged: Vec<Vec<usize>> = Vec::new();
+    for group in format_synth::same_heads(&first) {
+        let mut c = report.clusters[group[0]].clone();
+        let mut h = first[group[0]].clone();
+        for &k in &group[1..] {
+            let o = &report.clusters[k];
+            c.size += o.size;
+            c.members.extend_from_slice(&o.members);
+            c.texts.extend(o.texts.iter().cloned());
+            h.matched += first[k].matched;
+            h.size += first[k].size;
+        }
+        c.members.sort_unstable();
+        c.texts.sort_by_key(|(l, _)| *l);
+        merged.push(group[1..].iter().map(|&k| report.clusters[k].id).collect());
+        clusters.push(c);
+        heads.push(h);
+    }
+    let overlap = format_synth::overlap(&inputs(&clusters), &heads);
     let (own, once) = (overlap.own, overlap.once);
-    let also = |j: usize| -> Vec<usize> {
-        overlap.also[j]
-            .iter()
-            .map(|&i| report.clusters[i].id)
-            .collect()
-    };
+    let also =
+        |j: usize| -> Vec<usize> { overlap.also[j].iter().map(|&i| clusters[i].id).collect() };
     let header_text = |h: &format_synth::Head| match &h.cond {
         Some(c) => format!("{}\nCOND = {c}", h.header),
         None => h.header.clone(),
     };
     if json {
-        let clusters = report
-            .clusters
+        let out_clusters = clusters
             .iter()
             .zip(&heads)
             .enumerate()
@@ -296,6 +316,7 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
                 matched: h.matched,
                 method: h.method,
                 also_matches: also(j),
+                merged: merged[j].clone(),
             })
             .collect();
         let out = HeadedReport {
@@ -305,12 +326,12 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
             matched_exactly_once: once,
             rejected: &report.rejected,
             rejected_total: report.rejected_total,
-            clusters,
+            clusters: out_clusters,
         };
         crate::out::json_line(&out)?;
         return Ok(OK);
     }
-    for (j, (c, h)) in report.clusters.iter().zip(&heads).enumerate() {
+    for (j, (c, h)) in clusters.iter().zip(&heads).enumerate() {
         crate::outln!(
             "#{} {} events, {} matched by its header ({})",
             c.id,
@@ -318,6 +339,10 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
             h.matched,
             h.method
         )?;
+        if !merged[j].is_empty() {
+            let ids: Vec<String> = merged[j].iter().map(|i| format!("#{i}")).collect();
+            crate::outln!("    # same header as {}: merged", ids.join(", "))?;
+        }
         let also = also(j);
         if !also.is_empty() {
             let ids: Vec<String> = also.iter().map(|i| format!("#{i}")).collect();
@@ -327,6 +352,6 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
             crate::outln!("    {l}")?;
         }
     }
-    crate::outln!("{} lines, {} events in {} clusters; matched by own header {own}, by exactly one header {once}", report.lines, report.events, report.clusters.len())?;
+    crate::outln!("{} lines, {} events in {} clusters; matched by own header {own}, by exactly one header {once}", report.lines, report.events, clusters.len())?;
     Ok(OK)
 }

@@ -14,16 +14,8 @@
 use crate::lit::literal;
 use crate::text;
 
-/// Names of the header fields, in order.
-pub const FIELDS: [&str; 7] = [
-    "cef_version",
-    "device_vendor",
-    "device_product",
-    "device_version",
-    "signature_id",
-    "name",
-    "severity",
-];
+/// Names of the header fields, in order (the variables of the CEF input, too).
+pub const FIELDS: [&str; 7] = xp_eval::input::cef::HEADER_NAMES;
 
 /// A CEF event cut into its parts.
 struct Parts<'a> {

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use crate::input::Bindings;
 use crate::value::{Map, Str, Value};
 
-const HEADER_NAMES: [&str; 7] = [
+/// The variables of the seven header fields, in order.
+pub const HEADER_NAMES: [&str; 7] = [
     "cef_version",
     "device_vendor",
     "device_product",

@@ -439,6 +439,51 @@ pub fn same_heads(heads: &[Head]) -> Vec<Vec<usize>> {
     groups
 }
 
+/// Clusters every event of which another cluster's head matches too: that head's event type,
+/// split off by clustering (`node-D7` and `node-D0` as constants of two clusters whose headers
+/// differ only there). Groups `[root, absorbed…]`, every index in exactly one; a root is a
+/// larger cluster (processed first) that is not itself absorbed, and never a catch-all.
+pub fn absorbed(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>> {
+    let h = hits(clusters, heads);
+    let n = heads.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(clusters[i].members.len()));
+    let mut owner: Vec<Option<usize>> = vec![None; n];
+    let mut done = vec![false; n];
+    for &i in &order {
+        let mut common: Option<Vec<usize>> = None;
+        for m in &h[i] {
+            let here: Vec<usize> = m.iter().copied().filter(|&j| j != i).collect();
+            common = Some(match common {
+                None => here,
+                Some(c) => c.into_iter().filter(|j| here.contains(j)).collect(),
+            });
+        }
+        let root = common.unwrap_or_default().into_iter().filter(|&j| {
+            done[j]
+                && owner[j].is_none()
+                && heads[j].method != "fallback"
+                && same_family(clusters[j].kind, clusters[i].kind)
+        });
+        owner[i] = root.max_by_key(|&j| (clusters[j].members.len(), std::cmp::Reverse(j)));
+        done[i] = true;
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut slot: Vec<usize> = vec![usize::MAX; n];
+    for i in 0..n {
+        if owner[i].is_none() {
+            slot[i] = groups.len();
+            groups.push(vec![i]);
+        }
+    }
+    for i in 0..n {
+        if let Some(j) = owner[i] {
+            groups[slot[j]].push(i);
+        }
+    }
+    groups
+}
+
 /// What the heads of a log match beyond their own clusters.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Overlap {
@@ -626,6 +671,41 @@ mod overlap_tests {
         assert_eq!(
             same_heads(&heads),
             vec![vec![0, 2], vec![1], vec![3], vec![4]]
+        );
+    }
+
+    #[test]
+    fn a_cluster_inside_a_larger_ones_header_is_absorbed() {
+        let big: Vec<String> = (0..6)
+            .map(|i| {
+                format!(
+                    "node-{} fs domain d{i} is no longer served",
+                    ["A1", "B2", "C3"][i % 3]
+                )
+            })
+            .collect();
+        let clusters = vec![
+            ClusterInput {
+                kind: Kind::Text,
+                members: big.iter().map(String::as_str).collect(),
+            },
+            ClusterInput {
+                kind: Kind::Text,
+                members: vec![
+                    "node-D7 fs domain d9 is no longer served",
+                    "node-D7 fs domain d8 is no longer served",
+                ],
+            },
+            ClusterInput {
+                kind: Kind::Text,
+                members: vec!["disk sda1 is full", "disk sdb2 is full"],
+            },
+        ];
+        let heads = synthesize(&clusters);
+        assert_eq!(
+            absorbed(&clusters, &heads),
+            vec![vec![0, 1], vec![2]],
+            "{heads:#?}"
         );
     }
 }

@@ -274,29 +274,51 @@ fn inputs(clusters: &[EventCluster]) -> Vec<format_synth::ClusterInput<'_>> {
         .collect()
 }
 
-fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
-    let first = format_synth::synthesize(&inputs(&report.clusters));
-    // Clusters with the same header are one event type: merged, under the first one's id.
-    let mut clusters: Vec<EventCluster> = Vec::new();
-    let mut heads: Vec<format_synth::Head> = Vec::new();
-    let mut merged: Vec<Vec<usize>> = Vec::new();
-    for group in format_synth::same_heads(&first) {
-        let mut c = report.clusters[group[0]].clone();
-        let mut h = first[group[0]].clone();
+/// Merges groups of clusters `[kept, merged…]`: members, texts and counts add up under the
+/// first; `merged` carries the ids merged so far.
+fn merge(
+    clusters: &[EventCluster],
+    heads: &[format_synth::Head],
+    groups: &[Vec<usize>],
+    merged: &[Vec<usize>],
+) -> (Vec<EventCluster>, Vec<format_synth::Head>, Vec<Vec<usize>>) {
+    let mut out = (Vec::new(), Vec::new(), Vec::new());
+    for group in groups {
+        let mut c = clusters[group[0]].clone();
+        let mut h = heads[group[0]].clone();
+        let mut ids = merged[group[0]].clone();
         for &k in &group[1..] {
-            let o = &report.clusters[k];
+            let o = &clusters[k];
             c.size += o.size;
             c.members.extend_from_slice(&o.members);
             c.texts.extend(o.texts.iter().cloned());
-            h.matched += first[k].matched;
-            h.size += first[k].size;
+            h.matched += heads[k].matched;
+            h.size += heads[k].size;
+            ids.push(o.id);
+            ids.extend_from_slice(&merged[k]);
         }
         c.members.sort_unstable();
         c.texts.sort_by_key(|(l, _)| *l);
-        merged.push(group[1..].iter().map(|&k| report.clusters[k].id).collect());
-        clusters.push(c);
-        heads.push(h);
+        ids.sort_unstable();
+        out.0.push(c);
+        out.1.push(h);
+        out.2.push(ids);
     }
+    out
+}
+
+fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
+    let first = format_synth::synthesize(&inputs(&report.clusters));
+    // Clusters with the same header are one event type, and so are clusters whose every event
+    // a larger cluster's header matches: merged, under the first one's id.
+    let (clusters, heads, merged) = merge(
+        &report.clusters,
+        &first,
+        &format_synth::same_heads(&first),
+        &vec![Vec::new(); report.clusters.len()],
+    );
+    let groups = format_synth::absorbed(&inputs(&clusters), &heads);
+    let (clusters, heads, merged) = merge(&clusters, &heads, &groups, &merged);
     let overlap = format_synth::overlap(&inputs(&clusters), &heads);
     let (own, once) = (overlap.own, overlap.once);
     let also =
@@ -341,7 +363,10 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
         )?;
         if !merged[j].is_empty() {
             let ids: Vec<String> = merged[j].iter().map(|i| format!("#{i}")).collect();
-            crate::outln!("    # same header as {}: merged", ids.join(", "))?;
+            crate::outln!(
+                "    # merged: {} (same event type by their headers)",
+                ids.join(", ")
+            )?;
         }
         let also = also(j);
         if !also.is_empty() {

@@ -470,14 +470,14 @@ pub fn absorbed(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut slot: Vec<usize> = vec![usize::MAX; n];
-    for i in 0..n {
-        if owner[i].is_none() {
+    for (i, o) in owner.iter().enumerate() {
+        if o.is_none() {
             slot[i] = groups.len();
             groups.push(vec![i]);
         }
     }
-    for i in 0..n {
-        if let Some(j) = owner[i] {
+    for (i, o) in owner.iter().enumerate() {
+        if let Some(j) = *o {
             groups[slot[j]].push(i);
         }
     }

@@ -52,23 +52,15 @@ fn sample_log_headers_match_their_clusters_only() {
     let mut failures = Vec::new();
     for log in ["sshd.log", "mixed.log"] {
         let (_, clusters) = clusters(log);
-        let inputs: Vec<format_synth::ClusterInput<'_>> = clusters
-            .iter()
-            .map(|c| format_synth::ClusterInput {
-                kind: c.kind,
-                members: c.texts.iter().map(|(_, t)| t.as_str()).collect(),
-            })
-            .collect();
-        let heads = format_synth::synthesize(&inputs);
+        let headed = format_synth::merge::headed(&clusters);
+        let inputs = format_synth::merge::inputs(&headed.clusters);
+        let heads = &headed.heads;
         let events: usize = inputs.iter().map(|c| c.members.len()).sum();
-        let (own, once) = format_synth::disjointness(&inputs, &heads);
+        let (own, once) = (headed.overlap.own, headed.overlap.once);
         assert_eq!(own, events, "{log}: every event matches its own header");
-        assert_eq!(
-            once, events,
-            "{log}: every event matches exactly one header"
-        );
+        assert_eq!(once, events, "{log}: every event matches exactly one header");
         let mut text = String::new();
-        for (c, h) in clusters.iter().zip(&heads) {
+        for (c, h) in headed.clusters.iter().zip(heads) {
             text.push_str(&format!(
                 "# cluster {} ({} events, {})\n{}\n",
                 c.id,

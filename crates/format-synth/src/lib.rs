@@ -9,6 +9,7 @@ pub mod cef;
 pub mod check;
 pub mod kv;
 pub mod lit;
+pub mod merge;
 pub mod structured;
 pub mod text;
 

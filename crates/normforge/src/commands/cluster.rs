@@ -58,7 +58,7 @@ struct HeadedCluster<'a> {
     method: &'static str,
     /// Ids of other clusters with events this header matches too.
     also_matches: Vec<usize>,
-    /// Ids of clusters that got the same header and were merged into this one.
+    /// Ids of clusters merged into this one (same header, or every event matched by it).
     merged: Vec<usize>,
 }
 
@@ -264,62 +264,13 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-fn inputs(clusters: &[EventCluster]) -> Vec<format_synth::ClusterInput<'_>> {
-    clusters
-        .iter()
-        .map(|c| format_synth::ClusterInput {
-            kind: c.kind,
-            members: c.texts.iter().map(|(_, t)| t.as_str()).collect(),
-        })
-        .collect()
-}
-
-/// Merges groups of clusters `[kept, merged…]`: members, texts and counts add up under the
-/// first; `merged` carries the ids merged so far.
-fn merge(
-    clusters: &[EventCluster],
-    heads: &[format_synth::Head],
-    groups: &[Vec<usize>],
-    merged: &[Vec<usize>],
-) -> (Vec<EventCluster>, Vec<format_synth::Head>, Vec<Vec<usize>>) {
-    let mut out = (Vec::new(), Vec::new(), Vec::new());
-    for group in groups {
-        let mut c = clusters[group[0]].clone();
-        let mut h = heads[group[0]].clone();
-        let mut ids = merged[group[0]].clone();
-        for &k in &group[1..] {
-            let o = &clusters[k];
-            c.size += o.size;
-            c.members.extend_from_slice(&o.members);
-            c.texts.extend(o.texts.iter().cloned());
-            h.matched += heads[k].matched;
-            h.size += heads[k].size;
-            ids.push(o.id);
-            ids.extend_from_slice(&merged[k]);
-        }
-        c.members.sort_unstable();
-        c.texts.sort_by_key(|(l, _)| *l);
-        ids.sort_unstable();
-        out.0.push(c);
-        out.1.push(h);
-        out.2.push(ids);
-    }
-    out
-}
-
 fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
-    let first = format_synth::synthesize(&inputs(&report.clusters));
-    // Clusters with the same header are one event type, and so are clusters whose every event
-    // a larger cluster's header matches: merged, under the first one's id.
-    let (clusters, heads, merged) = merge(
-        &report.clusters,
-        &first,
-        &format_synth::same_heads(&first),
-        &vec![Vec::new(); report.clusters.len()],
-    );
-    let groups = format_synth::absorbed(&inputs(&clusters), &heads);
-    let (clusters, heads, merged) = merge(&clusters, &heads, &groups, &merged);
-    let overlap = format_synth::overlap(&inputs(&clusters), &heads);
+    let format_synth::merge::Headed {
+        clusters,
+        heads,
+        merged,
+        overlap,
+    } = format_synth::merge::headed(&report.clusters);
     let (own, once) = (overlap.own, overlap.once);
     let also =
         |j: usize| -> Vec<usize> { overlap.also[j].iter().map(|&i| clusters[i].id).collect() };

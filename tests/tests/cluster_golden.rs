@@ -58,7 +58,10 @@ fn sample_log_headers_match_their_clusters_only() {
         let events: usize = inputs.iter().map(|c| c.members.len()).sum();
         let (own, once) = (headed.overlap.own, headed.overlap.once);
         assert_eq!(own, events, "{log}: every event matches its own header");
-        assert_eq!(once, events, "{log}: every event matches exactly one header");
+        assert_eq!(
+            once, events,
+            "{log}: every event matches exactly one header"
+        );
         let mut text = String::new();
         for (c, h) in headed.clusters.iter().zip(heads) {
             text.push_str(&format!(

@@ -229,7 +229,7 @@ fn align(toks: &[Vec<Tk<'_>>]) -> Vec<Piece> {
         .iter()
         .map(|t| {
             let mut m = vec![None; reference.len()];
-            for (i, j) in lcs(reference, t) {
+            for (i, j) in log_cluster::template::lcs_by(reference, t, same) {
                 m[i] = Some(j);
             }
             m
@@ -281,34 +281,6 @@ fn join(t: &[Tk<'_>]) -> String {
         s.push_str(k.text);
     }
     s
-}
-
-fn lcs(a: &[Tk<'_>], b: &[Tk<'_>]) -> Vec<(usize, usize)> {
-    let (n, m) = (a.len(), b.len());
-    let mut dp = vec![vec![0u16; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            dp[i][j] = if same(&a[i], &b[j]) {
-                dp[i + 1][j + 1] + 1
-            } else {
-                dp[i + 1][j].max(dp[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < n && j < m {
-        if same(&a[i], &b[j]) {
-            out.push((i, j));
-            i += 1;
-            j += 1;
-        } else if dp[i + 1][j] >= dp[i][j + 1] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    out
 }
 
 /// Renders pieces; names captures after the literal before them.

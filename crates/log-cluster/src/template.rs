@@ -74,11 +74,16 @@ pub fn template_of(masked: &[(&[Tok], usize)]) -> Vec<String> {
 
 /// Matching positions `(i in a, j in b)` of a longest common subsequence of tokens.
 fn lcs_pairs(a: &[Tok], b: &[Tok]) -> Vec<(usize, usize)> {
+    lcs_by(a, b, |x, y| x == y)
+}
+
+/// Matching positions `(i in a, j in b)` of a longest common subsequence under `same`.
+pub fn lcs_by<T>(a: &[T], b: &[T], same: impl Fn(&T, &T) -> bool) -> Vec<(usize, usize)> {
     let (n, m) = (a.len(), b.len());
     let mut dp = vec![vec![0u16; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            dp[i][j] = if a[i] == b[j] {
+            dp[i][j] = if same(&a[i], &b[j]) {
                 dp[i + 1][j + 1] + 1
             } else {
                 dp[i + 1][j].max(dp[i][j + 1])
@@ -88,7 +93,7 @@ fn lcs_pairs(a: &[Tok], b: &[Tok]) -> Vec<(usize, usize)> {
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::new();
     while i < n && j < m {
-        if a[i] == b[j] {
+        if same(&a[i], &b[j]) {
             out.push((i, j));
             i += 1;
             j += 1;

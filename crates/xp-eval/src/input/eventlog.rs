@@ -60,18 +60,7 @@ pub fn decode_eventlog_with(
 }
 
 fn json_error(e: &serde_json::Error) -> String {
-    let msg = e.to_string();
-    if msg.contains("recursion limit") {
-        format!(
-            "JSON nested deeper than 128 levels (line {}, column {})",
-            e.line(),
-            e.column()
-        )
-    } else if msg.contains("invalid type") {
-        format!("not a Windows event: {msg}")
-    } else {
-        format!("not valid JSON: {msg}")
-    }
+    crate::input::json::describe_error(e, |msg| Some(format!("not a Windows event: {msg}")))
 }
 
 /// The `Data` item names a rule reads.
@@ -332,21 +321,7 @@ impl<'de> Visitor<'de> for DataSeed<'_> {
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(trimmed(v))
     }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Int(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Float(v))
-    }
+    crate::input::json::scalar_visits!();
 }
 
 fn trimmed(s: &str) -> Value {

@@ -8,18 +8,29 @@ use crate::value::{Map, Str, Value};
 
 /// Parses JSON text. Errors name the line and column.
 pub fn parse_json(text: &str) -> Result<Value, String> {
-    serde_json::from_str::<Value>(text).map_err(|e| {
-        let msg = e.to_string();
-        if msg.contains("recursion limit") {
-            format!(
-                "JSON nested deeper than 128 levels (line {}, column {})",
-                e.line(),
-                e.column()
-            )
-        } else {
-            format!("not valid JSON: {msg}")
+    serde_json::from_str::<Value>(text).map_err(|e| describe_error(&e, |_| None))
+}
+
+/// The message for a JSON decoding error: too deep nesting, then what `wrong_type` says of
+/// an `invalid type` error (the caller knows what it expected), else invalid JSON.
+pub(crate) fn describe_error(
+    e: &serde_json::Error,
+    wrong_type: impl FnOnce(&str) -> Option<String>,
+) -> String {
+    let msg = e.to_string();
+    if msg.contains("recursion limit") {
+        return format!(
+            "JSON nested deeper than 128 levels (line {}, column {})",
+            e.line(),
+            e.column()
+        );
+    }
+    if msg.contains("invalid type") {
+        if let Some(m) = wrong_type(&msg) {
+            return m;
         }
-    })
+    }
+    format!("not valid JSON: {msg}")
 }
 
 impl<'de> Deserialize<'de> for Value {
@@ -27,6 +38,30 @@ impl<'de> Deserialize<'de> for Value {
         d.deserialize_any(ValueVisitor)
     }
 }
+
+/// The scalar methods of a serde `Visitor` whose value is [`Value`]: null, booleans and
+/// numbers (integers beyond `i64` become floats). Strings, lists and maps stay with each
+/// visitor, which decode them their own way.
+macro_rules! scalar_visits {
+    () => {
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::Int(v))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(Value::Float(v))
+        }
+    };
+}
+pub(crate) use scalar_visits;
 
 struct ValueVisitor;
 
@@ -37,21 +72,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Int(v))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Float(v))
-    }
+    scalar_visits!();
 
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::Str(Str::from(v)))
@@ -59,10 +80,6 @@ impl<'de> Visitor<'de> for ValueVisitor {
 
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
         Ok(Value::Str(Str::from(v)))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
     }
 
     fn visit_none<E>(self) -> Result<Value, E> {

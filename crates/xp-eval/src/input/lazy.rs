@@ -24,23 +24,14 @@ pub fn raw_entries(text: &str) -> Result<RawEntries<'_>, String> {
 }
 
 fn json_error(e: &serde_json::Error) -> String {
-    let msg = e.to_string();
-    if msg.contains("recursion limit") {
-        format!(
-            "JSON nested deeper than 128 levels (line {}, column {})",
-            e.line(),
-            e.column()
-        )
-    } else if msg.contains("invalid type") {
+    crate::input::json::describe_error(e, |msg| {
         let found = msg
             .split("invalid type: ")
             .nth(1)
             .and_then(|r| r.split(',').next())
             .unwrap_or("another value");
-        format!("a JSON rule needs a JSON object, found {found}")
-    } else {
-        format!("not valid JSON: {msg}")
-    }
+        Some(format!("a JSON rule needs a JSON object, found {found}"))
+    })
 }
 
 struct EntriesVisitor;

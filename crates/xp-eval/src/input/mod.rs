@@ -15,19 +15,9 @@ use crate::value::{Map, Str, Value};
 /// Variables an input defines: `(name without $, value)`.
 pub type Bindings = Vec<(Str, Value)>;
 
-/// Keys that mark a JSON object as a SIEM transport envelope (besides `body`).
-const ENVELOPE_KEYS: &[&str] = &[
-    "recv_ipv4",
-    "recv_ipv6",
-    "recv_time",
-    "recv_host",
-    "uuid",
-    "tag",
-    "task_id",
-    "input_id",
-    "mime",
-    "normalized",
-];
+// Keys that mark a JSON object as a SIEM transport envelope (besides `body`): the same
+// names a formula reads as envelope identifiers.
+use crate::program::ENV_NAMES as ENVELOPE_KEYS;
 
 /// If `raw` is a transport envelope (`{"body": "<event>", "recv_ipv4": …}`), returns the body
 /// and the envelope's other members.

@@ -43,6 +43,9 @@ pub fn updating() -> bool {
 /// Returns a readable diff on mismatch.
 pub fn check_golden(path: &Path, actual: &str) -> Result<(), String> {
     if updating() {
+        if let Some(d) = path.parent() {
+            std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+        }
         std::fs::write(path, actual).map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(());
     }

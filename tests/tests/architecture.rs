@@ -16,6 +16,8 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "log-cluster",
         "evaluation",
         "format-synth",
+        "field-assign",
+        "rule-gen",
     ];
     BTreeMap::from([
         ("xp-syntax", &[][..]),
@@ -24,7 +26,43 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("xp-package", &["xp-syntax", "xp-eval", "xp-taxonomy"][..]),
         ("ingest", &[][..]),
         ("log-cluster", &["xp-eval", "ingest"][..]),
-        ("evaluation", &["log-cluster"][..]),
+        (
+            "evaluation",
+            &[
+                "log-cluster",
+                "xp-eval",
+                "xp-package",
+                "xp-taxonomy",
+                "ingest",
+                "format-synth",
+                "field-assign",
+                "rule-gen",
+            ][..],
+        ),
+        (
+            "field-assign",
+            &[
+                "xp-syntax",
+                "xp-eval",
+                "xp-taxonomy",
+                "xp-package",
+                "ingest",
+                "format-synth",
+            ][..],
+        ),
+        (
+            "rule-gen",
+            &[
+                "xp-syntax",
+                "xp-eval",
+                "xp-taxonomy",
+                "xp-package",
+                "ingest",
+                "log-cluster",
+                "format-synth",
+                "field-assign",
+            ][..],
+        ),
         (
             "format-synth",
             &["xp-syntax", "xp-eval", "ingest", "log-cluster"][..],

@@ -85,6 +85,8 @@ pub enum Command {
         #[arg(long)]
         headers: bool,
     },
+    /// Generate one validated rule package per event type of a source log.
+    Generate(GenerateArgs),
     /// Evaluation reports.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -99,9 +101,61 @@ pub enum Command {
     },
 }
 
+/// `normforge generate` options.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The source log; `-` for standard input.
+    pub log: PathBuf,
+    /// Output folder (packages under `<Vendor>/<Product>/<source>/<Rule>/`, plus report.json
+    /// and summary.md).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Replace a non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Test pairs per package (representative events).
+    #[arg(long, default_value_t = 3)]
+    pub tests: usize,
+    /// Vendor folder (default: from the log, else `Generic`).
+    #[arg(long)]
+    pub vendor: Option<String>,
+    /// Product folder (default: from the log, e.g. the syslog program).
+    #[arg(long)]
+    pub product: Option<String>,
+    /// Source folder (default: the log's kind, e.g. `syslog`).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Knowledge bases for retrieval (default: `NORMFORGE_KB`, else the project's
+    /// `knowledge-base/`).
+    #[arg(long)]
+    pub kb: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
 /// Evaluations.
 #[derive(Debug, Subcommand)]
 pub enum EvalCommand {
+    /// Rule generation against an expert KB laid out like open-xp-rules: normalizer
+    /// conformance on its tests, then leave-one-source-out generation scored per event kind
+    /// (field precision and recall, format accuracy, working-rule rate, i18n chrF).
+    Kb {
+        /// The KB folder.
+        dir: PathBuf,
+        /// The project's own KB, used for retrieval for sources the evaluated KB lacks
+        /// (default: `NORMFORGE_KB`, else `knowledge-base/`).
+        #[arg(long)]
+        own_kb: Option<PathBuf>,
+        /// Year for year-less timestamps.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Log-parsing accuracy (GA, PA, FGA, FTA) on loghub-style datasets:
     /// `<DIR>/<System>/<System>_2k.log` with `<System>_2k.log_structured_corrected.csv`.
     Loghub {

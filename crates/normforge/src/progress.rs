@@ -20,3 +20,17 @@ pub fn bytes(total: u64, quiet: bool) -> ProgressBar {
     );
     pb
 }
+
+/// A count-progress bar over `total` items, hidden when not wanted.
+pub fn count(total: u64, quiet: bool, msg: &'static str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(total);
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {pos}/{len} {wide_bar} {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    pb.set_message(msg);
+    pb
+}

@@ -333,3 +333,83 @@ fn cluster_headers_match_the_sample_log() {
         assert_eq!(c["also_matches"], serde_json::json!([]), "{c:#}");
     }
 }
+
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn generate_writes_validating_packages_reproducibly_and_atomically() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let log = root.join("eval/samples/sshd.log");
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let gen = |force: bool| {
+        let mut args = vec![
+            "generate",
+            log.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--year",
+            "2024",
+        ];
+        if force {
+            args.push("--force");
+        }
+        run(&args)
+    };
+    let o = gen(false);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("summary.md").exists() && out.join("report.json").exists());
+    let v = run(&[
+        "validate",
+        out.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--quiet",
+    ]);
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+    let first = tree(&out);
+    assert!(first.keys().filter(|p| p.ends_with("formula.xp")).count() > 10);
+    // A non-empty output folder is refused and left as it was.
+    let o = gen(false);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
+    assert_eq!(tree(&out), first);
+    // --force replaces it with the same bytes (report.json holds the timings).
+    let o = gen(true);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut second = tree(&out);
+    let mut first = first;
+    first.remove(Path::new("report.json"));
+    second.remove(Path::new("report.json"));
+    assert_eq!(first, second);
+    // A missing log is an input error naming it; nothing is written.
+    let missing = d.path().join("nope.log");
+    let out2 = d.path().join("out2");
+    let o = run(&[
+        "generate",
+        missing.to_str().unwrap(),
+        "-o",
+        out2.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("nope.log"), "{}", stderr(&o));
+    no_panic(&o);
+    assert!(!out2.exists());
+}

@@ -2,8 +2,10 @@
 
 mod check;
 mod cluster;
+mod eval_kb;
 mod eval_loghub;
 mod fmt;
+mod generate;
 mod normalize;
 mod validate;
 
@@ -32,6 +34,13 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             max_event_bytes,
             headers,
         } => cluster::run(&log, json, max_event_bytes, headers),
+        Command::Generate(a) => generate::run(&a),
+        Command::Eval(EvalCommand::Kb {
+            dir,
+            own_kb,
+            year,
+            json,
+        }) => eval_kb::run(&dir, own_kb, year, json),
         Command::Eval(EvalCommand::Loghub { dir, json }) => eval_loghub::run(&dir, json),
     }
 }

@@ -1,0 +1,517 @@
+//! `normforge eval kb`: rule generation measured against an expert knowledge base.
+//!
+//! (a) Conformance: the normalizer on the KB's own test pairs. (b) Leave-one-source-out:
+//! for each source folder, its raw tests pooled as one log are clustered, given heads and
+//! generated for, with the source's own rules out of retrieval; each raw event is run through
+//! the generated rule that matches it (its own cluster's first) and compared with the
+//! expert's norm as (field, value) pairs, `id` excluded, types normalized.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use field_assign::engine::Retrieval;
+use field_assign::kb::Kb;
+use ingest::{Item, Kind, Options as ReadOptions, Reader};
+use log_cluster::events::EventClusterer;
+use log_cluster::identifier::RuleBased;
+use serde::Serialize;
+use serde_json::{Map, Value as J};
+use xp_eval::{Outcome, Rule, RunOptions};
+use xp_taxonomy::Taxonomy;
+
+use crate::chrf::chrf;
+
+/// Errors of the KB evaluation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The KB cannot be read.
+    #[error(transparent)]
+    Package(#[from] xp_package::Error),
+    /// The retrieval KB cannot be loaded.
+    #[error(transparent)]
+    Kb(#[from] field_assign::kb::Error),
+}
+
+/// Counts and scores of one event kind (or the total).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct KindScores {
+    /// Raw events.
+    pub events: usize,
+    /// Correct pairs ÷ generated pairs.
+    pub precision: f64,
+    /// Correct pairs ÷ expert pairs.
+    pub recall: f64,
+    /// Events matched by their own cluster's generated rule ÷ events.
+    pub format_accuracy: f64,
+    /// Clusters whose emitted rule normalizes all their members ÷ clusters.
+    pub working_rate: f64,
+    /// Correct pairs.
+    pub correct: usize,
+    /// Generated pairs.
+    pub generated: usize,
+    /// Expert pairs.
+    pub expert: usize,
+    /// Events matched by their own rule.
+    pub matched_own: usize,
+    /// Clusters.
+    pub clusters: usize,
+    /// Clusters with a working rule.
+    pub working: usize,
+}
+
+impl KindScores {
+    fn add(&mut self, o: &KindScores) {
+        self.events += o.events;
+        self.correct += o.correct;
+        self.generated += o.generated;
+        self.expert += o.expert;
+        self.matched_own += o.matched_own;
+        self.clusters += o.clusters;
+        self.working += o.working;
+    }
+
+    fn finish(&mut self) {
+        let r = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        self.precision = r(self.correct, self.generated);
+        self.recall = r(self.correct, self.expert);
+        self.format_accuracy = r(self.matched_own, self.events);
+        self.working_rate = r(self.working, self.clusters);
+    }
+}
+
+/// Conformance of the normalizer on the KB's own tests.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Conformance {
+    /// Pairs run.
+    pub pairs: usize,
+    /// Pairs reproduced.
+    pub passed: usize,
+}
+
+/// Mean chrF of the generated event descriptions against the experts'.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct I18n {
+    /// English, 0–100.
+    pub en_chrf: f64,
+    /// Russian, 0–100.
+    pub ru_chrf: f64,
+}
+
+/// Per source.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceResult {
+    /// Source folder relative to the KB.
+    pub source: String,
+    /// Rules of the source.
+    pub rules: usize,
+    /// Its scores.
+    pub scores: KindScores,
+}
+
+/// The report.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    /// (a).
+    pub conformance: Conformance,
+    /// (b) per kind.
+    pub by_kind: BTreeMap<String, KindScores>,
+    /// (b) all kinds.
+    pub total: KindScores,
+    /// (b) i18n.
+    pub i18n: I18n,
+    /// (b) per source.
+    pub sources: Vec<SourceResult>,
+    /// (b) per field: generated, correct and expert pairs (where precision and recall go).
+    pub fields: BTreeMap<String, FieldCounts>,
+}
+
+/// Pair counts of one field.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FieldCounts {
+    /// Generated pairs.
+    pub generated: usize,
+    /// Correct ones.
+    pub correct: usize,
+    /// Expert pairs.
+    pub expert: usize,
+}
+
+/// One expert test event.
+struct Expert {
+    raw: String,
+    norm: Map<String, J>,
+    en: Option<String>,
+    ru: Option<String>,
+}
+
+/// The EventDescriptions of an i18n file: LocalizationId → text.
+fn descriptions(path: &Path) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let Ok(v) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text) else {
+        return Vec::new();
+    };
+    v.get("EventDescriptions")
+        .and_then(|x| x.as_sequence())
+        .map(|s| {
+            s.iter()
+                .filter_map(|d| {
+                    Some((
+                        d.get("LocalizationId")?.as_str()?.to_string(),
+                        d.get("EventDescription")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// metainfo Criteria → LocalizationId, in order.
+fn criteria(path: &Path) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let Ok(v) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text) else {
+        return Vec::new();
+    };
+    v.get("EventDescriptions")
+        .and_then(|x| x.as_sequence())
+        .map(|s| {
+            s.iter()
+                .filter_map(|d| {
+                    Some((
+                        d.get("Criteria")?.as_str()?.to_string(),
+                        d.get("LocalizationId")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a conjunction of `field = "v"`, `field != "v"`, `field = null`, `field != null`
+/// holds for a norm (anything else — `or`, parentheses — is not understood: false).
+fn holds(criteria: &str, norm: &Map<String, J>) -> bool {
+    if criteria.contains(" or ") || criteria.contains('(') {
+        return false;
+    }
+    criteria.split(" and ").all(|term| {
+        let (neg, (f, v)) = match term.split_once("!=") {
+            Some(x) => (true, x),
+            None => match term.split_once('=') {
+                Some(x) => (false, x),
+                None => return false,
+            },
+        };
+        let (f, v) = (f.trim(), v.trim());
+        let actual = norm.get(f).map(|x| match x {
+            J::String(s) => s.clone(),
+            o => o.to_string(),
+        });
+        let eq = if v == "null" {
+            actual.is_none()
+        } else {
+            actual.as_deref() == Some(v.trim_matches('"'))
+        };
+        eq != neg
+    })
+}
+
+/// The expert description of an event: the first whose Criteria holds, else the first.
+fn expert_description(dir: &Path, lang: &str, norm: &Map<String, J>) -> Option<String> {
+    let descs = descriptions(&dir.join(format!("i18n/i18n_{lang}.yaml")));
+    let crit = criteria(&dir.join("metainfo.yaml"));
+    let id = crit
+        .iter()
+        .find(|(c, _)| holds(c, norm))
+        .map(|(_, id)| id.clone());
+    match id {
+        Some(id) => descs.iter().find(|(l, _)| *l == id).map(|(_, d)| d.clone()),
+        None => descs.first().map(|(_, d)| d.clone()),
+    }
+    .or_else(|| descs.first().map(|(_, d)| d.clone()))
+}
+
+fn read_experts(rules: &[PathBuf]) -> Vec<Expert> {
+    let mut out = Vec::new();
+    for dir in rules {
+        let pkg = xp_package::PackageDir { dir: dir.clone() };
+        for t in pkg.tests() {
+            let (Ok(raw), Ok(norm)) = (
+                xp_package::read_text(&t.raw),
+                xp_package::read_text(&t.norm),
+            ) else {
+                continue;
+            };
+            let Ok(J::Object(norm)) =
+                serde_json::from_str::<J>(norm.trim_start_matches('\u{feff}'))
+            else {
+                continue;
+            };
+            let raw = raw
+                .trim_start_matches('\u{feff}')
+                .trim_end_matches(['\n', '\r'])
+                .to_string();
+            if raw.trim().is_empty() {
+                continue;
+            }
+            out.push(Expert {
+                en: expert_description(dir, "en", &norm),
+                ru: expert_description(dir, "ru", &norm),
+                raw,
+                norm,
+            });
+        }
+    }
+    out
+}
+
+/// Generated descriptions with their placeholders, per package.
+fn generated_description(files: &BTreeMap<PathBuf, String>, lang: &str) -> Option<String> {
+    let text = files.get(&PathBuf::from(format!("i18n/i18n_{lang}.yaml")))?;
+    let v = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).ok()?;
+    Some(
+        v.get("EventDescriptions")?
+            .as_sequence()?
+            .first()?
+            .get("EventDescription")?
+            .as_str()?
+            .to_string(),
+    )
+}
+
+/// The score of one source: its events pooled as one log, generated with `kb`.
+fn evaluate_source(
+    experts: &[Expert],
+    kb: &Kb,
+    year: i32,
+    per_kind: &mut BTreeMap<String, KindScores>,
+    chrf_sums: &mut (f64, f64, usize),
+    fields: &mut BTreeMap<String, FieldCounts>,
+) -> KindScores {
+    let tax = Taxonomy::embedded();
+    // The pooled log and the first line of each event in it.
+    let mut log = String::new();
+    let mut starts = Vec::new();
+    let mut line = 1;
+    for e in experts {
+        starts.push(line);
+        log.push_str(&e.raw);
+        log.push('\n');
+        line += e.raw.lines().count().max(1);
+    }
+    let mut clusterer =
+        EventClusterer::new(log_cluster::Config::default(), RuleBased).keep_texts(usize::MAX);
+    let mut events: BTreeMap<usize, (Kind, String)> = BTreeMap::new();
+    let mut reader = Reader::new(std::io::Cursor::new(log.as_bytes()), ReadOptions::default());
+    while let Some(Ok(item)) = reader.next() {
+        if let Item::Event(ev) = item {
+            events.insert(ev.line, (ev.kind, ev.text.clone()));
+            clusterer.add(&ev);
+        }
+    }
+    let clusters = clusterer.finish();
+    let headed = format_synth::merge::headed(&clusters);
+    let engine = Retrieval::new(kb);
+    let opts = rule_gen::Options {
+        tests: 3,
+        year,
+        meta: rule_gen::Meta::default(),
+    };
+    let generated = rule_gen::generate(&headed, &engine, &opts, |_| {});
+    let run = RunOptions {
+        year,
+        ..RunOptions::default()
+    };
+    // Compiled rules by cluster id, and each event's cluster.
+    let rules: Vec<(usize, Option<Rule>, &rule_gen::Package)> = generated
+        .packages
+        .iter()
+        .map(|p| {
+            let src = p.files.get(&PathBuf::from("formula.xp"));
+            let r = src.and_then(|s| Rule::compile(s, Default::default()).ok());
+            (p.cluster, r, p)
+        })
+        .collect();
+    let mut cluster_of: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut total = KindScores::default();
+    for c in &headed.clusters {
+        for (l, _) in &c.texts {
+            cluster_of.insert(*l as usize, c.id);
+        }
+        let k = per_kind.entry(c.kind.name().to_string()).or_default();
+        let working = generated
+            .packages
+            .iter()
+            .any(|p| p.cluster == c.id && p.matched == c.texts.len());
+        k.clusters += 1;
+        total.clusters += 1;
+        if working {
+            k.working += 1;
+            total.working += 1;
+        }
+    }
+    for (e, start) in experts.iter().zip(&starts) {
+        let Some((kind, text)) = events.get(start) else {
+            continue;
+        };
+        let mut s = KindScores {
+            events: 1,
+            ..KindScores::default()
+        };
+        let own = cluster_of.get(start).copied();
+        let norm = |r: &Rule| match r.normalize(text, &run) {
+            Ok(Outcome::Normalized(ev)) => Some(ev.to_json()),
+            _ => None,
+        };
+        let mut out = None;
+        let mut by = None;
+        if let Some((_, Some(r), p)) = rules.iter().find(|(c, _, _)| Some(*c) == own) {
+            if let Some(o) = norm(r) {
+                s.matched_own = 1;
+                out = Some(o);
+                by = Some(*p);
+            }
+        }
+        if out.is_none() {
+            for (_, r, p) in &rules {
+                if let Some(o) = r.as_ref().and_then(norm) {
+                    out = Some(o);
+                    by = Some(*p);
+                    break;
+                }
+            }
+        }
+        let expected: Vec<(&String, &J)> = e.norm.iter().filter(|(k, _)| *k != "id").collect();
+        s.expert = expected.len();
+        for (k, _) in &expected {
+            fields.entry(k.to_string()).or_default().expert += 1;
+        }
+        if let Some(o) = &out {
+            for (k, a) in o.iter().filter(|(k, _)| *k != "id") {
+                let f = fields.entry(k.clone()).or_default();
+                f.generated += 1;
+                if e.norm
+                    .get(k)
+                    .is_some_and(|v| xp_package::compare::values_equal(tax.type_of(k), v, a))
+                {
+                    f.correct += 1;
+                }
+            }
+            s.generated = o.keys().filter(|k| *k != "id").count();
+            s.correct = expected
+                .iter()
+                .filter(|(k, v)| {
+                    o.get(k.as_str())
+                        .is_some_and(|a| xp_package::compare::values_equal(tax.type_of(k), v, a))
+                })
+                .count();
+        }
+        let (en, ru) = match by {
+            Some(p) => (
+                generated_description(&p.files, "en"),
+                generated_description(&p.files, "ru"),
+            ),
+            None => (None, None),
+        };
+        let score = |g: Option<String>, x: &Option<String>| match (g, x) {
+            (Some(g), Some(x)) => chrf(&g, x),
+            _ => 0.0,
+        };
+        chrf_sums.0 += score(en, &e.en);
+        chrf_sums.1 += score(ru, &e.ru);
+        chrf_sums.2 += 1;
+        per_kind
+            .entry(kind.name().to_string())
+            .or_default()
+            .add(&KindScores {
+                clusters: 0,
+                working: 0,
+                ..s.clone()
+            });
+        total.add(&s);
+    }
+    total.finish();
+    total
+}
+
+/// Runs the evaluation. `own_kb`: the project's KB, used for retrieval only for its sources
+/// that the evaluated KB does not contain.
+pub fn evaluate(kb_dir: &Path, own_kb: Option<&Path>, year: i32) -> Result<Report, Error> {
+    let mut report = Report::default();
+    let vopts = xp_package::validate::ValidateOptions {
+        run: RunOptions {
+            year,
+            ..RunOptions::default()
+        },
+        ..Default::default()
+    };
+    let v = xp_package::validate::validate(
+        &[kb_dir.to_path_buf()],
+        &vopts,
+        &xp_package::known::KnownFailures::default(),
+    )?;
+    report.conformance = Conformance {
+        pairs: v.pairs,
+        passed: v.passed,
+    };
+    let full = Kb::load(&[kb_dir.to_path_buf()])?;
+    let rel = |p: &Path, root: &Path| {
+        p.strip_prefix(root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let evaluated: BTreeSet<String> = full.sources().iter().map(|s| rel(s, kb_dir)).collect();
+    let own = match own_kb {
+        Some(d) => {
+            let k = Kb::load(&[d.to_path_buf()])?;
+            k.partition(|r| !evaluated.contains(&rel(&r.source, d))).0
+        }
+        None => Kb::default(),
+    };
+    let mut chrf_sums = (0.0, 0.0, 0);
+    for source in full.sources() {
+        let this: Vec<PathBuf> = full
+            .rules
+            .iter()
+            .filter(|r| r.source == source)
+            .map(|r| r.dir.clone())
+            .collect();
+        let experts = read_experts(&this);
+        let kb = Kb::from_rules(
+            full.rules
+                .iter()
+                .filter(|r| r.source != source)
+                .chain(&own.rules)
+                .cloned()
+                .collect(),
+        );
+        let scores = evaluate_source(
+            &experts,
+            &kb,
+            year,
+            &mut report.by_kind,
+            &mut chrf_sums,
+            &mut report.fields,
+        );
+        report.sources.push(SourceResult {
+            source: rel(&source, kb_dir),
+            rules: this.len(),
+            scores,
+        });
+    }
+    for k in report.by_kind.values_mut() {
+        k.finish();
+        report.total.add(k);
+    }
+    report.total.finish();
+    if chrf_sums.2 > 0 {
+        report.i18n = I18n {
+            en_chrf: chrf_sums.0 / chrf_sums.2 as f64,
+            ru_chrf: chrf_sums.1 / chrf_sums.2 as f64,
+        };
+    }
+    Ok(report)
+}

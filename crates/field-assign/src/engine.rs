@@ -1,0 +1,434 @@
+//! The deterministic engine: retrieval from a knowledge base plus the lexicon. It is the floor
+//! every LLM adapter is measured against.
+//!
+//! In priority order (a field is set once, by the first source that decides it):
+//! 1. **kb-rule**: KB rules whose own header and COND match the cluster's events; the fields
+//!    they output are aligned with the cluster's slots (a value equal on every matched event
+//!    becomes that slot's expression) or kept as constants.
+//! 2. **learned**: for each slot, the field its key's values went to across all KB test
+//!    pairs, when that happened in enough tests and a large enough share of them.
+//! 3. **nearest**: constants of the nearest KB rule of the same kind family (Jaccard over
+//!    key names or words): the event source description when it is near, the classification
+//!    when it is very near.
+//! 4. **lexicon**: times, the syslog host, msgid from the event identifier, and the
+//!    classification the event's words state.
+
+use std::collections::BTreeSet;
+
+use ingest::Kind;
+use serde_json::Value as J;
+use xp_eval::Outcome;
+use xp_taxonomy::{FieldType, Taxonomy};
+
+use crate::kb::{same_value, Kb, Transform};
+use crate::lexicon;
+use crate::slots::{self, Slot, Slots};
+use crate::{Assigned, Assignment, ClusterView, FieldAssigner, Source};
+
+/// Tunable thresholds of the engine.
+#[derive(Clone, Debug)]
+pub struct Thresholds {
+    /// Members sampled per cluster.
+    pub samples: usize,
+    /// Tests a learned key→field alignment needs.
+    pub min_tests: u32,
+    /// Share of the key's tests that must show the alignment.
+    pub min_share: f64,
+    /// Similarity for copying the event source description (vendor, title, category).
+    pub source_sim: f64,
+    /// Similarity for copying the classification (subject, action, object, status,
+    /// category.*, importance).
+    pub class_sim: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            samples: 8,
+            min_tests: 2,
+            min_share: 0.5,
+            source_sim: 0.2,
+            class_sim: 0.6,
+        }
+    }
+}
+
+/// Retrieval + lexicon.
+#[derive(Debug)]
+pub struct Retrieval<'k> {
+    kb: &'k Kb,
+    th: Thresholds,
+}
+
+impl<'k> Retrieval<'k> {
+    /// An engine over a knowledge base.
+    pub fn new(kb: &'k Kb) -> Retrieval<'k> {
+        Retrieval {
+            kb,
+            th: Thresholds::default(),
+        }
+    }
+
+    /// With other thresholds.
+    pub fn with_thresholds(mut self, th: Thresholds) -> Retrieval<'k> {
+        self.th = th;
+        self
+    }
+}
+
+/// Fields of the event source description.
+const SOURCE_FIELDS: &[&str] = &[
+    "event_src.vendor",
+    "event_src.title",
+    "event_src.category",
+    "event_src.subsys",
+];
+
+/// Fields whose meaning is set by each rule (free slots, rule-specific properties): a key's
+/// values going there in other rules says nothing about this one.
+fn rule_specific(field: &str) -> bool {
+    field.starts_with("datafield")
+        || matches!(
+            field,
+            "object.value"
+                | "object.property"
+                | "object.version"
+                | "chain_id"
+                | "labels"
+                | "reason"
+        )
+}
+
+/// Fields of the classification.
+const CLASS_FIELDS: &[&str] = &[
+    "subject",
+    "action",
+    "object",
+    "status",
+    "importance",
+    "category.generic",
+    "category.high",
+    "category.low",
+];
+
+struct Builder {
+    out: Assignment,
+}
+
+impl Builder {
+    fn has(&self, field: &str) -> bool {
+        self.out.fields.iter().any(|a| a.field == field)
+    }
+    fn set(&mut self, field: &str, source: Source, why: &'static str) {
+        if field != "id" && !self.has(field) {
+            self.out.fields.push(Assigned {
+                field: field.to_string(),
+                source,
+                why,
+            });
+        }
+    }
+}
+
+/// Whether every present value of a slot fits the field's type.
+fn fits(tax: &Taxonomy, field: &str, values: &[Option<String>]) -> bool {
+    let ty = tax.type_of(field);
+    values.iter().flatten().all(|v| match ty {
+        Some(FieldType::Ip) => v.trim().parse::<std::net::IpAddr>().is_ok(),
+        Some(FieldType::Number) => v.trim().parse::<f64>().is_ok(),
+        Some(FieldType::Datetime) => xp_eval::datetime::parse_full(v, Some(2000)).is_some(),
+        Some(FieldType::Mac) => xp_eval::text::tokens::parse_mac(v).is_some(),
+        _ => true,
+    })
+}
+
+/// A slot's expression, unquoted when every value is quoted.
+fn slot_expr(s: &Slot) -> String {
+    let quoted = s
+        .values
+        .iter()
+        .flatten()
+        .all(|v| v.len() >= 2 && v.starts_with('"') && v.ends_with('"'));
+    if quoted {
+        format!("strip({}, '\"', '\"')", s.expr)
+    } else {
+        s.expr.clone()
+    }
+}
+
+fn unquote(v: &str) -> &str {
+    v.strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .unwrap_or(v)
+}
+
+impl Retrieval<'_> {
+    fn kb_rules(&self, view: &ClusterView<'_>, slots: &Slots, members: &[&str], b: &mut Builder) {
+        let tax = Taxonomy::embedded();
+        let opts = slots::run_options();
+        // The KB rule matching most sampled members.
+        let mut best: Option<(usize, Vec<(usize, J)>)> = None;
+        for r in &self.kb.rules {
+            let Some(rule) = &r.rule else { continue };
+            let outs: Vec<(usize, J)> = members
+                .iter()
+                .enumerate()
+                .filter_map(|(i, m)| match rule.normalize(m, &opts) {
+                    Ok(Outcome::Normalized(ev)) => Some((i, J::Object(ev.to_json()))),
+                    _ => None,
+                })
+                .collect();
+            if !outs.is_empty() && best.as_ref().is_none_or(|(n, _)| outs.len() > *n) {
+                best = Some((outs.len(), outs));
+            }
+        }
+        let Some((_, outs)) = best else { return };
+        let _ = view;
+        let J::Object(first) = &outs[0].1 else { return };
+        for (field, v0) in first {
+            if field == "id" {
+                continue;
+            }
+            let aligned = slots.slots.iter().find_map(|s| {
+                [Transform::Same, Transform::Lower]
+                    .into_iter()
+                    .find_map(|t| {
+                        outs.iter()
+                            .all(|(i, out)| {
+                                let (Some(e), Some(Some(v))) = (out.get(field), s.values.get(*i))
+                                else {
+                                    return false;
+                                };
+                                same_value(tax, field, e, unquote(v), t)
+                            })
+                            .then(|| t.wrap(&slot_expr(s)))
+                    })
+            });
+            match aligned {
+                Some(expr) => b.set(field, Source::Expr(expr), "kb-rule"),
+                None if outs.iter().all(|(_, o)| o.get(field) == Some(v0)) => {
+                    let text = match v0 {
+                        J::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    // Constants that look like data of one event are not constants of the type.
+                    if !members.iter().all(|m| m.contains(text.as_str())) || text.len() < 40 {
+                        b.set(field, Source::Const(text), "kb-rule");
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+
+    fn learned(&self, view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) {
+        let tax = Taxonomy::embedded();
+        let mut cands: Vec<(f64, u32, usize, String, Transform)> = Vec::new();
+        for (i, s) in slots.slots.iter().enumerate() {
+            for (f, t, n, share) in self.kb.fields_of_key(view.kind, &s.key) {
+                if n >= self.th.min_tests
+                    && share >= self.th.min_share
+                    && !rule_specific(&f)
+                    && tax.get(&f).is_some()
+                    && fits(tax, &f, &s.values)
+                {
+                    cands.push((share, n, i, f, t));
+                }
+            }
+        }
+        cands.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(b.1.cmp(&a.1))
+                .then(a.2.cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+        });
+        // Each slot feeds one field: its best-supported one.
+        let mut used = vec![false; slots.slots.len()];
+        for (_, _, i, f, t) in cands {
+            if used[i] || b.has(&f) {
+                continue;
+            }
+            used[i] = true;
+            let s = &slots.slots[i];
+            b.set(&f, Source::Expr(t.wrap(&slot_expr(s))), "learned");
+        }
+    }
+
+    fn nearest(&self, view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) {
+        let keys: BTreeSet<String> = match view.kind {
+            Kind::Text | Kind::Keyvalue | Kind::Cef => view
+                .members
+                .iter()
+                .take(self.th.samples)
+                .flat_map(|m| crate::kb::words(m))
+                .collect(),
+            _ => slots.slots.iter().map(|s| s.key.to_lowercase()).collect(),
+        };
+        let near = self.kb.nearest(view.kind, &keys);
+        let Some((sim, rule)) = near.first() else {
+            return;
+        };
+        for (f, v) in &rule.constants {
+            let copy = (SOURCE_FIELDS.contains(&f.as_str()) && *sim >= self.th.source_sim)
+                || (CLASS_FIELDS.contains(&f.as_str()) && *sim >= self.th.class_sim);
+            if copy {
+                b.set(f, Source::Const(v.clone()), "nearest");
+            }
+        }
+    }
+
+    fn lexicon(&self, view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) {
+        let text_kind = matches!(view.kind, Kind::Text | Kind::Keyvalue | Kind::Cef);
+        for s in &slots.slots {
+            let k = s.key.to_lowercase();
+            if !b.has("time")
+                && (k.contains("time") || k.contains("date") || (text_kind && k == "t"))
+                && lexicon::all_times(&s.values)
+            {
+                b.set("time", Source::Expr(s.expr.clone()), "lexicon");
+            }
+            if text_kind && k == "host" {
+                if let Some(f) = lexicon::host_field(&s.values) {
+                    let e = if f == "event_src.ip" {
+                        s.expr.clone()
+                    } else {
+                        format!("lower({})", s.expr)
+                    };
+                    b.set(f, Source::Expr(e), "lexicon");
+                }
+            }
+        }
+        let tax = Taxonomy::embedded();
+        for s in &slots.slots {
+            if let Some((f, lower)) = lexicon::key_field(&s.key) {
+                if !b.has(f) && fits(tax, f, &s.values) {
+                    let e = slot_expr(s);
+                    let e = if lower { format!("lower({e})") } else { e };
+                    b.set(f, Source::Expr(e), "lexicon");
+                }
+            }
+        }
+        if let Some(id) = view.identifier {
+            if let Some((key, _)) = id.split_once('=') {
+                let key = key.rsplit('.').next().unwrap_or(key);
+                if let Some(s) = slots.slots.iter().find(|s| s.key == key) {
+                    b.set("msgid", Source::Expr(slot_expr(s)), "lexicon");
+                }
+            }
+        }
+        if text_kind {
+            let words: BTreeSet<String> = view
+                .members
+                .iter()
+                .take(self.th.samples)
+                .flat_map(|m| crate::kb::words(m))
+                .collect();
+            if let Some(c) = lexicon::classify(&words) {
+                b.set("subject", Source::Const(c.subject.into()), "lexicon");
+                b.set("action", Source::Const(c.action.into()), "lexicon");
+                b.set("object", Source::Const(c.object.into()), "lexicon");
+                if let Some(st) = c.status {
+                    b.set("status", Source::Const(st.into()), "lexicon");
+                }
+                if let Some((g, h, l)) = lexicon::category(&c) {
+                    b.set("category.generic", Source::Const(g.into()), "lexicon");
+                    b.set("category.high", Source::Const(h.into()), "lexicon");
+                    b.set("category.low", Source::Const(l.into()), "lexicon");
+                }
+            }
+        }
+    }
+}
+
+/// The experts' host idiom: a value with dots is an FQDN whose first label is the hostname;
+/// one without is a hostname.
+fn host_split(slots: &Slots, b: &mut Builder) {
+    let from = |f: &str| {
+        b.out.get(f).and_then(|a| match &a.source {
+            Source::Expr(e) => slots
+                .slots
+                .iter()
+                .find(|s| *e == s.expr || *e == format!("lower({})", s.expr))
+                .cloned(),
+            Source::Const(_) => None,
+        })
+    };
+    let Some(s) = from("event_src.fqdn").or_else(|| from("event_src.hostname")) else {
+        return;
+    };
+    let vals: Vec<&String> = s.values.iter().flatten().collect();
+    let dotted = vals
+        .iter()
+        .all(|v| v.contains('.') && v.parse::<std::net::IpAddr>().is_err());
+    let plain = vals.iter().all(|v| !v.contains('.'));
+    b.out
+        .fields
+        .retain(|a| a.field != "event_src.fqdn" && a.field != "event_src.hostname");
+    let e = &s.expr;
+    if dotted {
+        b.set(
+            "event_src.fqdn",
+            Source::Expr(format!("lower({e})")),
+            "host-split",
+        );
+        b.set(
+            "event_src.hostname",
+            Source::Expr(format!("lower(substr({e}, 0, find_substr({e}, \".\")))")),
+            "host-split",
+        );
+    } else if plain {
+        b.set(
+            "event_src.hostname",
+            Source::Expr(format!("lower({e})")),
+            "host-split",
+        );
+    }
+}
+
+impl FieldAssigner for Retrieval<'_> {
+    fn name(&self) -> &str {
+        "retrieval"
+    }
+
+    fn assign(&self, view: &ClusterView<'_>) -> Assignment {
+        let members: Vec<&str> = spread(view.members, self.th.samples);
+        let slots = slots::read(view.kind, view.head, view.captures, &members);
+        let mut b = Builder {
+            out: Assignment {
+                prelude: slots.prelude.clone(),
+                fields: Vec::new(),
+            },
+        };
+        self.kb_rules(view, &slots, &members, &mut b);
+        self.learned(view, &slots, &mut b);
+        self.nearest(view, &slots, &mut b);
+        self.lexicon(view, &slots, &mut b);
+        host_split(&slots, &mut b);
+        // Keep only the prelude statements an expression uses.
+        let used: Vec<String> = b
+            .out
+            .prelude
+            .iter()
+            .filter(|p| {
+                let var = p.split_whitespace().next().unwrap_or("");
+                b.out.fields.iter().any(|a| match &a.source {
+                    Source::Expr(e) => e.contains(&format!("{var}[")),
+                    Source::Const(_) => false,
+                })
+            })
+            .cloned()
+            .collect();
+        b.out.prelude = used;
+        b.out
+    }
+}
+
+/// Up to `n` members spread over the cluster (first, last, evenly between).
+pub fn spread<'a>(members: &[&'a str], n: usize) -> Vec<&'a str> {
+    if members.len() <= n {
+        return members.to_vec();
+    }
+    (0..n)
+        .map(|i| members[i * (members.len() - 1) / (n - 1).max(1)])
+        .collect()
+}

@@ -1,0 +1,356 @@
+//! An expert knowledge base as retrieval memory: its rules (compiled, to run on new events),
+//! the key names of their raw events, their constant fields, and the field↔value alignments
+//! of every test pair (which raw key held the value an expert put in which field).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use ingest::Kind;
+use serde_json::Value as J;
+use xp_eval::Rule;
+use xp_taxonomy::Taxonomy;
+
+use crate::slots::{kv_pairs, path_key};
+
+/// Errors of loading a knowledge base.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The folder holds no rule package or cannot be read.
+    #[error(transparent)]
+    Package(#[from] xp_package::Error),
+}
+
+/// How a raw value is turned into the field's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Transform {
+    /// As is (after the field's type conversion).
+    Same,
+    /// `lower(…)`.
+    Lower,
+}
+
+impl Transform {
+    /// Applies it to a value.
+    pub fn apply(self, v: &str) -> String {
+        match self {
+            Transform::Same => v.to_string(),
+            Transform::Lower => v.to_lowercase(),
+        }
+    }
+
+    /// Wraps an XP expression.
+    pub fn wrap(self, expr: &str) -> String {
+        match self {
+            Transform::Same => expr.to_string(),
+            Transform::Lower => format!("lower({expr})"),
+        }
+    }
+}
+
+/// One expert rule.
+#[derive(Clone, Debug)]
+pub struct KbRule {
+    /// Its folder.
+    pub dir: PathBuf,
+    /// The source folder (the rule folder's parent).
+    pub source: PathBuf,
+    /// Kind of its raw events.
+    pub kind: Kind,
+    /// The compiled rule (`None` when it does not compile).
+    pub rule: Option<Rule>,
+    /// Lower-case key names (structured) or words (TEXT) of its raw events.
+    pub keys: BTreeSet<String>,
+    /// Fields with the same value in every test that no raw value explains.
+    pub constants: BTreeMap<String, String>,
+    /// (key, field, transform) alignments seen in its tests, with counts.
+    pub aligned: HashMap<(String, String, Transform), u32>,
+    /// Keys seen, with the number of tests that have them.
+    pub seen: HashMap<String, u32>,
+}
+
+/// A knowledge base.
+#[derive(Debug, Default)]
+pub struct Kb {
+    /// Its rules.
+    pub rules: Vec<KbRule>,
+    /// Per (kind family, key): tests that have it.
+    seen: HashMap<(u8, String), u32>,
+    /// Per (kind family, key): (field, transform) → tests where the key's value is the
+    /// field's value.
+    aligned: HashMap<(u8, String), HashMap<(String, Transform), u32>>,
+}
+
+/// Kinds whose events read alike: text lines, Windows events, other structured events.
+pub fn family(k: Kind) -> u8 {
+    match k {
+        Kind::Text | Kind::Keyvalue | Kind::Cef => 0,
+        Kind::Eventlog => 1,
+        Kind::Json | Kind::Tabular => 2,
+    }
+}
+
+/// The kind of one raw event file.
+pub fn kind_of(raw: &str) -> Kind {
+    let t = raw.trim_start_matches('\u{feff}').trim();
+    if t.starts_with("<Event") {
+        return Kind::Eventlog;
+    }
+    if t.starts_with('{') {
+        if let Ok(v) = serde_json::from_str::<J>(t) {
+            let v = v.get("body").and_then(J::as_str).map_or(v.clone(), |b| {
+                serde_json::from_str::<J>(b).unwrap_or(J::Null)
+            });
+            return if ingest::detect::is_eventlog(&v) {
+                Kind::Eventlog
+            } else {
+                Kind::Json
+            };
+        }
+    }
+    ingest::detect::line_kind(t.lines().next().unwrap_or(""))
+}
+
+/// Words of a text, for similarity: lower-case alphabetic runs of 3+ letters.
+pub fn words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// (key, value) pairs of a raw event: flattened paths and embedded key=value pairs for
+/// structured kinds; for TEXT, each token keyed by the word before it (or its `key=`).
+pub fn raw_values(kind: Kind, raw: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    match kind {
+        Kind::Text | Kind::Keyvalue | Kind::Cef => {
+            let toks: Vec<&str> = raw.split_whitespace().collect();
+            let clean = |t: &str| {
+                t.trim_matches(|c: char| "[](),;:'\"<>".contains(c))
+                    .to_string()
+            };
+            for (i, t) in toks.iter().enumerate() {
+                if let Some((k, v)) = t.split_once('=') {
+                    out.push((k.to_lowercase(), clean(v)));
+                    continue;
+                }
+                if i > 0 {
+                    let prev = toks[i - 1]
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase();
+                    if !prev.is_empty() {
+                        out.push((prev, clean(t)));
+                    }
+                }
+            }
+        }
+        _ => {
+            for (path, value) in format_synth::structured::flatten(kind, raw) {
+                if value.starts_with('\u{1}') {
+                    continue;
+                }
+                match kv_pairs(&value) {
+                    Some(pairs) => {
+                        out.extend(pairs.into_iter().map(|(k, v)| (k.to_lowercase(), v)))
+                    }
+                    None => out.push((path_key(&path).to_lowercase(), value)),
+                }
+            }
+        }
+    }
+    out.retain(|(_, v)| v.chars().count() >= 2);
+    out
+}
+
+/// Whether a raw value, transformed, is the field's expected value.
+pub fn same_value(tax: &Taxonomy, field: &str, expected: &J, raw: &str, t: Transform) -> bool {
+    let ty = tax.type_of(field);
+    xp_package::compare::values_equal(ty, expected, &J::String(t.apply(raw)))
+}
+
+/// The text of a norm value.
+fn text(v: &J) -> String {
+    match v {
+        J::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+const TRANSFORMS: [Transform; 2] = [Transform::Same, Transform::Lower];
+
+impl Kb {
+    /// Loads every rule package under `dirs`.
+    pub fn load(dirs: &[PathBuf]) -> Result<Kb, Error> {
+        let tax = Taxonomy::embedded();
+        let mut rules = Vec::new();
+        for p in xp_package::find_packages(dirs)? {
+            let Ok(src) = p.read_formula() else { continue };
+            let rule = Rule::compile(&src, Default::default()).ok();
+            let mut r = KbRule {
+                source: p.dir.parent().map(Path::to_path_buf).unwrap_or_default(),
+                dir: p.dir.clone(),
+                kind: Kind::Text,
+                rule,
+                keys: BTreeSet::new(),
+                constants: BTreeMap::new(),
+                aligned: HashMap::new(),
+                seen: HashMap::new(),
+            };
+            let mut values: BTreeMap<String, Option<String>> = BTreeMap::new();
+            let mut explained: BTreeSet<String> = BTreeSet::new();
+            let mut n = 0;
+            for t in p.tests() {
+                let (Ok(raw), Ok(norm)) = (
+                    xp_package::read_text(&t.raw),
+                    xp_package::read_text(&t.norm),
+                ) else {
+                    continue;
+                };
+                let Ok(J::Object(norm)) =
+                    serde_json::from_str::<J>(norm.trim_start_matches('\u{feff}'))
+                else {
+                    continue;
+                };
+                r.kind = kind_of(&raw);
+                let pairs = raw_values(r.kind, &raw);
+                match r.kind {
+                    Kind::Text | Kind::Keyvalue | Kind::Cef => r.keys.extend(words(&raw)),
+                    _ => r.keys.extend(pairs.iter().map(|(k, _)| k.clone())),
+                }
+                let keys: BTreeSet<&String> = pairs.iter().map(|(k, _)| k).collect();
+                for k in keys {
+                    *r.seen.entry(k.clone()).or_default() += 1;
+                }
+                let mut hit: BTreeSet<(String, String, Transform)> = BTreeSet::new();
+                for (field, v) in &norm {
+                    if field == "id" {
+                        continue;
+                    }
+                    let vt = text(v);
+                    let e = values
+                        .entry(field.clone())
+                        .or_insert_with(|| Some(vt.clone()));
+                    if e.as_deref() != Some(vt.as_str()) {
+                        *e = None;
+                    }
+                    for (k, raw_v) in &pairs {
+                        for t in TRANSFORMS {
+                            if same_value(tax, field, v, raw_v, t) {
+                                hit.insert((k.clone(), field.clone(), t));
+                                explained.insert(field.clone());
+                                break;
+                            }
+                        }
+                    }
+                }
+                for h in hit {
+                    *r.aligned.entry(h).or_default() += 1;
+                }
+                n += 1;
+            }
+            if n == 0 {
+                continue;
+            }
+            // Fields missing from some test are not constants.
+            r.constants = values
+                .into_iter()
+                .filter(|(f, _)| !explained.contains(f))
+                .filter_map(|(f, v)| Some((f, v?)))
+                .collect();
+            rules.push(r);
+        }
+        Ok(Kb::from_rules(rules))
+    }
+
+    /// A KB of the given rules, with the statistics recomputed.
+    pub fn from_rules(rules: Vec<KbRule>) -> Kb {
+        let mut kb = Kb {
+            rules,
+            ..Kb::default()
+        };
+        for r in &kb.rules {
+            let fam = family(r.kind);
+            for (k, n) in &r.seen {
+                *kb.seen.entry((fam, k.clone())).or_default() += n;
+            }
+            for ((k, f, t), n) in &r.aligned {
+                *kb.aligned
+                    .entry((fam, k.clone()))
+                    .or_default()
+                    .entry((f.clone(), *t))
+                    .or_default() += n;
+            }
+        }
+        kb
+    }
+
+    /// Splits off the rules for which `keep` is false (leave-one-source-out).
+    pub fn partition(self, keep: impl Fn(&KbRule) -> bool) -> (Kb, Kb) {
+        let (a, b): (Vec<_>, Vec<_>) = self.rules.into_iter().partition(|r| keep(r));
+        (Kb::from_rules(a), Kb::from_rules(b))
+    }
+
+    /// Merges two KBs.
+    pub fn merged(self, other: Kb) -> Kb {
+        let mut rules = self.rules;
+        rules.extend(other.rules);
+        Kb::from_rules(rules)
+    }
+
+    /// The constant value of `field` most rules that set it as a constant share, when their
+    /// share is at least `min_share` and at least three rules agree.
+    pub fn usual_constant(&self, field: &str, min_share: f64) -> Option<String> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut n = 0;
+        for r in &self.rules {
+            if let Some(v) = r.constants.get(field) {
+                *counts.entry(v).or_default() += 1;
+                n += 1;
+            }
+        }
+        let (v, c) = counts
+            .into_iter()
+            .max_by_key(|(v, c)| (*c, std::cmp::Reverse(*v)))?;
+        (c >= 3 && c as f64 >= min_share * n as f64).then(|| v.to_string())
+    }
+
+    /// Source folders of the rules.
+    pub fn sources(&self) -> BTreeSet<PathBuf> {
+        self.rules.iter().map(|r| r.source.clone()).collect()
+    }
+
+    /// The fields a key's value went to, best first: (field, transform, tests, share of the
+    /// tests that have the key).
+    pub fn fields_of_key(&self, kind: Kind, key: &str) -> Vec<(String, Transform, u32, f64)> {
+        let k = (family(kind), key.to_lowercase());
+        let seen = f64::from(*self.seen.get(&k).unwrap_or(&0)).max(1.0);
+        let mut out: Vec<(String, Transform, u32, f64)> = self
+            .aligned
+            .get(&k)
+            .map(|m| {
+                m.iter()
+                    .map(|((f, t), n)| (f.clone(), *t, *n, f64::from(*n) / seen))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    /// The rules nearest to a set of keys (Jaccard similarity), best first, among rules of
+    /// the same kind family.
+    pub fn nearest(&self, kind: Kind, keys: &BTreeSet<String>) -> Vec<(f64, &KbRule)> {
+        let mut out: Vec<(f64, &KbRule)> = self
+            .rules
+            .iter()
+            .filter(|r| family(r.kind) == family(kind))
+            .map(|r| {
+                let inter = r.keys.intersection(keys).count() as f64;
+                let union = (r.keys.len() + keys.len()) as f64 - inter;
+                (if union > 0.0 { inter / union } else { 0.0 }, r)
+            })
+            .collect();
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.dir.cmp(&b.1.dir)));
+        out
+    }
+}

@@ -1,0 +1,252 @@
+//! Deterministic knowledge that holds for any source: times, the syslog host, the event
+//! identifier as msgid, and the classification an event's own words state ("Accepted
+//! password", "authentication failure", "session opened").
+
+use std::collections::BTreeSet;
+
+/// A classification stated by words of the event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Class {
+    /// subject.
+    pub subject: &'static str,
+    /// action.
+    pub action: &'static str,
+    /// object.
+    pub object: &'static str,
+    /// status, when the words say it.
+    pub status: Option<&'static str>,
+}
+
+/// Word patterns (all words present, in any order) and what they state, most specific first.
+const CLASSES: &[(&[&str], Class)] = &[
+    (
+        &["accepted", "password"],
+        c("account", "login", "system", Some("success")),
+    ),
+    (
+        &["accepted", "publickey"],
+        c("account", "login", "system", Some("success")),
+    ),
+    (
+        &["failed", "password"],
+        c("account", "login", "system", Some("failure")),
+    ),
+    (
+        &["authentication", "failure"],
+        c("account", "login", "system", Some("failure")),
+    ),
+    (
+        &["authentication", "failures"],
+        c("account", "login", "system", Some("failure")),
+    ),
+    (
+        &["invalid", "user"],
+        c("account", "login", "system", Some("failure")),
+    ),
+    (
+        &["login", "failed"],
+        c("account", "login", "system", Some("failure")),
+    ),
+    (
+        &["failed", "login"],
+        c("account", "login", "system", Some("failure")),
+    ),
+    (
+        &["logged", "successfully"],
+        c("account", "login", "system", Some("success")),
+    ),
+    (
+        &["session", "opened"],
+        c("account", "login", "session", Some("success")),
+    ),
+    (
+        &["session", "closed"],
+        c("account", "logout", "session", Some("success")),
+    ),
+    (
+        &["logged", "out"],
+        c("account", "logout", "session", Some("success")),
+    ),
+    (&["disconnected"], c("process", "close", "connection", None)),
+    (&["disconnect"], c("process", "close", "connection", None)),
+    (
+        &["connection", "closed"],
+        c("process", "close", "connection", None),
+    ),
+    (
+        &["connection", "reset"],
+        c("process", "close", "connection", Some("failure")),
+    ),
+    (
+        &["connection", "refused"],
+        c("process", "open", "connection", Some("failure")),
+    ),
+    (
+        &["connection", "from"],
+        c("process", "open", "connection", None),
+    ),
+    (&["connected"], c("process", "open", "connection", None)),
+    (&["listening"], c("process", "start", "service", None)),
+    (&["started"], c("process", "start", "process", None)),
+    (&["starting"], c("process", "start", "process", None)),
+    (&["stopped"], c("process", "stop", "process", None)),
+    (&["terminating"], c("process", "stop", "process", None)),
+    (&["shutdown"], c("process", "stop", "process", None)),
+    (&["created"], c("account", "create", "object", None)),
+    (&["deleted"], c("account", "remove", "object", None)),
+    (&["removed"], c("account", "remove", "object", None)),
+];
+
+const fn c(
+    subject: &'static str,
+    action: &'static str,
+    object: &'static str,
+    status: Option<&'static str>,
+) -> Class {
+    Class {
+        subject,
+        action,
+        object,
+        status,
+    }
+}
+
+/// Words that say an action failed.
+const FAILURE: &[&str] = &[
+    "failed", "failure", "failures", "error", "denied", "refused", "rejected", "invalid", "unable",
+    "cannot", "timeout", "exceeded", "illegal", "bad",
+];
+
+/// The classification the words state, if any.
+pub fn classify(words: &BTreeSet<String>) -> Option<Class> {
+    let mut class = CLASSES
+        .iter()
+        .find(|(ws, _)| ws.iter().all(|w| words.contains(*w)))
+        .map(|(_, c)| *c)?;
+    if class.status.is_none() {
+        let failed = FAILURE.iter().any(|w| words.contains(*w));
+        class.status = Some(if failed { "failure" } else { "success" });
+    }
+    Some(class)
+}
+
+/// Category fields for a classification (the taxonomy's generic/high/low for common
+/// actions), as the experts fill them.
+pub fn category(class: &Class) -> Option<(&'static str, &'static str, &'static str)> {
+    Some(match (class.action, class.object) {
+        ("login" | "logout", _) => ("Operating System", "Access Management", "Communication"),
+        (_, "connection") => (
+            "Connection",
+            "Network Interaction Management",
+            "Communication",
+        ),
+        ("start" | "stop", _) => ("Process", "System Management", "Manipulation"),
+        _ => return None,
+    })
+}
+
+/// Whether every present value parses as a date and time.
+pub fn all_times(values: &[Option<String>]) -> bool {
+    let mut any = false;
+    for v in values.iter().flatten() {
+        if xp_eval::datetime::parse_full(v, Some(2000)).is_none() {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// The host fields a syslog HOSTNAME value gives: an address, an FQDN or a short name.
+pub fn host_field(values: &[Option<String>]) -> Option<&'static str> {
+    let vs: Vec<&String> = values.iter().flatten().collect();
+    if vs.is_empty() {
+        return None;
+    }
+    if vs.iter().all(|v| v.parse::<std::net::IpAddr>().is_ok()) {
+        Some("event_src.ip")
+    } else if vs.iter().all(|v| v.contains('.')) {
+        Some("event_src.fqdn")
+    } else if vs.iter().all(|v| !v.contains('.')) {
+        Some("event_src.hostname")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ws(s: &str) -> BTreeSet<String> {
+        crate::kb::words(s)
+    }
+
+    #[test]
+    fn classifies_by_words() {
+        let c = classify(&ws("Failed password for root from 1.2.3.4")).unwrap();
+        assert_eq!((c.action, c.status), ("login", Some("failure")));
+        let c = classify(&ws("Accepted password for bob")).unwrap();
+        assert_eq!(c.status, Some("success"));
+        let c = classify(&ws("Received disconnect from 1.2.3.4")).unwrap();
+        assert_eq!((c.action, c.object), ("close", "connection"));
+        assert!(classify(&ws("kernel: random words")).is_none());
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(host_field(&[Some("10.0.0.1".into())]), Some("event_src.ip"));
+        assert_eq!(host_field(&[Some("a.b.c".into())]), Some("event_src.fqdn"));
+        assert_eq!(
+            host_field(&[Some("web1".into())]),
+            Some("event_src.hostname")
+        );
+    }
+}
+
+/// The key lexicon (`schema/key-lexicon.tsv`): normalized key → (field, lower-cased?).
+fn key_lexicon() -> &'static std::collections::HashMap<String, (String, bool)> {
+    static LEX: std::sync::OnceLock<std::collections::HashMap<String, (String, bool)>> =
+        std::sync::OnceLock::new();
+    LEX.get_or_init(|| {
+        include_str!("../../../schema/key-lexicon.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut c = l.split('\t');
+                let (k, f, t) = (c.next()?, c.next()?, c.next()?);
+                Some((k.to_string(), (f.to_string(), t.trim() == "lower")))
+            })
+            .collect()
+    })
+}
+
+/// A key compared with the lexicon: lower case without `_`, `-`, `.`.
+pub fn normalize_key(key: &str) -> String {
+    key.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The field a well-known key name goes to, and whether its value is lower-cased.
+pub fn key_field(key: &str) -> Option<(&'static str, bool)> {
+    key_lexicon()
+        .get(&normalize_key(key))
+        .map(|(f, l)| (f.as_str(), *l))
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn lexicon_loads_and_fields_exist() {
+        assert_eq!(key_field("IpAddress"), Some(("src.ip", false)));
+        assert_eq!(key_field("source_ip"), Some(("src.ip", false)));
+        let tax = xp_taxonomy::Taxonomy::embedded();
+        for (f, _) in key_lexicon().values() {
+            assert!(tax.get(f).is_some(), "{f} is not in the taxonomy");
+        }
+    }
+}

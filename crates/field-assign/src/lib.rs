@@ -1,0 +1,87 @@
+//! Field assignment: what the content of norm.js is made of.
+//!
+//! For a cluster with its synthesized head, an [`FieldAssigner`] decides which captured
+//! variable (a [`slots::Slot`]) becomes which taxonomy field, and which classification
+//! constants (subject, action, object, status, importance, category.*, event_src.*) the rule
+//! sets. The deterministic engine ([`engine::Retrieval`]) combines a lexicon of well-known
+//! names ([`lexicon`]) with retrieval from an expert knowledge base ([`kb::Kb`]): the KB rules
+//! that match the cluster's events, the field↔value alignments learned from every KB test
+//! pair, and the constants of the nearest KB rule. The LLM adapters plug in behind the same
+//! trait.
+#![deny(missing_docs)]
+
+pub mod engine;
+pub mod kb;
+pub mod lexicon;
+pub mod slots;
+
+use ingest::Kind;
+use serde::Serialize;
+
+/// Where a field's value comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "from", content = "value", rename_all = "snake_case")]
+pub enum Source {
+    /// An XP expression over the rule's variables (`$user`, `lower($Computer)`).
+    Expr(String),
+    /// A string constant.
+    Const(String),
+}
+
+/// One assigned field.
+#[derive(Clone, Debug, Serialize)]
+pub struct Assigned {
+    /// Taxonomy field name.
+    pub field: String,
+    /// Its value.
+    pub source: Source,
+    /// Why (`kb-rule`, `learned`, `nearest`, `lexicon`), for the report.
+    pub why: &'static str,
+}
+
+/// The assignments of one cluster.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Assignment {
+    /// Statements the expressions need first (`$kv0 = keyvalue($items["SYSCALL"][0], " ", "=")`).
+    pub prelude: Vec<String>,
+    /// Fields in the order they are written.
+    pub fields: Vec<Assigned>,
+}
+
+impl Assignment {
+    /// The assignment of `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&Assigned> {
+        self.fields.iter().find(|a| a.field == field)
+    }
+
+    /// The constant value of `field`, if it is a constant.
+    pub fn constant(&self, field: &str) -> Option<&str> {
+        match self.get(field).map(|a| &a.source) {
+            Some(Source::Const(c)) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// What an assigner sees of a cluster.
+#[derive(Clone, Debug)]
+pub struct ClusterView<'a> {
+    /// Event kind.
+    pub kind: Kind,
+    /// Header and COND as formula text (`format_synth::Head::formula`).
+    pub head: &'a str,
+    /// Variables the TEXT template captures.
+    pub captures: &'a [String],
+    /// Member events (a representative sample is enough).
+    pub members: &'a [&'a str],
+    /// The cluster's event identifier, if any (`EventID=4624`).
+    pub identifier: Option<&'a str>,
+}
+
+/// Decides the fields of a cluster's rule.
+pub trait FieldAssigner {
+    /// A short name for reports (`retrieval`, `llm:norm-fields`).
+    fn name(&self) -> &str;
+    /// The assignment.
+    fn assign(&self, cluster: &ClusterView<'_>) -> Assignment;
+}

@@ -1,0 +1,125 @@
+//! `normforge generate <LOG> -o <DIR>`: one validated rule package per cluster.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use field_assign::engine::Retrieval;
+use field_assign::kb::Kb;
+use serde::Serialize;
+
+use crate::cli::GenerateArgs;
+use crate::exit::{Coded, OK};
+
+/// The knowledge base used for retrieval when `--kb` is not given: `NORMFORGE_KB`, else the
+/// project's `knowledge-base/` (next to the working directory or the source tree).
+pub fn default_kb() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("NORMFORGE_KB") {
+        return Some(PathBuf::from(p));
+    }
+    let here = PathBuf::from("knowledge-base");
+    if here.is_dir() {
+        return Some(here);
+    }
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../knowledge-base");
+    built.is_dir().then_some(built)
+}
+
+/// Loads the retrieval KB (`--kb` folders, else the default; none at all is allowed).
+pub fn load_kb(dirs: &[PathBuf]) -> anyhow::Result<Kb> {
+    let dirs: Vec<PathBuf> = if dirs.is_empty() {
+        default_kb().into_iter().collect()
+    } else {
+        dirs.to_vec()
+    };
+    if dirs.is_empty() {
+        return Ok(Kb::default());
+    }
+    Kb::load(&dirs).with_context(|| "cannot load the knowledge base for retrieval")
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    log: String,
+    lines: usize,
+    events: usize,
+    rejected_lines: usize,
+    clusters: usize,
+    packages: usize,
+    events_in_packages: usize,
+    events_normalized: usize,
+    rejected_clusters: &'a [rule_gen::Rejected],
+    assigner: &'a str,
+    seconds: f64,
+    rules: &'a [rule_gen::Package],
+}
+
+/// Runs the command.
+pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
+    let t0 = std::time::Instant::now();
+    let non_empty = a.output.is_dir()
+        && std::fs::read_dir(&a.output)
+            .with_context(|| format!("{}: cannot read the output folder", a.output.display()))?
+            .next()
+            .is_some();
+    if non_empty && !a.force {
+        return Err(Coded(
+            crate::exit::INPUT,
+            format!(
+                "{}: the output folder is not empty (use --force to replace it)",
+                a.output.display()
+            ),
+        )
+        .into());
+    }
+    let kb = load_kb(&a.kb)?;
+    let report = super::cluster::cluster_log(&a.log, a.run.max_event_bytes, a.json, 2000)?;
+    let headed = format_synth::merge::headed(&report.clusters);
+    let assigner = Retrieval::new(&kb);
+    let opts = rule_gen::Options {
+        tests: a.tests,
+        year: a.run.year.unwrap_or_else(xp_eval::current_year),
+        meta: rule_gen::Meta {
+            vendor: a.vendor.clone(),
+            product: a.product.clone(),
+            source: a.source.clone(),
+        },
+    };
+    let pb = crate::progress::count(report.events as u64, a.json, "generating rules");
+    let generated = rule_gen::generate(&headed, &assigner, &opts, |n| pb.inc(n as u64));
+    pb.finish_and_clear();
+    let log_name = a.log.display().to_string();
+    let mut files = generated.files();
+    files.insert(PathBuf::from("summary.md"), generated.summary_md(&log_name));
+    let out = Report {
+        log: log_name,
+        lines: report.lines,
+        events: report.events,
+        rejected_lines: report.rejected_total,
+        clusters: headed.clusters.len(),
+        packages: generated.packages.len(),
+        events_in_packages: generated.packages.iter().map(|p| p.size).sum(),
+        events_normalized: generated.packages.iter().map(|p| p.matched).sum(),
+        rejected_clusters: &generated.rejected,
+        assigner: field_assign::FieldAssigner::name(&assigner),
+        seconds: t0.elapsed().as_secs_f64(),
+        rules: &generated.packages,
+    };
+    let mut json = serde_json::to_string_pretty(&out)?;
+    json.push('\n');
+    files.insert(PathBuf::from("report.json"), json);
+    rule_gen::write::write_tree(&a.output, &files, a.force)?;
+    if a.json {
+        crate::out::json_line(&out)?;
+    } else {
+        crate::outln!(
+            "{} packages for {} clusters ({} events) written to {}; {} clusters rejected; see {}",
+            out.packages,
+            out.clusters,
+            out.events,
+            a.output.display(),
+            out.rejected_clusters.len(),
+            a.output.join("summary.md").display()
+        )?;
+    }
+    Ok(OK)
+}

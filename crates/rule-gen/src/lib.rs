@@ -1,0 +1,352 @@
+//! Rule packages per cluster: the main job of normforge.
+//!
+//! For every cluster with its head ([`format_synth::merge::Headed`]), [`generate`] asks a
+//! [`FieldAssigner`] for the fields, writes formula.xp ([`formula`]), i18n en/ru ([`i18n`]),
+//! metainfo and tests (representative members and the normalized events the rule gives),
+//! and validates the rule by running it on every member. A cluster whose rule does not
+//! compile or matches none of its members is rejected with the reason, never emitted.
+#![deny(missing_docs)]
+
+pub mod formula;
+pub mod i18n;
+pub mod naming;
+pub mod write;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use field_assign::{Assignment, ClusterView, FieldAssigner, Source};
+use format_synth::merge::Headed;
+use ingest::Kind;
+use serde::Serialize;
+use xp_eval::{CompileOptions, Outcome, Rule, RunOptions};
+
+use crate::naming::{object_id, rule_name, sanitize};
+
+/// Where packages go: `<vendor>/<product>/<source>/`. `None` parts come from the log.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    /// Vendor folder.
+    pub vendor: Option<String>,
+    /// Product folder.
+    pub product: Option<String>,
+    /// Source folder.
+    pub source: Option<String>,
+}
+
+/// Generation options.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Test pairs per package (representative members).
+    pub tests: usize,
+    /// Year for year-less times (the tests are normalized with it).
+    pub year: i32,
+    /// Folder names.
+    pub meta: Meta,
+}
+
+/// One generated package.
+#[derive(Clone, Debug, Serialize)]
+pub struct Package {
+    /// Cluster id.
+    pub cluster: usize,
+    /// Event kind.
+    pub kind: &'static str,
+    /// Members.
+    pub size: usize,
+    /// Members the rule normalizes.
+    pub matched: usize,
+    /// Folder relative to the output (`Vendor/Product/source/Rule`).
+    pub dir: PathBuf,
+    /// The rule's `id`.
+    pub id: String,
+    /// The assignment.
+    pub assignment: Assignment,
+    /// Files relative to `dir`.
+    #[serde(skip)]
+    pub files: BTreeMap<PathBuf, String>,
+    /// Which member each test is (index into the cluster's members).
+    #[serde(skip)]
+    pub test_members: Vec<usize>,
+}
+
+/// A cluster without a package, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rejected {
+    /// Cluster id.
+    pub cluster: usize,
+    /// Members.
+    pub size: usize,
+    /// Why.
+    pub reason: String,
+}
+
+/// What generation gives.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Generated {
+    /// Emitted packages.
+    pub packages: Vec<Package>,
+    /// Clusters left without one.
+    pub rejected: Vec<Rejected>,
+}
+
+fn run_options(year: i32) -> RunOptions {
+    RunOptions {
+        year,
+        ..RunOptions::default()
+    }
+}
+
+/// Folder names for a cluster: options first, then what the log says, then defaults.
+fn meta_for(kind: Kind, first: &str, meta: &Meta) -> (String, String, String) {
+    let flat = format_synth::structured::flatten(kind, first);
+    let get = |k: &str| flat.get(k).filter(|v| !v.starts_with('\u{1}')).cloned();
+    let (v, p, s) = match kind {
+        Kind::Eventlog => (
+            "Microsoft".to_string(),
+            "Windows".to_string(),
+            get("$Channel").unwrap_or_else(|| "eventlog".into()),
+        ),
+        Kind::Cef => (
+            get("$device_vendor").unwrap_or_else(|| "Generic".into()),
+            get("$device_product").unwrap_or_else(|| "cef".into()),
+            "cef".to_string(),
+        ),
+        Kind::Text | Kind::Keyvalue => match ingest::syslog::parse(first) {
+            Some(h) => (
+                "Generic".to_string(),
+                h.app.unwrap_or_else(|| "syslog".into()),
+                "syslog".to_string(),
+            ),
+            None => (
+                "Generic".to_string(),
+                "text".to_string(),
+                "text".to_string(),
+            ),
+        },
+        Kind::Json => ("Generic".into(), "json".into(), "json".into()),
+        Kind::Tabular => ("Generic".into(), "tabular".into(), "tabular".into()),
+    };
+    (
+        sanitize(meta.vendor.as_deref().unwrap_or(&v)),
+        sanitize(meta.product.as_deref().unwrap_or(&p)),
+        sanitize(meta.source.as_deref().unwrap_or(&s)),
+    )
+}
+
+/// Compiles a formula strictly (taxonomy fields only).
+fn compile(src: &str) -> Result<Rule, String> {
+    Rule::compile(src, CompileOptions { strict: true }).map_err(|d| {
+        d.iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// Members spread over the cluster, distinct texts, up to `n`.
+fn pick(members: &[&str], matched: &[bool], n: usize) -> Vec<usize> {
+    let ok: Vec<usize> = (0..members.len()).filter(|&i| matched[i]).collect();
+    let mut out: Vec<usize> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let k = ok.len();
+    for j in 0..k.min(n.max(1) * 4) {
+        let i = ok[if k <= 1 {
+            0
+        } else {
+            j * (k - 1) / (k.min(n.max(1) * 4) - 1).max(1)
+        }];
+        if seen.insert(members[i]) {
+            out.push(i);
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    out
+}
+
+/// Generates a package for every cluster.
+pub fn generate(
+    headed: &Headed,
+    assigner: &dyn FieldAssigner,
+    opts: &Options,
+    mut progress: impl FnMut(usize),
+) -> Generated {
+    let mut out = Generated::default();
+    let mut names: BTreeSet<PathBuf> = BTreeSet::new();
+    for (c, head) in headed.clusters.iter().zip(&headed.heads) {
+        progress(c.size);
+        let members: Vec<&str> = c.texts.iter().map(|(_, t)| t.as_str()).collect();
+        let reject = |reason: String| Rejected {
+            cluster: c.id,
+            size: c.size,
+            reason,
+        };
+        let Some(first) = members.first() else {
+            out.rejected
+                .push(reject("the cluster kept no member text".into()));
+            continue;
+        };
+        let head_src = match &head.cond {
+            Some(c) => format!("{}\nCOND = {c}\n", head.header),
+            None => format!("{}\n", head.header),
+        };
+        let view = ClusterView {
+            kind: c.kind,
+            head: &head_src,
+            captures: &head.captures,
+            members: &members,
+            identifier: c.identifier.as_deref(),
+        };
+        let mut assignment = assigner.assign(&view);
+        let (vendor, product, source) = meta_for(c.kind, first, &opts.meta);
+        let base = rule_name(c.kind, &head.header, c.identifier.as_deref(), c.id);
+        let mut name = base.clone();
+        let mut k = 2;
+        let folder = |n: &str| PathBuf::from(&vendor).join(&product).join(&source).join(n);
+        while names.contains(&folder(&name)) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        let dir = folder(&name);
+        let id = format!("NF_{vendor}_{product}_{source}_{name}");
+        let comment = format!(
+            "Generated by normforge from cluster #{} ({} events, kind {}).",
+            c.id,
+            c.size,
+            c.kind.name()
+        );
+        // The rule, repaired by dropping the expressions when it does not compile.
+        let built = formula::formula(&comment, &head_src, &assignment, &id)
+            .and_then(|src| compile(&src).map(|r| (src, r)));
+        let (src, rule) = match built {
+            Ok(x) => x,
+            Err(first_err) => {
+                assignment
+                    .fields
+                    .retain(|a| matches!(a.source, Source::Const(_)));
+                assignment.prelude.clear();
+                match formula::formula(&comment, &head_src, &assignment, &id)
+                    .and_then(|src| compile(&src).map(|r| (src, r)))
+                {
+                    Ok(x) => x,
+                    Err(e) => {
+                        out.rejected.push(reject(format!(
+                            "the rule does not compile: {first_err}; without its expressions: {e}"
+                        )));
+                        continue;
+                    }
+                }
+            }
+        };
+        let ro = run_options(opts.year);
+        let results: Vec<Option<serde_json::Map<String, serde_json::Value>>> = members
+            .iter()
+            .map(|m| match rule.normalize(m, &ro) {
+                Ok(Outcome::Normalized(ev)) => Some(ev.to_json()),
+                _ => None,
+            })
+            .collect();
+        let matched_flags: Vec<bool> = results.iter().map(Option::is_some).collect();
+        let matched = matched_flags.iter().filter(|x| **x).count();
+        if matched == 0 {
+            out.rejected.push(reject(
+                "the rule matches none of the cluster's events".into(),
+            ));
+            continue;
+        }
+        let tests = pick(&members, &matched_flags, opts.tests);
+        let mut files = BTreeMap::new();
+        files.insert(PathBuf::from("formula.xp"), src);
+        for (n, &i) in tests.iter().enumerate() {
+            let mut raw = members[i].to_string();
+            if !raw.ends_with('\n') {
+                raw.push('\n');
+            }
+            files.insert(PathBuf::from(format!("tests/raw_{}.txt", n + 1)), raw);
+            let norm = results[i].clone().unwrap_or_default();
+            let mut text =
+                serde_json::to_string_pretty(&serde_json::Value::Object(norm)).unwrap_or_default();
+            text.push('\n');
+            files.insert(PathBuf::from(format!("tests/norm_{}.js", n + 1)), text);
+        }
+        let words = name.replace('_', " ");
+        let t = i18n::texts(&words, &assignment);
+        files.insert(
+            PathBuf::from("i18n/i18n_en.yaml"),
+            i18n::file(&t.description_en, &id, &t.event_en),
+        );
+        files.insert(
+            PathBuf::from("i18n/i18n_ru.yaml"),
+            i18n::file(&t.description_ru, &id, &t.event_ru),
+        );
+        files.insert(
+            PathBuf::from("metainfo.yaml"),
+            format!(
+                "ContentAutoName: {id}\nEventDescriptions:\n    - Criteria: id = \"{id}\"\n      LocalizationId: {id}\nObjectId: {}\n",
+                object_id(&id)
+            ),
+        );
+        names.insert(dir.clone());
+        out.packages.push(Package {
+            cluster: c.id,
+            kind: c.kind.name(),
+            size: c.size,
+            matched,
+            dir,
+            id,
+            assignment,
+            files,
+            test_members: tests,
+        });
+    }
+    out
+}
+
+impl Generated {
+    /// Every file of every package, relative to the output folder.
+    pub fn files(&self) -> BTreeMap<PathBuf, String> {
+        let mut out = BTreeMap::new();
+        for p in &self.packages {
+            for (rel, content) in &p.files {
+                out.insert(p.dir.join(rel), content.clone());
+            }
+        }
+        out
+    }
+
+    /// summary.md: clusters, sizes, validation status, rejections.
+    pub fn summary_md(&self, log: &str) -> String {
+        let mut s = format!(
+            "# normforge generate: {log}\n\n{} packages, {} clusters rejected.\n\n| cluster | events | normalized | kind | rule |\n|---:|---:|---:|---|---|\n",
+            self.packages.len(),
+            self.rejected.len()
+        );
+        for p in &self.packages {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | `{}` |\n",
+                p.cluster,
+                p.size,
+                p.matched,
+                p.kind,
+                p.dir.display()
+            ));
+        }
+        if !self.rejected.is_empty() {
+            s.push_str(
+                "\n## Rejected clusters\n\n| cluster | events | reason |\n|---:|---:|---|\n",
+            );
+            for r in &self.rejected {
+                s.push_str(&format!(
+                    "| {} | {} | {} |\n",
+                    r.cluster,
+                    r.size,
+                    r.reason.replace('|', "\\|").replace('\n', " ")
+                ));
+            }
+        }
+        s
+    }
+}

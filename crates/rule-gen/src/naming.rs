@@ -1,0 +1,133 @@
+//! Names: rule names from the event text, folder names sanitized, stable object ids.
+
+use ingest::Kind;
+
+/// A name safe as a folder and in an id: ASCII letters, digits and `_`, at most 64 chars,
+/// never empty.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_');
+    let mut out: String = out.chars().take(64).collect();
+    while out.ends_with('_') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "unnamed".into()
+    } else {
+        out
+    }
+}
+
+/// The literal words of a TEXT template's message (after a `prog[pid]:` or `prog:` prefix).
+pub fn template_words(header: &str) -> Vec<String> {
+    // Drop the tokens, keep the literal text.
+    let mut lit = String::new();
+    let mut depth = 0;
+    for c in header.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                lit.push('\u{0}');
+            }
+            _ if depth == 0 => lit.push(c),
+            _ => {}
+        }
+    }
+    let lit = lit
+        .split_once('=')
+        .map_or(lit.as_str(), |(_, r)| r)
+        .to_string();
+    let msg = match lit.find("]:").or_else(|| lit.find(": ")) {
+        Some(i) if i < 80 => &lit[i + 2..],
+        _ => &lit[..],
+    };
+    msg.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 2 && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The words of a CEF header's Name field when the template has it literally.
+fn cef_name(header: &str) -> Vec<String> {
+    let Some(i) = header.find("CEF:") else {
+        return Vec::new();
+    };
+    match header[i..].split('|').nth(5) {
+        Some(name) if !name.contains('{') => name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A readable rule name for a cluster.
+pub fn rule_name(kind: Kind, header: &str, identifier: Option<&str>, cluster: usize) -> String {
+    let id_part = identifier.map(|i| {
+        let v = i.split_once('=').map_or(i, |(_, v)| v);
+        // `vendor|product|signature`: the signature names the event.
+        sanitize(v.rsplit('|').next().unwrap_or(v))
+    });
+    let words = match kind {
+        Kind::Cef => cef_name(header),
+        Kind::Text | Kind::Keyvalue => template_words(header),
+        _ => Vec::new(),
+    };
+    let mut parts: Vec<String> = Vec::new();
+    // A text line's identifier is mostly its program, already the product folder.
+    let text = matches!(kind, Kind::Text | Kind::Keyvalue) && !words.is_empty();
+    if let Some(i) = id_part.filter(|i| i != "unnamed" && !text) {
+        parts.push(i);
+    }
+    parts.extend(words.into_iter().take(6));
+    if parts.is_empty() {
+        parts.push(format!("event_{cluster}"));
+    }
+    sanitize(&parts.join("_"))
+}
+
+/// FNV-1a 64.
+pub fn fnv(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A stable ObjectId for a rule id (`NF-` and 10 hex digits of its hash).
+pub fn object_id(rule_id: &str) -> String {
+    format!("NF-{:010X}", fnv(rule_id) & 0xFF_FFFF_FFFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(sanitize("../etc/passwd"), "etc_passwd");
+        assert_eq!(sanitize("Привет"), "unnamed");
+        let h = "TEXT = '{$time=DATETIME} {$host=HOSTNAME} sshd[{$pid=NUMBER}]: Failed password for {$for=WORD} from {$from=IPV4}'";
+        assert_eq!(
+            rule_name(Kind::Text, h, None, 3),
+            "Failed_password_for_from"
+        );
+        assert_eq!(
+            rule_name(Kind::Eventlog, "EVENTLOG = ''", Some("EventID=4624"), 1),
+            "4624"
+        );
+        assert_eq!(object_id("x"), object_id("x"));
+        assert_ne!(object_id("x"), object_id("y"));
+    }
+}

@@ -1,0 +1,91 @@
+//! Writing a generated tree atomically: everything goes to a temporary sibling folder that is
+//! renamed into place at the end, so a failure leaves nothing half-written.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Errors of writing the output.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The output folder exists and is not empty.
+    #[error("{0}: the output folder is not empty (use --force to replace it)")]
+    NotEmpty(PathBuf),
+    /// An I/O error on a path.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `files` (relative path → content) as the folder `dir`, replacing it when `force`.
+pub fn write_tree(
+    dir: &Path,
+    files: &BTreeMap<PathBuf, String>,
+    force: bool,
+) -> Result<(), WriteError> {
+    let non_empty = dir.is_dir() && std::fs::read_dir(dir).map_err(io(dir))?.next().is_some();
+    if dir.exists() && !dir.is_dir() || non_empty && !force {
+        return Err(WriteError::NotEmpty(dir.to_path_buf()));
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let name = dir
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy().to_string());
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+    }
+    let result = (|| {
+        for (rel, content) in files {
+            let p = tmp.join(rel);
+            if let Some(d) = p.parent() {
+                std::fs::create_dir_all(d).map_err(io(d))?;
+            }
+            std::fs::write(&p, content).map_err(io(&p))?;
+        }
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(io(dir))?;
+        }
+        std::fs::rename(&tmp, dir).map_err(io(dir))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_non_empty_and_replaces_with_force() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("keep"), "x").unwrap();
+        let files = BTreeMap::from([(PathBuf::from("a/b.txt"), "hi".to_string())]);
+        assert!(matches!(
+            write_tree(&out, &files, false),
+            Err(WriteError::NotEmpty(_))
+        ));
+        assert!(out.join("keep").exists());
+        write_tree(&out, &files, true).unwrap();
+        assert!(!out.join("keep").exists());
+        assert_eq!(std::fs::read_to_string(out.join("a/b.txt")).unwrap(), "hi");
+    }
+}

@@ -144,8 +144,8 @@ struct Expert {
     ru: Option<String>,
 }
 
-/// The EventDescriptions of an i18n file: LocalizationId → text.
-fn descriptions(path: &Path) -> Vec<(String, String)> {
+/// The `EventDescriptions` entries of a YAML file as (`a`, `b`) pairs of two string keys.
+fn entries(path: &Path, a: &str, b: &str) -> Vec<(String, String)> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Vec::new();
     };
@@ -158,8 +158,8 @@ fn descriptions(path: &Path) -> Vec<(String, String)> {
             s.iter()
                 .filter_map(|d| {
                     Some((
-                        d.get("LocalizationId")?.as_str()?.to_string(),
-                        d.get("EventDescription")?.as_str()?.to_string(),
+                        d.get(a)?.as_str()?.to_string(),
+                        d.get(b)?.as_str()?.to_string(),
                     ))
                 })
                 .collect()
@@ -167,27 +167,14 @@ fn descriptions(path: &Path) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// The EventDescriptions of an i18n file: LocalizationId → text.
+fn descriptions(path: &Path) -> Vec<(String, String)> {
+    entries(path, "LocalizationId", "EventDescription")
+}
+
 /// metainfo Criteria → LocalizationId, in order.
 fn criteria(path: &Path) -> Vec<(String, String)> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Vec::new();
-    };
-    let Ok(v) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text) else {
-        return Vec::new();
-    };
-    v.get("EventDescriptions")
-        .and_then(|x| x.as_sequence())
-        .map(|s| {
-            s.iter()
-                .filter_map(|d| {
-                    Some((
-                        d.get("Criteria")?.as_str()?.to_string(),
-                        d.get("LocalizationId")?.as_str()?.to_string(),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    entries(path, "Criteria", "LocalizationId")
 }
 
 /// Whether a conjunction of `field = "v"`, `field != "v"`, `field = null`, `field != null`

@@ -55,10 +55,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
             &[
                 "xp-syntax",
                 "xp-eval",
-                "xp-taxonomy",
-                "xp-package",
                 "ingest",
-                "log-cluster",
                 "format-synth",
                 "field-assign",
             ][..],

@@ -70,3 +70,28 @@ pub fn check_golden(path: &Path, actual: &str) -> Result<(), String> {
             .header("expected", "actual")
     ))
 }
+
+/// Reads and clusters a sample log of `eval/samples` (keeping member texts for synthesis):
+/// the rejections and the clusters.
+pub fn sample_clusters(
+    log: &str,
+) -> (
+    Vec<ingest::Rejected>,
+    Vec<log_cluster::events::EventCluster>,
+) {
+    let path = workspace_root().join("eval/samples").join(log);
+    let f = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
+    let mut c = log_cluster::events::EventClusterer::new(
+        log_cluster::Config::default(),
+        log_cluster::identifier::RuleBased,
+    )
+    .keep_texts(2000);
+    let mut rejected = Vec::new();
+    for item in ingest::Reader::new(f, Default::default()) {
+        match item.unwrap() {
+            ingest::Item::Event(e) => c.add(&e),
+            ingest::Item::Rejected(r) => rejected.push(r),
+        }
+    }
+    (rejected, c.finish())
+}

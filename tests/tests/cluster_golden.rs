@@ -2,33 +2,10 @@
 //! `tests/golden/cluster/<log>.json` and `tests/golden/headers/<log>.xp` (rewrite with
 //! `UPDATE_EXPECT=1`).
 
-use normforge_tests::{check_golden, workspace_root};
-
-fn clusters(
-    log: &str,
-) -> (
-    Vec<ingest::Rejected>,
-    Vec<log_cluster::events::EventCluster>,
-) {
-    let path = workspace_root().join("eval/samples").join(log);
-    let f = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
-    let mut c = log_cluster::events::EventClusterer::new(
-        log_cluster::Config::default(),
-        log_cluster::identifier::RuleBased,
-    )
-    .keep_texts(2000);
-    let mut rejected = Vec::new();
-    for item in ingest::Reader::new(f, Default::default()) {
-        match item.unwrap() {
-            ingest::Item::Event(e) => c.add(&e),
-            ingest::Item::Rejected(r) => rejected.push(r),
-        }
-    }
-    (rejected, c.finish())
-}
+use normforge_tests::{check_golden, sample_clusters, workspace_root};
 
 fn clusters_json(log: &str) -> String {
-    let (rejected, clusters) = clusters(log);
+    let (rejected, clusters) = sample_clusters(log);
     let v = serde_json::json!({ "rejected": rejected, "clusters": clusters });
     serde_json::to_string_pretty(&v).unwrap() + "\n"
 }
@@ -51,7 +28,7 @@ fn sample_logs_cluster_stably() {
 fn sample_log_headers_match_their_clusters_only() {
     let mut failures = Vec::new();
     for log in ["sshd.log", "mixed.log"] {
-        let (_, clusters) = clusters(log);
+        let (_, clusters) = sample_clusters(log);
         let headed = format_synth::merge::headed(&clusters);
         let inputs = format_synth::merge::inputs(&headed.clusters);
         let heads = &headed.heads;

@@ -5,25 +5,14 @@
 
 use std::path::PathBuf;
 
-use normforge_tests::{check_golden, shared_dir, workspace_root};
+use normforge_tests::{check_golden, sample_clusters, shared_dir, workspace_root};
 
 /// Year the sample logs' year-less times are read with.
 const YEAR: i32 = 2024;
 
 fn generated(log: &str) -> rule_gen::Generated {
-    let path = workspace_root().join("eval/samples").join(log);
-    let f = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
-    let mut c = log_cluster::events::EventClusterer::new(
-        log_cluster::Config::default(),
-        log_cluster::identifier::RuleBased,
-    )
-    .keep_texts(2000);
-    for item in ingest::Reader::new(f, Default::default()) {
-        if let ingest::Item::Event(e) = item.unwrap() {
-            c.add(&e);
-        }
-    }
-    let headed = format_synth::merge::headed(&c.finish());
+    let (_, clusters) = sample_clusters(log);
+    let headed = format_synth::merge::headed(&clusters);
     let kb = field_assign::kb::Kb::load(&[workspace_root().join("knowledge-base")]).unwrap();
     let engine = field_assign::engine::Retrieval::new(&kb);
     let opts = rule_gen::Options {

@@ -225,21 +225,10 @@ fn read_experts(rules: &[PathBuf]) -> Vec<Expert> {
     for dir in rules {
         let pkg = xp_package::PackageDir { dir: dir.clone() };
         for t in pkg.tests() {
-            let (Ok(raw), Ok(norm)) = (
-                xp_package::read_text(&t.raw),
-                xp_package::read_text(&t.norm),
-            ) else {
+            let Ok((raw, norm)) = t.read() else {
                 continue;
             };
-            let Ok(J::Object(norm)) =
-                serde_json::from_str::<J>(norm.trim_start_matches('\u{feff}'))
-            else {
-                continue;
-            };
-            let raw = raw
-                .trim_start_matches('\u{feff}')
-                .trim_end_matches(['\n', '\r'])
-                .to_string();
+            let raw = raw.trim_end_matches(['\n', '\r']).to_string();
             if raw.trim().is_empty() {
                 continue;
             }

@@ -200,15 +200,7 @@ impl Kb {
             let mut explained: BTreeSet<String> = BTreeSet::new();
             let mut n = 0;
             for t in p.tests() {
-                let (Ok(raw), Ok(norm)) = (
-                    xp_package::read_text(&t.raw),
-                    xp_package::read_text(&t.norm),
-                ) else {
-                    continue;
-                };
-                let Ok(J::Object(norm)) =
-                    serde_json::from_str::<J>(norm.trim_start_matches('\u{feff}'))
-                else {
+                let Ok((raw, norm)) = t.read() else {
                     continue;
                 };
                 r.kind = kind_of(&raw);

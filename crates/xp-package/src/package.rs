@@ -17,6 +17,30 @@ pub struct TestPair {
     pub norm: PathBuf,
 }
 
+impl TestPair {
+    /// Reads the raw event (BOM removed) and the expected normalized event. `Err` names the
+    /// file that cannot be read or is not a JSON object.
+    pub fn read(
+        &self,
+    ) -> std::result::Result<(String, serde_json::Map<String, serde_json::Value>), String> {
+        let raw = read_text(&self.raw).map_err(|e| e.to_string())?;
+        let norm = read_norm(&self.norm)?;
+        Ok((raw.trim_start_matches('\u{feff}').to_string(), norm))
+    }
+}
+
+/// Reads a norm_N.js: a JSON object (BOM allowed).
+pub fn read_norm(
+    path: &Path,
+) -> std::result::Result<serde_json::Map<String, serde_json::Value>, String> {
+    let text = read_text(path).map_err(|e| e.to_string())?;
+    match serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')) {
+        Ok(serde_json::Value::Object(m)) => Ok(m),
+        Ok(_) => Err(format!("{}: expected a JSON object", path.display())),
+        Err(e) => Err(format!("{}: not valid JSON: {e}", path.display())),
+    }
+}
+
 /// A rule package folder.
 #[derive(Clone, Debug)]
 pub struct PackageDir {

@@ -151,13 +151,7 @@ pub fn run_pair(
     tax: &Taxonomy,
 ) -> std::result::Result<(), String> {
     let raw = read_text(raw_path).map_err(|e| e.to_string())?;
-    let norm_text = read_text(norm_path).map_err(|e| e.to_string())?;
-    let expected =
-        match serde_json::from_str::<serde_json::Value>(norm_text.trim_start_matches('\u{feff}')) {
-            Ok(serde_json::Value::Object(m)) => m,
-            Ok(_) => return Err(format!("{}: expected a JSON object", norm_path.display())),
-            Err(e) => return Err(format!("{}: not valid JSON: {e}", norm_path.display())),
-        };
+    let expected = crate::package::read_norm(norm_path)?;
     let actual = match rule.normalize(&raw, &opts.run) {
         Ok(Outcome::Normalized(ev)) => ev.to_json(),
         Ok(Outcome::NoMatch(miss)) => {

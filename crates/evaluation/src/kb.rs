@@ -121,8 +121,9 @@ pub struct Report {
     pub i18n: I18n,
     /// (b) per source.
     pub sources: Vec<SourceResult>,
-    /// (b) per field: generated, correct and expert pairs (where precision and recall go).
-    pub fields: BTreeMap<String, FieldCounts>,
+    /// (b) per event kind and field: generated, correct and expert pairs (where precision and
+    /// recall go).
+    pub fields: BTreeMap<String, BTreeMap<String, FieldCounts>>,
 }
 
 /// Pair counts of one field.
@@ -264,7 +265,7 @@ fn evaluate_source(
     year: i32,
     per_kind: &mut BTreeMap<String, KindScores>,
     chrf_sums: &mut (f64, f64, usize),
-    fields: &mut BTreeMap<String, FieldCounts>,
+    fields: &mut BTreeMap<String, BTreeMap<String, FieldCounts>>,
 ) -> KindScores {
     let tax = Taxonomy::embedded();
     // The pooled log and the first line of each event in it.
@@ -361,6 +362,7 @@ fn evaluate_source(
         }
         let expected: Vec<(&String, &J)> = e.norm.iter().filter(|(k, _)| *k != "id").collect();
         s.expert = expected.len();
+        let fields = fields.entry(kind.name().to_string()).or_default();
         for (k, _) in &expected {
             fields.entry(k.to_string()).or_default().expert += 1;
         }

@@ -262,7 +262,7 @@ impl Retrieval<'_> {
                 .take(self.th.samples)
                 .flat_map(|m| crate::kb::words(m))
                 .collect(),
-            _ => slots.slots.iter().map(|s| s.key.to_lowercase()).collect(),
+            _ => slots.slots.iter().map(|s| s.key.clone()).collect(),
         };
         let near = self.kb.nearest(view.kind, &keys);
         let Some((sim, rule)) = near.first() else {
@@ -279,7 +279,10 @@ impl Retrieval<'_> {
 
     fn lexicon(&self, view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) {
         let text_kind = matches!(view.kind, Kind::Text | Kind::Keyvalue | Kind::Cef);
-        for s in &slots.slots {
+        // Shallow paths first: `$time` before `$process["stat"]["st_atimespec"]`.
+        let mut order: Vec<&Slot> = slots.slots.iter().collect();
+        order.sort_by_key(|s| (s.expr.matches('[').count(), lexicon::time_rank(&s.key)));
+        for s in order.iter().copied() {
             let k = s.key.to_lowercase();
             if !b.has("time")
                 && (k.contains("time") || k.contains("date") || (text_kind && k == "t"))
@@ -287,7 +290,7 @@ impl Retrieval<'_> {
             {
                 b.set("time", Source::Expr(s.expr.clone()), "lexicon");
             }
-            if text_kind && k == "host" {
+            if (text_kind && k == "host") || lexicon::is_host_key(&s.key) {
                 if let Some(f) = lexicon::host_field(&s.values) {
                     let e = if f == "event_src.ip" {
                         s.expr.clone()
@@ -299,12 +302,16 @@ impl Retrieval<'_> {
             }
         }
         let tax = Taxonomy::embedded();
-        for s in &slots.slots {
-            if let Some((f, lower)) = lexicon::key_field(&s.key) {
-                if !b.has(f) && fits(tax, f, &s.values) {
-                    let e = slot_expr(s);
-                    let e = if lower { format!("lower({e})") } else { e };
-                    b.set(f, Source::Expr(e), "lexicon");
+        for s in order.iter().copied() {
+            if let Some((f, t)) = lexicon::key_field(s.parent.as_deref(), &s.key) {
+                let vals: Vec<Option<String>> = s
+                    .values
+                    .iter()
+                    .map(|v| v.as_deref().map(|v| t.apply(unquote(v))))
+                    .collect();
+                if !b.has(f) && fits(tax, f, &vals) && vals.iter().flatten().any(|v| !v.is_empty())
+                {
+                    b.set(f, Source::Expr(t.wrap(&slot_expr(s))), "lexicon");
                 }
             }
         }
@@ -385,6 +392,44 @@ fn host_split(slots: &Slots, b: &mut Builder) {
     }
 }
 
+/// The experts' path idiom: a full path gives the name (its last component) and the path
+/// (the rest, separator included), read with `csv()` on the separator the values use.
+fn path_split(slots: &Slots, b: &mut Builder) {
+    for prefix in ["subject.process", "object.process", "object"] {
+        let full = format!("{prefix}.fullpath");
+        let Some(Source::Expr(e)) = b.out.get(&full).map(|a| a.source.clone()) else {
+            continue;
+        };
+        let Some(slot) = slots.slots.iter().find(|s| e.contains(s.expr.as_str())) else {
+            continue;
+        };
+        let vals: Vec<&str> = slot.values.iter().flatten().map(|v| unquote(v)).collect();
+        let sep = if vals.iter().all(|v| v.contains('/') && !v.ends_with('/')) {
+            "/"
+        } else if vals.iter().all(|v| v.contains('\\') && !v.ends_with('\\')) {
+            "\\"
+        } else {
+            continue;
+        };
+        let var = format!("${}_parts", prefix.replace('.', "_"));
+        let name = format!("{var}[length({var}) - 1]");
+        b.out.prelude.push(format!(
+            "{var} = csv({e}, {}, \"\")",
+            xp_syntax::printer::quote_str(sep, '"')
+        ));
+        b.set(
+            &format!("{prefix}.name"),
+            Source::Expr(name.clone()),
+            "path-split",
+        );
+        b.set(
+            &format!("{prefix}.path"),
+            Source::Expr(format!("strip({e}, \"\", {name})")),
+            "path-split",
+        );
+    }
+}
+
 impl FieldAssigner for Retrieval<'_> {
     fn name(&self) -> &str {
         "retrieval"
@@ -404,6 +449,7 @@ impl FieldAssigner for Retrieval<'_> {
         self.nearest(view, &slots, &mut b);
         self.lexicon(view, &slots, &mut b);
         host_split(&slots, &mut b);
+        path_split(&slots, &mut b);
         // Keep only the prelude statements an expression uses.
         let used: Vec<String> = b
             .out

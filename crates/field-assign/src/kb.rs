@@ -27,6 +27,8 @@ pub enum Transform {
     Same,
     /// `lower(…)`.
     Lower,
+    /// `maybe_number16(…)`: a `0x…` number in decimal.
+    Hex,
 }
 
 impl Transform {
@@ -35,6 +37,12 @@ impl Transform {
         match self {
             Transform::Same => v.to_string(),
             Transform::Lower => v.to_lowercase(),
+            Transform::Hex => v
+                .trim()
+                .strip_prefix("0x")
+                .or_else(|| v.trim().strip_prefix("0X"))
+                .and_then(|h| i64::from_str_radix(h, 16).ok())
+                .map_or_else(String::new, |n| n.to_string()),
         }
     }
 
@@ -43,6 +51,7 @@ impl Transform {
         match self {
             Transform::Same => expr.to_string(),
             Transform::Lower => format!("lower({expr})"),
+            Transform::Hex => format!("maybe_number16({expr})"),
         }
     }
 }
@@ -58,7 +67,7 @@ pub struct KbRule {
     pub kind: Kind,
     /// The compiled rule (`None` when it does not compile).
     pub rule: Option<Rule>,
-    /// Lower-case key names (structured) or words (TEXT) of its raw events.
+    /// Key names (structured) or lower-case words (TEXT) of its raw events.
     pub keys: BTreeSet<String>,
     /// Fields with the same value in every test that no raw value explains.
     pub constants: BTreeMap<String, String>,
@@ -150,10 +159,8 @@ pub fn raw_values(kind: Kind, raw: &str) -> Vec<(String, String)> {
                     continue;
                 }
                 match kv_pairs(&value) {
-                    Some(pairs) => {
-                        out.extend(pairs.into_iter().map(|(k, v)| (k.to_lowercase(), v)))
-                    }
-                    None => out.push((path_key(&path).to_lowercase(), value)),
+                    Some(pairs) => out.extend(pairs),
+                    None => out.push((path_key(&path), value)),
                 }
             }
         }
@@ -176,7 +183,7 @@ fn text(v: &J) -> String {
     }
 }
 
-const TRANSFORMS: [Transform; 2] = [Transform::Same, Transform::Lower];
+const TRANSFORMS: [Transform; 3] = [Transform::Same, Transform::Lower, Transform::Hex];
 
 impl Kb {
     /// Loads every rule package under `dirs`.
@@ -314,7 +321,14 @@ impl Kb {
     /// The fields a key's value went to, best first: (field, transform, tests, share of the
     /// tests that have the key).
     pub fn fields_of_key(&self, kind: Kind, key: &str) -> Vec<(String, Transform, u32, f64)> {
-        let k = (family(kind), key.to_lowercase());
+        // Words of text lines compare in lower case; keys of structured events exactly
+        // (auditd `uid` is a number, `UID` the name it resolves to).
+        let key = if family(kind) == 0 {
+            key.to_lowercase()
+        } else {
+            key.to_string()
+        };
+        let k = (family(kind), key);
         let seen = f64::from(*self.seen.get(&k).unwrap_or(&0)).max(1.0);
         let mut out: Vec<(String, Transform, u32, f64)> = self
             .aligned

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::kb::Transform;
+
 /// A classification stated by words of the event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Class {
@@ -204,9 +206,9 @@ mod tests {
     }
 }
 
-/// The key lexicon (`schema/key-lexicon.tsv`): normalized key → (field, lower-cased?).
-fn key_lexicon() -> &'static std::collections::HashMap<String, (String, bool)> {
-    static LEX: std::sync::OnceLock<std::collections::HashMap<String, (String, bool)>> =
+/// The key lexicon (`schema/key-lexicon.tsv`): normalized key → (field, transform).
+fn key_lexicon() -> &'static std::collections::HashMap<String, (String, Transform)> {
+    static LEX: std::sync::OnceLock<std::collections::HashMap<String, (String, Transform)>> =
         std::sync::OnceLock::new();
     LEX.get_or_init(|| {
         include_str!("../../../schema/key-lexicon.tsv")
@@ -215,7 +217,12 @@ fn key_lexicon() -> &'static std::collections::HashMap<String, (String, bool)> {
             .filter_map(|l| {
                 let mut c = l.split('\t');
                 let (k, f, t) = (c.next()?, c.next()?, c.next()?);
-                Some((k.to_string(), (f.to_string(), t.trim() == "lower")))
+                let t = match t.trim() {
+                    "lower" => Transform::Lower,
+                    "hex" => Transform::Hex,
+                    _ => Transform::Same,
+                };
+                Some((k.to_string(), (f.to_string(), t)))
             })
             .collect()
     })
@@ -229,11 +236,39 @@ pub fn normalize_key(key: &str) -> String {
         .collect()
 }
 
-/// The field a well-known key name goes to, and whether its value is lower-cased.
-pub fn key_field(key: &str) -> Option<(&'static str, bool)> {
-    key_lexicon()
-        .get(&normalize_key(key))
-        .map(|(f, l)| (f.as_str(), *l))
+/// The field a well-known key name goes to, and how its value is transformed; a nested key
+/// is looked up with its parent first (`source` + `ip`).
+pub fn key_field(parent: Option<&str>, key: &str) -> Option<(&'static str, Transform)> {
+    let lex = key_lexicon();
+    parent
+        .and_then(|p| lex.get(&normalize_key(&format!("{p}{key}"))))
+        .or_else(|| lex.get(&normalize_key(key)))
+        .map(|(f, t)| (f.as_str(), *t))
+}
+
+/// Preference among time keys: the event's own time before file or process times.
+pub fn time_rank(key: &str) -> u8 {
+    match normalize_key(key).as_str() {
+        "time" | "timestamp" | "eventtime" | "systemtime" | "timecreated" | "datetime" => 0,
+        k if k.starts_with("st") || k.contains("birth") || k.contains("modif") => 2,
+        _ => 1,
+    }
+}
+
+/// Keys that name the host that produced the event.
+pub fn is_host_key(key: &str) -> bool {
+    matches!(
+        normalize_key(key).as_str(),
+        "host"
+            | "hostname"
+            | "node"
+            | "computer"
+            | "computername"
+            | "dvchost"
+            | "devicehostname"
+            | "hostip"
+            | "devname"
+    )
 }
 
 #[cfg(test)]
@@ -242,8 +277,19 @@ mod key_tests {
 
     #[test]
     fn lexicon_loads_and_fields_exist() {
-        assert_eq!(key_field("IpAddress"), Some(("src.ip", false)));
-        assert_eq!(key_field("source_ip"), Some(("src.ip", false)));
+        assert_eq!(
+            key_field(None, "IpAddress"),
+            Some(("src.ip", Transform::Same))
+        );
+        assert_eq!(
+            key_field(Some("source"), "ip"),
+            Some(("src.ip", Transform::Same))
+        );
+        assert_eq!(key_field(None, "ip"), None);
+        assert_eq!(
+            key_field(None, "SubjectLogonId"),
+            Some(("subject.account.session_id", Transform::Hex))
+        );
         let tax = xp_taxonomy::Taxonomy::embedded();
         for (f, _) in key_lexicon().values() {
             assert!(tax.get(f).is_some(), "{f} is not in the taxonomy");

@@ -18,6 +18,8 @@ pub struct Slot {
     pub expr: String,
     /// Key name: the capture name without `$` and trailing digits, or the last path segment.
     pub key: String,
+    /// The segment before the key, for nested names (`source` of `$source["ip"]`).
+    pub parent: Option<String>,
     /// The value in each sampled member (`None` when absent).
     pub values: Vec<Option<String>>,
 }
@@ -75,8 +77,9 @@ pub fn kv_pairs(s: &str) -> Option<Vec<(String, String)>> {
             let end = q.find('"')?;
             (&q[..end], &q[end + 1..])
         } else {
-            let end = after.find(' ').unwrap_or(after.len());
-            (&after[..end], &after[end..])
+            // An unquoted value runs to the next ` key=` (CEF values hold spaces).
+            let end = next_pair(after).unwrap_or(after.len());
+            (after[..end].trim_end(), &after[end..])
         };
         out.push((key.to_string(), value.to_string()));
         rest = next.trim_start();
@@ -84,20 +87,70 @@ pub fn kv_pairs(s: &str) -> Option<Vec<(String, String)>> {
     (out.len() >= 2).then_some(out)
 }
 
-/// Candidate expressions of a cluster: captures for TEXT, flattened paths (and the keys of
-/// embedded key=value strings) for structured kinds.
-fn candidates(kind: Kind, captures: &[String], members: &[&str]) -> (Vec<String>, Vec<String>) {
+/// Keys written `key=` in the members' text (candidate keys of a KEYVALUE capture).
+fn written_keys(members: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in members {
+        for tok in m.split_whitespace() {
+            let Some((k, _)) = tok.split_once('=') else {
+                continue;
+            };
+            let ok = k
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+            if ok && !out.iter().any(|x| x == k) {
+                out.push(k.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Where the next ` key=` starts in `s` (the offset of the space).
+fn next_pair(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b' ' {
+            let rest = &s[i + 1..];
+            let k = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if k > 0 && rest[k..].starts_with('=') {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Candidate expressions of a cluster: captures for TEXT (the keys of a KEYVALUE capture),
+/// flattened paths (and the keys of embedded key=value strings) for structured kinds.
+fn candidates(
+    kind: Kind,
+    head: &str,
+    captures: &[String],
+    members: &[&str],
+) -> (Vec<String>, Vec<String>) {
     let mut prelude = Vec::new();
     let mut exprs: Vec<String> = Vec::new();
     match kind {
-        Kind::Text | Kind::Keyvalue => {
+        Kind::Text | Kind::Keyvalue | Kind::Cef => {
             for c in captures {
                 let e = if c.starts_with('$') {
                     c.clone()
                 } else {
                     format!("${c}")
                 };
-                if !exprs.contains(&e) {
+                if head.contains(&format!("{{{e}=KEYVALUE")) {
+                    for k in written_keys(members) {
+                        exprs.push(format!("{e}[{}]", xp_syntax::printer::quote_str(&k, '"')));
+                    }
+                } else if !exprs.contains(&e) {
                     exprs.push(e);
                 }
             }
@@ -138,52 +191,101 @@ fn candidates(kind: Kind, captures: &[String], members: &[&str]) -> (Vec<String>
     (prelude, exprs)
 }
 
-/// The slots of a cluster, read from `members` with the head (`head` is formula text:
-/// header and COND).
-pub fn read(kind: Kind, head: &str, captures: &[String], members: &[&str]) -> Slots {
-    let (prelude, exprs) = candidates(kind, captures, members);
-    let mut probe = String::from(head);
-    probe.push('\n');
-    for p in &prelude {
-        probe.push_str(p);
-        probe.push('\n');
+/// The key of an expression: the capture name, or the last path segment.
+fn key_of(e: &str) -> String {
+    if e.contains('[') {
+        path_key(e)
+    } else {
+        capture_key(e)
+    }
+}
+
+/// The value of every expression in every member (`None`: absent or empty).
+fn probe(
+    head: &str,
+    prelude: &[String],
+    exprs: &[String],
+    members: &[&str],
+) -> Vec<Vec<Option<String>>> {
+    let mut src = String::from(head);
+    src.push('\n');
+    for p in prelude {
+        src.push_str(p);
+        src.push('\n');
     }
     for (i, e) in exprs.iter().enumerate() {
-        probe.push_str(&format!("{PROBE}{i} = {e}\n"));
+        src.push_str(&format!("{PROBE}{i} = {e}\n"));
     }
-    let rule = Rule::compile(&probe, Default::default()).ok();
+    let rule = Rule::compile(&src, Default::default()).ok();
     let opts = run_options();
-    let mut slots: Vec<Slot> = exprs
-        .iter()
-        .map(|e| Slot {
-            expr: e.clone(),
-            key: match kind {
-                Kind::Text | Kind::Keyvalue => capture_key(e),
-                _ => e
-                    .strip_prefix("$kv")
-                    .and_then(|r| r.split_once('['))
-                    .map(|(_, k)| path_key(&format!("$x[{k}")))
-                    .unwrap_or_else(|| path_key(e)),
-            },
-            values: Vec::with_capacity(members.len()),
-        })
-        .collect();
+    let mut values = vec![Vec::with_capacity(members.len()); exprs.len()];
     for m in members {
         let out = match rule.as_ref().map(|r| r.normalize(m, &opts)) {
             Some(Ok(Outcome::Normalized(ev))) => Some(ev),
             _ => None,
         };
-        for (i, s) in slots.iter_mut().enumerate() {
-            let v = out
-                .as_ref()
-                .and_then(|ev| ev.get(&format!("{PROBE}{i}")))
-                .and_then(|v| v.to_text())
-                .filter(|t| !t.is_empty());
-            s.values.push(v);
+        for (i, v) in values.iter_mut().enumerate() {
+            v.push(
+                out.as_ref()
+                    .and_then(|ev| ev.get(&format!("{PROBE}{i}")))
+                    .and_then(|v| v.to_text())
+                    .filter(|t| !t.is_empty()),
+            );
         }
     }
-    slots.retain(|s| s.values.iter().any(Option::is_some));
+    values
+}
+
+/// The slots of a cluster, read from `members` with the head (`head` is formula text:
+/// header and COND). A TEXT capture whose every value is a run of `key=value` pairs (a CEF
+/// extension caught by REST) is opened with `keyvalue()` too.
+pub fn read(kind: Kind, head: &str, captures: &[String], members: &[&str]) -> Slots {
+    let (mut prelude, mut exprs) = candidates(kind, head, captures, members);
+    if matches!(kind, Kind::Text | Kind::Keyvalue | Kind::Cef) {
+        let first = probe(head, &prelude, &exprs, members);
+        let mut opened = Vec::new();
+        for (e, vals) in exprs.iter().zip(&first) {
+            let present: Vec<&String> = vals.iter().flatten().collect();
+            if e.contains('[') || present.is_empty() {
+                continue;
+            }
+            let keys: Option<Vec<Vec<(String, String)>>> =
+                present.iter().map(|v| kv_pairs(v)).collect();
+            if let Some(keys) = keys {
+                let var = format!("$kv{}", prelude.len());
+                prelude.push(format!("{var} = keyvalue({e}, \" \", \"=\")"));
+                let mut seen: Vec<String> = Vec::new();
+                for (k, _) in keys.into_iter().flatten() {
+                    if !seen.contains(&k) {
+                        opened.push(format!("{var}[{}]", xp_syntax::printer::quote_str(&k, '"')));
+                        seen.push(k);
+                    }
+                }
+            }
+        }
+        exprs.extend(opened);
+    }
+    let values = probe(head, &prelude, &exprs, members);
+    let slots = exprs
+        .into_iter()
+        .zip(values)
+        .filter(|(_, v)| v.iter().any(Option::is_some))
+        .map(|(e, values)| Slot {
+            key: key_of(&e),
+            parent: parent_key(&e),
+            expr: e,
+            values,
+        })
+        .collect();
     Slots { prelude, slots }
+}
+
+/// The segment before the key in an access path (`$source["ip"]` → `source`).
+pub fn parent_key(e: &str) -> Option<String> {
+    let p = e.trim_end_matches("[0]");
+    let i = p.rfind("[\"")?;
+    let head = &p[..i];
+    Some(key_of(head)).filter(|k| !k.is_empty() && !k.starts_with("kv"))
 }
 
 #[cfg(test)]
@@ -203,6 +305,8 @@ mod tests {
         let p = kv_pairs("arch=c000003e syscall=41 comm=\"a b\" exe=/bin/x").unwrap();
         assert_eq!(p[2], ("comm".into(), "a b".into()));
         assert!(kv_pairs("just words here").is_none());
+        let p = kv_pairs("msg=Some text here spt=22").unwrap();
+        assert_eq!(p[0], ("msg".into(), "Some text here".into()));
         assert!(kv_pairs("a=1").is_none());
     }
 
@@ -220,6 +324,27 @@ mod tests {
         assert_eq!(get("node"), Some(Some("h1".into())));
         assert_eq!(get("pid"), Some(Some("12".into())));
         assert_eq!(s.prelude.len(), 1);
+    }
+
+    #[test]
+    fn opens_keyvalue_captures_and_kv_rest() {
+        let s = read(
+            Kind::Text,
+            "TEXT = 'date={$date=WORD} {$kv=KEYVALUE}'",
+            &["$date".into(), "$kv".into()],
+            &["date=x srcip=10.0.0.1 dstport=80"],
+        );
+        let srcip = s.slots.iter().find(|x| x.key == "srcip").unwrap();
+        assert_eq!(srcip.values[0].as_deref(), Some("10.0.0.1"));
+        let s = read(
+            Kind::Cef,
+            "TEXT = 'CEF:0|{$rest=REST}'",
+            &["$rest".into()],
+            &["CEF:0|src=10.0.0.2 spt=22"],
+        );
+        let src = s.slots.iter().find(|x| x.key == "src").unwrap();
+        assert_eq!(src.values[0].as_deref(), Some("10.0.0.2"));
+        assert_eq!(parent_key("$source[\"ip\"]").as_deref(), Some("source"));
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl Default for Thresholds {
             min_tests: 2,
             min_share: 0.5,
             source_sim: 0.2,
-            class_sim: 0.6,
+            class_sim: 0.9,
         }
     }
 }
@@ -316,6 +316,18 @@ impl Retrieval<'_> {
             }
         }
         if let Some(id) = view.identifier {
+            // `members:items=USER_LOGIN`: the one record a tagged union holds names the type.
+            let tag = id
+                .strip_prefix("members:")
+                .and_then(|r| r.split_once('='))
+                .map(|x| x.1);
+            if let Some(t) = tag.filter(|t| {
+                !t.is_empty()
+                    && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !id[8..].contains(' ')
+            }) {
+                b.set("msgid", Source::Const(t.to_string()), "lexicon");
+            }
             if let Some((key, _)) = id.split_once('=') {
                 let key = key.rsplit('.').next().unwrap_or(key);
                 if let Some(s) = slots.slots.iter().find(|s| s.key == key) {
@@ -337,14 +349,150 @@ impl Retrieval<'_> {
                 if let Some(st) = c.status {
                     b.set("status", Source::Const(st.into()), "lexicon");
                 }
+                self.categories(b);
                 if let Some((g, h, l)) = lexicon::category(&c) {
                     b.set("category.generic", Source::Const(g.into()), "lexicon");
                     b.set("category.high", Source::Const(h.into()), "lexicon");
                     b.set("category.low", Source::Const(l.into()), "lexicon");
                 }
             }
+        } else {
+            self.classify_structured(view, slots, b);
         }
     }
+
+    /// Action and object from the words of the type discriminator (the head's COND and the
+    /// event identifier), status from an outcome key, the rest by precedent.
+    fn classify_structured(&self, view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) {
+        // A Windows event's data keys name its fields, not its type: only the compared values
+        // (channel, provider) speak for it there.
+        let mut text = if view.kind == Kind::Eventlog {
+            compared_values(view.head)
+        } else {
+            view.head.to_string()
+        };
+        if let Some(i) = view.identifier {
+            text.push(' ');
+            text.push_str(i);
+        }
+        let words = lexicon::split_words(&text);
+        let (action, object) = lexicon::classify_words(&words);
+        if let Some(a) = action {
+            b.set("action", Source::Const(a.into()), "words");
+        }
+        if let Some(o) = object {
+            b.set("object", Source::Const(o.into()), "words");
+        }
+        if let Some(st) = status_of(slots) {
+            b.set("status", st, "words");
+        }
+        if view.kind == Kind::Eventlog {
+            if let Some(st) = audit_status(slots) {
+                b.set("status", st, "keywords");
+            }
+        }
+        self.categories(b);
+    }
+
+    /// subject, category.* and importance as the KB's rules with the same action and object
+    /// set them.
+    fn categories(&self, b: &mut Builder) {
+        let Some(action) = b.out.constant("action").map(str::to_string) else {
+            return;
+        };
+        let object = b.out.constant("object").map(str::to_string);
+        for f in [
+            "subject",
+            "category.generic",
+            "category.high",
+            "category.low",
+        ] {
+            if let Some(v) = self.kb.precedent(f, &action, object.as_deref()) {
+                b.set(f, Source::Const(v), "precedent");
+            }
+        }
+    }
+}
+
+/// Windows audit keywords: bit 0x0020000000000000 is Audit Success, 0x0010000000000000 Audit
+/// Failure. A constant when the cluster agrees, else an `if` on the values seen.
+fn audit_status(slots: &Slots) -> Option<Source> {
+    let s = slots.slots.iter().find(|s| s.key == "Keywords")?;
+    let state = |v: &str| {
+        let n = u64::from_str_radix(
+            v.trim().trim_start_matches("0x").trim_start_matches("0X"),
+            16,
+        )
+        .ok()?;
+        if n & 0x0020_0000_0000_0000 != 0 {
+            Some("success")
+        } else if n & 0x0010_0000_0000_0000 != 0 {
+            Some("failure")
+        } else {
+            None
+        }
+    };
+    let vals: Vec<&String> = s.values.iter().flatten().collect();
+    let states: Vec<&str> = vals.iter().map(|v| state(v)).collect::<Option<_>>()?;
+    if vals.len() != s.values.len() || states.is_empty() {
+        return None;
+    }
+    if states.iter().all(|x| *x == states[0]) {
+        return Some(Source::Const(states[0].to_string()));
+    }
+    let ok: BTreeSet<String> = vals
+        .iter()
+        .filter(|v| state(v) == Some("success"))
+        .map(|v| xp_syntax::printer::quote_str(v, '"'))
+        .collect();
+    let list = ok.into_iter().collect::<Vec<_>>().join(", ");
+    Some(Source::Expr(format!(
+        "if in_list([{list}], {}) then \"success\" else \"failure\" endif",
+        s.expr
+    )))
+}
+
+/// The string literals a COND compares with `==` (`$Channel == "System"` → `System`).
+fn compared_values(head: &str) -> String {
+    let mut out = String::new();
+    let mut rest = head;
+    while let Some(i) = rest.find("== \"") {
+        let tail = &rest[i + 4..];
+        let end = tail.find('"').unwrap_or(tail.len());
+        out.push_str(&tail[..end]);
+        out.push(' ');
+        rest = &tail[end..];
+    }
+    out
+}
+
+/// The status from the first outcome key whose every value states one: a constant when the
+/// cluster agrees, else an `if` on the value.
+fn status_of(slots: &Slots) -> Option<Source> {
+    for s in &slots.slots {
+        if !lexicon::is_result_key(&s.key) {
+            continue;
+        }
+        let vals: Vec<&String> = s.values.iter().flatten().collect();
+        let states: Option<Vec<&str>> = vals.iter().map(|v| lexicon::status_word(v)).collect();
+        let Some(states) = states.filter(|x| !x.is_empty()) else {
+            continue;
+        };
+        if states.iter().all(|x| *x == states[0]) && vals.len() == s.values.len() {
+            return Some(Source::Const(states[0].to_string()));
+        }
+        let ok: BTreeSet<String> = vals
+            .iter()
+            .filter(|v| lexicon::status_word(v) == Some("success"))
+            .map(|v| xp_syntax::printer::quote_str(v, '"'))
+            .collect();
+        let list = ok.into_iter().collect::<Vec<_>>().join(", ");
+        return Some(Source::Expr(format!(
+            "if in_list([{list}], {}) then \"success\" else \"failure\" endif",
+            s.expr
+        )));
+    }
+    None
 }
 
 /// The experts' host idiom: a value with dots is an FQDN whose first label is the hostname;

@@ -313,6 +313,29 @@ impl Kb {
         (c >= 3 && c as f64 >= min_share * n as f64).then(|| v.to_string())
     }
 
+    /// What the rules classifying events as (`action`, `object`) set `field` to, when at
+    /// least two of them agree and they are at least half of those that set it.
+    pub fn precedent(&self, field: &str, action: &str, object: Option<&str>) -> Option<String> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut n = 0;
+        for r in &self.rules {
+            let c = &r.constants;
+            if c.get("action").map(String::as_str) != Some(action)
+                || object.is_some_and(|o| c.get("object").map(String::as_str) != Some(o))
+            {
+                continue;
+            }
+            if let Some(v) = c.get(field) {
+                *counts.entry(v).or_default() += 1;
+                n += 1;
+            }
+        }
+        let (v, k) = counts
+            .into_iter()
+            .max_by_key(|(v, c)| (*c, std::cmp::Reverse(*v)))?;
+        (k >= 2 && 2 * k >= n).then(|| v.to_string())
+    }
+
     /// Source folders of the rules.
     pub fn sources(&self) -> BTreeSet<PathBuf> {
         self.rules.iter().map(|r| r.source.clone()).collect()

@@ -296,3 +296,94 @@ mod key_tests {
         }
     }
 }
+
+/// Words of a name or text: alphanumeric runs split at case changes
+/// (`USER_LOGIN` → user, login; `SubjectUserName` → subject, user, name), lower-cased.
+pub fn split_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for run in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = run.chars().collect();
+        let mut cur = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let boundary = i > 0
+                && c.is_ascii_uppercase()
+                && (chars[i - 1].is_ascii_lowercase()
+                    || chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())
+                        && chars[i - 1].is_ascii_uppercase());
+            if boundary && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur).to_lowercase());
+            }
+            cur.push(c);
+        }
+        if !cur.is_empty() {
+            out.push(cur.to_lowercase());
+        }
+    }
+    out.retain(|w| w.chars().any(|c| c.is_ascii_alphabetic()));
+    out
+}
+
+/// `schema/event-words.tsv`: (word, is_action, value) in file order.
+fn event_words() -> &'static [(String, bool, String)] {
+    static W: std::sync::OnceLock<Vec<(String, bool, String)>> = std::sync::OnceLock::new();
+    W.get_or_init(|| {
+        include_str!("../../../schema/event-words.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut c = l.split('\t');
+                let (w, slot, v) = (c.next()?, c.next()?, c.next()?);
+                Some((w.to_string(), slot == "action", v.trim().to_string()))
+            })
+            .collect()
+    })
+}
+
+/// The action and object that the words of an event type name state.
+pub fn classify_words(words: &[String]) -> (Option<&'static str>, Option<&'static str>) {
+    let find = |action: bool| {
+        event_words()
+            .iter()
+            .find(|(w, a, _)| *a == action && words.iter().any(|x| x == w))
+            .map(|(_, _, v)| v.as_str())
+    };
+    (find(true), find(false))
+}
+
+/// The status a result value states (`success`, `yes`, `failed`, `denied`, …).
+pub fn status_word(v: &str) -> Option<&'static str> {
+    let v = v
+        .trim_matches(|c: char| c == '\'' || c == '"')
+        .to_ascii_lowercase();
+    match v.as_str() {
+        "success" | "succeeded" | "successful" | "yes" | "true" | "ok" | "allow" | "allowed"
+        | "accept" | "accepted" | "pass" | "passed" | "permit" | "permitted" => Some("success"),
+        "fail" | "failed" | "failure" | "no" | "false" | "deny" | "denied" | "reject"
+        | "rejected" | "block" | "blocked" | "drop" | "dropped" | "error" => Some("failure"),
+        _ => None,
+    }
+}
+
+/// Keys that hold an outcome.
+pub fn is_result_key(key: &str) -> bool {
+    matches!(
+        normalize_key(key).as_str(),
+        "res" | "result" | "outcome" | "status" | "success" | "eventoutcome" | "act" | "action"
+    )
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_classifies() {
+        assert_eq!(split_words("USER_LOGIN"), ["user", "login"]);
+        assert_eq!(split_words("SubjectUserName"), ["subject", "user", "name"]);
+        assert_eq!(split_words("$event[\"chdir\"]"), ["event", "chdir"]);
+        let w = split_words("ADD_GROUP");
+        assert_eq!(classify_words(&w), (Some("create"), Some("user_group")));
+        assert_eq!(status_word("failed'"), Some("failure"));
+        assert_eq!(status_word("maybe"), None);
+    }
+}

@@ -18,6 +18,8 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "format-synth",
         "field-assign",
         "rule-gen",
+        "llm",
+        "llm-tasks",
     ];
     BTreeMap::from([
         ("xp-syntax", &[][..]),
@@ -63,6 +65,18 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         (
             "format-synth",
             &["xp-syntax", "xp-eval", "ingest", "log-cluster"][..],
+        ),
+        ("llm", &[][..]),
+        (
+            "llm-tasks",
+            &[
+                "llm",
+                "field-assign",
+                "format-synth",
+                "ingest",
+                "xp-package",
+                "xp-taxonomy",
+            ][..],
         ),
         ("normforge", ALL),
         ("normforge-tests", ALL),

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use field_assign::engine::Retrieval;
 use field_assign::kb::Kb;
+use field_assign::FieldAssigner;
 use ingest::{Item, Kind, Options as ReadOptions, Reader};
 use log_cluster::events::EventClusterer;
 use log_cluster::identifier::RuleBased;
@@ -262,6 +263,7 @@ fn generated_description(files: &BTreeMap<PathBuf, String>, lang: &str) -> Optio
 fn evaluate_source(
     experts: &[Expert],
     kb: &Kb,
+    wrap: &dyn Wrap,
     year: i32,
     per_kind: &mut BTreeMap<String, KindScores>,
     chrf_sums: &mut (f64, f64, usize),
@@ -291,12 +293,13 @@ fn evaluate_source(
     let clusters = clusterer.finish();
     let headed = format_synth::merge::headed(&clusters);
     let engine = Retrieval::new(kb);
+    let assigner = wrap.wrap(&engine);
     let opts = rule_gen::Options {
         tests: 3,
         year,
         meta: rule_gen::Meta::default(),
     };
-    let generated = rule_gen::generate(&headed, &engine, &opts, |_| {});
+    let generated = rule_gen::generate(&headed, assigner.as_ref(), &opts, |_| {});
     let run = RunOptions {
         year,
         ..RunOptions::default()
@@ -417,6 +420,46 @@ fn evaluate_source(
 /// Runs the evaluation. `own_kb`: the project's KB, used for retrieval only for its sources
 /// that the evaluated KB does not contain.
 pub fn evaluate(kb_dir: &Path, own_kb: Option<&Path>, year: i32) -> Result<Report, Error> {
+    evaluate_with(kb_dir, own_kb, year, &[], &Plain)
+}
+
+/// Wraps the deterministic engine into the assigner generation uses (an LLM on top of it).
+pub trait Wrap {
+    /// The assigner over `engine`.
+    fn wrap<'k>(&'k self, engine: &'k dyn FieldAssigner) -> Box<dyn FieldAssigner + 'k>;
+}
+
+/// The engine alone.
+#[derive(Debug)]
+pub struct Plain;
+
+impl Wrap for Plain {
+    fn wrap<'k>(&'k self, engine: &'k dyn FieldAssigner) -> Box<dyn FieldAssigner + 'k> {
+        Box::new(Same(engine))
+    }
+}
+
+/// The engine as is.
+struct Same<'k>(&'k dyn FieldAssigner);
+
+impl FieldAssigner for Same<'_> {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+    fn assign(&self, view: &field_assign::ClusterView<'_>) -> field_assign::Assignment {
+        self.0.assign(view)
+    }
+}
+
+/// [`evaluate`] with the assigner made by `wrap` and, when `sources` is not empty, only the
+/// sources whose path contains one of them (a stated sample, for slow assigners).
+pub fn evaluate_with(
+    kb_dir: &Path,
+    own_kb: Option<&Path>,
+    year: i32,
+    sources: &[String],
+    wrap: &dyn Wrap,
+) -> Result<Report, Error> {
     let mut report = Report::default();
     let vopts = xp_package::validate::ValidateOptions {
         run: RunOptions {
@@ -451,6 +494,10 @@ pub fn evaluate(kb_dir: &Path, own_kb: Option<&Path>, year: i32) -> Result<Repor
     };
     let mut chrf_sums = (0.0, 0.0, 0);
     for source in full.sources() {
+        let name = rel(&source, kb_dir);
+        if !sources.is_empty() && !sources.iter().any(|s| name.contains(s.as_str())) {
+            continue;
+        }
         let this: Vec<PathBuf> = full
             .rules
             .iter()
@@ -469,6 +516,7 @@ pub fn evaluate(kb_dir: &Path, own_kb: Option<&Path>, year: i32) -> Result<Repor
         let scores = evaluate_source(
             &experts,
             &kb,
+            wrap,
             year,
             &mut report.by_kind,
             &mut chrf_sums,

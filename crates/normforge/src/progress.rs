@@ -34,3 +34,13 @@ pub fn count(total: u64, quiet: bool, msg: &'static str) -> ProgressBar {
     pb.set_message(msg);
     pb
 }
+
+/// A spinner with a message, hidden when not wanted.
+pub fn spinner(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}

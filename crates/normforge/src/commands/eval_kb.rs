@@ -4,12 +4,48 @@ use std::path::{Path, PathBuf};
 
 use crate::exit::OK;
 
-pub fn run(dir: &Path, own: Option<PathBuf>, year: Option<i32>, json: bool) -> anyhow::Result<u8> {
+/// The LLM on top of the engine.
+struct WithLlm<'m>(&'m dyn llm::Llm);
+
+impl evaluation::kb::Wrap for WithLlm<'_> {
+    fn wrap<'k>(
+        &'k self,
+        engine: &'k dyn field_assign::FieldAssigner,
+    ) -> Box<dyn field_assign::FieldAssigner + 'k> {
+        Box::new(llm_tasks::fields::LlmAssigner::new(engine, self.0))
+    }
+}
+
+pub fn run(
+    dir: &Path,
+    own: Option<PathBuf>,
+    year: Option<i32>,
+    sources: &[String],
+    json: bool,
+    llm_args: &crate::cli::LlmArgs,
+) -> anyhow::Result<u8> {
     let own = own.or_else(super::generate::default_kb);
     let year = year.unwrap_or_else(xp_eval::current_year);
-    let report = evaluation::kb::evaluate(dir, own.as_deref(), year)?;
+    let backend = super::llm_opts::backend(llm_args, json)?;
+    let t0 = std::time::Instant::now();
+    let report = match backend.as_deref() {
+        None => evaluation::kb::evaluate_with(
+            dir,
+            own.as_deref(),
+            year,
+            sources,
+            &evaluation::kb::Plain,
+        )?,
+        Some(model) => {
+            evaluation::kb::evaluate_with(dir, own.as_deref(), year, sources, &WithLlm(model))?
+        }
+    };
+    let seconds = t0.elapsed().as_secs_f64();
     if json {
-        crate::outln!("{}", serde_json::to_string_pretty(&report)?)?;
+        let mut v = serde_json::to_value(&report)?;
+        v["seconds"] = serde_json::json!(seconds);
+        v["llm"] = serde_json::json!(backend.as_ref().map(|b| b.name()));
+        crate::outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(OK);
     }
     let c = &report.conformance;
@@ -63,6 +99,15 @@ pub fn run(dir: &Path, own: Option<PathBuf>, year: Option<i32>, json: bool) -> a
         "\ni18n chrF (0–100): en {:.1}, ru {:.1}",
         report.i18n.en_chrf,
         report.i18n.ru_chrf
+    )?;
+    crate::outln!(
+        "assigner: {}; {seconds:.1} s",
+        backend
+            .as_ref()
+            .map_or("retrieval (no LLM)".to_string(), |b| format!(
+                "retrieval + {}",
+                b.name()
+            ))
     )?;
     Ok(OK)
 }

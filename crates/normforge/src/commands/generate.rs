@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use field_assign::engine::Retrieval;
 use field_assign::kb::Kb;
+use field_assign::FieldAssigner;
 use serde::Serialize;
 
 use crate::cli::GenerateArgs;
@@ -74,7 +75,15 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
     let kb = load_kb(&a.kb)?;
     let report = super::cluster::cluster_log(&a.log, a.run.max_event_bytes, a.json, 2000)?;
     let headed = format_synth::merge::headed(&report.clusters);
-    let assigner = Retrieval::new(&kb);
+    let engine = Retrieval::new(&kb);
+    let backend = super::llm_opts::backend(&a.llm, a.json)?;
+    let with_llm = backend
+        .as_deref()
+        .map(|m| llm_tasks::fields::LlmAssigner::new(&engine, m));
+    let assigner: &dyn FieldAssigner = match &with_llm {
+        Some(x) => x,
+        None => &engine,
+    };
     let opts = rule_gen::Options {
         tests: a.tests,
         year: a.run.year.unwrap_or_else(xp_eval::current_year),
@@ -85,7 +94,7 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
         },
     };
     let pb = crate::progress::count(report.events as u64, a.json, "generating rules");
-    let generated = rule_gen::generate(&headed, &assigner, &opts, |n| pb.inc(n as u64));
+    let generated = rule_gen::generate(&headed, assigner, &opts, |n| pb.inc(n as u64));
     pb.finish_and_clear();
     let log_name = a.log.display().to_string();
     let mut files = generated.files();
@@ -100,7 +109,7 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
         events_in_packages: generated.packages.iter().map(|p| p.size).sum(),
         events_normalized: generated.packages.iter().map(|p| p.matched).sum(),
         rejected_clusters: &generated.rejected,
-        assigner: field_assign::FieldAssigner::name(&assigner),
+        assigner: assigner.name(),
         seconds: t0.elapsed().as_secs_f64(),
         rules: &generated.packages,
     };

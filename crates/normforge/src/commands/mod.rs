@@ -2,14 +2,17 @@
 
 mod check;
 mod cluster;
+mod dataset;
 mod eval_kb;
 mod eval_loghub;
 mod fmt;
 mod generate;
+mod llm_opts;
+mod model;
 mod normalize;
 mod validate;
 
-use crate::cli::{Cli, Command, EvalCommand, RunArgs};
+use crate::cli::{Cli, Command, EvalCommand, ModelCommand, RunArgs};
 
 /// Runs the command; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -39,8 +42,18 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             dir,
             own_kb,
             year,
+            sources,
             json,
-        }) => eval_kb::run(&dir, own_kb, year, json),
+            llm,
+        }) => eval_kb::run(&dir, own_kb, year, &sources, json, &llm),
+        Command::Model(ModelCommand::Pull { json }) => model::pull(json),
+        Command::Dataset {
+            kb,
+            task,
+            output,
+            per_rule,
+            exclude,
+        } => dataset::run(&kb, &task, &output, per_rule, &exclude),
         Command::Eval(EvalCommand::Loghub { dir, json }) => eval_loghub::run(&dir, json),
     }
 }

@@ -1,0 +1,97 @@
+//! Training samples from a knowledge base: the experts' rules are the data. For `norm-fields`,
+//! each test pair gives the prompt (kind, the rule's header, the raw event) and the answer
+//! (the expert's classification fields of that event, as JSON).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::prompt::{norm_fields, CLASS_FIELDS};
+
+/// Errors of building a dataset.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The KB cannot be read.
+    #[error(transparent)]
+    Package(#[from] xp_package::Error),
+    /// The task has no dataset builder yet.
+    #[error("no dataset for task `{0}` yet (norm-fields is built)")]
+    Unsupported(String),
+}
+
+/// One sample.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sample {
+    /// The prompt.
+    pub prompt: String,
+    /// The answer.
+    pub completion: String,
+    /// The rule folder it comes from (not written to training files' text).
+    pub rule: String,
+}
+
+/// The `norm-fields` answer of an expert norm: its classification fields, in a fixed order.
+pub fn norm_fields_answer(norm: &serde_json::Map<String, serde_json::Value>) -> String {
+    let mut m = serde_json::Map::new();
+    for f in CLASS_FIELDS {
+        if let Some(serde_json::Value::String(v)) = norm.get(f) {
+            m.insert(f.to_string(), serde_json::Value::String(v.clone()));
+        }
+    }
+    serde_json::Value::Object(m).to_string()
+}
+
+/// The header of a formula (its first line) for prompts.
+fn header_of(formula: &str) -> String {
+    formula
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Samples of `task` from every package under `dirs` (at most `per_rule` test pairs each),
+/// leaving out rules under any of `exclude`.
+pub fn build(
+    dirs: &[PathBuf],
+    task: llm::Task,
+    per_rule: usize,
+    exclude: &[PathBuf],
+) -> Result<Vec<Sample>, Error> {
+    if task != llm::Task::NormFields {
+        return Err(Error::Unsupported(task.name().to_string()));
+    }
+    let mut out = Vec::new();
+    for p in xp_package::find_packages(dirs)? {
+        if exclude.iter().any(|x| p.dir.starts_with(x)) {
+            continue;
+        }
+        let Ok(formula) = p.read_formula() else {
+            continue;
+        };
+        let header = header_of(&formula);
+        for t in p.tests().into_iter().take(per_rule) {
+            let Ok((raw, norm)) = t.read() else { continue };
+            let kind = field_assign::kb::kind_of(&raw);
+            let Ok(prompt) = norm_fields(kind, &header, &raw) else {
+                continue;
+            };
+            out.push(Sample {
+                prompt,
+                completion: norm_fields_answer(&norm),
+                rule: rel(&p.dir, dirs),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn rel(dir: &Path, roots: &[PathBuf]) -> String {
+    roots
+        .iter()
+        .find_map(|r| dir.strip_prefix(r).ok())
+        .unwrap_or(dir)
+        .to_string_lossy()
+        .to_string()
+}

@@ -1,0 +1,12 @@
+//! The generation tasks on a language model ([`llm::Llm`]).
+//!
+//! [`prompt`] renders each task's prompt from its minijinja template (`adapters/prompts/`);
+//! [`dataset`] turns a knowledge base into training samples (the experts' rules are the
+//! data); [`fields::LlmAssigner`] asks the `norm-fields` task for the classification an event's
+//! values cannot show and keeps only answers that parse, name taxonomy fields and leave the
+//! deterministic engine's fields alone — the engine is always the floor.
+#![deny(missing_docs)]
+
+pub mod dataset;
+pub mod fields;
+pub mod prompt;

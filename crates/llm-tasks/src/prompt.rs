@@ -1,0 +1,114 @@
+//! Prompts, rendered from the templates in `adapters/prompts/` (embedded at build time).
+
+use ingest::Kind;
+
+/// The fields the `norm-fields` task answers: the classification and the event-source
+/// description, which an event's own values do not show.
+pub const CLASS_FIELDS: [&str; 12] = [
+    "subject",
+    "action",
+    "object",
+    "status",
+    "importance",
+    "category.generic",
+    "category.high",
+    "category.low",
+    "event_src.vendor",
+    "event_src.title",
+    "event_src.category",
+    "event_src.subsys",
+];
+
+/// Largest event text put in a prompt, in characters.
+pub const MAX_EVENT_CHARS: usize = 1200;
+
+fn env() -> minijinja::Environment<'static> {
+    let mut e = minijinja::Environment::new();
+    e.set_keep_trailing_newline(true);
+    for (name, src) in [
+        (
+            "norm-fields",
+            include_str!("../../../adapters/prompts/norm-fields.j2"),
+        ),
+        ("i18n", include_str!("../../../adapters/prompts/i18n.j2")),
+        ("msgid", include_str!("../../../adapters/prompts/msgid.j2")),
+    ] {
+        // The templates are part of the build; a broken one fails the tests.
+        let _ = e.add_template(name, src);
+    }
+    e
+}
+
+/// A compact view of an event: `path = value` lines for structured kinds (embedded key=value
+/// strings opened), the text itself otherwise; cut at [`MAX_EVENT_CHARS`].
+pub fn event_text(kind: Kind, raw: &str) -> String {
+    let mut out = match kind {
+        Kind::Text | Kind::Keyvalue | Kind::Cef => raw.trim().to_string(),
+        _ => {
+            let mut s = String::new();
+            for (path, value) in format_synth::structured::flatten(kind, raw) {
+                if value.starts_with('\u{1}') {
+                    continue;
+                }
+                let p = path
+                    .trim_start_matches('$')
+                    .replace("[\"", ".")
+                    .replace("\"]", "");
+                s.push_str(&format!("{p} = {value}\n"));
+            }
+            s
+        }
+    };
+    if out.chars().count() > MAX_EVENT_CHARS {
+        out = out.chars().take(MAX_EVENT_CHARS).collect();
+        out.push('…');
+    }
+    out
+}
+
+/// The `norm-fields` prompt.
+pub fn norm_fields(kind: Kind, header: &str, raw: &str) -> Result<String, String> {
+    let header: String = header.lines().next().unwrap_or("").to_string();
+    env()
+        .get_template("norm-fields")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                kind => kind.name(),
+                header => header,
+                event => event_text(kind, raw),
+            })
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// The JSON schema of a `norm-fields` answer: an object of the [`CLASS_FIELDS`] as strings.
+pub fn norm_fields_schema() -> serde_json::Value {
+    let props: serde_json::Map<String, serde_json::Value> = CLASS_FIELDS
+        .iter()
+        .map(|f| {
+            (
+                f.to_string(),
+                serde_json::json!({"type": "string", "maxLength": 48}),
+            )
+        })
+        .collect();
+    serde_json::json!({
+        "type": "object",
+        "properties": props,
+        "additionalProperties": false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_the_norm_fields_prompt() {
+        let p = norm_fields(Kind::Json, "JSON = ''\nCOND = x", r#"{"a": {"b": "c"}}"#).unwrap();
+        assert!(p.contains("kind: JSON"), "{p}");
+        assert!(p.contains("a.b = c"), "{p}");
+        assert!(p.contains("header: JSON = ''\n"), "{p}");
+        assert!(p.ends_with("norm:\n"), "{p:?}");
+    }
+}

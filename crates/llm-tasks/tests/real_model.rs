@@ -1,0 +1,77 @@
+//! The norm-fields task with the real base model and the real adapter of `adapters/`, on a
+//! Windows logon event written for this test. Skipped with a notice when the model is not
+//! pulled; `NORMFORGE_REQUIRE_MODEL=1` (CI) makes that a failure.
+
+use std::path::Path;
+
+use field_assign::{Assignment, ClusterView, FieldAssigner};
+use llm::Llm;
+
+const EVENT: &str = r#"{"Event": {"System": {"Provider": {"Name": "Microsoft-Windows-Security-Auditing"},
+ "EventID": "4625", "Keywords": "0x8010000000000000", "TimeCreated": {"SystemTime": "2024-05-02T10:11:12.345Z"},
+ "Channel": "Security", "Computer": "ws-17.corp.example"},
+ "EventData": {"Data": [{"Name": "TargetUserName", "text": "jdoe"}, {"Name": "TargetDomainName", "text": "CORP"},
+ {"Name": "LogonType", "text": "3"}, {"Name": "IpAddress", "text": "198.51.100.9"}, {"Name": "IpPort", "text": "50111"}]}}}"#;
+
+struct Nothing;
+
+impl FieldAssigner for Nothing {
+    fn name(&self) -> &str {
+        "nothing"
+    }
+    fn assign(&self, _: &ClusterView<'_>) -> Assignment {
+        Assignment::default()
+    }
+}
+
+#[test]
+#[allow(clippy::print_stderr)] // the skip notice the test policy asks for
+fn the_norm_fields_adapter_answers_checked_classification_fields() {
+    let dir = llm::model::model_dir(&llm::model::SMOLLM2);
+    if !llm::model::is_ready(&dir) {
+        if std::env::var("NORMFORGE_REQUIRE_MODEL").is_ok_and(|v| v == "1") {
+            panic!("the model is not pulled at {}", dir.display());
+        }
+        eprintln!(
+            "SKIPPED: no model at {} (run `normforge model pull`)",
+            dir.display()
+        );
+        return;
+    }
+    let adapters = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../adapters");
+    let m = llm::embedded::Embedded::new(&dir, Some(&adapters)).unwrap();
+    assert!(
+        m.adapter(llm::Task::NormFields).is_some(),
+        "the adapter is shipped"
+    );
+    let floor = Nothing;
+    let a = llm_tasks::fields::LlmAssigner::new(&floor, &m);
+    let head = "EVENTLOG = 'EventID=\"4625\"'";
+    let members = [EVENT];
+    let out = a.assign(&ClusterView {
+        kind: ingest::Kind::Eventlog,
+        head,
+        captures: &[],
+        members: &members,
+        identifier: Some("EventID=4625"),
+    });
+    assert_eq!(
+        a.stats.calls.load(std::sync::atomic::Ordering::Relaxed),
+        1,
+        "{}",
+        m.name()
+    );
+    // Whatever the model says, only checked classification fields come through.
+    assert!(
+        a.stats.fallbacks.load(std::sync::atomic::Ordering::Relaxed) == 0,
+        "{out:?}"
+    );
+    assert!(!out.fields.is_empty(), "{out:?}");
+    for f in &out.fields {
+        assert!(
+            llm_tasks::prompt::CLASS_FIELDS.contains(&f.field.as_str()),
+            "{f:?}"
+        );
+        assert_eq!(f.why, "llm");
+    }
+}

@@ -1,0 +1,153 @@
+//! mistralrs in process, on CPU, F32: a base model folder plus, per task, a PEFT LoRA adapter
+//! (`<adapters>/<task>/adapter_config.json` + `adapter_model.safetensors`). mistralrs 0.8.1
+//! merges adapters into the weights when it loads them and resolves adapter ids only through
+//! a Hugging Face hub cache, so each task gets its own model, loaded when first needed (one at
+//! a time, to bound memory), from a private hub-cache layout built here in the user's cache.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use mistralrs::{
+    LoraModelBuilder, Model, ModelDType, RequestBuilder, TextMessageRole, TextModelBuilder,
+};
+use sha2::Digest;
+
+use crate::{Constraint, Error, Llm, Request, Task};
+
+/// The embedded backend.
+pub struct Embedded {
+    base: PathBuf,
+    adapters: Option<PathBuf>,
+    rt: tokio::runtime::Runtime,
+    loaded: Mutex<Option<(Option<Task>, Model)>>,
+}
+
+impl std::fmt::Debug for Embedded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Embedded")
+            .field("base", &self.base)
+            .field("adapters", &self.adapters)
+            .finish()
+    }
+}
+
+/// The files of a PEFT adapter.
+const ADAPTER_FILES: [&str; 2] = ["adapter_config.json", "adapter_model.safetensors"];
+
+impl Embedded {
+    /// A backend over the base model folder `base` and the adapter folders under `adapters`.
+    pub fn new(base: &Path, adapters: Option<&Path>) -> Result<Embedded, Error> {
+        if !crate::model::is_ready(base) && !base.join("config.json").is_file() {
+            return Err(Error::Model(format!(
+                "{}: not a model folder (no config.json); run `normforge model pull`",
+                base.display()
+            )));
+        }
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Model(format!("cannot start the runtime: {e}")))?;
+        Ok(Embedded {
+            base: base.to_path_buf(),
+            adapters: adapters.map(Path::to_path_buf),
+            rt,
+            loaded: Mutex::new(None),
+        })
+    }
+
+    /// The adapter folder of a task, when it has one.
+    pub fn adapter(&self, task: Task) -> Option<PathBuf> {
+        let d = self.adapters.as_ref()?.join(task.name());
+        ADAPTER_FILES
+            .iter()
+            .all(|f| d.join(f).is_file())
+            .then_some(d)
+    }
+
+    /// Stages an adapter as `local/<task>` in a private hub cache; returns the cache folder.
+    fn stage(&self, task: Task, dir: &Path) -> Result<PathBuf, Error> {
+        let io = |p: &Path, e: std::io::Error| Error::Model(format!("{}: {e}", p.display()));
+        let mut h = sha2::Sha256::new();
+        for f in ADAPTER_FILES {
+            let p = dir.join(f);
+            h.update(std::fs::read(&p).map_err(|e| io(&p, e))?);
+        }
+        let rev: String = h.finalize()[..20]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let hub = crate::model::cache_dir().join("hub");
+        let repo = hub.join(format!("models--local--{}", task.name()));
+        let snap = repo.join("snapshots").join(&rev);
+        std::fs::create_dir_all(&snap).map_err(|e| io(&snap, e))?;
+        std::fs::create_dir_all(repo.join("refs")).map_err(|e| io(&repo, e))?;
+        for f in ADAPTER_FILES {
+            std::fs::copy(dir.join(f), snap.join(f)).map_err(|e| io(&snap.join(f), e))?;
+        }
+        std::fs::write(repo.join("refs").join("main"), &rev).map_err(|e| io(&repo, e))?;
+        Ok(hub)
+    }
+
+    fn load(&self, task: Option<Task>) -> Result<Model, Error> {
+        let text = TextModelBuilder::new(self.base.to_string_lossy())
+            .with_force_cpu()
+            .with_dtype(ModelDType::F32)
+            .with_max_num_seqs(1);
+        let adapter = task.and_then(|t| Some((t, self.adapter(t)?)));
+        let built = match adapter {
+            Some((t, dir)) => {
+                let hub = self.stage(t, &dir)?;
+                // The hub cache is how mistralrs resolves adapter ids; nothing is downloaded.
+                std::env::set_var("HF_HUB_CACHE", &hub);
+                std::env::set_var("HF_HUB_OFFLINE", "1");
+                let id = format!("local/{}", t.name());
+                self.rt
+                    .block_on(LoraModelBuilder::from_text_model_builder(text, [id]).build())
+            }
+            None => self.rt.block_on(text.build()),
+        };
+        built.map_err(|e| Error::Model(format!("{}: {e}", self.base.display())))
+    }
+}
+
+impl Llm for Embedded {
+    fn name(&self) -> String {
+        format!("embedded:{}", self.base.display())
+    }
+
+    fn complete(&self, req: &Request) -> Result<String, Error> {
+        let want = self.adapter(req.task).map(|_| req.task);
+        let mut slot = self
+            .loaded
+            .lock()
+            .map_err(|_| Error::Inference("the model lock is poisoned".into()))?;
+        if slot.as_ref().is_none_or(|(t, _)| *t != want) {
+            *slot = None; // free the previous model first
+            *slot = Some((want, self.load(want)?));
+        }
+        let Some((_, model)) = slot.as_ref() else {
+            return Err(Error::Inference("no model loaded".into()));
+        };
+        let mut rb = RequestBuilder::new()
+            .add_message(TextMessageRole::User, &req.prompt)
+            .set_deterministic_sampler()
+            .set_sampler_max_len(req.max_tokens);
+        match &req.constraint {
+            Some(Constraint::JsonSchema(s)) => {
+                rb = rb.set_constraint(mistralrs::Constraint::JsonSchema(s.clone()));
+            }
+            Some(Constraint::Regex(r)) => {
+                rb = rb.set_constraint(mistralrs::Constraint::Regex(r.clone()));
+            }
+            None => {}
+        }
+        let resp = self
+            .rt
+            .block_on(model.send_chat_request(rb))
+            .map_err(|e| Error::Inference(e.to_string()))?;
+        resp.choices
+            .first()
+            .and_then(|c| c.message.content.clone())
+            .ok_or_else(|| Error::Inference("the model returned no text".into()))
+    }
+}

@@ -25,17 +25,11 @@ pub const MAX_EVENT_CHARS: usize = 1200;
 fn env() -> minijinja::Environment<'static> {
     let mut e = minijinja::Environment::new();
     e.set_keep_trailing_newline(true);
-    for (name, src) in [
-        (
-            "norm-fields",
-            include_str!("../../../adapters/prompts/norm-fields.j2"),
-        ),
-        ("i18n", include_str!("../../../adapters/prompts/i18n.j2")),
-        ("msgid", include_str!("../../../adapters/prompts/msgid.j2")),
-    ] {
-        // The templates are part of the build; a broken one fails the tests.
-        let _ = e.add_template(name, src);
-    }
+    // The template is part of the build; a broken one fails the tests.
+    let _ = e.add_template(
+        "norm-fields",
+        include_str!("../../../adapters/prompts/norm-fields.j2"),
+    );
     e
 }
 

@@ -23,7 +23,9 @@ use xp_taxonomy::{FieldType, Taxonomy};
 use crate::kb::{same_value, Kb, Transform};
 use crate::lexicon;
 use crate::slots::{self, Slot, Slots};
-use crate::{Assigned, Assignment, ClusterView, FieldAssigner, Source};
+use crate::{
+    Assigned, Assignment, ClusterView, FieldAssigner, Source, CLASS_FIELDS, SOURCE_FIELDS,
+};
 
 /// Tunable thresholds of the engine.
 #[derive(Clone, Debug)]
@@ -76,14 +78,6 @@ impl<'k> Retrieval<'k> {
     }
 }
 
-/// Fields of the event source description.
-const SOURCE_FIELDS: &[&str] = &[
-    "event_src.vendor",
-    "event_src.title",
-    "event_src.category",
-    "event_src.subsys",
-];
-
 /// Fields whose meaning is set by each rule (free slots, rule-specific properties): a key's
 /// values going there in other rules says nothing about this one.
 fn rule_specific(field: &str) -> bool {
@@ -98,18 +92,6 @@ fn rule_specific(field: &str) -> bool {
                 | "reason"
         )
 }
-
-/// Fields of the classification.
-const CLASS_FIELDS: &[&str] = &[
-    "subject",
-    "action",
-    "object",
-    "status",
-    "importance",
-    "category.generic",
-    "category.high",
-    "category.low",
-];
 
 struct Builder {
     out: Assignment,

@@ -18,6 +18,26 @@ pub mod slots;
 use ingest::Kind;
 use serde::Serialize;
 
+/// Fields of the event source description.
+pub const SOURCE_FIELDS: [&str; 4] = [
+    "event_src.vendor",
+    "event_src.title",
+    "event_src.category",
+    "event_src.subsys",
+];
+
+/// Fields of the classification.
+pub const CLASS_FIELDS: [&str; 8] = [
+    "subject",
+    "action",
+    "object",
+    "status",
+    "importance",
+    "category.generic",
+    "category.high",
+    "category.low",
+];
+
 /// Where a field's value comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "from", content = "value", rename_all = "snake_case")]

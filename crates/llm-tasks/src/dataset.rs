@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::prompt::{norm_fields, CLASS_FIELDS};
+use crate::prompt::{answer_fields, norm_fields};
 
 /// Errors of building a dataset.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +33,7 @@ pub struct Sample {
 /// The `norm-fields` answer of an expert norm: its classification fields, in a fixed order.
 pub fn norm_fields_answer(norm: &serde_json::Map<String, serde_json::Value>) -> String {
     let mut m = serde_json::Map::new();
-    for f in CLASS_FIELDS {
+    for f in answer_fields() {
         if let Some(serde_json::Value::String(v)) = norm.get(f) {
             m.insert(f.to_string(), serde_json::Value::String(v.clone()));
         }

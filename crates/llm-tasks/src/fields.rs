@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use field_assign::{Assigned, Assignment, ClusterView, FieldAssigner, Source};
 use llm::{Constraint, Llm, Request, Task};
 
-use crate::prompt::{norm_fields, norm_fields_schema, CLASS_FIELDS};
+use crate::prompt::{is_answer_field, norm_fields, norm_fields_schema};
 
 /// Counts of what the model did.
 #[derive(Debug, Default)]
@@ -58,7 +58,7 @@ pub fn parse_answer(text: &str) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (k, v) in obj {
         let s = v.as_str()?.trim();
-        if !CLASS_FIELDS.contains(&k.as_str()) || s.is_empty() || s.len() > 48 {
+        if !is_answer_field(k) || s.is_empty() || s.len() > 48 {
             return None;
         }
         out.push((k.clone(), s.to_string()));

@@ -4,20 +4,16 @@ use ingest::Kind;
 
 /// The fields the `norm-fields` task answers: the classification and the event-source
 /// description, which an event's own values do not show.
-pub const CLASS_FIELDS: [&str; 12] = [
-    "subject",
-    "action",
-    "object",
-    "status",
-    "importance",
-    "category.generic",
-    "category.high",
-    "category.low",
-    "event_src.vendor",
-    "event_src.title",
-    "event_src.category",
-    "event_src.subsys",
-];
+pub fn answer_fields() -> impl Iterator<Item = &'static str> {
+    field_assign::CLASS_FIELDS
+        .into_iter()
+        .chain(field_assign::SOURCE_FIELDS)
+}
+
+/// Whether the `norm-fields` task answers `field`.
+pub fn is_answer_field(field: &str) -> bool {
+    answer_fields().any(|f| f == field)
+}
 
 /// Largest event text put in a prompt, in characters.
 pub const MAX_EVENT_CHARS: usize = 1200;
@@ -75,10 +71,9 @@ pub fn norm_fields(kind: Kind, header: &str, raw: &str) -> Result<String, String
         .map_err(|e| e.to_string())
 }
 
-/// The JSON schema of a `norm-fields` answer: an object of the [`CLASS_FIELDS`] as strings.
+/// The JSON schema of a `norm-fields` answer: an object of the [`answer_fields`] as strings.
 pub fn norm_fields_schema() -> serde_json::Value {
-    let props: serde_json::Map<String, serde_json::Value> = CLASS_FIELDS
-        .iter()
+    let props: serde_json::Map<String, serde_json::Value> = answer_fields()
         .map(|f| {
             (
                 f.to_string(),

@@ -68,10 +68,7 @@ fn the_norm_fields_adapter_answers_checked_classification_fields() {
     );
     assert!(!out.fields.is_empty(), "{out:?}");
     for f in &out.fields {
-        assert!(
-            llm_tasks::prompt::CLASS_FIELDS.contains(&f.field.as_str()),
-            "{f:?}"
-        );
+        assert!(llm_tasks::prompt::is_answer_field(&f.field), "{f:?}");
         assert_eq!(f.why, "llm");
     }
 }

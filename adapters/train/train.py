@@ -66,11 +66,19 @@ def main():
         )
         p = tok(prefix, add_special_tokens=False)["input_ids"]
         c = tok(s["completion"] + eos, add_special_tokens=False)["input_ids"]
-        ids = (p + c)[: a.max_len]
-        labels = ([-100] * len(p) + c)[: a.max_len]
+        # The answer is never cut: a long prompt loses its middle (its event lines), so every
+        # sample keeps tokens to learn from (an all-masked sample gives a NaN loss).
+        room = a.max_len - len(c)
+        if room < 32:
+            return None
+        if len(p) > room:
+            p = p[: room // 2] + p[len(p) - (room - room // 2):]
+        ids = p + c
+        labels = [-100] * len(p) + c
         return torch.tensor([ids]), torch.tensor([labels])
 
-    data = [encode(s) for s in samples]
+    data = [x for x in (encode(s) for s in samples) if x is not None]
+    print(f"{len(data)} samples ({len(samples) - len(data)} with answers longer than --max-len left out)", flush=True)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=a.lr)
     model.train()
     t0 = time.time()
@@ -79,6 +87,8 @@ def main():
         total = 0.0
         for ids, labels in data:
             out = model(input_ids=ids, labels=labels)
+            if not torch.isfinite(out.loss):
+                raise SystemExit("non-finite loss: stopping rather than saving a broken adapter")
             out.loss.backward()
             opt.step()
             opt.zero_grad()

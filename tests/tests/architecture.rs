@@ -20,6 +20,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "rule-gen",
         "llm",
         "llm-tasks",
+        "review",
     ];
     BTreeMap::from([
         ("xp-syntax", &[][..]),
@@ -78,6 +79,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "xp-taxonomy",
             ][..],
         ),
+        ("review", &["xp-eval", "xp-package"][..]),
         ("normforge", ALL),
         ("normforge-tests", ALL),
     ])

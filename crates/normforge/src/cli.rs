@@ -93,6 +93,9 @@ pub enum Command {
     /// Language models.
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Compare two rule trees (or two JSON reports): added, removed and changed packages with
+    /// unified diffs, validation status on both sides, metric deltas; Markdown for CI.
+    Diff(DiffArgs),
     /// Training samples for one task from knowledge bases (JSON lines: prompt, completion).
     Dataset {
         /// Knowledge bases.
@@ -238,4 +241,28 @@ pub enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `normforge diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old rule tree, or an old `--json` report.
+    pub old: PathBuf,
+    /// The new rule tree, or a new `--json` report.
+    pub new: PathBuf,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 when a metric gets worse beyond its threshold or a package stops validating.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+    /// Allowed worsening, `METRIC=VALUE` (full dotted path, leaf name such as `recall`, or `*`);
+    /// repeatable; default 0.
+    #[arg(long = "threshold", value_name = "METRIC=VALUE")]
+    pub thresholds: Vec<String>,
+    /// Also check per-item metrics (per source, per dataset) for regressions.
+    #[arg(long)]
+    pub items: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 }

@@ -413,3 +413,179 @@ fn generate_writes_validating_packages_reproducibly_and_atomically() {
     no_panic(&o);
     assert!(!out2.exists());
 }
+
+fn generate(log: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "generate",
+        log.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--year",
+        "2024",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+fn diff_json(old: &Path, new: &Path, extra: &[&str]) -> (Output, serde_json::Value) {
+    let mut args = vec![
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    no_panic(&o);
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
+    (o, v)
+}
+
+#[test]
+fn diff_shows_exactly_the_changed_files_and_fails_on_a_broken_package() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let log = root.join("eval/samples/sshd.log");
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    generate(&log, &a, &[]);
+    generate(&log, &b, &["--tests", "2"]);
+    // What really differs, file by file (report.json goes to the metrics, not the files).
+    let (ta, tb) = (tree(&a), tree(&b));
+    let expected: std::collections::BTreeSet<String> = ta
+        .keys()
+        .chain(tb.keys())
+        .filter(|p| ta.get(*p) != tb.get(*p) && !p.ends_with("report.json"))
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    assert!(!expected.is_empty());
+    let (o, v) = diff_json(&a, &b, &["--fail-on-regression"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut shown = std::collections::BTreeSet::new();
+    for p in v["packages"].as_array().unwrap() {
+        assert_eq!(p["change"], "changed");
+        assert_eq!(p["old_status"]["first_failure"], serde_json::Value::Null);
+        for f in p["files"].as_array().unwrap() {
+            shown.insert(format!(
+                "{}/{}",
+                p["dir"].as_str().unwrap(),
+                f["path"].as_str().unwrap()
+            ));
+        }
+    }
+    for f in v["other_files"].as_array().unwrap() {
+        shown.insert(f["path"].as_str().unwrap().to_string());
+    }
+    assert_eq!(shown, expected);
+    assert_eq!(v["regressions"], serde_json::json!([]));
+    // The same tree against itself: nothing.
+    let (_, same) = diff_json(&a, &a, &[]);
+    assert_eq!(same["packages"], serde_json::json!([]));
+
+    // Break one package's formula in a copy: it stops validating, a regression.
+    let c = d.path().join("c");
+    for (p, bytes) in &ta {
+        write(&c, p.to_str().unwrap(), bytes);
+    }
+    let formula = ta
+        .keys()
+        .find(|p| p.ends_with("formula.xp"))
+        .unwrap()
+        .clone();
+    let text = String::from_utf8(ta[&formula].clone()).unwrap();
+    let broken = text.replacen("\nid = \"", "\nid = \"X", 1);
+    assert_ne!(broken, text);
+    std::fs::write(c.join(&formula), broken).unwrap();
+    let (o, v) = diff_json(&a, &c, &["--fail-on-regression"]);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    let pkg = formula
+        .parent()
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
+    assert_eq!(v["regressions"][0]["what"], pkg.as_str(), "{v:#}");
+    // Markdown names the package and shows the changed line.
+    let o = run(&[
+        "diff",
+        a.to_str().unwrap(),
+        c.to_str().unwrap(),
+        "--year",
+        "2024",
+    ]);
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(md.contains(&pkg) && md.contains("+id = \"X"), "{md}");
+    assert_eq!(o.status.code(), Some(0), "without --fail-on-regression");
+}
+
+#[test]
+fn diff_of_reports_checks_metrics_against_thresholds() {
+    let d = tempfile::tempdir().unwrap();
+    let old = write(
+        d.path(),
+        "old.json",
+        br#"{"total": {"precision": 0.8, "recall": 0.40}, "seconds": 9,
+             "sources": [{"source": "s1", "scores": {"recall": 0.5}}]}"#,
+    );
+    let new = write(
+        d.path(),
+        "new.json",
+        br#"{"total": {"precision": 0.85, "recall": 0.38}, "seconds": 1,
+             "sources": [{"source": "s1", "scores": {"recall": 0.1}}]}"#,
+    );
+    let o = run(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--fail-on-regression",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains("`total.recall`") && !md.contains("seconds"),
+        "{md}"
+    );
+    let o = run(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--fail-on-regression",
+        "--threshold",
+        "recall=0.05",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = run(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--fail-on-regression",
+        "--threshold",
+        "recall=0.05",
+        "--items",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    // Bad inputs: a folder and a file, a report that is not JSON, a bad threshold.
+    let o = run(&["diff", d.path().to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("not one of each"), "{}", stderr(&o));
+    let bad = write(d.path(), "bad.json", b"{\"total\": ");
+    let o = run(&["diff", old.to_str().unwrap(), bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("bad.json"), "{}", stderr(&o));
+    let o = run(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--threshold",
+        "x",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    no_panic(&o);
+}

@@ -3,6 +3,7 @@
 mod check;
 mod cluster;
 mod dataset;
+mod diff;
 mod eval_kb;
 mod eval_loghub;
 mod fmt;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             headers,
         } => cluster::run(&log, json, max_event_bytes, headers),
         Command::Generate(a) => generate::run(&a),
+        Command::Diff(a) => diff::run(&a),
         Command::Eval(EvalCommand::Kb {
             dir,
             own_kb,

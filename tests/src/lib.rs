@@ -95,3 +95,36 @@ pub fn sample_clusters(
     }
     (rejected, c.finish())
 }
+
+/// Debian's chromium, when installed. When absent, prints a notice and returns `None`, unless
+/// `NORMFORGE_REQUIRE_BROWSER=1` (CI installs it), in which case it panics.
+pub fn chromium(what: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("NORMFORGE_CHROMIUM")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(["/usr/bin/chromium", "/usr/bin/chromium-browser"].map(PathBuf::from))
+        .find(|p| p.exists());
+    if found.is_some() {
+        return found;
+    }
+    if std::env::var("NORMFORGE_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!("{what}: chromium not found and NORMFORGE_REQUIRE_BROWSER=1");
+    }
+    eprintln!(
+        "SKIPPED {what}: chromium not found (install Debian's chromium or set NORMFORGE_CHROMIUM)"
+    );
+    None
+}
+
+/// The flags that make headless chromium work on a closed network as root.
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+];

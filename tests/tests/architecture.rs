@@ -40,6 +40,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "format-synth",
                 "field-assign",
                 "rule-gen",
+                "review",
             ][..],
         ),
         (

@@ -107,6 +107,25 @@ pub struct SourceResult {
     pub rules: usize,
     /// Its scores.
     pub scores: KindScores,
+    /// What generation made of each of its clusters.
+    pub clusters: Vec<ClusterResult>,
+}
+
+/// One generated cluster of a source.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterResult {
+    /// Event kind.
+    pub kind: String,
+    /// Members.
+    pub size: usize,
+    /// Members its rule normalizes (0 without a rule).
+    pub matched: usize,
+    /// The rule's package folder (`Vendor/Product/source/Rule`), absent when rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Why no rule was emitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<String>,
 }
 
 /// The report.
@@ -268,7 +287,7 @@ fn evaluate_source(
     per_kind: &mut BTreeMap<String, KindScores>,
     chrf_sums: &mut (f64, f64, usize),
     fields: &mut BTreeMap<String, BTreeMap<String, FieldCounts>>,
-) -> KindScores {
+) -> (KindScores, Vec<ClusterResult>) {
     let tax = Taxonomy::embedded();
     // The pooled log and the first line of each event in it.
     let mut log = String::new();
@@ -316,7 +335,20 @@ fn evaluate_source(
         .collect();
     let mut cluster_of: BTreeMap<usize, usize> = BTreeMap::new();
     let mut total = KindScores::default();
+    let mut results = Vec::new();
     for c in &headed.clusters {
+        let pkg = generated.packages.iter().find(|p| p.cluster == c.id);
+        results.push(ClusterResult {
+            kind: c.kind.name().to_string(),
+            size: c.texts.len(),
+            matched: pkg.map_or(0, |p| p.matched),
+            rule: pkg.map(|p| p.dir.to_string_lossy().replace('\\', "/")),
+            rejected: generated
+                .rejected
+                .iter()
+                .find(|r| r.cluster == c.id)
+                .map(|r| r.reason.clone()),
+        });
         for (l, _) in &c.texts {
             cluster_of.insert(*l as usize, c.id);
         }
@@ -414,7 +446,7 @@ fn evaluate_source(
         total.add(&s);
     }
     total.finish();
-    total
+    (total, results)
 }
 
 /// Runs the evaluation. `own_kb`: the project's KB, used for retrieval only for its sources
@@ -513,7 +545,7 @@ pub fn evaluate_with(
                 .cloned()
                 .collect(),
         );
-        let scores = evaluate_source(
+        let (scores, clusters) = evaluate_source(
             &experts,
             &kb,
             wrap,
@@ -526,6 +558,7 @@ pub fn evaluate_with(
             source: rel(&source, kb_dir),
             rules: this.len(),
             scores,
+            clusters,
         });
     }
     for k in report.by_kind.values_mut() {

@@ -6,3 +6,4 @@ pub mod chrf;
 pub mod kb;
 pub mod loghub;
 pub mod metrics;
+pub mod page;

@@ -229,6 +229,9 @@ pub enum EvalCommand {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// Also write the report as one self-contained HTML page (tables and plots).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
         #[command(flatten)]
         llm: LlmArgs,
     },
@@ -240,6 +243,9 @@ pub enum EvalCommand {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// Also write the report as one self-contained HTML page (tables and plots).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
 }
 

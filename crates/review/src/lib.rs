@@ -5,6 +5,7 @@
 //! decides whether a change is a regression. No printing.
 #![deny(missing_docs)]
 
+pub mod html;
 pub mod markdown;
 pub mod metrics;
 pub mod regression;

@@ -22,6 +22,7 @@ pub fn run(
     year: Option<i32>,
     sources: &[String],
     json: bool,
+    html: Option<&Path>,
     llm_args: &crate::cli::LlmArgs,
 ) -> anyhow::Result<u8> {
     let own = own.or_else(super::generate::default_kb);
@@ -41,6 +42,25 @@ pub fn run(
         }
     };
     let seconds = t0.elapsed().as_secs_f64();
+    if let Some(path) = html {
+        let sub = format!(
+            "{}; assigner: {}; {} sources{}; {seconds:.1} s",
+            dir.display(),
+            backend
+                .as_ref()
+                .map_or("retrieval (no LLM)".to_string(), |b| format!(
+                    "retrieval + {}",
+                    b.name()
+                )),
+            report.sources.len(),
+            if sources.is_empty() {
+                String::new()
+            } else {
+                format!(" (only {})", sources.join(", "))
+            }
+        );
+        super::html::write(path, &evaluation::page::kb_page(&report, &sub))?;
+    }
     if json {
         let mut v = serde_json::to_value(&report)?;
         v["seconds"] = serde_json::json!(seconds);

@@ -4,8 +4,18 @@ use std::path::Path;
 
 use crate::exit::OK;
 
-pub fn run(dir: &Path, json: bool) -> anyhow::Result<u8> {
+pub fn run(dir: &Path, json: bool, html: Option<&Path>) -> anyhow::Result<u8> {
+    let t0 = std::time::Instant::now();
     let report = evaluation::loghub::evaluate(dir, &log_cluster::Config::default())?;
+    if let Some(path) = html {
+        let sub = format!(
+            "{} datasets under {}; {:.1} s",
+            report.datasets.len(),
+            dir.display(),
+            t0.elapsed().as_secs_f64()
+        );
+        super::html::write(path, &evaluation::page::loghub_page(&report, &sub))?;
+    }
     if json {
         crate::outln!("{}", serde_json::to_string_pretty(&report)?)?;
         return Ok(OK);

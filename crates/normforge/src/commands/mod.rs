@@ -8,6 +8,7 @@ mod eval_kb;
 mod eval_loghub;
 mod fmt;
 mod generate;
+mod html;
 mod llm_opts;
 mod model;
 mod normalize;
@@ -46,8 +47,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             year,
             sources,
             json,
+            html,
             llm,
-        }) => eval_kb::run(&dir, own_kb, year, &sources, json, &llm),
+        }) => eval_kb::run(&dir, own_kb, year, &sources, json, html.as_deref(), &llm),
         Command::Model(ModelCommand::Pull { json }) => model::pull(json),
         Command::Dataset {
             kb,
@@ -56,7 +58,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             per_rule,
             exclude,
         } => dataset::run(&kb, &task, &output, per_rule, &exclude),
-        Command::Eval(EvalCommand::Loghub { dir, json }) => eval_loghub::run(&dir, json),
+        Command::Eval(EvalCommand::Loghub { dir, json, html }) => {
+            eval_loghub::run(&dir, json, html.as_deref())
+        }
     }
 }
 

@@ -1,0 +1,278 @@
+//! Evaluation reports as HTML pages (`eval … --html`): the report's tables and plots in the
+//! page model of `review::html`.
+
+use review::html::{bars, histogram, Cell, Content, Page, Section, Table};
+
+use crate::kb::{KindScores, Report};
+
+fn section(title: &str, note: &str, content: Content) -> Section {
+    Section {
+        title: title.to_string(),
+        note: note.to_string(),
+        content,
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+fn kind_row(name: &str, k: &KindScores) -> Vec<Cell> {
+    vec![
+        Cell::text(name),
+        Cell::count(k.events),
+        Cell::num(k.precision, 3),
+        Cell::num(k.recall, 3),
+        Cell::num(k.format_accuracy, 3),
+        Cell::num(k.working_rate, 3),
+        Cell::text(format!("{}/{}", k.working, k.clusters)),
+    ]
+}
+
+/// The page of an `eval kb` report. `subtitle`: what was run (KB, assigner, time).
+pub fn kb_page(r: &Report, subtitle: &str) -> Page {
+    let mut sections = Vec::new();
+    sections.push(section(
+        "Summary",
+        "Conformance: the normalizer on the KB's own tests. Generation: leave-one-source-out, \
+         each source's raw tests pooled as one log and generated for with that source out of \
+         retrieval; field precision and recall over (field, value) pairs.",
+        Content::Table(Table {
+            headers: vec!["measure".into(), "value".into()],
+            rows: vec![
+                vec![
+                    Cell::text("conformance"),
+                    Cell::text(format!(
+                        "{}/{} = {:.4}",
+                        r.conformance.passed,
+                        r.conformance.pairs,
+                        ratio(r.conformance.passed, r.conformance.pairs)
+                    )),
+                ],
+                vec![Cell::text("precision"), Cell::num(r.total.precision, 3)],
+                vec![Cell::text("recall"), Cell::num(r.total.recall, 3)],
+                vec![
+                    Cell::text("format accuracy"),
+                    Cell::num(r.total.format_accuracy, 3),
+                ],
+                vec![
+                    Cell::text("working-rule rate"),
+                    Cell::num(r.total.working_rate, 3),
+                ],
+                vec![Cell::text("i18n chrF en"), Cell::num(r.i18n.en_chrf, 1)],
+                vec![Cell::text("i18n chrF ru"), Cell::num(r.i18n.ru_chrf, 1)],
+            ],
+        }),
+    ));
+    let kinds: Vec<String> = r.by_kind.keys().cloned().collect();
+    let pick = |f: fn(&KindScores) -> f64| r.by_kind.values().map(f).collect::<Vec<f64>>();
+    sections.push(section(
+        "Precision and recall per event kind",
+        "",
+        Content::Plot {
+            svg: bars(
+                &kinds,
+                &[
+                    ("precision".into(), pick(|k| k.precision)),
+                    ("recall".into(), pick(|k| k.recall)),
+                    ("format accuracy".into(), pick(|k| k.format_accuracy)),
+                    ("working rules".into(), pick(|k| k.working_rate)),
+                ],
+                1.0,
+            ),
+        },
+    ));
+    let kind_headers: Vec<String> = [
+        "kind",
+        "events",
+        "precision",
+        "recall",
+        "format accuracy",
+        "working rate",
+        "working/clusters",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows: Vec<Vec<Cell>> = r.by_kind.iter().map(|(k, s)| kind_row(k, s)).collect();
+    rows.push(kind_row("total", &r.total));
+    sections.push(section(
+        "Per event kind",
+        "",
+        Content::Table(Table {
+            headers: kind_headers.clone(),
+            rows,
+        }),
+    ));
+    let sizes: Vec<usize> = r
+        .sources
+        .iter()
+        .flat_map(|s| s.clusters.iter().map(|c| c.size))
+        .collect();
+    sections.push(section(
+        "Cluster size distribution",
+        &format!(
+            "{} clusters over {} sources; events per cluster.",
+            sizes.len(),
+            r.sources.len()
+        ),
+        Content::Plot {
+            svg: histogram(&sizes, "clusters"),
+        },
+    ));
+    let mut src_headers = kind_headers.clone();
+    src_headers[0] = "source".into();
+    src_headers.insert(1, "expert rules".into());
+    sections.push(section(
+        "Per source",
+        "",
+        Content::Table(Table {
+            headers: src_headers,
+            rows: r
+                .sources
+                .iter()
+                .map(|s| {
+                    let mut row = kind_row(&s.source, &s.scores);
+                    row.insert(1, Cell::count(s.rules));
+                    row
+                })
+                .collect(),
+        }),
+    ));
+    let mut rule_rows = Vec::new();
+    for s in &r.sources {
+        for c in &s.clusters {
+            let status = match (&c.rule, &c.rejected) {
+                (_, Some(why)) => Cell::status(format!("rejected: {why}"), "bad"),
+                (Some(_), None) if c.matched == c.size => Cell::status("validates", "ok"),
+                (Some(_), None) => {
+                    Cell::status(format!("{}/{} members", c.matched, c.size), "warn")
+                }
+                (None, None) => Cell::status("no rule", "bad"),
+            };
+            rule_rows.push(vec![
+                Cell::text(&s.source),
+                Cell::text(c.rule.clone().unwrap_or_else(|| "—".into())),
+                Cell::text(&c.kind),
+                Cell::count(c.size),
+                Cell::count(c.matched),
+                status,
+            ]);
+        }
+    }
+    sections.push(section(
+        "Generated rules and their validation",
+        "Each cluster's rule run on every member of its cluster.",
+        Content::Table(Table {
+            headers: ["source", "rule", "kind", "size", "normalized", "status"]
+                .map(String::from)
+                .to_vec(),
+            rows: rule_rows,
+        }),
+    ));
+    let mut field_rows = Vec::new();
+    for (kind, fields) in &r.fields {
+        let mut fs: Vec<_> = fields.iter().collect();
+        fs.sort_by(|a, b| b.1.expert.cmp(&a.1.expert).then(a.0.cmp(b.0)));
+        for (f, c) in fs.into_iter().take(25) {
+            field_rows.push(vec![
+                Cell::text(kind),
+                Cell::text(f),
+                Cell::count(c.expert),
+                Cell::count(c.generated),
+                Cell::count(c.correct),
+                Cell::num(ratio(c.correct, c.generated), 3),
+                Cell::num(ratio(c.correct, c.expert), 3),
+            ]);
+        }
+    }
+    sections.push(section(
+        "Fields (the 25 most frequent in the experts' events, per kind)",
+        "",
+        Content::Table(Table {
+            headers: [
+                "kind",
+                "field",
+                "expert",
+                "generated",
+                "correct",
+                "precision",
+                "recall",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: field_rows,
+        }),
+    ));
+    Page {
+        title: "normforge: evaluation against an expert knowledge base".into(),
+        subtitle: subtitle.to_string(),
+        sections,
+    }
+}
+
+/// The page of an `eval loghub` report.
+pub fn loghub_page(r: &crate::loghub::Report, subtitle: &str) -> Page {
+    let names: Vec<String> = r.datasets.iter().map(|d| d.name.clone()).collect();
+    let pick = |f: fn(&crate::loghub::DatasetResult) -> f64| {
+        r.datasets.iter().map(f).collect::<Vec<f64>>()
+    };
+    let mut rows: Vec<Vec<Cell>> = r
+        .datasets
+        .iter()
+        .map(|d| {
+            vec![
+                Cell::text(&d.name),
+                Cell::count(d.lines),
+                Cell::num(d.ga, 3),
+                Cell::num(d.pa, 3),
+                Cell::num(d.fga, 3),
+                Cell::num(d.fta, 3),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        Cell::text("mean"),
+        Cell::count(r.datasets.iter().map(|d| d.lines).sum()),
+        Cell::num(r.mean.ga, 3),
+        Cell::num(r.mean.pa, 3),
+        Cell::num(r.mean.fga, 3),
+        Cell::num(r.mean.fta, 3),
+    ]);
+    Page {
+        title: "normforge: log parsing accuracy".into(),
+        subtitle: subtitle.to_string(),
+        sections: vec![
+            section(
+                "Accuracy per dataset",
+                "Grouping accuracy (GA), parsing accuracy (PA), F1 of grouping (FGA) and of \
+                 templates (FTA), as the Loghub-2.0 evaluator defines them.",
+                Content::Plot {
+                    svg: bars(
+                        &names,
+                        &[
+                            ("GA".into(), pick(|d| d.ga)),
+                            ("PA".into(), pick(|d| d.pa)),
+                            ("FGA".into(), pick(|d| d.fga)),
+                            ("FTA".into(), pick(|d| d.fta)),
+                        ],
+                        1.0,
+                    ),
+                },
+            ),
+            section(
+                "Table",
+                "",
+                Content::Table(Table {
+                    headers: ["dataset", "lines", "GA", "PA", "FGA", "FTA"]
+                        .map(String::from)
+                        .to_vec(),
+                    rows,
+                }),
+            ),
+        ],
+    }
+}

@@ -21,6 +21,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "llm",
         "llm-tasks",
         "review",
+        "pipeline",
     ];
     BTreeMap::from([
         ("xp-syntax", &[][..]),
@@ -81,6 +82,16 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
             ][..],
         ),
         ("review", &["xp-eval", "xp-package"][..]),
+        (
+            "pipeline",
+            &[
+                "ingest",
+                "log-cluster",
+                "format-synth",
+                "field-assign",
+                "rule-gen",
+            ][..],
+        ),
         ("normforge", ALL),
         ("normforge-tests", ALL),
     ])

@@ -4,49 +4,17 @@ use std::io::BufRead;
 use std::path::Path;
 
 use anyhow::Context;
-use ingest::{Item, Options, Reader, Rejected};
-use log_cluster::events::{EventCluster, EventClusterer};
-use log_cluster::identifier::RuleBased;
-use log_cluster::mask::Masker;
+use ingest::Rejected;
+use log_cluster::events::EventCluster;
 use serde::Serialize;
 
 use crate::exit::OK;
 
-/// Threads that prepare events.
-const PREPARE_THREADS: usize = 2;
-
-/// What the preparing threads hand over.
-enum Prepared {
-    Event(log_cluster::events::Prepared),
-    Rejected(Rejected),
-}
-
-impl From<log_cluster::events::Prepared> for Prepared {
-    fn from(p: log_cluster::events::Prepared) -> Prepared {
-        Prepared::Event(p)
-    }
-}
-
-/// Events handed from the reader thread at a time.
-const BATCH: usize = 2048;
-
-/// Rejections kept for the report (all are counted).
-const MAX_REJECTED_LISTED: usize = 10_000;
-
 /// What clustering a log gives.
-#[derive(Serialize)]
-pub struct Report {
-    /// Lines read.
-    pub lines: usize,
-    /// Events found.
-    pub events: usize,
-    /// Rejections (the first ones).
-    pub rejected: Vec<Rejected>,
-    /// All rejections.
-    pub rejected_total: usize,
-    /// Event types.
-    pub clusters: Vec<EventCluster>,
-}
+pub use pipeline::cluster::Clustered as Report;
+
+/// Member events kept per distinct shape for header synthesis.
+const KEEP_TEXTS: usize = pipeline::cluster::KEEP_TEXTS;
 
 /// A cluster with its synthesized head (`cluster --headers`).
 #[derive(Serialize)]
@@ -73,8 +41,20 @@ struct HeadedReport<'a> {
     clusters: Vec<HeadedCluster<'a>>,
 }
 
-/// Member events kept per distinct shape for header synthesis.
-const KEEP_TEXTS: usize = 2000;
+/// A progress bar as the pipeline's progress sink.
+pub struct Bar(pub indicatif::ProgressBar);
+
+impl pipeline::Progress for Bar {
+    fn bytes(&self, read: u64) {
+        self.0.set_position(read);
+    }
+    fn stage(&self, name: &'static str) {
+        self.0.set_message(name);
+    }
+    fn events(&self, n: usize) {
+        self.0.inc(n as u64);
+    }
+}
 
 /// Reads and clusters a log (shared with the commands built on clustering).
 pub fn cluster_log(
@@ -91,107 +71,11 @@ pub fn cluster_log(
         let len = f.metadata().map(|m| m.len()).unwrap_or(0);
         (Box::new(std::io::BufReader::with_capacity(1 << 16, f)), len)
     };
-    let t_start = std::time::Instant::now();
-    let pb = crate::progress::bytes(total, quiet);
-    let mut clusterer =
-        EventClusterer::new(log_cluster::Config::default(), RuleBased).keep_texts(keep_texts);
-    let mut rejected = Vec::new();
-    let mut rejected_total = 0;
-    // One thread reads and detects, two prepare (identifiers, masking), this one folds.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(8);
-    let rx = std::sync::Mutex::new(rx);
-    let (ptx, prx) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(8);
-    let reader_pb = pb.clone();
-    let extractor = RuleBased;
-    let lines = std::thread::scope(|s| -> anyhow::Result<usize> {
-        let pb = reader_pb;
-        let producer = s.spawn(move || -> std::io::Result<usize> {
-            let mut reader = Reader::new(input, Options { max_event_bytes });
-            let mut batch = Vec::with_capacity(BATCH);
-            while let Some(item) = reader.next() {
-                batch.push(item?);
-                if batch.len() == BATCH {
-                    pb.set_position(reader.bytes_read);
-                    if tx
-                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                        .is_err()
-                    {
-                        break;
-                    }
-                }
-            }
-            let _ = tx.send(batch);
-            pb.set_message("clustering");
-            Ok(reader.lines_read())
-        });
-        let rx = &rx;
-        let extractor = &extractor;
-        for _ in 0..PREPARE_THREADS {
-            let ptx = ptx.clone();
-            s.spawn(move || {
-                let mut masker = Masker::default();
-                loop {
-                    let batch = match rx.lock() {
-                        Ok(r) => r.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(batch) = batch else { return };
-                    let prepared: Vec<Prepared> = batch
-                        .into_iter()
-                        .map(|item| match item {
-                            Item::Event(e) => Prepared::from(log_cluster::events::prepare(
-                                extractor,
-                                &mut masker,
-                                e,
-                            )),
-                            Item::Rejected(r) => Prepared::Rejected(r),
-                        })
-                        .collect();
-                    if ptx.send(prepared).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        drop(ptx);
-        for batch in prx {
-            for p in batch {
-                match p {
-                    Prepared::Event(e) => clusterer.add_prepared(e),
-                    Prepared::Rejected(r) => {
-                        rejected_total += 1;
-                        if rejected.len() < MAX_REJECTED_LISTED {
-                            rejected.push(r);
-                        }
-                    }
-                }
-            }
-        }
-        let lines = producer
-            .join()
-            .map_err(|_| anyhow::anyhow!("the reader thread failed"))?;
-        lines.with_context(|| format!("{}: read error", log.display()))
-    })?;
-    // Rejections arrive in batch order; report them by line.
-    rejected.sort_by_key(|r| r.line);
-    let t_fold = std::time::Instant::now();
-    let events = clusterer.events();
-    let clusters = clusterer.finish();
-    if std::env::var_os("NORMFORGE_TIMING").is_some() {
-        eprintln!(
-            "timing: read+prepare+fold {:.2?}, clustering {:.2?}",
-            t_fold.duration_since(t_start),
-            t_fold.elapsed()
-        );
-    }
-    pb.finish_and_clear();
-    Ok(Report {
-        lines,
-        events,
-        rejected,
-        rejected_total,
-        clusters,
-    })
+    let bar = Bar(crate::progress::bytes(total, quiet));
+    let report = pipeline::cluster::cluster_stream(input, max_event_bytes, keep_texts, &bar)
+        .with_context(|| format!("{}: cannot cluster the log", log.display()))?;
+    bar.0.finish_and_clear();
+    Ok(report)
 }
 
 pub fn run(log: &Path, json: bool, max_event_bytes: usize, headers: bool) -> anyhow::Result<u8> {

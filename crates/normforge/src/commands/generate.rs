@@ -6,7 +6,6 @@ use anyhow::Context;
 use field_assign::engine::Retrieval;
 use field_assign::kb::Kb;
 use field_assign::FieldAssigner;
-use serde::Serialize;
 
 use crate::cli::GenerateArgs;
 use crate::exit::{Coded, OK};
@@ -38,22 +37,6 @@ pub fn load_kb(dirs: &[PathBuf]) -> anyhow::Result<Kb> {
     Kb::load(&dirs).with_context(|| "cannot load the knowledge base for retrieval")
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    log: String,
-    lines: usize,
-    events: usize,
-    rejected_lines: usize,
-    clusters: usize,
-    packages: usize,
-    events_in_packages: usize,
-    events_normalized: usize,
-    rejected_clusters: &'a [rule_gen::Rejected],
-    assigner: &'a str,
-    seconds: f64,
-    rules: &'a [rule_gen::Package],
-}
-
 /// Runs the command.
 pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
     let t0 = std::time::Instant::now();
@@ -74,7 +57,6 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
     }
     let kb = load_kb(&a.kb)?;
     let report = super::cluster::cluster_log(&a.log, a.run.max_event_bytes, a.json, 2000)?;
-    let headed = format_synth::merge::headed(&report.clusters);
     let engine = Retrieval::new(&kb);
     let backend = super::llm_opts::backend(&a.llm, a.json)?;
     let with_llm = backend
@@ -93,29 +75,20 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
             source: a.source.clone(),
         },
     };
-    let pb = crate::progress::count(report.events as u64, a.json, "generating rules");
-    let generated = rule_gen::generate(&headed, assigner, &opts, |n| pb.inc(n as u64));
-    pb.finish_and_clear();
-    let log_name = a.log.display().to_string();
-    let mut files = generated.files();
-    files.insert(PathBuf::from("summary.md"), generated.summary_md(&log_name));
-    let out = Report {
-        log: log_name,
-        lines: report.lines,
-        events: report.events,
-        rejected_lines: report.rejected_total,
-        clusters: headed.clusters.len(),
-        packages: generated.packages.len(),
-        events_in_packages: generated.packages.iter().map(|p| p.size).sum(),
-        events_normalized: generated.packages.iter().map(|p| p.matched).sum(),
-        rejected_clusters: &generated.rejected,
-        assigner: assigner.name(),
-        seconds: t0.elapsed().as_secs_f64(),
-        rules: &generated.packages,
-    };
-    let mut json = serde_json::to_string_pretty(&out)?;
-    json.push('\n');
-    files.insert(PathBuf::from("report.json"), json);
+    let bar = super::cluster::Bar(crate::progress::count(
+        report.events as u64,
+        a.json,
+        "generating rules",
+    ));
+    let pipeline::generate::Output { files, report: out } = pipeline::generate::generate(
+        &report,
+        &a.log.display().to_string(),
+        assigner,
+        &opts,
+        t0,
+        &bar,
+    )?;
+    bar.0.finish_and_clear();
     rule_gen::write::write_tree(&a.output, &files, a.force)?;
     if a.json {
         crate::out::json_line(&out)?;

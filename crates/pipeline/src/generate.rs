@@ -1,0 +1,92 @@
+//! Event types into rule packages: headers, field assignment, packages, `summary.md` and
+//! `report.json`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use field_assign::FieldAssigner;
+use serde::Serialize;
+
+use crate::cluster::Clustered;
+use crate::{Error, Progress};
+
+/// `report.json` of a generated tree.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The log as named by the caller.
+    pub log: String,
+    /// Lines read.
+    pub lines: usize,
+    /// Events found.
+    pub events: usize,
+    /// Lines that were no event.
+    pub rejected_lines: usize,
+    /// Event types after header merging.
+    pub clusters: usize,
+    /// Packages emitted.
+    pub packages: usize,
+    /// Events of the clusters that got a package.
+    pub events_in_packages: usize,
+    /// Events their package normalizes.
+    pub events_normalized: usize,
+    /// Clusters without a package, and why.
+    pub rejected_clusters: Vec<rule_gen::Rejected>,
+    /// The field assigner's name.
+    pub assigner: String,
+    /// Wall time of the whole job (the only field that differs between runs).
+    pub seconds: f64,
+    /// The packages.
+    pub rules: Vec<rule_gen::Package>,
+}
+
+/// A generated tree: every file (relative path → content, `summary.md` and `report.json`
+/// included) and the report.
+pub struct Output {
+    /// Files to write.
+    pub files: BTreeMap<PathBuf, String>,
+    /// The report (also in `files` as `report.json`).
+    pub report: Report,
+}
+
+/// Generates the packages for a clustered log. `started`: when the job started (for the
+/// report's wall time).
+pub fn generate(
+    clustered: &Clustered,
+    log_name: &str,
+    assigner: &dyn FieldAssigner,
+    opts: &rule_gen::Options,
+    started: std::time::Instant,
+    progress: &dyn Progress,
+) -> Result<Output, Error> {
+    progress.stage("headers");
+    let headed = format_synth::merge::headed(&clustered.clusters);
+    if progress.cancelled() {
+        return Err(Error::Cancelled);
+    }
+    progress.stage("generating");
+    let generated = rule_gen::generate(&headed, assigner, opts, |n| progress.events(n));
+    if progress.cancelled() {
+        return Err(Error::Cancelled);
+    }
+    let mut files = generated.files();
+    files.insert(PathBuf::from("summary.md"), generated.summary_md(log_name));
+    let report = Report {
+        log: log_name.to_string(),
+        lines: clustered.lines,
+        events: clustered.events,
+        rejected_lines: clustered.rejected_total,
+        clusters: headed.clusters.len(),
+        packages: generated.packages.len(),
+        events_in_packages: generated.packages.iter().map(|p| p.size).sum(),
+        events_normalized: generated.packages.iter().map(|p| p.matched).sum(),
+        rejected_clusters: generated.rejected.clone(),
+        assigner: assigner.name().to_string(),
+        seconds: started.elapsed().as_secs_f64(),
+        rules: generated.packages,
+    };
+    let mut json = serde_json::to_string_pretty(&report)
+        .map_err(|e| Error::Internal(format!("report.json: {e}")))?;
+    json.push('\n');
+    files.insert(PathBuf::from("report.json"), json);
+    Ok(Output { files, report })
+}

@@ -128,3 +128,17 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
     "--disable-sync",
     "--hide-scrollbars",
 ];
+
+/// Whether playwright-core is installed in `tests/browser` (`npm ci --prefix tests/browser`);
+/// skip-or-require like [`chromium`].
+pub fn playwright(what: &str) -> bool {
+    let dir = workspace_root().join("tests/browser/node_modules/playwright-core");
+    if dir.exists() {
+        return true;
+    }
+    if std::env::var("NORMFORGE_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!("{what}: playwright-core is not installed (npm ci --prefix tests/browser) and NORMFORGE_REQUIRE_BROWSER=1");
+    }
+    eprintln!("SKIPPED {what}: playwright-core is not installed (npm ci --prefix tests/browser)");
+    false
+}

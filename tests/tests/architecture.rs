@@ -22,6 +22,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "llm-tasks",
         "review",
         "pipeline",
+        "service",
     ];
     BTreeMap::from([
         ("xp-syntax", &[][..]),
@@ -82,6 +83,18 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
             ][..],
         ),
         ("review", &["xp-eval", "xp-package"][..]),
+        (
+            "service",
+            &[
+                "xp-eval",
+                "xp-package",
+                "xp-syntax",
+                "xp-taxonomy",
+                "field-assign",
+                "rule-gen",
+                "pipeline",
+            ][..],
+        ),
         (
             "pipeline",
             &[

@@ -96,6 +96,9 @@ pub enum Command {
     /// Compare two rule trees (or two JSON reports): added, removed and changed packages with
     /// unified diffs, validation status on both sides, metric deltas; Markdown for CI.
     Diff(DiffArgs),
+    /// Serve the HTTP API and web page: submit logs as jobs, poll, download rule packages;
+    /// normalize or validate one event with one rule.
+    Serve(ServeArgs),
     /// Training samples for one task from knowledge bases (JSON lines: prompt, completion).
     Dataset {
         /// Knowledge bases.
@@ -271,4 +274,37 @@ pub struct DiffArgs {
     pub items: bool,
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// `normforge serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port; the bound address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Retrieval knowledge bases for field assignment (default: `NORMFORGE_KB`, else
+    /// `knowledge-base/`).
+    #[arg(long)]
+    pub kb: Vec<PathBuf>,
+    /// Largest submitted log, MiB.
+    #[arg(long, default_value_t = 64)]
+    pub max_body_mib: usize,
+    /// Jobs running at once.
+    #[arg(long, default_value_t = 1)]
+    pub max_running: usize,
+    /// Jobs waiting to run; more are refused with 429.
+    #[arg(long, default_value_t = 16)]
+    pub max_queued: usize,
+    /// Longest a job may run, seconds.
+    #[arg(long, default_value_t = 900)]
+    pub job_timeout: u64,
+    /// How long a finished job's package stays downloadable, seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub ttl: u64,
+    /// Year for year-less timestamps (default: the current year).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Largest event accepted, in bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub max_event_bytes: usize,
 }

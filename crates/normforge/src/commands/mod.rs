@@ -12,6 +12,7 @@ mod html;
 mod llm_opts;
 mod model;
 mod normalize;
+mod serve;
 mod validate;
 
 use crate::cli::{Cli, Command, EvalCommand, ModelCommand, RunArgs};
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         } => cluster::run(&log, json, max_event_bytes, headers),
         Command::Generate(a) => generate::run(&a),
         Command::Diff(a) => diff::run(&a),
+        Command::Serve(a) => serve::run(&a),
         Command::Eval(EvalCommand::Kb {
             dir,
             own_kb,

@@ -1,0 +1,180 @@
+//! Routes. Every error is JSON (`error.rs`); bodies are limited to the configured size.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State as Ax};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::error::ApiError;
+use crate::jobs::{JobOptions, State};
+use crate::rule::RuleRequest;
+
+const INDEX: &str = include_str!("../web/index.html");
+
+/// The service's routes.
+pub fn router(state: State) -> Router {
+    let limit = state.config().max_body;
+    Router::new()
+        .route("/", get(|| async { Html(INDEX) }))
+        .route("/healthz", get(healthz))
+        .route("/v1/jobs", post(submit))
+        .route("/v1/jobs/{id}", get(job))
+        .route("/v1/jobs/{id}/package", get(package))
+        .route("/v1/jobs/{id}/file/{*path}", get(file))
+        .route("/v1/normalize", post(normalize))
+        .route("/v1/validate", post(validate))
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+        })
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+async fn healthz(Ax(state): Ax<State>) -> Json<serde_json::Value> {
+    let (queued, running, kept) = state.counts();
+    Json(serde_json::json!({"status": "ok", "queued": queued, "running": running, "jobs": kept}))
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!("the body is larger than the limit of {limit} bytes"),
+    )
+}
+
+/// The log: the raw body, or the `log` (else the first) file of a multipart form.
+async fn read_log(state: &State, req: Request) -> Result<Vec<u8>, ApiError> {
+    let limit = state.config().max_body;
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let mut form = Multipart::from_request(req, &())
+            .await
+            .map_err(|e| ApiError::bad_request("bad_multipart", e.body_text()))?;
+        let mut first = None;
+        while let Some(field) = form
+            .next_field()
+            .await
+            .map_err(|e| multipart_error(e, limit))?
+        {
+            let is_log = field.name() == Some("log");
+            let data = field.bytes().await.map_err(|e| multipart_error(e, limit))?;
+            if is_log {
+                return Ok(data.to_vec());
+            }
+            if first.is_none() {
+                first = Some(data.to_vec());
+            }
+        }
+        return first.ok_or_else(|| ApiError::bad_request("empty_log", "the form has no file"));
+    }
+    let body = Bytes::from_request(req, &()).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large(limit)
+        } else {
+            ApiError::bad_request("bad_body", e.body_text())
+        }
+    })?;
+    Ok(body.to_vec())
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large(limit)
+    } else {
+        ApiError::bad_request("bad_multipart", e.body_text())
+    }
+}
+
+async fn submit(
+    Ax(state): Ax<State>,
+    options: Result<Query<JobOptions>, axum::extract::rejection::QueryRejection>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let Query(options) = options.map_err(|e| ApiError::bad_request("bad_option", e.body_text()))?;
+    let log = read_log(&state, req).await?;
+    let view = state.submit(log, options)?;
+    let location = view.links.get("self").cloned().unwrap_or_default();
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(view),
+    )
+        .into_response())
+}
+
+async fn job(Ax(state): Ax<State>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    Ok(Json(state.view(&id)?).into_response())
+}
+
+async fn package(Ax(state): Ax<State>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let out = state.output(&id)?;
+    let bytes = tokio::task::spawn_blocking(move || crate::package::tar_gz(&out.files))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/gzip".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"normforge-{id}.tar.gz\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn file(
+    Ax(state): Ax<State>,
+    Path((id, path)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let out = state.output(&id)?;
+    let content = out
+        .files
+        .get(std::path::Path::new(&path))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("job {id} has no file {path}"),
+            )
+        })?
+        .clone();
+    let ty = if path.ends_with(".json") || path.ends_with(".js") {
+        "application/json; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    Ok(([(header::CONTENT_TYPE, ty)], content).into_response())
+}
+
+fn rule_request(
+    body: Result<Json<RuleRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<RuleRequest, ApiError> {
+    body.map(|Json(r)| r)
+        .map_err(|e| ApiError::bad_request("bad_json", e.body_text()))
+}
+
+async fn normalize(
+    Ax(state): Ax<State>,
+    body: Result<Json<RuleRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let req = rule_request(body)?;
+    Ok(Json(crate::rule::normalize(&req, state.config().year)?).into_response())
+}
+
+async fn validate(
+    Ax(state): Ax<State>,
+    body: Result<Json<RuleRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let req = rule_request(body)?;
+    Ok(Json(crate::rule::validate(&req, state.config().year)?).into_response())
+}

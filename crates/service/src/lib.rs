@@ -1,0 +1,75 @@
+//! The HTTP service: `normforge serve`. Jobs generate rule packages from submitted logs
+//! ([`jobs`]), one rule can be run or validated on one raw event ([`rule`]), and a small web
+//! page drives it all ([`api`] serves `web/index.html`). Bounded everywhere: request bodies,
+//! queued and running jobs, each job's time, and how long a finished package is kept.
+//! No printing: the binary reports the address and errors.
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod jobs;
+pub mod package;
+pub mod rule;
+
+pub use config::Config;
+
+/// Serves on `listener` until `shutdown` resolves; finished and failed jobs are reaped as they
+/// expire.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state = jobs::State::new(config);
+    let reaper = tokio::spawn(jobs::reap(state.clone()));
+    let app = api::router(state.clone());
+    let stopping = state.clone();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            stopping.begin_shutdown();
+        })
+        .await;
+    reaper.abort();
+    result
+}
+
+/// Binds `addr`, calls `ready` with the bound address, and serves until Ctrl-C or SIGTERM, on
+/// a runtime of its own (what `normforge serve` calls).
+pub fn run(
+    addr: std::net::SocketAddr,
+    config: Config,
+    ready: impl FnOnce(std::net::SocketAddr),
+) -> std::io::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        ready(listener.local_addr()?);
+        serve(listener, config, shutdown_signal()).await
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,379 @@
+//! The HTTP service on loopback, driven by a real HTTP client: submit a log, poll, download and
+//! unpack the package, validate it; the limits (body size, queue, timeout, expiry) and the
+//! one-rule endpoints; 50 concurrent submissions with nothing lost.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use normforge_tests::{shared_dir, workspace_root};
+use serde_json::{json, Value};
+
+/// A service on a free loopback port, stopped when dropped.
+struct Server {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(config: service::Config) -> Server {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(l.local_addr().unwrap()).unwrap();
+                service::serve(l, config, async {
+                    let _ = stop_rx.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        Server {
+            addr: rx.recv().unwrap(),
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn config() -> service::Config {
+    service::Config {
+        year: 2024,
+        ..service::Config::default()
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(120))
+        .build()
+}
+
+/// (status, JSON body) of any response, error statuses included.
+fn call(r: Result<ureq::Response, ureq::Error>) -> (u16, Value) {
+    let resp = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("transport error: {e}"),
+    };
+    let status = resp.status();
+    let body: Value = resp.into_json().unwrap_or(Value::Null);
+    (status, body)
+}
+
+fn submit(s: &Server, log: &[u8], query: &str) -> (u16, Value) {
+    call(
+        agent()
+            .post(&s.url(&format!("/v1/jobs?{query}")))
+            .send_bytes(log),
+    )
+}
+
+fn wait_done(s: &Server, id: &str) -> Value {
+    let t0 = Instant::now();
+    loop {
+        let (st, v) = call(agent().get(&s.url(&format!("/v1/jobs/{id}"))).call());
+        assert_eq!(st, 200, "{v}");
+        match v["status"].as_str().unwrap() {
+            "done" | "failed" => return v,
+            _ => {}
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(600),
+            "job {id} never ended: {v}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn download_and_validate(s: &Server, id: &str, year: i32) -> usize {
+    let resp = agent()
+        .get(&s.url(&format!("/v1/jobs/{id}/package")))
+        .call()
+        .unwrap();
+    assert_eq!(resp.header("content-type"), Some("application/gzip"));
+    let mut bytes = Vec::new();
+    resp.into_reader().read_to_end(&mut bytes).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    tar::Archive::new(flate2::read::GzDecoder::new(&bytes[..]))
+        .unpack(dir.path())
+        .unwrap();
+    assert!(dir.path().join("report.json").exists() && dir.path().join("summary.md").exists());
+    let opts = xp_package::ValidateOptions {
+        run: xp_eval::RunOptions {
+            year,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let r = xp_package::validate(
+        &[dir.path().to_path_buf()],
+        &opts,
+        &xp_package::KnownFailures::default(),
+    )
+    .unwrap();
+    assert_eq!(r.failed, 0, "{:#?}", r.failures);
+    assert!(r.pairs > 0);
+    r.rules
+}
+
+fn round_trip(s: &Server, log: &Path) {
+    let bytes = std::fs::read(log).unwrap();
+    let (st, v) = submit(s, &bytes, "name=sample.log");
+    assert_eq!(st, 202, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    let done = wait_done(s, &id);
+    assert_eq!(done["status"], "done", "{done}");
+    let result = &done["result"];
+    assert_eq!(result["events_normalized"], result["events"], "{result}");
+    let rules = download_and_validate(s, &id, 2024);
+    assert_eq!(Some(rules as u64), result["packages"].as_u64());
+    // One file of the package, as the web page shows it.
+    let dir = result["rules"][0]["dir"].as_str().unwrap();
+    let formula = agent()
+        .get(&s.url(&format!("/v1/jobs/{id}/file/{dir}/formula.xp")))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(formula.contains("\nid = "), "{formula}");
+}
+
+#[test]
+fn a_submitted_log_comes_back_as_validating_packages() {
+    let s = Server::start(config());
+    let (st, v) = call(agent().get(&s.url("/healthz")).call());
+    assert_eq!((st, v["status"].as_str()), (200, Some("ok")));
+    round_trip(&s, &workspace_root().join("eval/samples/sshd.log"));
+    if let Some(shared) = shared_dir("service: OpenSSH sample") {
+        round_trip(&s, &shared.join("loghub/OpenSSH/OpenSSH_2k.log"));
+    }
+    // Multipart upload (what a browser form sends) works the same.
+    let log = std::fs::read(workspace_root().join("eval/samples/mixed.log")).unwrap();
+    let boundary = "XnormforgeX";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"log\"; filename=\"mixed.log\"\r\nContent-Type: text/plain\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&log);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let (st, v) = call(
+        agent()
+            .post(&s.url("/v1/jobs?name=mixed.log"))
+            .set(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send_bytes(&body),
+    );
+    assert_eq!(st, 202, "{v}");
+    let done = wait_done(&s, v["id"].as_str().unwrap());
+    assert_eq!(done["status"], "done", "{done}");
+    assert!(done["result"]["packages"].as_u64().unwrap() > 5, "{done}");
+}
+
+#[test]
+fn bad_requests_get_json_errors_with_codes() {
+    let s = Server::start(service::Config {
+        max_body: 1000,
+        ..config()
+    });
+    let (st, v) = submit(&s, b"", "");
+    assert_eq!((st, v["error"]["code"].as_str()), (400, Some("empty_log")));
+    let (st, v) = submit(&s, &[b'x'; 5000], "");
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (413, Some("too_large")),
+        "{v}"
+    );
+    let (st, v) = submit(&s, b"a line\n", "bogus=1");
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (400, Some("bad_option")),
+        "{v}"
+    );
+    let (st, v) = call(agent().get(&s.url("/v1/jobs/nope")).call());
+    assert_eq!((st, v["error"]["code"].as_str()), (404, Some("not_found")));
+    let (st, v) = call(agent().get(&s.url("/v1/jobs/nope/package")).call());
+    assert_eq!(st, 404, "{v}");
+    let (st, _) = call(agent().get(&s.url("/no/such/endpoint")).call());
+    assert_eq!(st, 404);
+    // One rule on one event.
+    let formula = "TEXT = '{$user=WORD} logged in'\nsubject.account.name = $user\naction = \"login\"\nid = \"t\"\n";
+    let (st, v) = call(
+        agent()
+            .post(&s.url("/v1/normalize"))
+            .send_json(json!({"formula": formula, "raw": "alice logged in"})),
+    );
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["fields"]["subject.account.name"], "alice");
+    let (st, v) = call(
+        agent()
+            .post(&s.url("/v1/normalize"))
+            .send_json(json!({"formula": formula, "raw": "something else"})),
+    );
+    assert_eq!((st, v["matched"].as_bool()), (200, Some(false)), "{v}");
+    let expected = json!({"subject.account.name": "alice", "action": "login", "id": "t"});
+    let (st, v) =
+        call(agent().post(&s.url("/v1/validate")).send_json(
+            json!({"formula": formula, "raw": "alice logged in", "expected": expected}),
+        ));
+    assert_eq!((st, v["passed"].as_bool()), (200, Some(true)), "{v}");
+    let wrong = json!({"subject.account.name": "bob", "action": "login", "id": "t"});
+    let (st, v) = call(
+        agent()
+            .post(&s.url("/v1/validate"))
+            .send_json(json!({"formula": formula, "raw": "alice logged in", "expected": wrong})),
+    );
+    assert_eq!((st, v["passed"].as_bool()), (200, Some(false)), "{v}");
+    assert!(v["diff"].as_str().unwrap().contains("bob"), "{v}");
+    let (st, v) = call(
+        agent()
+            .post(&s.url("/v1/normalize"))
+            .send_json(json!({"formula": "TEXT = ", "raw": "x"})),
+    );
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (422, Some("formula")),
+        "{v}"
+    );
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("XP0"),
+        "{v}"
+    );
+    let (st, v) = call(
+        agent()
+            .post(&s.url("/v1/normalize"))
+            .set("Content-Type", "application/json")
+            .send_string("{not json"),
+    );
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (400, Some("bad_json")),
+        "{v}"
+    );
+}
+
+/// A log big enough to take a while: many distinct sshd events.
+fn big_log(lines: usize) -> Vec<u8> {
+    let mut s = String::new();
+    for i in 0..lines {
+        s.push_str(&format!(
+            "Mar {:2} 10:{:02}:{:02} host{} sshd[{}]: Failed password for user{} from 10.{}.{}.{} port {} ssh2\n",
+            1 + i % 28,
+            i % 60,
+            (i / 60) % 60,
+            i % 7,
+            1000 + i,
+            i % 97,
+            i % 200,
+            (i / 200) % 250,
+            i % 250,
+            1024 + i % 60000
+        ));
+        s.push_str(&format!(
+            "Mar {:2} 10:00:00 host1 app{}: event number {i} kind{} done\n",
+            1 + i % 28,
+            i % 13,
+            i % 41
+        ));
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn a_job_over_its_time_fails_with_timeout_and_finished_jobs_expire() {
+    let s = Server::start(service::Config {
+        job_timeout: Duration::from_millis(1),
+        ttl: Duration::from_millis(400),
+        ..config()
+    });
+    let (st, v) = submit(&s, &big_log(40_000), "name=big.log");
+    assert_eq!(st, 202, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    let v = wait_done(&s, &id);
+    assert_eq!(v["status"], "failed", "{v}");
+    assert_eq!(v["error"]["code"], "timeout", "{v}");
+    let (st, v) = call(
+        agent()
+            .get(&s.url(&format!("/v1/jobs/{id}/package")))
+            .call(),
+    );
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (409, Some("job_failed")),
+        "{v}"
+    );
+    // Gone after its time to live.
+    std::thread::sleep(Duration::from_millis(1500));
+    let (st, _) = call(agent().get(&s.url(&format!("/v1/jobs/{id}"))).call());
+    assert_eq!(st, 404);
+}
+
+#[test]
+fn fifty_concurrent_submissions_complete_or_are_refused_and_none_is_lost() {
+    let s = Server::start(service::Config {
+        max_queued: 8,
+        max_running: 1,
+        ..config()
+    });
+    let log = std::fs::read(workspace_root().join("eval/samples/sshd.log")).unwrap();
+    let outcomes: Vec<(u16, Value)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..50)
+            .map(|i| {
+                let (s, log) = (&s, &log);
+                sc.spawn(move || submit(s, log, &format!("name=load{i}.log")))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let accepted: Vec<String> = outcomes
+        .iter()
+        .filter(|(st, _)| *st == 202)
+        .map(|(_, v)| v["id"].as_str().unwrap().to_string())
+        .collect();
+    let refused = outcomes
+        .iter()
+        .filter(|(st, v)| (*st == 429 || *st == 503) && v["error"]["code"].as_str().is_some())
+        .count();
+    assert_eq!(accepted.len() + refused, 50, "{outcomes:?}");
+    assert!(!accepted.is_empty());
+    let ids: std::collections::BTreeSet<&String> = accepted.iter().collect();
+    assert_eq!(ids.len(), accepted.len(), "job ids are unique");
+    for id in &accepted {
+        let v = wait_done(&s, id);
+        assert_eq!(v["status"], "done", "{v}");
+    }
+    // Every accepted job's package is there and validates.
+    download_and_validate(&s, &accepted[accepted.len() - 1], 2024);
+    let (_, h) = call(agent().get(&s.url("/healthz")).call());
+    assert_eq!(
+        (h["queued"].as_u64(), h["running"].as_u64()),
+        (Some(0), Some(0)),
+        "{h}"
+    );
+}

@@ -1,0 +1,76 @@
+//! The service's web page in a real headless browser (Debian chromium driven by playwright-core
+//! from `tests/browser/`): upload a log, watch progress, browse the packages with their
+//! validation status, open a formula, download the archive.
+
+use std::process::Command;
+use std::time::Duration;
+
+use normforge_tests::{chromium, playwright, workspace_root};
+
+#[test]
+fn the_web_page_uploads_a_log_and_shows_validated_packages() {
+    let Some(browser) = chromium("web page in chromium") else {
+        return;
+    };
+    if !playwright("web page in chromium") {
+        return;
+    }
+    // The service in this process, on a free loopback port.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(l.local_addr().unwrap()).unwrap();
+            let config = service::Config {
+                year: 2024,
+                ..service::Config::default()
+            };
+            service::serve(l, config, async {
+                let _ = stop_rx.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let log = workspace_root().join("eval/samples/sshd.log");
+    let o = Command::new("node")
+        .arg(workspace_root().join("tests/browser/web-page.mjs"))
+        .arg(format!("http://{addr}/"))
+        .arg(&log)
+        .arg(out.path())
+        .env("NORMFORGE_CHROMIUM", &browser)
+        .output()
+        .expect("node runs");
+    let _ = stop_tx.send(());
+    let _ = server.join();
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["errors"], serde_json::json!([]), "{v:#}");
+    let status = v["status"].as_str().unwrap();
+    assert!(
+        status.starts_with("Done:") && status.contains("0 rules not validating"),
+        "{status}"
+    );
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.len() > 10, "{v:#}");
+    assert!(rows.iter().all(|r| r[4] == "✓ validates"), "{v:#}");
+    assert!(v["formula"].as_str().unwrap().contains("\nid = "), "{v:#}");
+    assert_eq!(v["archive_magic"], "1f8b", "a gzip archive");
+    assert!(v["archive_bytes"].as_u64().unwrap() > 1000);
+    // Keep the screenshot for people to look at.
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-page.png");
+    std::fs::copy(v["screenshot"].as_str().unwrap(), &shot).unwrap();
+}

@@ -9,7 +9,7 @@ loghub=${1:-../shared/loghub}
 lines=${2:-1000000}
 work=${NORMFORGE_BENCH_DIR:-$HOME/.cache/normforge/bench}
 mkdir -p "$work"
-log="$work/replay-$lines.log"
+log="$work/replay-v2-$lines.log"
 [ -s "$log" ] || python3 eval/bench/make_replay_log.py "$loghub" "$log" "$lines"
 
 venv="$work/venv"

@@ -4,35 +4,75 @@
 Usage: make_replay_log.py LOGHUB_DIR OUT LINES [SEED]
 
 Every line of the 12 `<System>/<System>_2k.log` files is replayed in turn; numbers, hex
-strings and IPv4 addresses are replaced by fresh random values of the same shape, so no line
-repeats verbatim while the event types stay those of the source logs. Deterministic for a seed.
+strings and IPv4 addresses are replaced by fresh random values of the same shape, and times of
+day by fresh valid times (dates stay as they are, so every timestamp remains a timestamp), so
+no line repeats verbatim while the event types stay those of the source logs. Deterministic for
+a seed.
 """
 import glob, os, random, re, sys
 
 NUM = re.compile(r"\d+")
 HEX = re.compile(r"\b0x[0-9a-fA-F]+\b|\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,}\b")
 IP = re.compile(r"\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b")
+# Times of day (with a fraction), replaced by fresh valid ones.
+TIME = re.compile(r"\b([01]\d|2[0-3])([:.])([0-5]\d)\2([0-5]\d)(?:([.,])(\d+))?\b")
+# Dates and the date parts of timestamps, kept: `2015-10-18`, `2005.06.03`, `17/06/09`,
+# `Jun 14`, `03-17 ` and `10.30 ` before a time, a year after a time.
+DATE = re.compile(
+    r"\b\d{4}[-./]\d{2}[-./]\d{2}\b"
+    r"|\b\d{2}/\d{2}/\d{2}\b"
+    r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{1,2}\b"
+    r"|\b\d{2}[-.]\d{2}(?=[ -]\d{2}[:.]\d{2}[:.]\d{2})"
+    r"|(?<=\d{2}:\d{2}:\d{2} )(?:19|20)\d{2}\b"
+)
+
+
+def fresh_time(m, rnd):
+    sep, frac_sep, frac = m.group(2), m.group(5), m.group(6)
+    t = f"{rnd.randrange(24):02d}{sep}{rnd.randrange(60):02d}{sep}{rnd.randrange(60):02d}"
+    if frac:
+        t += frac_sep + "".join(rnd.choice("0123456789") for _ in frac)
+    return t
 
 
 def perturb(line, rnd):
-    line = IP.sub(lambda m: ".".join(str(rnd.randrange(1, 255)) for _ in range(4)), line)
+    """Dates kept, times fresh, the rest through `perturb_free`."""
+    spans = sorted([(m.start(), m.end(), m.group(0)) for m in DATE.finditer(line)]
+                   + [(m.start(), m.end(), fresh_time(m, rnd)) for m in TIME.finditer(line)])
+    out, last = [], 0
+    for a, b, text in spans:
+        if a < last:
+            continue
+        out.append(perturb_free(line[last:a], rnd))
+        out.append(text)
+        last = b
+    out.append(perturb_free(line[last:], rnd))
+    return "".join(out)
+
+
+def perturb_free(line, rnd):
+    """Fresh IPv4 addresses (valid), hex strings and numbers of the same shapes."""
     def hexs(m):
         s = m.group(0)
         head = "0x" if s.startswith("0x") else ""
         return head + "".join(rnd.choice("0123456789abcdef") for _ in s[len(head):])
-    # Hex values are replaced first and kept out of the number pass.
-    parts = []
-    last = 0
-    for m in HEX.finditer(line):
-        parts.append(("t", line[last:m.start()]))
-        parts.append(("h", hexs(m)))
-        last = m.end()
-    parts.append(("t", line[last:]))
+
     def num(m):
         s = m.group(0)
         return str(rnd.randrange(10 ** (len(s) - 1), 10 ** len(s))) if len(s) > 1 else str(rnd.randrange(10))
-    return "".join(p if k == "h" else NUM.sub(num, p) for k, p in parts)
 
+    spans = sorted([(m.start(), m.end(), ".".join(str(rnd.randrange(1, 255)) for _ in range(4)))
+                    for m in IP.finditer(line)]
+                   + [(m.start(), m.end(), hexs(m)) for m in HEX.finditer(line)])
+    out, last = [], 0
+    for a, b, text in spans:
+        if a < last:
+            continue
+        out.append(NUM.sub(num, line[last:a]))
+        out.append(text)
+        last = b
+    out.append(NUM.sub(num, line[last:]))
+    return "".join(out)
 
 
 def main():

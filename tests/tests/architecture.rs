@@ -23,6 +23,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "review",
         "pipeline",
         "service",
+        "ruleset",
     ];
     BTreeMap::from([
         ("xp-syntax", &[][..]),
@@ -84,6 +85,10 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ),
         ("review", &["xp-eval", "xp-package"][..]),
         (
+            "ruleset",
+            &["xp-syntax", "xp-eval", "xp-package", "ingest"][..],
+        ),
+        (
             "service",
             &[
                 "xp-eval",
@@ -93,6 +98,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "field-assign",
                 "rule-gen",
                 "pipeline",
+                "ruleset",
             ][..],
         ),
         (

@@ -161,6 +161,40 @@ fn round_trip(s: &Server, log: &Path) {
         .into_string()
         .unwrap();
     assert!(formula.contains("\nid = "), "{formula}");
+    // Explain one of its events with the job's rules.
+    let raw = String::from_utf8_lossy(&bytes)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let (st, e) = call(
+        agent()
+            .post(&s.url("/v1/explain"))
+            .send_json(json!({"raw": raw, "job": id, "lang": "en"})),
+    );
+    assert_eq!(st, 200, "{e}");
+    assert!(e["rule"].is_string() && e["fields"].is_object(), "{e}");
+    assert!(e["description"].is_string(), "{e}");
+    let (st, e) = call(
+        agent()
+            .post(&s.url("/v1/explain"))
+            .send_json(json!({"raw": "nothing like it", "job": id})),
+    );
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (422, Some("no_match")),
+        "{e}"
+    );
+    let (st, e) = call(
+        agent()
+            .post(&s.url("/v1/explain"))
+            .send_json(json!({"raw": raw})),
+    );
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (400, Some("no_rules")),
+        "{e}"
+    );
 }
 
 #[test]

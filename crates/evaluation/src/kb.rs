@@ -165,80 +165,9 @@ struct Expert {
     ru: Option<String>,
 }
 
-/// The `EventDescriptions` entries of a YAML file as (`a`, `b`) pairs of two string keys.
-fn entries(path: &Path, a: &str, b: &str) -> Vec<(String, String)> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Vec::new();
-    };
-    let Ok(v) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text) else {
-        return Vec::new();
-    };
-    v.get("EventDescriptions")
-        .and_then(|x| x.as_sequence())
-        .map(|s| {
-            s.iter()
-                .filter_map(|d| {
-                    Some((
-                        d.get(a)?.as_str()?.to_string(),
-                        d.get(b)?.as_str()?.to_string(),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The EventDescriptions of an i18n file: LocalizationId → text.
-fn descriptions(path: &Path) -> Vec<(String, String)> {
-    entries(path, "LocalizationId", "EventDescription")
-}
-
-/// metainfo Criteria → LocalizationId, in order.
-fn criteria(path: &Path) -> Vec<(String, String)> {
-    entries(path, "Criteria", "LocalizationId")
-}
-
-/// Whether a conjunction of `field = "v"`, `field != "v"`, `field = null`, `field != null`
-/// holds for a norm (anything else — `or`, parentheses — is not understood: false).
-fn holds(criteria: &str, norm: &Map<String, J>) -> bool {
-    if criteria.contains(" or ") || criteria.contains('(') {
-        return false;
-    }
-    criteria.split(" and ").all(|term| {
-        let (neg, (f, v)) = match term.split_once("!=") {
-            Some(x) => (true, x),
-            None => match term.split_once('=') {
-                Some(x) => (false, x),
-                None => return false,
-            },
-        };
-        let (f, v) = (f.trim(), v.trim());
-        let actual = norm.get(f).map(|x| match x {
-            J::String(s) => s.clone(),
-            o => o.to_string(),
-        });
-        let eq = if v == "null" {
-            actual.is_none()
-        } else {
-            actual.as_deref() == Some(v.trim_matches('"'))
-        };
-        eq != neg
-    })
-}
-
 /// The expert description of an event: the first whose Criteria holds, else the first.
 fn expert_description(dir: &Path, lang: &str, norm: &Map<String, J>) -> Option<String> {
-    let descs = descriptions(&dir.join(format!("i18n/i18n_{lang}.yaml")));
-    let crit = criteria(&dir.join("metainfo.yaml"));
-    let id = crit
-        .iter()
-        .find(|(c, _)| holds(c, norm))
-        .map(|(_, id)| id.clone());
-    match id {
-        Some(id) => descs.iter().find(|(l, _)| *l == id).map(|(_, d)| d.clone()),
-        None => descs.first().map(|(_, d)| d.clone()),
-    }
-    .or_else(|| descs.first().map(|(_, d)| d.clone()))
+    xp_package::describe::description(dir, lang, norm)
 }
 
 fn read_experts(rules: &[PathBuf]) -> Vec<Expert> {

@@ -597,6 +597,24 @@ mod overlap_tests {
     }
 
     #[test]
+    fn keyvalue_runs_with_trailing_whitespace_keep_their_token() {
+        // pam_unix ends its pairs with a space; the header must still match, not fall back.
+        let lines: Vec<String> = (0..6)
+            .map(|i| format!("authentication failure; logname= uid={} euid={} tty=ssh ruser= rhost=10.0.0.{i} ", i % 3, i % 2))
+            .collect();
+        let clusters = vec![ClusterInput {
+            kind: Kind::Text,
+            members: lines.iter().map(String::as_str).collect(),
+        }];
+        let heads = synthesize(&clusters);
+        assert_eq!(
+            heads[0].header,
+            "TEXT = 'authentication failure; logname= {$kv=KEYVALUE} '"
+        );
+        assert_eq!(heads[0].matched, lines.len());
+    }
+
+    #[test]
     fn keyvalue_runs_are_told_apart_by_cond() {
         // Only the syscall number tells these two apart.
         let execve: Vec<String> = (0..4)

@@ -160,6 +160,10 @@ fn synthesize_body(members: &[&str], loose: bool, taken: &[&str]) -> TextTemplat
         let name = unique_name("kv", &reserved);
         t.template.push_str(&run.token(&name));
         t.captures.push((name, TokenType::Keyvalue));
+        // Whitespace after the last pair: a trailing space in the template matches any run.
+        if members.iter().any(|m| m.ends_with(char::is_whitespace)) {
+            t.template.push(' ');
+        }
         return t;
     }
     let toks: Vec<Vec<Tk<'_>>> = members.iter().map(|m| tokens(m)).collect();

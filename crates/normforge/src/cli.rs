@@ -42,6 +42,15 @@ pub enum Command {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Run a rule set over a whole log the way the SIEM does: one NDJSON line per normalized
+    /// event (`{"line", "rule", "fields"}`), unmatched events counted and listed.
+    NormalizeLog(NormalizeLogArgs),
+    /// A security summary of a log computed from its normalized events (counts, top sources
+    /// and accounts of failures, timeline).
+    Insight(InsightArgs),
+    /// One event explained: the rule that matched, its fields, and the rule's description
+    /// with its placeholders filled.
+    Explain(ExplainArgs),
     /// Run every tests/raw_N.txt of rule packages and compare with tests/norm_N.js.
     Validate {
         /// Rule packages or trees of them.
@@ -301,10 +310,70 @@ pub struct ServeArgs {
     /// How long a finished job's package stays downloadable, seconds.
     #[arg(long, default_value_t = 3600)]
     pub ttl: u64,
+    /// A rule set for `POST /v1/explain` requests that name no job.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
     /// Year for year-less timestamps (default: the current year).
     #[arg(long)]
     pub year: Option<i32>,
     /// Largest event accepted, in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     pub max_event_bytes: usize,
+}
+
+/// `normforge normalize-log`.
+#[derive(Debug, Args)]
+pub struct NormalizeLogArgs {
+    /// The rule set: a folder of rule packages.
+    pub rules: PathBuf,
+    /// The log; `-` for standard input.
+    pub log: PathBuf,
+    /// Write the unmatched events here (NDJSON: line, kind, raw).
+    #[arg(long, value_name = "FILE")]
+    pub unmatched: Option<PathBuf>,
+    /// Write the run's figures here (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+    /// Threads applying rules (default: all cores).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `normforge insight`.
+#[derive(Debug, Args)]
+pub struct InsightArgs {
+    /// The rule set: a folder of rule packages.
+    pub rules: PathBuf,
+    /// The log; `-` for standard input.
+    pub log: PathBuf,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write an HTML report with a timeline plot.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Entries per top list.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `normforge explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule set: a folder of rule packages.
+    pub rules: PathBuf,
+    /// The raw event file; `-` or nothing for standard input.
+    pub raw: Option<PathBuf>,
+    /// Language of the description.
+    #[arg(long, default_value = "en", value_parser = ["en", "ru"])]
+    pub lang: String,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 }

@@ -632,3 +632,133 @@ fn serve_prints_its_address_answers_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn normalize_log_insight_and_explain_on_generated_rules() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let log = root.join("eval/samples/sshd.log");
+    let d = tempfile::tempdir().unwrap();
+    let rules = d.path().join("rules");
+    generate(&log, &rules, &[]);
+    // The log plus a line no rule knows.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let events = text.lines().count();
+    let extended = write(
+        d.path(),
+        "extended.log",
+        format!("{text}kernel: something no rule was made for\n").as_bytes(),
+    );
+    let unmatched = d.path().join("unmatched.ndjson");
+    let stats = d.path().join("stats.json");
+    let o = run(&[
+        "normalize-log",
+        rules.to_str().unwrap(),
+        extended.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--unmatched",
+        unmatched.to_str().unwrap(),
+        "--stats",
+        stats.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = String::from_utf8(o.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), events);
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l["line"], i + 1, "in input order: {l}");
+        assert!(l["rule"].is_string() && l["fields"].is_object(), "{l}");
+    }
+    // What a human would extract from `Failed password for root from 203.0.113.5 port …`.
+    let failed = lines
+        .iter()
+        .find(|l| l["fields"]["status"] == "failure" && l["fields"]["action"] == "login")
+        .expect("a failed login");
+    assert!(failed["fields"]["src.ip"].is_string(), "{failed}");
+    let um = std::fs::read_to_string(&unmatched).unwrap();
+    assert_eq!(um.lines().count(), 1, "{um}");
+    let u: serde_json::Value = serde_json::from_str(um.lines().next().unwrap()).unwrap();
+    assert_eq!(u["line"], events + 1);
+    assert!(u["raw"].as_str().unwrap().contains("no rule was made for"));
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(s["events"], events + 1);
+    assert_eq!(s["normalized"], events);
+    assert_eq!(s["unmatched"], 1);
+    assert!(stderr(&o).contains("events/s"), "{}", stderr(&o));
+
+    // Insight: the failed logins and their sources, from the normalized events.
+    let o = run(&[
+        "insight",
+        rules.to_str().unwrap(),
+        log.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ins: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(ins["events"], events);
+    assert_eq!(ins["unmatched"], 0);
+    let failed_logins = lines
+        .iter()
+        .filter(|l| l["fields"]["status"] == "failure" && l["fields"]["action"] == "login")
+        .count();
+    assert_eq!(ins["failed_logins"], failed_logins);
+    let top = &ins["failed_login_sources"][0];
+    let top_ip = top["name"].as_str().unwrap();
+    let by_hand = lines
+        .iter()
+        .filter(|l| {
+            l["fields"]["status"] == "failure"
+                && l["fields"]["action"] == "login"
+                && l["fields"]["src.ip"] == top_ip
+        })
+        .count();
+    assert_eq!(top["events"], by_hand);
+    assert!(ins["first_seen"].as_str().unwrap().starts_with("2024-"));
+    assert!(!ins["timeline"].as_array().unwrap().is_empty());
+
+    // Explain one event: its rule and its description with the placeholders filled.
+    let raw = text
+        .lines()
+        .find(|l| l.contains("Failed password for"))
+        .unwrap();
+    let raw_file = write(d.path(), "raw.txt", raw.as_bytes());
+    let o = run(&[
+        "explain",
+        rules.to_str().unwrap(),
+        raw_file.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let desc = e["description"].as_str().unwrap();
+    let ip = e["fields"]["src.ip"].as_str().unwrap();
+    assert!(desc.contains(ip), "{e:#}");
+    assert!(!desc.contains("{src.ip}"), "{e:#}");
+    let o = run(&[
+        "explain",
+        rules.to_str().unwrap(),
+        raw_file.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--lang",
+        "ru",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(ip));
+    // No rule for it: exit 1 with a message; a missing rule folder: exit 3.
+    let other = write(d.path(), "other.txt", b"kernel: nothing like it");
+    let o = run(&["explain", rules.to_str().unwrap(), other.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = run(&["normalize-log", "/nonexistent/rules", log.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("/nonexistent/rules"), "{}", stderr(&o));
+    no_panic(&o);
+}

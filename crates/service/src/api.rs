@@ -25,6 +25,7 @@ pub fn router(state: State) -> Router {
         .route("/v1/jobs/{id}/file/{*path}", get(file))
         .route("/v1/normalize", post(normalize))
         .route("/v1/validate", post(validate))
+        .route("/v1/explain", post(explain))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
         })
@@ -177,4 +178,44 @@ async fn validate(
 ) -> Result<Response, ApiError> {
     let req = rule_request(body)?;
     Ok(Json(crate::rule::validate(&req, state.config().year)?).into_response())
+}
+
+async fn explain(
+    Ax(state): Ax<State>,
+    body: Result<Json<crate::rule::ExplainRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let req = body
+        .map(|Json(r)| r)
+        .map_err(|e| ApiError::bad_request("bad_json", e.body_text()))?;
+    let year = state.config().year;
+    let explained = match &req.job {
+        Some(id) => {
+            let out = state.output(id)?;
+            let files = &out.files;
+            crate::rule::explain(out.rule_set(), &req, year, |dir, lang, fields| {
+                let text = |name: &str| {
+                    files
+                        .get(&std::path::Path::new(dir).join(name))
+                        .map_or("", String::as_str)
+                };
+                xp_package::describe::description_in(
+                    text("metainfo.yaml"),
+                    text(&format!("i18n/i18n_{lang}.yaml")),
+                    fields,
+                )
+            })?
+        }
+        None => {
+            let Some((set, root)) = &state.config().rules else {
+                return Err(ApiError::bad_request(
+                    "no_rules",
+                    "give `job` (a finished job's id), or start the service with --rules DIR",
+                ));
+            };
+            crate::rule::explain(set, &req, year, |dir, lang, fields| {
+                xp_package::describe::description(&root.join(dir), lang, fields)
+            })?
+        }
+    };
+    Ok(Json(explained).into_response())
 }

@@ -24,6 +24,8 @@ pub struct Config {
     pub year: i32,
     /// Retrieval knowledge base of field assignment.
     pub kb: Arc<Kb>,
+    /// A rule set for `POST /v1/explain` without a job, and its folder (`serve --rules`).
+    pub rules: Option<(Arc<ruleset::RuleSet>, std::path::PathBuf)>,
 }
 
 impl Default for Config {
@@ -37,6 +39,7 @@ impl Default for Config {
             max_event_bytes: 1 << 20,
             year: xp_eval::current_year(),
             kb: Arc::new(Kb::default()),
+            rules: None,
         }
     }
 }

@@ -79,6 +79,32 @@ pub struct Output {
     pub files: BTreeMap<PathBuf, String>,
     /// The report.
     pub report: pipeline::generate::Report,
+    /// The packages as a rule set (for explain), compiled on first use.
+    pub rules: std::sync::OnceLock<ruleset::RuleSet>,
+}
+
+impl Output {
+    /// The job's packages as a rule set.
+    pub fn rule_set(&self) -> &ruleset::RuleSet {
+        self.rules.get_or_init(|| {
+            let mut rules = Vec::new();
+            let mut skipped = Vec::new();
+            for p in &self.report.rules {
+                let dir = p.dir.to_string_lossy().replace('\\', "/");
+                match self.files.get(&p.dir.join("formula.xp")) {
+                    Some(src) => match ruleset::Loaded::compile(src, dir.clone()) {
+                        Ok(l) => rules.push(l),
+                        Err(reason) => skipped.push(ruleset::Skipped { dir, reason }),
+                    },
+                    None => skipped.push(ruleset::Skipped {
+                        dir,
+                        reason: "no formula.xp".into(),
+                    }),
+                }
+            }
+            ruleset::RuleSet::from_rules(rules, skipped)
+        })
+    }
 }
 
 /// One job.
@@ -473,6 +499,7 @@ fn generate(
     Ok(Output {
         files: out.files,
         report: out.report,
+        rules: std::sync::OnceLock::new(),
     })
 }
 

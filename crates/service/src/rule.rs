@@ -119,3 +119,84 @@ pub fn validate(req: &RuleRequest, year: i32) -> Result<Validated, ApiError> {
         },
     })
 }
+
+/// `POST /v1/explain`: one raw event against a finished job's rules or the service's rule set.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainRequest {
+    /// The raw event.
+    pub raw: String,
+    /// A finished job whose packages to use (default: the service's `--rules`).
+    pub job: Option<String>,
+    /// `en` (default) or `ru`.
+    pub lang: Option<String>,
+    /// Year for year-less timestamps.
+    pub year: Option<i32>,
+}
+
+/// What explaining gives.
+#[derive(Debug, Serialize)]
+pub struct Explained {
+    /// The rule's id.
+    pub rule: String,
+    /// Its package folder.
+    pub dir: String,
+    /// The description with its placeholders filled.
+    pub description: Option<String>,
+    /// The description as the rule states it.
+    pub template: Option<String>,
+    /// Placeholders the event has no value for.
+    pub missing: Vec<String>,
+    /// The normalized event.
+    pub fields: Map<String, Value>,
+    /// Other rules that normalize the event too.
+    pub also: Vec<String>,
+}
+
+/// Explains `raw` with `set`; `describe(rule dir, lang, fields)` finds the description.
+pub fn explain(
+    set: &ruleset::RuleSet,
+    req: &ExplainRequest,
+    year: i32,
+    describe: impl Fn(&str, &str, &Map<String, Value>) -> Option<String>,
+) -> Result<Explained, ApiError> {
+    let lang = req.lang.as_deref().unwrap_or("en");
+    if lang != "en" && lang != "ru" {
+        return Err(ApiError::bad_request("bad_option", "lang: en or ru"));
+    }
+    let opts = RunOptions {
+        year: req.year.unwrap_or(year),
+        ..RunOptions::default()
+    };
+    let raw = req.raw.trim_end_matches(['\r', '\n']);
+    let applied = set.apply(raw, &opts);
+    let Some((w, fields)) = applied.winner else {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "no_match",
+            format!("no rule of the {} normalizes this event", set.rules.len()),
+        ));
+    };
+    let rule = &set.rules[w];
+    let template = describe(&rule.dir, lang, &fields);
+    let (description, missing) = match &template {
+        Some(t) => {
+            let (d, m) = xp_package::describe::fill(t, &fields);
+            (Some(d), m)
+        }
+        None => (None, Vec::new()),
+    };
+    Ok(Explained {
+        rule: rule.id.clone(),
+        dir: rule.dir.clone(),
+        description,
+        template,
+        missing,
+        fields,
+        also: applied
+            .also
+            .iter()
+            .map(|&i| set.rules[i].id.clone())
+            .collect(),
+    })
+}

@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod compare;
+pub mod describe;
 pub mod error;
 pub mod known;
 pub mod package;

@@ -6,12 +6,15 @@ mod dataset;
 mod diff;
 mod eval_kb;
 mod eval_loghub;
+mod explain;
 mod fmt;
 mod generate;
 mod html;
+mod insight;
 mod llm_opts;
 mod model;
 mod normalize;
+mod normalize_log;
 mod serve;
 mod validate;
 
@@ -42,6 +45,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         } => cluster::run(&log, json, max_event_bytes, headers),
         Command::Generate(a) => generate::run(&a),
         Command::Diff(a) => diff::run(&a),
+        Command::NormalizeLog(a) => normalize_log::run(&a),
+        Command::Insight(a) => insight::run(&a),
+        Command::Explain(a) => explain::run(&a),
         Command::Serve(a) => serve::run(&a),
         Command::Eval(EvalCommand::Kb {
             dir,

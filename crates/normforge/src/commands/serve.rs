@@ -20,6 +20,13 @@ pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
         max_event_bytes: a.max_event_bytes,
         year: a.year.unwrap_or_else(xp_eval::current_year),
         kb: Arc::new(kb),
+        rules: match &a.rules {
+            Some(dir) => Some((
+                Arc::new(super::normalize_log::load_rules(dir)?),
+                dir.clone(),
+            )),
+            None => None,
+        },
     };
     service::run(a.listen, config, |addr| {
         // The one line a supervisor (or a test) waits for.

@@ -1,0 +1,479 @@
+//! Dispatch without trying every rule on every event.
+//!
+//! Two filters, both conservative (a rule they drop could not have matched):
+//! - **gate** by the event's first character: JSON rules need `{`, EVENTLOG `{` or `<`, XML
+//!   `<`; TEXT, CEF and TABULAR rules take any event.
+//! - **required literals** per rule, found in the raw event with Aho-Corasick (ASCII case
+//!   folded): runs of "safe" characters (letters, digits, `_-.:@#`, which no JSON, XML or CEF
+//!   escaping changes) that every event the rule matches contains — the top-level literal text
+//!   of a TEXT format string, the values of a header filter (`EventID="4624"`), and for
+//!   structured rules what COND compares: constants of `input == "const"` (also through
+//!   `lower`), keys of `$x["key"] != null`, both sides of an `and`, one literal of each side of
+//!   an `or`. Each rule is found through its two rarest requirements across the rule set (a
+//!   pair of literals both found in the event; `type123` rather than `connection`), or its
+//!   rarest one when it has a single one, and kept only when its next rarest ones (up to four)
+//!   were found in the event too. A rule without such literals of at least [`MIN_LITERAL`]
+//!   characters is tried on every event its gate lets through.
+//!
+//! Candidates come out in priority order: `!`-kind first, then the most specific header,
+//! then path order. The tests check the index against trying every rule.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use xp_syntax::ast::{BinOp, ExprKind, HeaderKind};
+use xp_syntax::template::{Elem, Item, TokenType};
+use xp_syntax::Expr;
+
+use crate::Loaded;
+
+/// Shortest literal worth indexing.
+pub const MIN_LITERAL: usize = 3;
+
+/// Which events a rule's header can read, by the event's first character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// Any event.
+    Any,
+    /// Starts with `{`.
+    Brace,
+    /// Starts with `<`.
+    Angle,
+    /// Starts with `{` or `<`.
+    BraceOrAngle,
+}
+
+impl Gate {
+    fn of(kind: HeaderKind) -> Gate {
+        match kind {
+            HeaderKind::Json => Gate::Brace,
+            HeaderKind::Eventlog => Gate::BraceOrAngle,
+            HeaderKind::Xml => Gate::Angle,
+            HeaderKind::Text | HeaderKind::Cef | HeaderKind::Tabular => Gate::Any,
+        }
+    }
+
+    fn admits(self, first: Option<u8>) -> bool {
+        match self {
+            Gate::Any => true,
+            Gate::Brace => first == Some(b'{'),
+            Gate::Angle => first == Some(b'<'),
+            Gate::BraceOrAngle => matches!(first, Some(b'{' | b'<')),
+        }
+    }
+}
+
+/// What the index and the priority need to know of a formula, read from its source.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// What every event the rule matches contains: each entry is a set of literals
+    /// (lowercase) of which the event has at least one. The index picks the rarest entry.
+    pub requirements: Vec<AnyOf>,
+    /// Specificity for the priority.
+    pub specificity: usize,
+    /// The header is a catch-all: a TEXT format string of one token that takes anything.
+    pub catch_all: bool,
+}
+
+fn safe(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '#')
+}
+
+/// Every safe run of a text long enough, each a requirement of its own.
+fn all_runs(s: &str) -> Vec<AnyOf> {
+    s.split(|c: char| !safe(c))
+        .filter(|r| r.len() >= MIN_LITERAL)
+        .map(|r| vec![r.to_ascii_lowercase()])
+        .collect()
+}
+
+/// A requirement: the event contains at least one of these literals.
+pub type AnyOf = Vec<String>;
+
+/// The better of two requirements that both hold (the longer shortest literal, then fewer).
+fn better(a: Option<AnyOf>, b: Option<AnyOf>) -> Option<AnyOf> {
+    let score = |x: &AnyOf| {
+        (
+            x.iter().map(String::len).min().unwrap_or(0),
+            std::cmp::Reverse(x.len()),
+        )
+    };
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if score(&b) > score(&a) { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+impl Facts {
+    /// Reads a formula's header and COND.
+    pub fn of(source: &str) -> Facts {
+        let (formula, _) = xp_syntax::parse_formula(source);
+        let Some(header) = formula.header else {
+            return Facts::default();
+        };
+        let mut reqs: Vec<AnyOf> = Vec::new();
+        let mut specificity = 0;
+        let mut catch_all = false;
+        match header.kind {
+            HeaderKind::Text => {
+                let (t, _) = xp_syntax::parse_template(&header.format);
+                for item in &t.items {
+                    match item {
+                        Item::Lit(s) => {
+                            specificity += s.len();
+                            reqs.extend(all_runs(s));
+                        }
+                        Item::Space => {}
+                        Item::Group(g) => {
+                            specificity += 1;
+                            // A group of one alternative is not optional: its plain literals
+                            // are required too.
+                            if let [alt] = g.alts.as_slice() {
+                                for e in alt {
+                                    if let Elem::Lit {
+                                        text,
+                                        optional: false,
+                                    } = e
+                                    {
+                                        specificity += text.len();
+                                        reqs.extend(all_runs(text));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                catch_all = formula.cond.is_none()
+                    && matches!(t.items.as_slice(), [Item::Group(g)]
+                        if matches!(g.alts.as_slice(), [alt] if matches!(alt.as_slice(),
+                            [Elem::Token(tok)] if matches!(tok.ty, TokenType::Rest | TokenType::String))));
+            }
+            _ => {
+                if let Ok(f) = xp_eval::input::Filter::parse(&header.format) {
+                    specificity += 100 * f.conds.len();
+                    for (_, v) in &f.conds {
+                        reqs.extend(all_runs(v));
+                    }
+                }
+            }
+        }
+        if let Some(cond) = &formula.cond {
+            specificity += 50 * conjuncts(&cond.expr);
+            // The values a TEXT rule compares come from its captures, which token types may
+            // rewrite (numbers, addresses): only structured rules take literals from COND.
+            if header.kind != HeaderKind::Text {
+                reqs.extend(cond_requirements(&cond.expr));
+            }
+        }
+        reqs.sort();
+        reqs.dedup();
+        Facts {
+            requirements: reqs,
+            specificity,
+            catch_all,
+        }
+    }
+}
+
+/// Conjuncts of an `and`-chain.
+fn conjuncts(e: &Expr) -> usize {
+    match &e.kind {
+        ExprKind::Paren(x) => conjuncts(x),
+        ExprKind::Binary(BinOp::And, a, b) => conjuncts(a) + conjuncts(b),
+        _ => 1,
+    }
+}
+
+/// An input value as COND reads it: a variable, a field, a member of one (`$event["key"]`),
+/// or one of them through `lower`/`upper` (the index folds ASCII case).
+fn is_input(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Var(_) | ExprKind::Field(_) => true,
+        ExprKind::Paren(x) => is_input(x),
+        ExprKind::Index(base, _) => is_input(base),
+        ExprKind::Call(name, args) if matches!(name.as_str(), "lower" | "upper") => {
+            args.len() == 1 && is_input(&args[0])
+        }
+        _ => false,
+    }
+}
+
+fn constant(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Str(s, _) => Some(s.clone()),
+        ExprKind::Int(i) => Some(i.to_string()),
+        ExprKind::Paren(x) => constant(x),
+        _ => None,
+    }
+}
+
+/// The key of a member read (`$event["key"]`), which a present member has in the raw text.
+fn member_key(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Paren(x) => member_key(x),
+        ExprKind::Index(base, key) if is_input(base) => constant(key),
+        _ => None,
+    }
+}
+
+/// What a COND requires of the raw text: `and` needs what both sides need, `or` one literal
+/// of each side (either may hold), `input == "const"` the constant, `$x["key"] != null` the key.
+fn cond_requirements(e: &Expr) -> Vec<AnyOf> {
+    match &e.kind {
+        ExprKind::Paren(x) => cond_requirements(x),
+        ExprKind::Binary(BinOp::And, a, b) => {
+            let mut r = cond_requirements(a);
+            r.extend(cond_requirements(b));
+            r
+        }
+        ExprKind::Binary(BinOp::Or, a, b) => {
+            let pick = |r: Vec<AnyOf>| {
+                r.into_iter()
+                    .reduce(|x, y| better(Some(x), Some(y)).unwrap_or_default())
+            };
+            match (pick(cond_requirements(a)), pick(cond_requirements(b))) {
+                (Some(mut x), Some(y)) => {
+                    x.extend(y);
+                    x.sort();
+                    x.dedup();
+                    vec![x]
+                }
+                _ => Vec::new(),
+            }
+        }
+        ExprKind::Binary(BinOp::Eq, a, b) => {
+            let c = if is_input(a) {
+                constant(b)
+            } else if is_input(b) {
+                constant(a)
+            } else {
+                None
+            };
+            c.map(|c| all_runs(&c)).unwrap_or_default()
+        }
+        ExprKind::Binary(BinOp::Ne, a, b) => {
+            let key = match (&a.kind, &b.kind) {
+                (_, ExprKind::Null) => member_key(a),
+                (ExprKind::Null, _) => member_key(b),
+                _ => None,
+            };
+            key.map(|k| all_runs(&k)).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The dispatch index of a rule set.
+pub struct Index {
+    ac: Option<AhoCorasick>,
+    /// Pattern id → rules whose primary requirement names it.
+    by_pattern: Vec<Vec<u32>>,
+    /// Rules found through their two rarest requirements, both single literals: pattern pair
+    /// (lower id first) → rules.
+    by_pair: rustc_hash::FxHashMap<(u32, u32), Vec<u32>>,
+    /// The same rules by their rarer pattern, with the other one (for events with many found
+    /// patterns).
+    pair_by_first: Vec<Vec<(u32, u32)>>,
+    /// Per rule: its other requirements checked on the event's found patterns (each a set of
+    /// pattern ids, one of which must be found).
+    secondary: Vec<Vec<Vec<u32>>>,
+    /// Rules without a literal.
+    always: Vec<u32>,
+    /// Per rule.
+    gate: Vec<Gate>,
+    /// Per rule: its rank in priority order (0 first).
+    rank: Vec<u32>,
+}
+
+/// Requirements checked besides the primary one, at most.
+const SECONDARY: usize = 4;
+
+/// Found patterns up to which pairs are looked up directly (beyond, pairs are walked).
+const PAIR_LOOKUPS: usize = 48;
+
+impl Index {
+    /// Builds the index.
+    pub fn build(rules: &[Loaded]) -> Index {
+        let mut order: Vec<usize> = (0..rules.len()).collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(rules[i].priority()), i));
+        let mut rank = vec![0u32; rules.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        // How many rules name each literal: a rule is found through its rarest requirement and
+        // checked against the next rarest ones.
+        let mut freq: std::collections::HashMap<&str, usize> = Default::default();
+        for r in rules {
+            let mut mine: Vec<&str> = r
+                .requirements
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            mine.sort_unstable();
+            mine.dedup();
+            for l in mine {
+                *freq.entry(l).or_default() += 1;
+            }
+        }
+        let by_rarity = |r: &Loaded| -> Vec<AnyOf> {
+            let mut reqs = r.requirements.clone();
+            reqs.sort_by_key(|req| {
+                (
+                    req.iter().map(|l| freq[l.as_str()]).sum::<usize>(),
+                    std::cmp::Reverse(req.iter().map(String::len).min().unwrap_or(0)),
+                )
+            });
+            reqs.truncate(SECONDARY + 1);
+            reqs
+        };
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_of: std::collections::HashMap<String, u32> = Default::default();
+        let mut id_of = |lit: &String, patterns: &mut Vec<String>| -> u32 {
+            *pattern_of.entry(lit.clone()).or_insert_with(|| {
+                patterns.push(lit.clone());
+                (patterns.len() - 1) as u32
+            })
+        };
+        let mut by_pattern: Vec<Vec<u32>> = Vec::new();
+        let mut secondary = Vec::with_capacity(rules.len());
+        let mut always = Vec::new();
+        let mut pairs: Vec<(u32, u32, u32)> = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            let reqs = by_rarity(r);
+            if let [a, b, rest @ ..] = reqs.as_slice() {
+                if let ([x], [y]) = (a.as_slice(), b.as_slice()) {
+                    let (x, y) = (id_of(x, &mut patterns), id_of(y, &mut patterns));
+                    if x != y {
+                        pairs.push((x.min(y), x.max(y), i as u32));
+                        secondary.push(
+                            rest.iter()
+                                .map(|req| {
+                                    let mut ids: Vec<u32> =
+                                        req.iter().map(|l| id_of(l, &mut patterns)).collect();
+                                    ids.sort_unstable();
+                                    ids
+                                })
+                                .collect(),
+                        );
+                        continue;
+                    }
+                }
+            }
+            let Some((primary, rest)) = reqs.split_first() else {
+                always.push(i as u32);
+                secondary.push(Vec::new());
+                continue;
+            };
+            for lit in primary {
+                let p = id_of(lit, &mut patterns) as usize;
+                if by_pattern.len() <= p {
+                    by_pattern.resize(p + 1, Vec::new());
+                }
+                by_pattern[p].push(i as u32);
+            }
+            let rest: Vec<Vec<u32>> = rest
+                .iter()
+                .map(|req| {
+                    let mut ids: Vec<u32> = req.iter().map(|l| id_of(l, &mut patterns)).collect();
+                    ids.sort_unstable();
+                    ids
+                })
+                .collect();
+            secondary.push(rest);
+        }
+        by_pattern.resize(patterns.len(), Vec::new());
+        for v in &mut by_pattern {
+            v.dedup();
+        }
+        let mut by_pair: rustc_hash::FxHashMap<(u32, u32), Vec<u32>> = Default::default();
+        let mut pair_by_first: Vec<Vec<(u32, u32)>> = vec![Vec::new(); patterns.len()];
+        for &(x, y, i) in &pairs {
+            by_pair.entry((x, y)).or_default().push(i);
+            pair_by_first[x as usize].push((y, i));
+        }
+        let ac = (!patterns.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .expect("literal patterns always build")
+        });
+        always.sort_by_key(|&i| rank[i as usize]);
+        Index {
+            ac,
+            by_pattern,
+            by_pair,
+            pair_by_first,
+            secondary,
+            always,
+            gate: rules.iter().map(|r| Gate::of(r.kind)).collect(),
+            rank,
+        }
+    }
+
+    /// Rules to try on `raw`, in priority order.
+    pub fn candidates(&self, raw: &str) -> Vec<usize> {
+        let first = raw
+            .trim_start_matches('\u{feff}')
+            .bytes()
+            .find(|b| !b.is_ascii_whitespace());
+        let mut out: Vec<u32> = self
+            .always
+            .iter()
+            .copied()
+            .filter(|&i| self.gate[i as usize].admits(first))
+            .collect();
+        if let Some(ac) = &self.ac {
+            let mut found: Vec<u32> = ac
+                .find_overlapping_iter(raw)
+                .map(|m| m.pattern().as_u32())
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            // The found patterns as a bit set, for the secondary checks.
+            let mut seen = vec![0u64; self.by_pattern.len().div_ceil(64)];
+            for &p in &found {
+                seen[p as usize / 64] |= 1 << (p % 64);
+            }
+            let has = |id: u32| seen[id as usize / 64] & (1 << (id % 64)) != 0;
+            let before = out.len();
+            let keep = |i: u32| {
+                self.gate[i as usize].admits(first)
+                    && self.secondary[i as usize]
+                        .iter()
+                        .all(|req| req.iter().any(|&id| has(id)))
+            };
+            for &p in &found {
+                out.extend(
+                    self.by_pattern[p as usize]
+                        .iter()
+                        .copied()
+                        .filter(|&i| keep(i)),
+                );
+            }
+            if !self.by_pair.is_empty() {
+                if found.len() <= PAIR_LOOKUPS {
+                    for (k, &x) in found.iter().enumerate() {
+                        for &y in &found[k + 1..] {
+                            if let Some(rs) = self.by_pair.get(&(x, y)) {
+                                out.extend(rs.iter().copied().filter(|&i| keep(i)));
+                            }
+                        }
+                    }
+                } else {
+                    for &x in &found {
+                        for &(y, i) in &self.pair_by_first[x as usize] {
+                            if has(y) && keep(i) {
+                                out.push(i);
+                            }
+                        }
+                    }
+                }
+            }
+            if out.len() > before {
+                out.sort_by_key(|&i| self.rank[i as usize]);
+                out.dedup();
+            }
+        }
+        out.into_iter().map(|i| i as usize).collect()
+    }
+}

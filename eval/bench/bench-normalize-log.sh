@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Throughput of `normforge normalize-log` (issue step 7), on all cores, output to /dev/null:
+#  1. the 1,000,000-line replay of the loghub logs (variable parts perturbed, as in step 2)
+#     with the rules `normforge generate` makes for that same log; target >= 300k events/s;
+#  2. 200,000 events of 5,000 distinct synthetic event types with their 5,000 generated rules,
+#     against 200,000 events of 50 types with their 50 rules; target: no more than 2x slower.
+# Usage: eval/bench/bench-normalize-log.sh [LOGHUB_DIR] [LINES]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+loghub=${1:-../shared/loghub}
+lines=${2:-1000000}
+work=${NORMFORGE_BENCH_DIR:-$HOME/.cache/normforge/bench}
+mkdir -p "$work"
+replay="$work/replay-v2-$lines.log"
+[ -s "$replay" ] || python3 eval/bench/make_replay_log.py "$loghub" "$replay" "$lines"
+t5000="$work/types-5000x40.log"
+t50="$work/types-50x4000.log"
+[ -s "$t5000" ] || python3 eval/bench/make_types_log.py "$t5000" 5000 40
+[ -s "$t50" ] || python3 eval/bench/make_types_log.py "$t50" 50 4000
+
+cargo build --release --quiet -p normforge
+bin=${CARGO_TARGET_DIR:-target}/release/normforge
+
+run() { # name log
+  local name=$1 log=$2
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$bin" generate "$log" -o "$work/rules-$name" --force --year 2024 --json >"$work/generate-$name.json"
+  t1=$(date +%s.%N)
+  echo "$name: generate $(echo "$t1 - $t0" | bc -l | cut -c1-6) s" >&2
+  # Twice; the second run is the one reported (the file is in the page cache).
+  "$bin" normalize-log "$work/rules-$name" "$log" --year 2024 --stats "$work/stats-$name.json" >/dev/null 2>&1
+  "$bin" normalize-log "$work/rules-$name" "$log" --year 2024 --stats "$work/stats-$name.json" >/dev/null
+}
+run replay "$replay"
+run types5000 "$t5000"
+run types50 "$t50"
+
+python3 - "$work" <<'PY'
+import json, sys
+w = sys.argv[1]
+s = {n: json.load(open(f"{w}/stats-{n}.json")) for n in ("replay", "types5000", "types50")}
+for n, d in s.items():
+    print(f"{n}: {d['rules']} rules, {d['events']} events, normalized {d['normalized_share']*100:.2f} % "
+          f"({d['unmatched']} unmatched, {d['catch_all_only']} only by a catch-all), "
+          f"{d['tried_per_event']:.2f} rules tried per event, rules loaded in {d['load_seconds']:.2f} s, "
+          f"{d['seconds']:.2f} s wall, {d['events_per_second']:,.0f} events/s (loading excluded), "
+          f"{d['events']/d['seconds']:,.0f} events/s (wall)")
+r = s["types50"]["events_per_second"] / s["types5000"]["events_per_second"]
+print(f"replay: {s['replay']['events_per_second']:,.0f} events/s (target >= 300,000)")
+print(f"5,000 rules vs 50: {r:.2f}x slower (target <= 2x)")
+PY

@@ -421,6 +421,19 @@ pub fn evaluate_with(
     sources: &[String],
     wrap: &dyn Wrap,
 ) -> Result<Report, Error> {
+    evaluate_progress(kb_dir, own_kb, year, sources, wrap, &|_, _, _| {})
+}
+
+/// [`evaluate_with`] that reports `(sources done, sources in all, the next source)` before
+/// each source (for a progress bar).
+pub fn evaluate_progress(
+    kb_dir: &Path,
+    own_kb: Option<&Path>,
+    year: i32,
+    sources: &[String],
+    wrap: &dyn Wrap,
+    progress: &dyn Fn(usize, usize, &str),
+) -> Result<Report, Error> {
     let mut report = Report::default();
     let vopts = xp_package::validate::ValidateOptions {
         run: RunOptions {
@@ -454,11 +467,16 @@ pub fn evaluate_with(
         None => Kb::default(),
     };
     let mut chrf_sums = (0.0, 0.0, 0);
-    for source in full.sources() {
-        let name = rel(&source, kb_dir);
-        if !sources.is_empty() && !sources.iter().any(|s| name.contains(s.as_str())) {
-            continue;
-        }
+    let chosen: Vec<PathBuf> = full
+        .sources()
+        .into_iter()
+        .filter(|source| {
+            let name = rel(source, kb_dir);
+            sources.is_empty() || sources.iter().any(|s| name.contains(s.as_str()))
+        })
+        .collect();
+    for (done, source) in chosen.iter().cloned().enumerate() {
+        progress(done, chosen.len(), &rel(&source, kb_dir));
         let this: Vec<PathBuf> = full
             .rules
             .iter()

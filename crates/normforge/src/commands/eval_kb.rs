@@ -29,18 +29,31 @@ pub fn run(
     let year = year.unwrap_or_else(xp_eval::current_year);
     let backend = super::llm_opts::backend(llm_args, json)?;
     let t0 = std::time::Instant::now();
+    let pb = crate::progress::count(0, json, "evaluating sources");
+    let progress = |done: usize, all: usize, source: &str| {
+        pb.set_length(all as u64);
+        pb.set_position(done as u64);
+        pb.set_message(format!("evaluating {source}"));
+    };
     let report = match backend.as_deref() {
-        None => evaluation::kb::evaluate_with(
+        None => evaluation::kb::evaluate_progress(
             dir,
             own.as_deref(),
             year,
             sources,
             &evaluation::kb::Plain,
+            &progress,
         )?,
-        Some(model) => {
-            evaluation::kb::evaluate_with(dir, own.as_deref(), year, sources, &WithLlm(model))?
-        }
+        Some(model) => evaluation::kb::evaluate_progress(
+            dir,
+            own.as_deref(),
+            year,
+            sources,
+            &WithLlm(model),
+            &progress,
+        )?,
     };
+    pb.finish_and_clear();
     let seconds = t0.elapsed().as_secs_f64();
     if let Some(path) = html {
         let sub = format!(

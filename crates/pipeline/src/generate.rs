@@ -64,7 +64,13 @@ pub fn generate(
         return Err(Error::Cancelled);
     }
     progress.stage("generating");
-    let generated = rule_gen::generate(&headed, assigner, opts, |n| progress.events(n));
+    let generated = rule_gen::generate_while(
+        &headed,
+        assigner,
+        opts,
+        |n| progress.events(n),
+        || !progress.cancelled(),
+    );
     if progress.cancelled() {
         return Err(Error::Cancelled);
     }

@@ -172,11 +172,26 @@ pub fn generate(
     headed: &Headed,
     assigner: &dyn FieldAssigner,
     opts: &Options,
+    progress: impl FnMut(usize),
+) -> Generated {
+    generate_while(headed, assigner, opts, progress, || true)
+}
+
+/// [`generate`] that asks `go_on` before each cluster and stops when it says no (a timeout);
+/// the clusters not reached get nothing, and the caller knows it stopped.
+pub fn generate_while(
+    headed: &Headed,
+    assigner: &dyn FieldAssigner,
+    opts: &Options,
     mut progress: impl FnMut(usize),
+    go_on: impl Fn() -> bool,
 ) -> Generated {
     let mut out = Generated::default();
     let mut names: BTreeSet<PathBuf> = BTreeSet::new();
     for (c, head) in headed.clusters.iter().zip(&headed.heads) {
+        if !go_on() {
+            break;
+        }
         progress(c.size);
         let members: Vec<&str> = c.texts.iter().map(|(_, t)| t.as_str()).collect();
         let reject = |reason: String| Rejected {

@@ -99,6 +99,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "rule-gen",
                 "pipeline",
                 "ruleset",
+                "llm",
             ][..],
         ),
         (

@@ -313,6 +313,10 @@ pub struct ServeArgs {
     /// A rule set for `POST /v1/explain` requests that name no job.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// A model to serve at `POST /v1/chat/completions` (OpenAI-compatible; the model name
+    /// picks the task's adapter).
+    #[command(flatten)]
+    pub llm: LlmArgs,
     /// Year for year-less timestamps (default: the current year).
     #[arg(long)]
     pub year: Option<i32>,

@@ -26,6 +26,7 @@ pub fn router(state: State) -> Router {
         .route("/v1/normalize", post(normalize))
         .route("/v1/validate", post(validate))
         .route("/v1/explain", post(explain))
+        .route("/v1/chat/completions", post(chat))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
         })
@@ -218,4 +219,23 @@ async fn explain(
         }
     };
     Ok(Json(explained).into_response())
+}
+
+async fn chat(
+    Ax(state): Ax<State>,
+    body: Result<Json<crate::chat::ChatRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let req = body
+        .map(|Json(r)| r)
+        .map_err(|e| ApiError::bad_request("bad_json", e.body_text()))?;
+    let Some(model) = state.chat() else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_model",
+            "this service serves no model (start it with --llm embedded)",
+        ));
+    };
+    let r = crate::chat::to_request(&req)?;
+    let content = model.complete(r).await?;
+    Ok(Json(crate::chat::reply(&req.model, &content)).into_response())
 }

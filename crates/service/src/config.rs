@@ -26,6 +26,8 @@ pub struct Config {
     pub kb: Arc<Kb>,
     /// A rule set for `POST /v1/explain` without a job, and its folder (`serve --rules`).
     pub rules: Option<(Arc<ruleset::RuleSet>, std::path::PathBuf)>,
+    /// A model served at `POST /v1/chat/completions` (`serve --llm …`).
+    pub llm: Option<Arc<dyn llm::Llm>>,
 }
 
 impl Default for Config {
@@ -40,6 +42,7 @@ impl Default for Config {
             year: xp_eval::current_year(),
             kb: Arc::new(Kb::default()),
             rules: None,
+            llm: None,
         }
     }
 }

@@ -137,6 +137,7 @@ pub struct State {
 
 struct Inner {
     config: Config,
+    chat: Option<crate::chat::ChatModel>,
     jobs: Mutex<HashMap<String, Job>>,
     slots: Semaphore,
     queued: AtomicUsize,
@@ -190,6 +191,7 @@ impl State {
     pub fn new(config: Config) -> State {
         State {
             inner: Arc::new(Inner {
+                chat: config.llm.clone().map(crate::chat::ChatModel::start),
                 slots: Semaphore::new(config.max_running.max(1)),
                 config,
                 jobs: Mutex::new(HashMap::new()),
@@ -203,6 +205,11 @@ impl State {
     /// The settings.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The served model, if any.
+    pub fn chat(&self) -> Option<&crate::chat::ChatModel> {
+        self.inner.chat.as_ref()
     }
 
     /// Refuse new jobs from now on.

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod chat;
 pub mod config;
 pub mod error;
 pub mod jobs;

@@ -27,6 +27,7 @@ pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
             )),
             None => None,
         },
+        llm: super::llm_opts::backend(&a.llm, false)?.map(Arc::from),
     };
     service::run(a.listen, config, |addr| {
         // The one line a supervisor (or a test) waits for.

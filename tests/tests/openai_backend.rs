@@ -1,0 +1,93 @@
+//! The OpenAI-compatible backend (`--llm openai`) against a real server on loopback: normforge's
+//! own service serving the real base model and the shipped norm-fields adapter at
+//! `/v1/chat/completions`. Its replies must equal the embedded model's for the same requests
+//! (greedy decoding), constrained and unconstrained. Skipped with a notice when the model is
+//! not pulled; `NORMFORGE_REQUIRE_MODEL=1` (CI) makes that a failure.
+
+use std::sync::Arc;
+
+use llm::{Constraint, Llm, Request, Task};
+use normforge_tests::workspace_root;
+
+#[test]
+#[allow(clippy::print_stderr)] // the skip notice the test policy asks for
+fn the_openai_backend_gets_the_embedded_models_answers_from_a_real_server() {
+    let dir = llm::model::model_dir(&llm::model::SMOLLM2);
+    if !llm::model::is_ready(&dir) {
+        if std::env::var("NORMFORGE_REQUIRE_MODEL").is_ok_and(|v| v == "1") {
+            panic!("the model is not pulled at {}", dir.display());
+        }
+        eprintln!(
+            "SKIPPED: no model at {} (run `normforge model pull`)",
+            dir.display()
+        );
+        return;
+    }
+    let adapters = workspace_root().join("adapters");
+    let model: Arc<dyn Llm> =
+        Arc::new(llm::embedded::Embedded::new(&dir, Some(&adapters)).unwrap());
+    let requests = [
+        Request {
+            task: Task::NormFields,
+            prompt: "Event: Failed password for root from 203.0.113.7 port 4242 ssh2\nFields:"
+                .into(),
+            constraint: Some(Constraint::JsonSchema(serde_json::json!({
+                "type": "object",
+                "properties": {"action": {"type": "string"}, "status": {"type": "string"}},
+                "required": ["action", "status"],
+                "additionalProperties": false
+            }))),
+            max_tokens: 40,
+        },
+        Request {
+            task: Task::NormFields,
+            prompt: "Name the action of: Accepted publickey for alice from 198.51.100.4".into(),
+            constraint: None,
+            max_tokens: 12,
+        },
+    ];
+    let direct: Vec<String> = requests
+        .iter()
+        .map(|r| model.complete(r).unwrap())
+        .collect();
+    assert!(direct[0].trim_start().starts_with('{'), "{}", direct[0]);
+
+    // The service with that model, on a free loopback port.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let served = model.clone();
+    let server = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(l.local_addr().unwrap()).unwrap();
+            let config = service::Config {
+                llm: Some(served),
+                ..service::Config::default()
+            };
+            service::serve(l, config, async {
+                let _ = stop_rx.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    let addr = rx.recv().unwrap();
+    let client = llm::openai::OpenAi::new(&format!("http://{addr}"));
+    let via_http: Vec<String> = requests
+        .iter()
+        .map(|r| client.complete(r).unwrap())
+        .collect();
+    assert_eq!(via_http, direct);
+    // A model name that is no task: an error from the server, not a panic.
+    let mut other = client.clone();
+    other.model = Some("no-such-task".into());
+    let e = other.complete(&requests[1]).unwrap_err();
+    assert!(e.to_string().contains("404"), "{e}");
+    let _ = stop_tx.send(());
+    let _ = server.join();
+}

@@ -28,9 +28,17 @@ run() { # name log
   "$bin" generate "$log" -o "$work/rules-$name" --force --year 2024 --json >"$work/generate-$name.json"
   t1=$(date +%s.%N)
   echo "$name: generate $(echo "$t1 - $t0" | bc -l | cut -c1-6) s" >&2
-  # Twice; the second run is the one reported (the file is in the page cache).
-  "$bin" normalize-log "$work/rules-$name" "$log" --year 2024 --stats "$work/stats-$name.json" >/dev/null 2>&1
-  "$bin" normalize-log "$work/rules-$name" "$log" --year 2024 --stats "$work/stats-$name.json" >/dev/null
+  # A warm-up run (page cache), then three; the fastest is reported.
+  "$bin" normalize-log "$work/rules-$name" "$log" --year 2024 >/dev/null 2>&1
+  for k in 1 2 3; do
+    "$bin" normalize-log "$work/rules-$name" "$log" --year 2024 --stats "$work/stats-$name-$k.json" >/dev/null
+  done
+  python3 - "$work" "$name" <<'PY'
+import json, shutil, sys
+w, n = sys.argv[1], sys.argv[2]
+best = max((json.load(open(f"{w}/stats-{n}-{k}.json"))["events_per_second"], k) for k in (1, 2, 3))[1]
+shutil.copy(f"{w}/stats-{n}-{best}.json", f"{w}/stats-{n}.json")
+PY
 }
 run replay "$replay"
 run types5000 "$t5000"

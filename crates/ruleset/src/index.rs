@@ -1,8 +1,8 @@
 //! Dispatch without trying every rule on every event.
 //!
 //! Two filters, both conservative (a rule they drop could not have matched):
-//! - **gate** by the event's first character: JSON rules need `{`, EVENTLOG `{` or `<`, XML
-//!   `<`; TEXT, CEF and TABULAR rules take any event.
+//! - **gate** by the event's first character: JSON rules need `{`, EVENTLOG and XML `{` or `<`
+//!   (`{`: a transport envelope or JSON form); TEXT, CEF and TABULAR rules take any event.
 //! - **required literals** per rule, found in the raw event with Aho-Corasick (ASCII case
 //!   folded): runs of "safe" characters (letters, digits, `_-.:@#`, which no JSON, XML or CEF
 //!   escaping changes) that every event the rule matches contains — the top-level literal text
@@ -35,8 +35,6 @@ pub enum Gate {
     Any,
     /// Starts with `{`.
     Brace,
-    /// Starts with `<`.
-    Angle,
     /// Starts with `{` or `<`.
     BraceOrAngle,
 }
@@ -46,7 +44,8 @@ impl Gate {
         match kind {
             HeaderKind::Json => Gate::Brace,
             HeaderKind::Eventlog => Gate::BraceOrAngle,
-            HeaderKind::Xml => Gate::Angle,
+            // `{`: an XML body inside a JSON transport envelope.
+            HeaderKind::Xml => Gate::BraceOrAngle,
             HeaderKind::Text | HeaderKind::Cef | HeaderKind::Tabular => Gate::Any,
         }
     }
@@ -55,7 +54,6 @@ impl Gate {
         match self {
             Gate::Any => true,
             Gate::Brace => first == Some(b'{'),
-            Gate::Angle => first == Some(b'<'),
             Gate::BraceOrAngle => matches!(first, Some(b'{' | b'<')),
         }
     }
@@ -284,7 +282,7 @@ pub struct Index {
 }
 
 /// Requirements checked besides the primary one, at most.
-const SECONDARY: usize = 4;
+const SECONDARY: usize = 12;
 
 /// Found patterns up to which pairs are looked up directly (beyond, pairs are walked).
 const PAIR_LOOKUPS: usize = 48;

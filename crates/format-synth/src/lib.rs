@@ -597,6 +597,32 @@ mod overlap_tests {
     }
 
     #[test]
+    fn a_timestamp_datetime_rejects_is_not_read_with_datetime() {
+        // A lenient syslog parse takes `Jun 32 75:86:77`; the DATETIME token does not: the
+        // header must read it with other tokens rather than fall back to a catch-all.
+        let lines: Vec<String> = (0..6)
+            .map(|i| {
+                format!(
+                    "Jun {} {}:{}:7{i} combo su(pam_unix)[{}]: session closed for user cyrus",
+                    30 + i,
+                    60 + i,
+                    80 + i,
+                    1000 + i
+                )
+            })
+            .collect();
+        let clusters = vec![ClusterInput {
+            kind: Kind::Text,
+            members: lines.iter().map(String::as_str).collect(),
+        }];
+        let heads = synthesize(&clusters);
+        assert_ne!(heads[0].method, "fallback", "{}", heads[0].header);
+        assert!(heads[0].header.contains("session closed for user cyrus"));
+        assert!(!heads[0].header.contains("DATETIME"), "{}", heads[0].header);
+        assert_eq!(heads[0].matched, lines.len());
+    }
+
+    #[test]
     fn keyvalue_runs_with_trailing_whitespace_keep_their_token() {
         // pam_unix ends its pairs with a space; the header must still match, not fall back.
         let lines: Vec<String> = (0..6)

@@ -113,6 +113,12 @@ pub fn synthesize(members: &[&str], loose: bool) -> TextTemplate {
         }) || headers
             .iter()
             .all(|h| h.as_ref().is_some_and(|h| h.pid.is_none())));
+    // The template reads the time with DATETIME: every member's must be one it recognises
+    // (a lenient syslog parse also takes `Jun 32 75:86:77`).
+    let uniform = uniform
+        && members
+            .iter()
+            .all(|m| xp_eval::datetime::parse_prefix(m, Some(2000)).is_some());
     if uniform {
         let with_pid = headers[0].as_ref().is_some_and(|h| h.pid.is_some());
         let bodies: Vec<&str> = members

@@ -297,6 +297,10 @@ impl Retrieval<'_> {
                 }
             }
         }
+        let sample: Vec<&str> = view.members.iter().take(self.th.samples).copied().collect();
+        for (f, v) in lexicon::source_constants(&sample) {
+            b.set(f, Source::Const(v.to_string()), "lexicon");
+        }
         if let Some(id) = view.identifier {
             // `members:items=USER_LOGIN`: the one record a tagged union holds names the type.
             let tag = id

@@ -276,6 +276,18 @@ mod key_tests {
     use super::*;
 
     #[test]
+    fn source_signatures_load_and_apply_to_every_member_only() {
+        let tax = xp_taxonomy::Taxonomy::embedded();
+        for (_, f, _) in source_signatures() {
+            assert!(tax.type_of(f).is_some(), "{f}");
+        }
+        let audit = ["type=USER_LOGIN msg=audit(1.2:3): pid=1 uid=0 auid=0 ses=1 res=success"];
+        assert!(source_constants(&audit).contains(&("event_src.subsys", "auditd")));
+        let mixed = [audit[0], "sshd[1]: Accepted password for bob"];
+        assert!(source_constants(&mixed).is_empty());
+    }
+
+    #[test]
     fn lexicon_loads_and_fields_exist() {
         assert_eq!(
             key_field(None, "IpAddress"),
@@ -321,6 +333,42 @@ pub fn split_words(text: &str) -> Vec<String> {
     }
     out.retain(|w| w.chars().any(|c| c.is_ascii_alphabetic()));
     out
+}
+
+/// `schema/source-signatures.tsv`: (substrings every member has, field, value) in file order.
+fn source_signatures() -> &'static [(Vec<String>, String, String)] {
+    static S: std::sync::OnceLock<Vec<(Vec<String>, String, String)>> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        include_str!("../../../schema/source-signatures.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut c = l.split('\t');
+                let (sig, f, v) = (c.next()?, c.next()?, c.next()?);
+                Some((
+                    sig.split('&').map(str::to_string).collect(),
+                    f.to_string(),
+                    v.trim().to_string(),
+                ))
+            })
+            .collect()
+    })
+}
+
+/// The event_src.* constants of the well-known source every member shows the signature of.
+pub fn source_constants(members: &[&str]) -> Vec<(&'static str, &'static str)> {
+    if members.is_empty() {
+        return Vec::new();
+    }
+    source_signatures()
+        .iter()
+        .filter(|(sig, _, _)| {
+            members
+                .iter()
+                .all(|m| sig.iter().all(|s| m.contains(s.as_str())))
+        })
+        .map(|(_, f, v)| (f.as_str(), v.as_str()))
+        .collect()
 }
 
 /// `schema/event-words.tsv`: (word, is_action, value) in file order.

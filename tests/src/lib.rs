@@ -142,3 +142,61 @@ pub fn playwright(what: &str) -> bool {
     eprintln!("SKIPPED {what}: playwright-core is not installed (npm ci --prefix tests/browser)");
     false
 }
+
+/// The HTTP service on a free loopback port, in this process, stopped when dropped.
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Starts the service with `config` on its own runtime.
+    pub fn start(config: service::Config) -> TestServer {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            rt.block_on(async move {
+                let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("a loopback port");
+                tx.send(l.local_addr().expect("an address"))
+                    .expect("the test waits");
+                service::serve(l, config, async {
+                    let _ = stop_rx.await;
+                })
+                .await
+                .expect("the service runs");
+            });
+        });
+        TestServer {
+            addr: rx
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .expect("the service starts"),
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// `http://ADDR/PATH`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use llm::{Constraint, Llm, Request, Task};
-use normforge_tests::workspace_root;
+use normforge_tests::{workspace_root, TestServer};
 
 #[test]
 #[allow(clippy::print_stderr)] // the skip notice the test policy asks for
@@ -53,31 +53,11 @@ fn the_openai_backend_gets_the_embedded_models_answers_from_a_real_server() {
     assert!(direct[0].trim_start().starts_with('{'), "{}", direct[0]);
 
     // The service with that model, on a free loopback port.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let served = model.clone();
-    let server = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(l.local_addr().unwrap()).unwrap();
-            let config = service::Config {
-                llm: Some(served),
-                ..service::Config::default()
-            };
-            service::serve(l, config, async {
-                let _ = stop_rx.await;
-            })
-            .await
-            .unwrap();
-        });
+    let server = TestServer::start(service::Config {
+        llm: Some(model.clone()),
+        ..service::Config::default()
     });
-    let addr = rx.recv().unwrap();
-    let client = llm::openai::OpenAi::new(&format!("http://{addr}"));
+    let client = llm::openai::OpenAi::new(&server.url(""));
     let via_http: Vec<String> = requests
         .iter()
         .map(|r| client.complete(r).unwrap())
@@ -88,6 +68,4 @@ fn the_openai_backend_gets_the_embedded_models_answers_from_a_real_server() {
     other.model = Some("no-such-task".into());
     let e = other.complete(&requests[1]).unwrap_err();
     assert!(e.to_string().contains("404"), "{e}");
-    let _ = stop_tx.send(());
-    let _ = server.join();
 }

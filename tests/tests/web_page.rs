@@ -3,9 +3,8 @@
 //! validation status, open a formula, download the archive.
 
 use std::process::Command;
-use std::time::Duration;
 
-use normforge_tests::{chromium, playwright, workspace_root};
+use normforge_tests::{chromium, playwright, workspace_root, TestServer};
 
 #[test]
 fn the_web_page_uploads_a_log_and_shows_validated_packages() {
@@ -15,42 +14,21 @@ fn the_web_page_uploads_a_log_and_shows_validated_packages() {
     if !playwright("web page in chromium") {
         return;
     }
-    // The service in this process, on a free loopback port.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(l.local_addr().unwrap()).unwrap();
-            let config = service::Config {
-                year: 2024,
-                ..service::Config::default()
-            };
-            service::serve(l, config, async {
-                let _ = stop_rx.await;
-            })
-            .await
-            .unwrap();
-        });
+    let server = TestServer::start(service::Config {
+        year: 2024,
+        ..service::Config::default()
     });
-    let addr = rx.recv_timeout(Duration::from_secs(10)).unwrap();
     let out = tempfile::tempdir().unwrap();
     let log = workspace_root().join("eval/samples/sshd.log");
     let o = Command::new("node")
         .arg(workspace_root().join("tests/browser/web-page.mjs"))
-        .arg(format!("http://{addr}/"))
+        .arg(server.url("/"))
         .arg(&log)
         .arg(out.path())
         .env("NORMFORGE_CHROMIUM", &browser)
         .output()
         .expect("node runs");
-    let _ = stop_tx.send(());
-    let _ = server.join();
+    drop(server);
     assert!(
         o.status.success(),
         "{}\n{}",

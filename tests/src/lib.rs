@@ -200,3 +200,20 @@ impl Drop for TestServer {
         }
     }
 }
+
+/// The pulled base model's folder. When absent, prints a notice and returns `None`, unless
+/// `NORMFORGE_REQUIRE_MODEL=1` (CI pulls it), in which case it panics.
+pub fn model_dir(what: &str) -> Option<PathBuf> {
+    let dir = llm::model::model_dir(&llm::model::SMOLLM2);
+    if llm::model::is_ready(&dir) {
+        return Some(dir);
+    }
+    if std::env::var("NORMFORGE_REQUIRE_MODEL").is_ok_and(|v| v == "1") {
+        panic!("{what}: the model is not pulled at {}", dir.display());
+    }
+    eprintln!(
+        "SKIPPED {what}: no model at {} (run `normforge model pull`)",
+        dir.display()
+    );
+    None
+}

@@ -10,19 +10,10 @@ use llm::{Constraint, Llm, Request, Task};
 use normforge_tests::{workspace_root, TestServer};
 
 #[test]
-#[allow(clippy::print_stderr)] // the skip notice the test policy asks for
 fn the_openai_backend_gets_the_embedded_models_answers_from_a_real_server() {
-    let dir = llm::model::model_dir(&llm::model::SMOLLM2);
-    if !llm::model::is_ready(&dir) {
-        if std::env::var("NORMFORGE_REQUIRE_MODEL").is_ok_and(|v| v == "1") {
-            panic!("the model is not pulled at {}", dir.display());
-        }
-        eprintln!(
-            "SKIPPED: no model at {} (run `normforge model pull`)",
-            dir.display()
-        );
+    let Some(dir) = normforge_tests::model_dir("OpenAI backend against a real server") else {
         return;
-    }
+    };
     let adapters = workspace_root().join("adapters");
     let model: Arc<dyn Llm> =
         Arc::new(llm::embedded::Embedded::new(&dir, Some(&adapters)).unwrap());

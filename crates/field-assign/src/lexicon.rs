@@ -206,23 +206,30 @@ mod tests {
     }
 }
 
+/// The rows of a three-column lexicon table: comment and blank lines skipped, rows with fewer
+/// than three cells ignored.
+fn rows3(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut c = l.split('\t');
+            Some((c.next()?, c.next()?, c.next()?.trim()))
+        })
+}
+
 /// The key lexicon (`schema/key-lexicon.tsv`): normalized key → (field, transform).
 fn key_lexicon() -> &'static std::collections::HashMap<String, (String, Transform)> {
     static LEX: std::sync::OnceLock<std::collections::HashMap<String, (String, Transform)>> =
         std::sync::OnceLock::new();
     LEX.get_or_init(|| {
-        include_str!("../../../schema/key-lexicon.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| {
-                let mut c = l.split('\t');
-                let (k, f, t) = (c.next()?, c.next()?, c.next()?);
-                let t = match t.trim() {
+        rows3(include_str!("../../../schema/key-lexicon.tsv"))
+            .map(|(k, f, t)| {
+                let t = match t {
                     "lower" => Transform::Lower,
                     "hex" => Transform::Hex,
                     _ => Transform::Same,
                 };
-                Some((k.to_string(), (f.to_string(), t)))
+                (k.to_string(), (f.to_string(), t))
             })
             .collect()
     })
@@ -339,17 +346,13 @@ pub fn split_words(text: &str) -> Vec<String> {
 fn source_signatures() -> &'static [(Vec<String>, String, String)] {
     static S: std::sync::OnceLock<Vec<(Vec<String>, String, String)>> = std::sync::OnceLock::new();
     S.get_or_init(|| {
-        include_str!("../../../schema/source-signatures.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| {
-                let mut c = l.split('\t');
-                let (sig, f, v) = (c.next()?, c.next()?, c.next()?);
-                Some((
+        rows3(include_str!("../../../schema/source-signatures.tsv"))
+            .map(|(sig, f, v)| {
+                (
                     sig.split('&').map(str::to_string).collect(),
                     f.to_string(),
-                    v.trim().to_string(),
-                ))
+                    v.to_string(),
+                )
             })
             .collect()
     })
@@ -375,14 +378,8 @@ pub fn source_constants(members: &[&str]) -> Vec<(&'static str, &'static str)> {
 fn event_words() -> &'static [(String, bool, String)] {
     static W: std::sync::OnceLock<Vec<(String, bool, String)>> = std::sync::OnceLock::new();
     W.get_or_init(|| {
-        include_str!("../../../schema/event-words.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| {
-                let mut c = l.split('\t');
-                let (w, slot, v) = (c.next()?, c.next()?, c.next()?);
-                Some((w.to_string(), slot == "action", v.trim().to_string()))
-            })
+        rows3(include_str!("../../../schema/event-words.tsv"))
+            .map(|(w, slot, v)| (w.to_string(), slot == "action", v.to_string()))
             .collect()
     })
 }

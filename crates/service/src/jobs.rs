@@ -135,8 +135,14 @@ pub struct State {
     inner: Arc<Inner>,
 }
 
+/// What a job runs (the pipeline; tests put in jobs that fail or crash).
+pub type JobFn = dyn Fn(&[u8], &JobOptions, &Config, &Progress) -> Result<Output, (&'static str, String)>
+    + Send
+    + Sync;
+
 struct Inner {
     config: Config,
+    job: Arc<JobFn>,
     chat: Option<crate::chat::ChatModel>,
     jobs: Mutex<HashMap<String, Job>>,
     slots: Semaphore,
@@ -189,8 +195,14 @@ pub struct ProgressView {
 impl State {
     /// A new state.
     pub fn new(config: Config) -> State {
+        State::with_job(config, Arc::new(generate))
+    }
+
+    /// A state whose jobs run `job` instead of the pipeline.
+    pub fn with_job(config: Config, job: Arc<JobFn>) -> State {
         State {
             inner: Arc::new(Inner {
+                job,
                 chat: config.llm.clone().map(crate::chat::ChatModel::start),
                 slots: Semaphore::new(config.max_running.max(1)),
                 config,
@@ -314,8 +326,9 @@ impl State {
         }
         let config = self.inner.config.clone();
         let p = progress.clone();
+        let job = self.inner.job.clone();
         let mut handle =
-            tokio::task::spawn_blocking(move || generate(&log, &options, &config, p.as_ref()));
+            tokio::task::spawn_blocking(move || job(&log, &options, &config, p.as_ref()));
         let timeout = self.inner.config.job_timeout;
         let result = tokio::select! {
             r = &mut handle => Some(r),
@@ -515,5 +528,47 @@ fn pipeline_error(e: pipeline::Error) -> (&'static str, String) {
         pipeline::Error::Cancelled => ("timeout", "the job was stopped".into()),
         pipeline::Error::Read(e) => ("bad_log", format!("the log cannot be read: {e}")),
         e => ("internal", e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn finished(state: &State, id: &str) -> JobView {
+        for _ in 0..400 {
+            let v = state.view(id).unwrap();
+            if matches!(v.status, Status::Done | Status::Failed) {
+                return v;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("job {id} never ended");
+    }
+
+    #[tokio::test]
+    async fn a_crashing_job_is_a_failed_job_and_the_service_goes_on() {
+        let crash: Arc<JobFn> = Arc::new(|log: &[u8], _: &JobOptions, _: &Config, _: &Progress| {
+            if log.starts_with(b"crash") {
+                panic!("a bug");
+            }
+            Err(("bad_log", "not this one".into()))
+        });
+        let state = State::with_job(Config::default(), crash);
+        let id = state
+            .submit(b"crash now".to_vec(), JobOptions::default())
+            .unwrap()
+            .id;
+        let v = finished(&state, &id).await;
+        assert_eq!(v.status, Status::Failed);
+        assert_eq!(v.error.unwrap()["code"], "crashed");
+        // The slot is free again: the next job runs and ends with its own error.
+        let id = state
+            .submit(b"other".to_vec(), JobOptions::default())
+            .unwrap()
+            .id;
+        let v = finished(&state, &id).await;
+        assert_eq!(v.error.unwrap()["code"], "bad_log");
+        assert_eq!(state.counts().0, 0, "nothing queued");
     }
 }

@@ -7,10 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 loghub=${1:-../shared/loghub}
 lines=${2:-1000000}
-work=${NORMFORGE_BENCH_DIR:-$HOME/.cache/normforge/bench}
-mkdir -p "$work"
-log="$work/replay-v2-$lines.log"
-[ -s "$log" ] || python3 eval/bench/make_replay_log.py "$loghub" "$log" "$lines"
+. eval/bench/common.sh
+log=$(replay_log "$loghub" "$lines")
 
 venv="$work/venv"
 if [ ! -x "$venv/bin/python" ]; then
@@ -18,8 +16,7 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install --quiet "drain3==0.9.11"
 fi
 
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/normforge
+build_normforge
 
 t0=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$work/rss.txt" "$bin" cluster "$log" --json > "$work/clusters.json"

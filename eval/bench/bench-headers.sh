@@ -4,12 +4,10 @@
 # Target (issue step 3): < 5 s on one core for header synthesis.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-work=${NORMFORGE_BENCH_DIR:-$HOME/.cache/normforge/bench}
-mkdir -p "$work"
+. eval/bench/common.sh
 log="$work/types-1000.log"
 [ -s "$log" ] || python3 eval/bench/make_types_log.py "$log" 1000 5
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/normforge
+build_normforge
 start=$(date +%s.%N)
 taskset -c 0 "$bin" cluster "$log" --json > "$work/plain.json"
 mid=$(date +%s.%N)

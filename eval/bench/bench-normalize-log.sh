@@ -9,17 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 loghub=${1:-../shared/loghub}
 lines=${2:-1000000}
-work=${NORMFORGE_BENCH_DIR:-$HOME/.cache/normforge/bench}
-mkdir -p "$work"
-replay="$work/replay-v2-$lines.log"
-[ -s "$replay" ] || python3 eval/bench/make_replay_log.py "$loghub" "$replay" "$lines"
+. eval/bench/common.sh
+replay=$(replay_log "$loghub" "$lines")
 t5000="$work/types-5000x40.log"
 t50="$work/types-50x4000.log"
 [ -s "$t5000" ] || python3 eval/bench/make_types_log.py "$t5000" 5000 40
 [ -s "$t50" ] || python3 eval/bench/make_types_log.py "$t50" 50 4000
 
-cargo build --release --quiet -p normforge
-bin=${CARGO_TARGET_DIR:-target}/release/normforge
+build_normforge
 
 run() { # name log
   local name=$1 log=$2

@@ -535,42 +535,32 @@ fn diff_of_reports_checks_metrics_against_thresholds() {
         br#"{"total": {"precision": 0.85, "recall": 0.38}, "seconds": 1,
              "sources": [{"source": "s1", "scores": {"recall": 0.1}}]}"#,
     );
-    let o = run(&[
-        "diff",
-        old.to_str().unwrap(),
-        new.to_str().unwrap(),
-        "--fail-on-regression",
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let md = String::from_utf8_lossy(&o.stdout);
+    // `diff OLD NEW --fail-on-regression EXTRA…`: (exit code, Markdown).
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--fail-on-regression",
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        no_panic(&o);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+        )
+    };
+    let (code, md) = check(&[]);
+    assert_eq!(code, Some(1), "{md}");
     assert!(
         md.contains("`total.recall`") && !md.contains("seconds"),
         "{md}"
     );
-    let o = run(&[
-        "diff",
-        old.to_str().unwrap(),
-        new.to_str().unwrap(),
-        "--fail-on-regression",
-        "--threshold",
-        "recall=0.05",
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
-    );
-    let o = run(&[
-        "diff",
-        old.to_str().unwrap(),
-        new.to_str().unwrap(),
-        "--fail-on-regression",
-        "--threshold",
-        "recall=0.05",
-        "--items",
-    ]);
-    assert_eq!(o.status.code(), Some(1));
+    let (code, md) = check(&["--threshold", "recall=0.05"]);
+    assert_eq!(code, Some(0), "{md}");
+    let (code, md) = check(&["--threshold", "recall=0.05", "--items"]);
+    assert_eq!(code, Some(1), "{md}");
     // Bad inputs: a folder and a file, a report that is not JSON, a bad threshold.
     let o = run(&["diff", d.path().to_str().unwrap(), new.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3));

@@ -158,36 +158,30 @@ async fn file(
     Ok(([(header::CONTENT_TYPE, ty)], content).into_response())
 }
 
-fn rule_request(
-    body: Result<Json<RuleRequest>, axum::extract::rejection::JsonRejection>,
-) -> Result<RuleRequest, ApiError> {
+/// A JSON request body, or the extractor's complaint.
+type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+
+/// The body, or a `bad_json` error with the extractor's message.
+fn json_body<T>(body: Body<T>) -> Result<T, ApiError> {
     body.map(|Json(r)| r)
         .map_err(|e| ApiError::bad_request("bad_json", e.body_text()))
 }
 
-async fn normalize(
-    Ax(state): Ax<State>,
-    body: Result<Json<RuleRequest>, axum::extract::rejection::JsonRejection>,
-) -> Result<Response, ApiError> {
-    let req = rule_request(body)?;
+async fn normalize(Ax(state): Ax<State>, body: Body<RuleRequest>) -> Result<Response, ApiError> {
+    let req = json_body(body)?;
     Ok(Json(crate::rule::normalize(&req, state.config().year)?).into_response())
 }
 
-async fn validate(
-    Ax(state): Ax<State>,
-    body: Result<Json<RuleRequest>, axum::extract::rejection::JsonRejection>,
-) -> Result<Response, ApiError> {
-    let req = rule_request(body)?;
+async fn validate(Ax(state): Ax<State>, body: Body<RuleRequest>) -> Result<Response, ApiError> {
+    let req = json_body(body)?;
     Ok(Json(crate::rule::validate(&req, state.config().year)?).into_response())
 }
 
 async fn explain(
     Ax(state): Ax<State>,
-    body: Result<Json<crate::rule::ExplainRequest>, axum::extract::rejection::JsonRejection>,
+    body: Body<crate::rule::ExplainRequest>,
 ) -> Result<Response, ApiError> {
-    let req = body
-        .map(|Json(r)| r)
-        .map_err(|e| ApiError::bad_request("bad_json", e.body_text()))?;
+    let req = json_body(body)?;
     let year = state.config().year;
     let explained = match &req.job {
         Some(id) => {
@@ -223,11 +217,9 @@ async fn explain(
 
 async fn chat(
     Ax(state): Ax<State>,
-    body: Result<Json<crate::chat::ChatRequest>, axum::extract::rejection::JsonRejection>,
+    body: Body<crate::chat::ChatRequest>,
 ) -> Result<Response, ApiError> {
-    let req = body
-        .map(|Json(r)| r)
-        .map_err(|e| ApiError::bad_request("bad_json", e.body_text()))?;
+    let req = json_body(body)?;
     let Some(model) = state.chat() else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,

@@ -681,32 +681,32 @@ fn normalize_log_insight_and_explain_on_generated_rules() {
     assert!(stderr(&o).contains("events/s"), "{}", stderr(&o));
 
     // Insight: the failed logins and their sources, from the normalized events.
-    let o = run(&[
-        "insight",
-        rules.to_str().unwrap(),
-        log.to_str().unwrap(),
-        "--year",
-        "2024",
-        "--json",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let ins: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // `COMMAND RULES INPUT --year 2024 --json`, which must succeed: its JSON.
+    let json_of = |command: &str, input: &Path| -> serde_json::Value {
+        let o = run(&[
+            command,
+            rules.to_str().unwrap(),
+            input.to_str().unwrap(),
+            "--year",
+            "2024",
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let failed_login = |l: &&serde_json::Value| {
+        l["fields"]["status"] == "failure" && l["fields"]["action"] == "login"
+    };
+    let ins = json_of("insight", &log);
     assert_eq!(ins["events"], events);
     assert_eq!(ins["unmatched"], 0);
-    let failed_logins = lines
-        .iter()
-        .filter(|l| l["fields"]["status"] == "failure" && l["fields"]["action"] == "login")
-        .count();
+    let failed_logins = lines.iter().filter(failed_login).count();
     assert_eq!(ins["failed_logins"], failed_logins);
     let top = &ins["failed_login_sources"][0];
     let top_ip = top["name"].as_str().unwrap();
     let by_hand = lines
         .iter()
-        .filter(|l| {
-            l["fields"]["status"] == "failure"
-                && l["fields"]["action"] == "login"
-                && l["fields"]["src.ip"] == top_ip
-        })
+        .filter(|l| failed_login(l) && l["fields"]["src.ip"] == top_ip)
         .count();
     assert_eq!(top["events"], by_hand);
     assert!(ins["first_seen"].as_str().unwrap().starts_with("2024-"));
@@ -718,16 +718,7 @@ fn normalize_log_insight_and_explain_on_generated_rules() {
         .find(|l| l.contains("Failed password for"))
         .unwrap();
     let raw_file = write(d.path(), "raw.txt", raw.as_bytes());
-    let o = run(&[
-        "explain",
-        rules.to_str().unwrap(),
-        raw_file.to_str().unwrap(),
-        "--year",
-        "2024",
-        "--json",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let e = json_of("explain", &raw_file);
     let desc = e["description"].as_str().unwrap();
     let ip = e["fields"]["src.ip"].as_str().unwrap();
     assert!(desc.contains(ip), "{e:#}");

@@ -54,6 +54,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "xp-taxonomy",
                 "xp-package",
                 "ingest",
+                "log-cluster",
                 "format-synth",
             ][..],
         ),

@@ -89,6 +89,21 @@ fn sshd_failed_password_becomes_a_login_failure() {
     }
 }
 
+/// The project's own KB evaluated as if it were an expert KB: its one TEXT source is generated
+/// with nothing of its own to retrieve, so the figures measure the TEXT engine on a source it
+/// has no precedent for.
+#[test]
+fn own_kb_text_evaluation_keeps_its_floors() {
+    let own = workspace_root().join("knowledge-base");
+    let r = evaluation::kb::evaluate(&own, None, YEAR).unwrap();
+    assert_eq!(r.conformance.passed, r.conformance.pairs, "{:?}", r.conformance);
+    // Measured 2026-11-22: TEXT P .910 R .388, working 38/38.
+    let text = &r.by_kind["TEXT"];
+    assert!(text.precision >= 0.90 && text.recall >= 0.38, "{text:?}");
+    assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
+    assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);
+}
+
 #[test]
 fn dev_kb_evaluation_keeps_its_floors() {
     let Some(shared) = shared_dir("eval kb on kb/dev") else {
@@ -99,11 +114,11 @@ fn dev_kb_evaluation_keeps_its_floors() {
     let r = evaluation::kb::evaluate(&kb, Some(&own), YEAR).unwrap();
     assert_eq!(r.conformance.pairs, 637);
     assert!(r.conformance.passed >= 621, "{:?}", r.conformance);
-    // Measured 2026-11-22: EVENTLOG P .918 R .377, JSON P .789 R .360, working 1.000.
+    // Measured 2026-11-22: EVENTLOG P .903 R .395, JSON P .791 R .381, working 1.000.
     let ev = &r.by_kind["EVENTLOG"];
     let js = &r.by_kind["JSON"];
-    assert!(ev.precision >= 0.90 && ev.recall >= 0.36, "{ev:?}");
-    assert!(js.precision >= 0.78 && js.recall >= 0.35, "{js:?}");
+    assert!(ev.precision >= 0.89 && ev.recall >= 0.39, "{ev:?}");
+    assert!(js.precision >= 0.78 && js.recall >= 0.375, "{js:?}");
     assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
     assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);
 }

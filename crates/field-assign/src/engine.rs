@@ -138,6 +138,132 @@ fn slot_expr(s: &Slot) -> String {
     }
 }
 
+/// Values that stand for "none" rather than for data: Windows `-` and the null SID, Linux
+/// audit `?`, `(null)`, `(none)`, `N/A`. A field never takes them.
+const PLACEHOLDERS: &[&str] = &["-", "?", "(null)", "(none)", "N/A", "S-1-0-0"];
+
+fn is_placeholder(v: &str) -> bool {
+    PLACEHOLDERS.contains(&unquote(v).trim())
+}
+
+/// A slot's values with placeholders taken as absent.
+fn real_values(s: &Slot) -> Vec<Option<String>> {
+    s.values
+        .iter()
+        .map(|v| v.clone().filter(|v| !is_placeholder(v)))
+        .collect()
+}
+
+/// The expression a field gets from a slot: `wrapped` as is, or guarded so that the
+/// placeholders seen among the members leave the field unset
+/// (`if $Data["TargetUserName"] != "-" then lower(…) endif`). `None` when the slot holds
+/// nothing but placeholders, or holds whole `key=value` records rather than values.
+fn guarded(s: &Slot, wrapped: String) -> Option<String> {
+    let present: Vec<&str> = s.values.iter().flatten().map(|v| unquote(v)).collect();
+    let record = format!("{}=", s.key.to_lowercase());
+    if present.is_empty()
+        || present.iter().all(|v| is_placeholder(v))
+        || present
+            .iter()
+            .any(|v| v.to_lowercase().starts_with(&record))
+    {
+        return None;
+    }
+    let seen: BTreeSet<&str> = present
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| PLACEHOLDERS.contains(v))
+        .collect();
+    if seen.is_empty() {
+        return Some(wrapped);
+    }
+    let raw = slot_expr(s);
+    let cond: Vec<String> = seen.iter().map(|p| format!("{raw} != \"{p}\"")).collect();
+    Some(format!("if {} then {wrapped} endif", cond.join(" and ")))
+}
+
+/// A `port` capture right after an address that went to `src.ip` or `dst.ip` is that side's
+/// port (`from 203.0.113.5 port 50522`, `to 10.0.0.1 port 22`). Captures come in header order.
+fn pair_ports(slots: &Slots, b: &mut Builder) {
+    let tax = Taxonomy::embedded();
+    let mut side: Option<&'static str> = None;
+    for s in &slots.slots {
+        let assigned = b.out.fields.iter().find_map(|a| match &a.source {
+            Source::Expr(e) if *e == s.expr => Some(a.field.as_str()),
+            _ => None,
+        });
+        match assigned {
+            Some("src.ip") => side = Some("src.port"),
+            Some("dst.ip") => side = Some("dst.port"),
+            _ if s.key == "port" => {
+                if let Some(f) = side.take() {
+                    if assigned.is_none() && fits(tax, f, &real_values(s)) {
+                        if let Some(e) = guarded(s, slot_expr(s)) {
+                            b.set(f, Source::Expr(e), "lexicon");
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `msgid` from the cluster's identifier (candidates `key=value` joined by spaces):
+/// a tagged union holding one record names the type (`members:items=USER_LOGIN`); otherwise
+/// the first candidate a slot carries, in its interpreted form when the record has one
+/// (auditd `SYSCALL=execve` beside `syscall=59`), so the name reads as a type, not a number.
+fn msgid_from_identifier(id: &str, slots: &Slots, b: &mut Builder) {
+    let candidates: Vec<(&str, &str)> = id.split(' ').filter_map(|c| c.split_once('=')).collect();
+    let structural = log_cluster::identifier::STRUCTURAL;
+    // The tag counts when nothing else types the event but pairs inside that union's records.
+    if let Some((_, tag)) = candidates.first().and_then(|(k, v)| {
+        k.strip_prefix(structural)
+            .map(|u| (u, *v))
+            .filter(|(u, _)| {
+                candidates[1..]
+                    .iter()
+                    .all(|(k, _)| k.starts_with(&format!("{u}.")))
+            })
+    }) {
+        if !tag.is_empty() && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            b.set("msgid", Source::Const(tag.to_string()), "lexicon");
+            return;
+        }
+    }
+    let word = |v: &str| {
+        let v = unquote(v);
+        v.chars().any(|c| c.is_ascii_alphabetic())
+            && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    for (key, _) in candidates {
+        if key.starts_with(structural) {
+            continue;
+        }
+        let key = key.rsplit('.').next().unwrap_or(key);
+        let Some(plain) = slots.slots.iter().find(|s| s.key == key) else {
+            continue;
+        };
+        let upper = key.to_uppercase();
+        let named = slots
+            .slots
+            .iter()
+            .find(|s| s.key == upper && upper != key && s.values.iter().flatten().all(|v| word(v)));
+        let expr = match named {
+            // Records without the interpreted field keep the plain one.
+            Some(n) if n.values.iter().any(Option::is_none) => format!(
+                "if {0} != null then {0} else {1} endif",
+                slot_expr(n),
+                slot_expr(plain)
+            ),
+            Some(n) => slot_expr(n),
+            None => slot_expr(plain),
+        };
+        b.set("msgid", Source::Expr(expr), "lexicon");
+        return;
+    }
+}
+
 fn unquote(v: &str) -> &str {
     v.strip_prefix('"')
         .and_then(|x| x.strip_suffix('"'))
@@ -212,7 +338,7 @@ impl Retrieval<'_> {
                     && share >= self.th.min_share
                     && !rule_specific(&f)
                     && tax.get(&f).is_some()
-                    && fits(tax, &f, &s.values)
+                    && fits(tax, &f, &real_values(s))
                 {
                     cands.push((share, n, i, f, t));
                 }
@@ -230,9 +356,11 @@ impl Retrieval<'_> {
             if used[i] || b.has(&f) {
                 continue;
             }
-            used[i] = true;
             let s = &slots.slots[i];
-            b.set(&f, Source::Expr(t.wrap(&slot_expr(s))), "learned");
+            if let Some(e) = guarded(s, t.wrap(&slot_expr(s))) {
+                used[i] = true;
+                b.set(&f, Source::Expr(e), "learned");
+            }
         }
     }
 
@@ -286,40 +414,21 @@ impl Retrieval<'_> {
         let tax = Taxonomy::embedded();
         for s in order.iter().copied() {
             if let Some((f, t)) = lexicon::key_field(s.parent.as_deref(), &s.key) {
-                let vals: Vec<Option<String>> = s
-                    .values
+                let vals: Vec<Option<String>> = real_values(s)
                     .iter()
                     .map(|v| v.as_deref().map(|v| t.apply(unquote(v))))
                     .collect();
                 if !b.has(f) && fits(tax, f, &vals) && vals.iter().flatten().any(|v| !v.is_empty())
                 {
-                    b.set(f, Source::Expr(t.wrap(&slot_expr(s))), "lexicon");
+                    if let Some(e) = guarded(s, t.wrap(&slot_expr(s))) {
+                        b.set(f, Source::Expr(e), "lexicon");
+                    }
                 }
             }
         }
         let sample: Vec<&str> = view.members.iter().take(self.th.samples).copied().collect();
         for (f, v) in lexicon::source_constants(&sample) {
             b.set(f, Source::Const(v.to_string()), "lexicon");
-        }
-        if let Some(id) = view.identifier {
-            // `members:items=USER_LOGIN`: the one record a tagged union holds names the type.
-            let tag = id
-                .strip_prefix("members:")
-                .and_then(|r| r.split_once('='))
-                .map(|x| x.1);
-            if let Some(t) = tag.filter(|t| {
-                !t.is_empty()
-                    && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && !id[8..].contains(' ')
-            }) {
-                b.set("msgid", Source::Const(t.to_string()), "lexicon");
-            }
-            if let Some((key, _)) = id.split_once('=') {
-                let key = key.rsplit('.').next().unwrap_or(key);
-                if let Some(s) = slots.slots.iter().find(|s| s.key == key) {
-                    b.set("msgid", Source::Expr(slot_expr(s)), "lexicon");
-                }
-            }
         }
         if text_kind {
             let words: BTreeSet<String> = view
@@ -342,6 +451,7 @@ impl Retrieval<'_> {
                     b.set("category.low", Source::Const(l.into()), "lexicon");
                 }
             }
+            pair_ports(slots, b);
         } else {
             self.classify_structured(view, slots, b);
         }
@@ -579,6 +689,10 @@ impl FieldAssigner for Retrieval<'_> {
             },
         };
         self.kb_rules(view, &slots, &members, &mut b);
+        // The identifier is the type by construction: it names msgid before key statistics do.
+        if let Some(id) = view.identifier {
+            msgid_from_identifier(id, &slots, &mut b);
+        }
         self.learned(view, &slots, &mut b);
         self.nearest(view, &slots, &mut b);
         self.lexicon(view, &slots, &mut b);

@@ -29,6 +29,8 @@ pub enum Transform {
     Lower,
     /// `maybe_number16(…)`: a `0x…` number in decimal.
     Hex,
+    /// A terminal as `who` names it: `/dev/pts/0` → `pts/0`.
+    Tty,
 }
 
 impl Transform {
@@ -43,6 +45,7 @@ impl Transform {
                 .or_else(|| v.trim().strip_prefix("0X"))
                 .and_then(|h| i64::from_str_radix(h, 16).ok())
                 .map_or_else(String::new, |n| n.to_string()),
+            Transform::Tty => v.strip_prefix("/dev/").unwrap_or(v).to_string(),
         }
     }
 
@@ -52,6 +55,7 @@ impl Transform {
             Transform::Same => expr.to_string(),
             Transform::Lower => format!("lower({expr})"),
             Transform::Hex => format!("maybe_number16({expr})"),
+            Transform::Tty => format!("strip({expr}, \"/dev/\", \"\")"),
         }
     }
 }

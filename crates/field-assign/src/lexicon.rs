@@ -227,6 +227,7 @@ fn key_lexicon() -> &'static std::collections::HashMap<String, (String, Transfor
                 let t = match t {
                     "lower" => Transform::Lower,
                     "hex" => Transform::Hex,
+                    "tty" => Transform::Tty,
                     _ => Transform::Same,
                 };
                 (k.to_string(), (f.to_string(), t))

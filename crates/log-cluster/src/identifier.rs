@@ -157,9 +157,11 @@ impl IdentifierExtractor for RuleBased {
     }
 }
 
-/// Keys that name the type inside an embedded key=value record (auditd SYSCALL records are
-/// typed by their system call).
-pub const EMBEDDED_TYPE_KEYS: &[&str] = &["syscall"];
+/// Keys that name the type inside an embedded key=value record: auditd SYSCALL records are
+/// typed by their system call, CONFIG_CHANGE and similar records by their operation
+/// (`op=set`, `op=add_rule`). Only the record's own pairs count: an `op=` inside a quoted
+/// `msg='…'` belongs to another layer.
+pub const EMBEDDED_TYPE_KEYS: &[&str] = &["syscall", "op"];
 
 /// Type pairs inside the key=value records of a tagged union's members
 /// (`{"items": {"SYSCALL": ["arch=c000003e syscall=59 …"]}}` → `items.SYSCALL.syscall=59`).
@@ -260,5 +262,39 @@ mod tests {
         }
         assert!(!serial.is_identifier());
         assert!(types.is_identifier());
+    }
+
+    fn json_event(text: &str) -> Event {
+        Event {
+            line: 1,
+            kind: Kind::Json,
+            text: text.to_string(),
+            syslog: None,
+        }
+    }
+
+    #[test]
+    fn embedded_records_are_typed_by_their_operation_not_by_a_quoted_message() {
+        let set = json_event(
+            r#"{"eventid":"7","items":{"CONFIG_CHANGE":["op=set audit_backlog_limit=8192 res=1"]}}"#,
+        );
+        let add = json_event(
+            r#"{"eventid":"8","items":{"CONFIG_CHANGE":["auid=1 op=add_rule key=\"k\" res=1"]}}"#,
+        );
+        let pam = json_event(
+            r#"{"eventid":"9","items":{"CRED_ACQ":["pid=1 msg='op=PAM:setcred acct=\"root\" res=success'"]}}"#,
+        );
+        let has = |e: &Event, k: &str, v: &str| {
+            RuleBased
+                .candidates(e)
+                .iter()
+                .any(|(ck, cv)| ck == k && cv == v)
+        };
+        assert!(has(&set, "items.CONFIG_CHANGE.op", "set"));
+        assert!(has(&add, "items.CONFIG_CHANGE.op", "add_rule"));
+        assert!(!RuleBased
+            .candidates(&pam)
+            .iter()
+            .any(|(k, _)| k.ends_with(".op")));
     }
 }

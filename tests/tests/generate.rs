@@ -96,7 +96,11 @@ fn sshd_failed_password_becomes_a_login_failure() {
 fn own_kb_text_evaluation_keeps_its_floors() {
     let own = workspace_root().join("knowledge-base");
     let r = evaluation::kb::evaluate(&own, None, YEAR).unwrap();
-    assert_eq!(r.conformance.passed, r.conformance.pairs, "{:?}", r.conformance);
+    assert_eq!(
+        r.conformance.passed, r.conformance.pairs,
+        "{:?}",
+        r.conformance
+    );
     // Measured 2026-11-22: TEXT P .910 R .388, working 38/38.
     let text = &r.by_kind["TEXT"];
     assert!(text.precision >= 0.90 && text.recall >= 0.38, "{text:?}");

@@ -726,3 +726,106 @@ pub fn spread<'a>(members: &[&'a str], n: usize) -> Vec<&'a str> {
         .map(|i| members[i * (members.len() - 1) / (n - 1).max(1)])
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(expr: &str, key: &str, values: &[Option<&str>]) -> Slot {
+        Slot {
+            expr: expr.to_string(),
+            key: key.to_string(),
+            parent: None,
+            values: values.iter().map(|v| v.map(str::to_string)).collect(),
+        }
+    }
+
+    fn builder() -> Builder {
+        Builder {
+            out: Assignment::default(),
+        }
+    }
+
+    fn expr<'a>(b: &'a Builder, field: &str) -> Option<&'a str> {
+        match b.out.get(field).map(|a| &a.source) {
+            Some(Source::Expr(e) | Source::Const(e)) => Some(e),
+            None => None,
+        }
+    }
+
+    #[test]
+    fn placeholders_guard_the_field_or_drop_it() {
+        let mixed = slot("$u", "u", &[Some("bob"), Some("-")]);
+        assert_eq!(
+            guarded(&mixed, "lower($u)".into()).as_deref(),
+            Some(r#"if $u != "-" then lower($u) endif"#)
+        );
+        let only = slot("$u", "u", &[Some("-"), Some("S-1-0-0")]);
+        assert_eq!(guarded(&only, "$u".into()), None);
+        let clean = slot("$u", "u", &[Some("bob")]);
+        assert_eq!(guarded(&clean, "$u".into()).as_deref(), Some("$u"));
+        // A whole record under its own name is no value.
+        let record = slot(r#"$items["CWD"][0]"#, "CWD", &[Some(r#"cwd="/root""#)]);
+        assert_eq!(guarded(&record, "x".into()), None);
+    }
+
+    #[test]
+    fn ports_follow_the_address_they_belong_to() {
+        let slots = Slots {
+            prelude: vec![],
+            slots: vec![
+                slot("$from", "from", &[Some("203.0.113.5")]),
+                slot("$port", "port", &[Some("50522")]),
+                slot("$port2", "port", &[Some("22")]),
+            ],
+        };
+        let mut b = builder();
+        b.set("src.ip", Source::Expr("$from".into()), "lexicon");
+        pair_ports(&slots, &mut b);
+        assert_eq!(expr(&b, "src.port"), Some("$port"));
+        // The second port has no address of its own before it.
+        assert_eq!(expr(&b, "dst.port"), None);
+    }
+
+    #[test]
+    fn msgid_reads_the_identifier() {
+        let slots = Slots {
+            prelude: vec![],
+            slots: vec![
+                slot(r#"$kv0["syscall"]"#, "syscall", &[Some("59"), Some("59")]),
+                slot(r#"$kv0["SYSCALL"]"#, "SYSCALL", &[Some("execve"), None]),
+                slot(r#"$kv0["op"]"#, "op", &[Some("set")]),
+            ],
+        };
+        let mut b = builder();
+        msgid_from_identifier("members:items=USER_LOGIN", &slots, &mut b);
+        assert_eq!(expr(&b, "msgid"), Some("USER_LOGIN"));
+        // Pairs inside the one record do not hide its name.
+        let mut b = builder();
+        msgid_from_identifier(
+            "members:items=CONFIG_CHANGE items.CONFIG_CHANGE.op=set",
+            &slots,
+            &mut b,
+        );
+        assert_eq!(expr(&b, "msgid"), Some("CONFIG_CHANGE"));
+        // Several records: the type key, by its interpreted name where a record has one.
+        let mut b = builder();
+        msgid_from_identifier(
+            "members:items=PATH+SYSCALL items.SYSCALL.syscall=59",
+            &slots,
+            &mut b,
+        );
+        assert_eq!(
+            expr(&b, "msgid"),
+            Some(r#"if $kv0["SYSCALL"] != null then $kv0["SYSCALL"] else $kv0["syscall"] endif"#)
+        );
+        // Another object's single member is no tag of the event's type.
+        let mut b = builder();
+        msgid_from_identifier(
+            "members:process=thread_id members:event=exec",
+            &slots,
+            &mut b,
+        );
+        assert_eq!(expr(&b, "msgid"), None);
+    }
+}

@@ -323,9 +323,33 @@ fn render(pieces: &[Piece], loose: bool, taken: &[&str]) -> TextTemplate {
                     pieces.get(idx + 1),
                     Some(Piece::Lit { spaced: true, .. }) | None
                 );
+                // Words only some members have (`for invalid user oracle` beside `for root`)
+                // become an optional group around what all of them have.
+                let optional = if loose {
+                    None
+                } else {
+                    optional_words(values)
+                };
+                let (values, suffix) = match &optional {
+                    Some(o) => {
+                        if !o.prefix.is_empty() {
+                            tpl.push_str(&optional_group(&format!("{} ", o.prefix)));
+                            last_word = name_from(&o.prefix);
+                        }
+                        let suffix = (!o.suffix.is_empty())
+                            .then(|| optional_group(&format!(" {}", o.suffix)));
+                        (&o.rest, suffix)
+                    }
+                    None => (values, None),
+                };
+                if values.iter().all(String::is_empty) {
+                    tpl.push_str(suffix.as_deref().unwrap_or(""));
+                    continue;
+                }
                 // A value that has a specific type as a whole keeps it whole (10.0.0.1 stays an
                 // IPV4 rather than `10.0.0.{NUMBER}`); otherwise shared prefixes and suffixes
                 // stay literal.
+                let at_end = &(*at_end && suffix.is_none());
                 let whole: Vec<&str> = values.iter().map(String::as_str).collect();
                 let whole_ty = type_of(&whole, *at_end);
                 let specific = !loose
@@ -361,6 +385,9 @@ fn render(pieces: &[Piece], loose: bool, taken: &[&str]) -> TextTemplate {
                         }
                     }
                 }
+                if let Some(g) = suffix {
+                    tpl.push_str(&g);
+                }
                 let _ = next_lit_spaced;
             }
         }
@@ -369,6 +396,74 @@ fn render(pieces: &[Piece], loose: bool, taken: &[&str]) -> TextTemplate {
         template: tpl,
         captures,
     }
+}
+
+/// A variable region seen as optional literal words around a core every member has.
+struct Optional {
+    /// Words before the core that some members have (may be empty).
+    prefix: String,
+    /// Words after the core that some members have (may be empty).
+    suffix: String,
+    /// Each member's core.
+    rest: Vec<String>,
+}
+
+/// Finds words that some members have and the others lack, at the start or the end of a
+/// region, the same words wherever they appear: the members with them have exactly those words
+/// more than the shortest members. The words must read as text, not data (no numbers,
+/// addresses, quotes or braces), so the group stays a constant.
+fn optional_words(values: &[String]) -> Option<Optional> {
+    let words: Vec<Vec<&str>> = values.iter().map(|v| v.split(' ').collect()).collect();
+    let words: Vec<Vec<&str>> = words
+        .into_iter()
+        .map(|w| w.into_iter().filter(|x| !x.is_empty()).collect())
+        .collect();
+    let m = words.iter().map(Vec::len).min()?;
+    let long: Vec<&Vec<&str>> = words.iter().filter(|w| w.len() > m).collect();
+    let k = long.first()?.len() - m;
+    if long.len() == words.len() || long.iter().any(|w| w.len() != m + k) {
+        return None;
+    }
+    let plain = |w: &str| {
+        !w.is_empty()
+            && log_cluster::mask::mask_token(w) == w
+            && w.chars().any(char::is_alphabetic)
+            && !w.contains(['"', '\'', '\\', '{', '}', '|'])
+    };
+    let shared = |pick: &dyn Fn(&Vec<&str>) -> Vec<String>| {
+        let first = pick(long[0]);
+        (long.iter().all(|w| pick(w) == first) && first.iter().all(|w| plain(w)))
+            .then(|| first.join(" "))
+    };
+    let (prefix, suffix) = if let Some(p) = shared(&|w| w[..k].iter().map(|x| x.to_string()).collect()) {
+        (p, String::new())
+    } else if let Some(sfx) = shared(&|w| w[w.len() - k..].iter().map(|x| x.to_string()).collect()) {
+        (String::new(), sfx)
+    } else {
+        return None;
+    };
+    let rest = words
+        .iter()
+        .map(|w| {
+            if w.len() == m {
+                w.join(" ")
+            } else if prefix.is_empty() {
+                w[..m].join(" ")
+            } else {
+                w[k..].join(" ")
+            }
+        })
+        .collect();
+    Some(Optional {
+        prefix,
+        suffix,
+        rest,
+    })
+}
+
+/// `{"text"?}`: the text, or nothing (the text holds no quote, backslash or brace).
+fn optional_group(text: &str) -> String {
+    format!("{{\"{text}\"?}}")
 }
 
 /// `(type, args, repetition suffix)` of a region.
@@ -634,7 +729,22 @@ mod tests {
             "Jan  1 00:00:01 LabSZ sshd[1]: Failed password for invalid user oracle from 10.0.0.1 port 22 ssh2",
         ];
         let t = synthesize(&m, false);
-        assert_eq!(t.template, "{$time=DATETIME} {$host=HOSTNAME} sshd[{$pid=NUMBER}]: Failed password for {$for=STRING*} from {$from=IPV4|$from=IPV6} port {$port=NUMBER} ssh2");
+        assert_eq!(t.template, "{$time=DATETIME} {$host=HOSTNAME} sshd[{$pid=NUMBER}]: Failed password for {\"invalid user \"?}{$user=WORD} from {$from=IPV4|$from=IPV6} port {$port=NUMBER} ssh2");
+    }
+
+    #[test]
+    fn optional_words_at_either_end() {
+        let m = [
+            "Connection closed by 10.0.0.1 port 22 [preauth]",
+            "Connection closed by 10.0.0.2 port 2222",
+        ];
+        assert_eq!(
+            synthesize(&m, false).template,
+            "Connection closed by {$by=IPV4} port {$port=NUMBER}{\" [preauth]\"?}"
+        );
+        // Data is never made a constant group: the extra word here is a number.
+        let m = ["job done in 5 s", "job done in 7 s 30"];
+        assert!(!synthesize(&m, false).template.contains('?'));
     }
 
     #[test]

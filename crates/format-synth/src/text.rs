@@ -8,6 +8,8 @@
 //! HOSTNAME, WORD; KEYVALUE for runs of pairs; STRING* for runs of words; REST at the end).
 //! A token that only partly varies keeps its literal prefix and suffix (`sshd[{$pid=NUMBER}]:`).
 
+use std::collections::BTreeSet;
+
 use xp_syntax::template::TokenType;
 
 use crate::lit::literal;
@@ -323,13 +325,15 @@ fn render(pieces: &[Piece], loose: bool, taken: &[&str]) -> TextTemplate {
                     pieces.get(idx + 1),
                     Some(Piece::Lit { spaced: true, .. }) | None
                 );
-                // Words only some members have (`for invalid user oracle` beside `for root`)
-                // become an optional group around what all of them have.
-                let optional = if loose {
-                    None
-                } else {
-                    optional_words(values)
-                };
+                // A closed set of phrases of different lengths becomes alternatives; words only
+                // some members have (`for invalid user oracle` beside `for root`) become an
+                // optional group around what all of them have.
+                if let Some(alts) = (!loose).then(|| alternatives(values)).flatten() {
+                    tpl.push_str(&alts);
+                    last_word = String::new();
+                    continue;
+                }
+                let optional = if loose { None } else { optional_words(values) };
                 let (values, suffix) = match &optional {
                     Some(o) => {
                         if !o.prefix.is_empty() {
@@ -435,9 +439,12 @@ fn optional_words(values: &[String]) -> Option<Optional> {
         (long.iter().all(|w| pick(w) == first) && first.iter().all(|w| plain(w)))
             .then(|| first.join(" "))
     };
-    let (prefix, suffix) = if let Some(p) = shared(&|w| w[..k].iter().map(|x| x.to_string()).collect()) {
+    let (prefix, suffix) = if let Some(p) =
+        shared(&|w| w[..k].iter().map(|x| x.to_string()).collect())
+    {
         (p, String::new())
-    } else if let Some(sfx) = shared(&|w| w[w.len() - k..].iter().map(|x| x.to_string()).collect()) {
+    } else if let Some(sfx) = shared(&|w| w[w.len() - k..].iter().map(|x| x.to_string()).collect())
+    {
         (String::new(), sfx)
     } else {
         return None;
@@ -459,6 +466,48 @@ fn optional_words(values: &[String]) -> Option<Optional> {
         suffix,
         rest,
     })
+}
+
+/// Most literal alternatives a group may list: more is enumerating, not generalizing.
+const MAX_ALTERNATIVES: usize = 3;
+
+/// `{"closed"|"reset by peer"}`: a region whose members say one of two or three phrases of
+/// different lengths (a different shape, where a single capture would have to be STRING*),
+/// each phrase seen at least twice (a closed set, not data that happens to repeat little).
+/// Phrases of one length stay a typed capture: then the value is data worth keeping.
+fn alternatives(values: &[String]) -> Option<String> {
+    let mut distinct: Vec<(&str, usize)> = Vec::new();
+    for v in values {
+        match distinct.iter_mut().find(|(d, _)| *d == v.as_str()) {
+            Some((_, n)) => *n += 1,
+            None => distinct.push((v, 1)),
+        }
+    }
+    if distinct.iter().any(|(_, n)| *n < 2) {
+        return None;
+    }
+    let mut distinct: Vec<&str> = distinct.into_iter().map(|(d, _)| d).collect();
+    let counts: BTreeSet<usize> = distinct.iter().map(|d| d.split(' ').count()).collect();
+    let plain = |d: &str| {
+        !d.is_empty()
+            && d.split(' ').all(|w| {
+                !w.is_empty()
+                    && log_cluster::mask::mask_token(w) == w
+                    && w.chars().any(char::is_alphabetic)
+                    && !w.contains(['"', '\'', '\\', '{', '}', '|'])
+            })
+    };
+    if distinct.len() < 2
+        || distinct.len() > MAX_ALTERNATIVES
+        || counts.len() < 2
+        || !distinct.iter().all(|d| plain(d))
+    {
+        return None;
+    }
+    // Longer phrases first, so that one phrase that begins another is not taken too soon.
+    distinct.sort_by_key(|d| std::cmp::Reverse(d.len()));
+    let alts: Vec<String> = distinct.iter().map(|d| format!("\"{d}\"")).collect();
+    Some(format!("{{{}}}", alts.join("|")))
 }
 
 /// `{"text"?}`: the text, or nothing (the text holds no quote, backslash or brace).
@@ -745,6 +794,25 @@ mod tests {
         // Data is never made a constant group: the extra word here is a number.
         let m = ["job done in 5 s", "job done in 7 s 30"];
         assert!(!synthesize(&m, false).template.contains('?'));
+    }
+
+    #[test]
+    fn phrases_of_different_lengths_become_alternatives() {
+        let m = [
+            "session 12 ended: closed",
+            "session 13 ended: reset by peer",
+            "session 14 ended: closed",
+            "session 15 ended: reset by peer",
+        ];
+        assert_eq!(
+            synthesize(&m, false).template,
+            "session {$session=NUMBER} ended: {\"reset by peer\"|\"closed\"}"
+        );
+        // Four phrases are an enumeration, phrases seen once may be data: no alternatives.
+        let m = ["x: a", "x: b c", "x: d e f", "x: g h i j"];
+        assert!(!synthesize(&m, false).template.contains('|'));
+        let m = ["x: a", "x: b c", "x: a"];
+        assert!(!synthesize(&m, false).template.contains('|'));
     }
 
     #[test]

@@ -43,7 +43,7 @@ fn dump(g: &rule_gen::Generated) -> String {
 #[test]
 fn sample_logs_generate_stable_packages_that_validate() {
     let mut failures = Vec::new();
-    for log in ["sshd.log", "mixed.log"] {
+    for log in ["sshd.log", "mixed.log", "vpn.log"] {
         let g = generated(log);
         assert!(g.rejected.is_empty(), "{log}: {:?}", g.rejected);
         let dir = tempfile::tempdir().unwrap();

@@ -88,11 +88,16 @@ pub fn kv_pairs(s: &str) -> Option<Vec<(String, String)>> {
 }
 
 /// Keys written `key=` in the members' text (candidate keys of a KEYVALUE capture).
-fn written_keys(members: &[&str]) -> Vec<String> {
+fn written_keys(members: &[&str], colon: bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in members {
         for tok in m.split_whitespace() {
-            let Some((k, _)) = tok.split_once('=') else {
+            let key = if colon {
+                tok.strip_suffix(':')
+            } else {
+                tok.split_once('=').map(|(k, _)| k)
+            };
+            let Some(k) = key else {
                 continue;
             };
             let ok = k
@@ -146,8 +151,13 @@ fn candidates(
                 } else {
                     format!("${c}")
                 };
-                if head.contains(&format!("{{{e}=KEYVALUE")) {
-                    for k in written_keys(members) {
+                let token = format!("{{{e}=KEYVALUE");
+                if let Some(at) = head.find(&token) {
+                    // `KEYVALUE(" ", ": ", "\"")`: keys written `Key: value`.
+                    let args = &head[at + token.len()..];
+                    let colon = args.starts_with('(')
+                        && args[..args.find('}').unwrap_or(args.len())].contains("\": \"");
+                    for k in written_keys(members, colon) {
                         exprs.push(format!("{e}[{}]", xp_syntax::printer::quote_str(&k, '"')));
                     }
                 } else if !exprs.contains(&e) {

@@ -22,6 +22,8 @@ pub struct KvRun<'a> {
     pub quote: char,
     /// The pair separator: `" "` (any whitespace) or `","`.
     pub sep: &'static str,
+    /// Between key and value: `"="`, or `": "` (`Src: 10.0.0.1 Dst: 10.0.0.2 Proto: tcp`).
+    pub kv_sep: &'static str,
     /// `(key, value)` pairs with the same value in every member, in first-member order.
     pub constants: Vec<(String, String)>,
     /// Keys every member's run has, in first-member order.
@@ -45,7 +47,7 @@ impl KvRun<'_> {
             .collect();
         let mut absent: Vec<String> = Vec::new();
         for o in others {
-            for (k, _) in parse_kv(o, self.sep, "=", Some(self.quote)).iter() {
+            for (k, _) in parse_kv(o, self.sep, self.kv_sep, Some(self.quote)).iter() {
                 if is_key(k)
                     && !self.keys.iter().any(|m| m == k.as_str())
                     && !absent.iter().any(|a| a == k.as_str())
@@ -70,14 +72,14 @@ impl KvRun<'_> {
 
     /// The token text for a variable name.
     pub fn token(&self, name: &str) -> String {
-        if self.quote == '"' && self.sep == " " {
+        if self.quote == '"' && self.sep == " " && self.kv_sep == "=" {
             format!("{{${name}=KEYVALUE}}")
         } else {
             let q = xp_syntax::template::quote_template_lit;
             format!(
                 "{{${name}=KEYVALUE({}, {}, {})}}",
                 q(self.sep),
-                q("="),
+                q(self.kv_sep),
                 q(&self.quote.to_string())
             )
         }
@@ -92,7 +94,7 @@ fn is_key(k: &str) -> bool {
 }
 
 /// Spans `(start, end)` of the pairs of the earliest run that reaches the end of `line`.
-fn tail(line: &str, quote: char, sep: &str) -> Option<Vec<(usize, usize)>> {
+fn tail(line: &str, quote: char, sep: &str, kv_sep: &str) -> Option<Vec<(usize, usize)>> {
     let end = line.trim_end().len();
     let b = line.as_bytes();
     let mut i = 0;
@@ -102,10 +104,19 @@ fn tail(line: &str, quote: char, sep: &str) -> Option<Vec<(usize, usize)>> {
             let word_end = line[i..]
                 .find(char::is_whitespace)
                 .map_or(line.len(), |e| i + e);
-            if let Some(eq) = line[i..word_end].find('=') {
+            // `key=value` is one word; `key: value` ends its first word with the colon.
+            let key_len = if kv_sep == "=" {
+                line[i..word_end].find('=')
+            } else {
+                line[i..word_end]
+                    .strip_suffix(kv_sep.trim_end())
+                    .filter(|_| line[word_end..].starts_with(' '))
+                    .map(str::len)
+            };
+            if let Some(eq) = key_len {
                 if is_key(&line[i..i + eq]) {
                     // Longest first from the scanner; the spans want them in order.
-                    let mut ends = scan_kv(line, i, sep, "=", Some(quote));
+                    let mut ends = scan_kv(line, i, sep, kv_sep, Some(quote));
                     ends.reverse();
                     if ends.len() >= MIN_PAIRS && ends.last() == Some(&end) {
                         let mut spans = Vec::with_capacity(ends.len());
@@ -118,7 +129,9 @@ fn tail(line: &str, quote: char, sep: &str) -> Option<Vec<(usize, usize)>> {
                             start = line.len() - after.len();
                         }
                         if spans.iter().all(|&(s, e)| {
-                            line[s..e].split_once('=').is_some_and(|(k, _)| is_key(k))
+                            line[s..e]
+                                .split_once(kv_sep)
+                                .is_some_and(|(k, _)| is_key(k))
                         }) {
                             return Some(spans);
                         }
@@ -142,10 +155,14 @@ pub fn find<'a>(members: &[&'a str]) -> Option<KvRun<'a>> {
         '"'
     };
     let mut sep = " ";
-    let mut spans: Vec<Vec<(usize, usize)>> = members
-        .iter()
-        .map(|m| tail(m, quote, sep))
-        .collect::<Option<_>>()?;
+    let runs = |kv_sep: &'static str| {
+        members
+            .iter()
+            .map(|m| tail(m, quote, " ", kv_sep))
+            .collect::<Option<Vec<_>>>()
+            .map(|s| (kv_sep, s))
+    };
+    let (kv_sep, mut spans) = runs("=").or_else(|| runs(": "))?;
     // `a=1, b=2, c=3`: every pair but the last ends in a comma.
     let commas = members.iter().zip(&spans).all(|(m, s)| {
         s[..s.len() - 1]
@@ -156,7 +173,7 @@ pub fn find<'a>(members: &[&'a str]) -> Option<KvRun<'a>> {
         sep = ",";
         spans = members
             .iter()
-            .map(|m| tail(m, quote, sep))
+            .map(|m| tail(m, quote, sep, kv_sep))
             .collect::<Option<_>>()?;
     }
     // Leading pairs that are the same text everywhere stay literal.
@@ -182,7 +199,7 @@ pub fn find<'a>(members: &[&'a str]) -> Option<KvRun<'a>> {
     let maps: Vec<_> = members
         .iter()
         .zip(&spans)
-        .map(|(m, s)| parse_kv(&m[s[lead].0..], sep, "=", Some(quote)))
+        .map(|(m, s)| parse_kv(&m[s[lead].0..], sep, kv_sep, Some(quote)))
         .collect();
     let mut constants = Vec::new();
     for (k, v) in maps[0].iter() {
@@ -215,6 +232,7 @@ pub fn find<'a>(members: &[&'a str]) -> Option<KvRun<'a>> {
         prefixes,
         quote,
         sep,
+        kv_sep,
         constants,
         present,
         keys,
@@ -277,5 +295,20 @@ mod tests {
         let r = find(&m).unwrap();
         assert_eq!(r.sep, ",");
         assert_eq!(r.token("kv"), r#"{$kv=KEYVALUE(",", "=", "\"")}"#);
+    }
+
+    #[test]
+    fn colon_pairs() {
+        let m = [
+            "filterlog: Src: 10.0.0.1 SrcPort: 5000 Dst: 10.0.0.9 Proto: tcp",
+            "filterlog: Src: 10.0.0.2 SrcPort: 5001 Dst: 10.0.0.8 Proto: udp",
+        ];
+        let r = find(&m).unwrap();
+        assert_eq!(r.kv_sep, ": ");
+        assert_eq!(r.prefixes, ["filterlog:", "filterlog:"]);
+        assert_eq!(r.present, ["Src", "SrcPort", "Dst", "Proto"]);
+        assert_eq!(r.token("kv"), r#"{$kv=KEYVALUE(" ", ": ", "\"")}"#);
+        // Prose with a colon is no run.
+        assert!(find(&["error: disk full on sda", "error: disk full on sdb"]).is_none());
     }
 }

@@ -10,6 +10,7 @@ pub mod check;
 pub mod kv;
 pub mod lit;
 pub mod merge;
+pub mod related;
 pub mod structured;
 pub mod text;
 

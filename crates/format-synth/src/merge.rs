@@ -3,6 +3,7 @@
 
 use log_cluster::events::EventCluster;
 
+use crate::related::related;
 use crate::{absorbed, overlap, same_heads, synthesize, ClusterInput, Head, Overlap};
 
 /// Clusters with their heads after merging.
@@ -30,12 +31,22 @@ pub fn inputs(clusters: &[EventCluster]) -> Vec<ClusterInput<'_>> {
 }
 
 /// Synthesizes the heads of `clusters` (which must keep their texts) and merges the clusters
-/// that are one event type: those whose heads came out the same ([`same_heads`]), then those
-/// whose every event a larger cluster's head matches ([`absorbed`]).
+/// that are one event type: those whose heads came out the same ([`same_heads`]), then TEXT
+/// clusters one template covers up to optional words or alternatives ([`related`], their heads
+/// synthesized anew), then those whose every event a larger cluster's head matches
+/// ([`absorbed`]).
 pub fn headed(clusters: &[EventCluster]) -> Headed {
     let first = synthesize(&inputs(clusters));
     let none = vec![Vec::new(); clusters.len()];
     let (c, h, m) = merge(clusters, &first, &same_heads(&first), &none);
+    let groups = related(&inputs(&c), &h);
+    let (c, h, m) = if groups.iter().any(|g| g.len() > 1) {
+        let (c, _, m) = merge(&c, &h, &groups, &m);
+        let h = synthesize(&inputs(&c));
+        (c, h, m)
+    } else {
+        (c, h, m)
+    };
     let groups = absorbed(&inputs(&c), &h);
     let (clusters, heads, merged) = merge(&c, &h, &groups, &m);
     let overlap = overlap(&inputs(&clusters), &heads);

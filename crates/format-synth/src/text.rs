@@ -94,6 +94,38 @@ pub struct TextTemplate {
 /// Builds a template from members (one line each). `loose` types every region as WORD,
 /// STRING* or REST (the fallback when typed tokens do not match every member).
 pub fn synthesize(members: &[&str], loose: bool) -> TextTemplate {
+    synthesize_styled(
+        members,
+        Style {
+            loose,
+            list_first: false,
+        },
+    )
+}
+
+/// As [`synthesize`] (not loose), but a closed set of phrases becomes alternatives even where
+/// optional words around a new capture would do: the form that tells whether clusters differ
+/// only by such phrases ([`crate::related`]).
+pub fn synthesize_listing(members: &[&str]) -> TextTemplate {
+    synthesize_styled(
+        members,
+        Style {
+            loose: false,
+            list_first: true,
+        },
+    )
+}
+
+/// How regions are typed.
+#[derive(Clone, Copy, Debug)]
+struct Style {
+    /// Every region WORD, STRING* or REST.
+    loose: bool,
+    /// Alternatives before optional words.
+    list_first: bool,
+}
+
+fn synthesize_styled(members: &[&str], style: Style) -> TextTemplate {
     // A syslog header (RFC 3164) shared by all members: time, host, program and pid.
     let headers: Vec<Option<ingest::syslog::SyslogHeader>> =
         members.iter().map(|m| ingest::syslog::parse(m)).collect();
@@ -128,7 +160,7 @@ pub fn synthesize(members: &[&str], loose: bool) -> TextTemplate {
             .zip(&headers)
             .map(|(m, h)| &m[h.as_ref().map_or(0, |h| h.body.min(m.len()))..])
             .collect();
-        let body = synthesize_body(&bodies, loose, &["time", "host", "pid"]);
+        let body = synthesize_body(&bodies, style, &["time", "host", "pid"]);
         let app = app.unwrap_or_default();
         let mut template = format!("{{$time=DATETIME}} {{$host=HOSTNAME}} {}", literal(&app));
         let mut captures = vec![
@@ -144,10 +176,10 @@ pub fn synthesize(members: &[&str], loose: bool) -> TextTemplate {
         captures.extend(body.captures);
         return TextTemplate { template, captures };
     }
-    synthesize_body(members, loose, &[])
+    synthesize_body(members, style, &[])
 }
 
-fn synthesize_body(members: &[&str], loose: bool, taken: &[&str]) -> TextTemplate {
+fn synthesize_body(members: &[&str], style: Style, taken: &[&str]) -> TextTemplate {
     if let Some(run) = crate::kv::find(members) {
         let mut t = if run.prefixes.iter().all(|p| p.is_empty()) {
             TextTemplate {
@@ -155,7 +187,7 @@ fn synthesize_body(members: &[&str], loose: bool, taken: &[&str]) -> TextTemplat
                 captures: Vec::new(),
             }
         } else {
-            let mut t = synthesize_body(&run.prefixes, loose, taken);
+            let mut t = synthesize_body(&run.prefixes, style, taken);
             t.template.truncate(t.template.trim_end().len());
             t.template.push(' ');
             t
@@ -182,7 +214,7 @@ fn synthesize_body(members: &[&str], loose: bool, taken: &[&str]) -> TextTemplat
         };
     }
     let pieces = align(&toks);
-    let mut t = render(&pieces, loose, taken);
+    let mut t = render(&pieces, style, taken);
     // Whitespace at the ends of a line: a trailing space in the template matches any run.
     if members.iter().any(|m| m.ends_with(char::is_whitespace)) {
         t.template.push(' ');
@@ -296,7 +328,8 @@ fn join(t: &[Tk<'_>]) -> String {
 }
 
 /// Renders pieces; names captures after the literal before them.
-fn render(pieces: &[Piece], loose: bool, taken: &[&str]) -> TextTemplate {
+fn render(pieces: &[Piece], style: Style, taken: &[&str]) -> TextTemplate {
+    let loose = style.loose;
     let mut tpl = String::new();
     let mut captures: Vec<(String, TokenType)> = Vec::new();
     let reserved: Vec<(String, TokenType)> = taken
@@ -325,19 +358,29 @@ fn render(pieces: &[Piece], loose: bool, taken: &[&str]) -> TextTemplate {
                     pieces.get(idx + 1),
                     Some(Piece::Lit { spaced: true, .. }) | None
                 );
-                // A closed set of phrases of different lengths becomes alternatives; words only
-                // some members have (`for invalid user oracle` beside `for root`) become an
-                // optional group around what all of them have.
-                if let Some(alts) = (!loose).then(|| alternatives(values)).flatten() {
-                    tpl.push_str(&alts);
-                    last_word = String::new();
-                    continue;
-                }
+                // Words only some members have (`for invalid user oracle` beside `for root`)
+                // become an optional group around what all of them have; failing that, a closed
+                // set of phrases of different lengths (`closed`, `reset by peer`) becomes
+                // alternatives. An optional group keeps the core a capture, so a value not seen
+                // yet still matches: it is preferred to listing phrases.
                 let optional = if loose { None } else { optional_words(values) };
+                if optional.is_none() || style.list_first {
+                    if let Some(alts) = (!loose).then(|| alternatives(values)).flatten() {
+                        tpl.push_str(&alts);
+                        last_word = String::new();
+                        continue;
+                    }
+                }
                 let (values, suffix) = match &optional {
                     Some(o) => {
                         if !o.prefix.is_empty() {
-                            tpl.push_str(&optional_group(&format!("{} ", o.prefix)));
+                            // Nothing follows inside the region: no space of its own either.
+                            let text = if o.rest.iter().all(String::is_empty) {
+                                o.prefix.clone()
+                            } else {
+                                format!("{} ", o.prefix)
+                            };
+                            tpl.push_str(&optional_group(&text));
                             last_word = name_from(&o.prefix);
                         }
                         let suffix = (!o.suffix.is_empty())
@@ -414,7 +457,7 @@ struct Optional {
 
 /// Finds words that some members have and the others lack, at the start or the end of a
 /// region, the same words wherever they appear: the members with them have exactly those words
-/// more than the shortest members. The words must read as text, not data (no numbers,
+/// more than the shortest members, and each of the two shapes has at least two members. The words must read as text, not data (no numbers,
 /// addresses, quotes or braces), so the group stays a constant.
 fn optional_words(values: &[String]) -> Option<Optional> {
     let words: Vec<Vec<&str>> = values.iter().map(|v| v.split(' ').collect()).collect();
@@ -425,7 +468,8 @@ fn optional_words(values: &[String]) -> Option<Optional> {
     let m = words.iter().map(Vec::len).min()?;
     let long: Vec<&Vec<&str>> = words.iter().filter(|w| w.len() > m).collect();
     let k = long.first()?.len() - m;
-    if long.len() == words.len() || long.iter().any(|w| w.len() != m + k) {
+    // Each shape seen at least twice: one odd member is no evidence of an optional part.
+    if long.len() < 2 || words.len() - long.len() < 2 || long.iter().any(|w| w.len() != m + k) {
         return None;
     }
     let plain = |w: &str| {
@@ -776,6 +820,7 @@ mod tests {
             "Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root from 173.234.31.186 port 38926 ssh2",
             "Dec 10 07:02:47 LabSZ sshd[24203]: Failed password for admin from 2001:db8::7 port 4022 ssh2",
             "Jan  1 00:00:01 LabSZ sshd[1]: Failed password for invalid user oracle from 10.0.0.1 port 22 ssh2",
+            "Jan  1 00:00:02 LabSZ sshd[2]: Failed password for invalid user test from 10.0.0.2 port 23 ssh2",
         ];
         let t = synthesize(&m, false);
         assert_eq!(t.template, "{$time=DATETIME} {$host=HOSTNAME} sshd[{$pid=NUMBER}]: Failed password for {\"invalid user \"?}{$user=WORD} from {$from=IPV4|$from=IPV6} port {$port=NUMBER} ssh2");
@@ -786,13 +831,23 @@ mod tests {
         let m = [
             "Connection closed by 10.0.0.1 port 22 [preauth]",
             "Connection closed by 10.0.0.2 port 2222",
+            "Connection closed by 10.0.0.3 port 2223 [preauth]",
+            "Connection closed by 10.0.0.4 port 2224",
         ];
         assert_eq!(
             synthesize(&m, false).template,
             "Connection closed by {$by=IPV4} port {$port=NUMBER}{\" [preauth]\"?}"
         );
         // Data is never made a constant group: the extra word here is a number.
-        let m = ["job done in 5 s", "job done in 7 s 30"];
+        let m = [
+            "job done in 5 s",
+            "job done in 7 s 30",
+            "job done in 6 s",
+            "job done in 2 s 10",
+        ];
+        assert!(!synthesize(&m, false).template.contains('?'));
+        // One odd member is no evidence of an optional part.
+        let m = ["Initializing CPU#0", "Initializing Cryptographic API"];
         assert!(!synthesize(&m, false).template.contains('?'));
     }
 
@@ -802,11 +857,26 @@ mod tests {
             "session 12 ended: closed",
             "session 13 ended: reset by peer",
             "session 14 ended: closed",
-            "session 15 ended: reset by peer",
+            "session 15 ended: peer gone away",
+            "session 16 ended: reset by peer",
+            "session 17 ended: peer gone away",
         ];
         assert_eq!(
             synthesize(&m, false).template,
-            "session {$session=NUMBER} ended: {\"reset by peer\"|\"closed\"}"
+            "session {$session=NUMBER} ended: {\"peer gone away\"|\"reset by peer\"|\"closed\"}"
+        );
+        // User names around optional words are data, not phrases to enumerate.
+        let m = [
+            "Failed password for root from 10.0.0.1",
+            "Failed password for invalid user admin from 10.0.0.2",
+            "Failed password for root from 10.0.0.3",
+            "Failed password for invalid user oracle from 10.0.0.4",
+            "Failed password for invalid user admin from 10.0.0.5",
+            "Failed password for invalid user oracle from 10.0.0.6",
+        ];
+        assert_eq!(
+            synthesize(&m, false).template,
+            "Failed password for {\"invalid user \"?}{$user=WORD} from {$from=IPV4}"
         );
         // Four phrases are an enumeration, phrases seen once may be data: no alternatives.
         let m = ["x: a", "x: b c", "x: d e f", "x: g h i j"];

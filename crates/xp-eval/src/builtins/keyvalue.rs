@@ -74,8 +74,14 @@ fn next_piece<'a>(
     let ws_sep = pair_sep == " ";
     let b = s.as_bytes();
     let mut i = 0;
-    // Inside the value part, a quoted run hides separators.
-    let value_start = s.find(kv_sep).map(|p| p + kv_sep.len());
+    // Inside the value part, a quoted run hides separators. The value starts after the
+    // separator of this piece's own key (a key holds no whitespace): with `kv_sep` ": " and
+    // whitespace between pairs, `Src: 10.0.0.1 Dst: 10.0.0.2` splits after each value, not
+    // inside the separator.
+    let value_start = s
+        .find(kv_sep)
+        .filter(|&p| !s[..p].trim_start().bytes().any(crate::text::tokens::is_ws))
+        .map(|p| p + kv_sep.len());
     while i < b.len() {
         if let (Some(q), Some(vs)) = (quote, value_start) {
             if i >= vs && s[i..].starts_with(q) && s[vs..i].trim().is_empty() {
@@ -89,7 +95,7 @@ fn next_piece<'a>(
                 }
             }
         }
-        if ws_sep && crate::text::tokens::is_ws(b[i]) {
+        if ws_sep && crate::text::tokens::is_ws(b[i]) && value_start.is_none_or(|vs| i >= vs) {
             let mut j = i;
             while j < b.len() && crate::text::tokens::is_ws(b[j]) {
                 j += 1;
@@ -221,5 +227,20 @@ mod tests {
         let ends = scan_kv(t, 0, " ", "=", Some('"'));
         assert_eq!(&t[..ends[0]], "a=1 b=\"x y\" c=3");
         assert_eq!(ends.len(), 3);
+    }
+
+    #[test]
+    fn colon_pairs_between_whitespace() {
+        let t = "Src: 10.0.0.1 Dst: 10.0.0.2 Rule: allow web Proto: tcp";
+        let m = parse_kv(t, " ", ": ", Some('"'));
+        assert_eq!(get(&m, "Src"), "10.0.0.1");
+        assert_eq!(get(&m, "Dst"), "10.0.0.2");
+        assert_eq!(get(&m, "Rule"), "allow web");
+        assert_eq!(get(&m, "Proto"), "tcp");
+        // The TEXT token takes whole pairs only, as with `=`: a value with a space ends the run.
+        let ends = scan_kv(t, 0, " ", ": ", Some('"'));
+        assert_eq!(ends.len(), 3);
+        let t = "Src: 10.0.0.1 Dst: 10.0.0.2 Proto: tcp";
+        assert_eq!(scan_kv(t, 0, " ", ": ", Some('"'))[0], t.len());
     }
 }

@@ -101,9 +101,9 @@ fn own_kb_text_evaluation_keeps_its_floors() {
         "{:?}",
         r.conformance
     );
-    // Measured 2026-11-22: TEXT P .910 R .388, working 38/38.
+    // Measured 2026-11-22: TEXT P .913 R .402, working 38/38.
     let text = &r.by_kind["TEXT"];
-    assert!(text.precision >= 0.90 && text.recall >= 0.38, "{text:?}");
+    assert!(text.precision >= 0.90 && text.recall >= 0.395, "{text:?}");
     assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
     assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);
 }

@@ -182,6 +182,41 @@ fn guarded(s: &Slot, wrapped: String) -> Option<String> {
     Some(format!("if {} then {wrapped} endif", cond.join(" and ")))
 }
 
+/// A message that names one address besides its source's own, under no key the lexicon knows
+/// (`Connection closed by authenticating user root 203.0.113.7 port 22`), names the peer:
+/// `src.ip`. Two or more such addresses stay unassigned: which is which needs their keys.
+fn lone_address(slots: &Slots, b: &mut Builder) {
+    if b.has("src.ip") || b.has("dst.ip") {
+        return;
+    }
+    let used = |s: &Slot| {
+        b.out
+            .fields
+            .iter()
+            .any(|a| matches!(&a.source, Source::Expr(e) if e.contains(s.expr.as_str())))
+    };
+    let ips: Vec<&Slot> = slots
+        .slots
+        .iter()
+        .filter(|s| {
+            let vals = real_values(s);
+            vals.iter().any(Option::is_some)
+                && vals.iter().flatten().all(|v| {
+                    // `listening on 0.0.0.0`: a local wildcard, nobody's address.
+                    v.trim()
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| !ip.is_unspecified())
+                })
+        })
+        .filter(|s| !used(s))
+        .collect();
+    if let [s] = ips[..] {
+        if let Some(e) = guarded(s, slot_expr(s)) {
+            b.set("src.ip", Source::Expr(e), "lexicon");
+        }
+    }
+}
+
 /// A `port` capture right after an address that went to `src.ip` or `dst.ip` is that side's
 /// port (`from 203.0.113.5 port 50522`, `to 10.0.0.1 port 22`). Captures come in header order.
 fn pair_ports(slots: &Slots, b: &mut Builder) {
@@ -451,6 +486,7 @@ impl Retrieval<'_> {
                     b.set("category.low", Source::Const(l.into()), "lexicon");
                 }
             }
+            lone_address(slots, b);
             pair_ports(slots, b);
         } else {
             self.classify_structured(view, slots, b);
@@ -785,6 +821,31 @@ mod tests {
         assert_eq!(expr(&b, "src.port"), Some("$port"));
         // The second port has no address of its own before it.
         assert_eq!(expr(&b, "dst.port"), None);
+    }
+
+    #[test]
+    fn a_lone_unnamed_address_is_the_source() {
+        let one = Slots {
+            prelude: vec![],
+            slots: vec![
+                slot("$host", "host", &[Some("10.9.9.9")]),
+                slot("$root", "root", &[Some("203.0.113.7")]),
+            ],
+        };
+        let mut b = builder();
+        b.set("event_src.ip", Source::Expr("$host".into()), "lexicon");
+        lone_address(&one, &mut b);
+        assert_eq!(expr(&b, "src.ip"), Some("$root"));
+        let two = Slots {
+            prelude: vec![],
+            slots: vec![
+                slot("$a", "a", &[Some("203.0.113.7")]),
+                slot("$b", "b", &[Some("198.51.100.1")]),
+            ],
+        };
+        let mut b = builder();
+        lone_address(&two, &mut b);
+        assert_eq!(expr(&b, "src.ip"), None);
     }
 
     #[test]

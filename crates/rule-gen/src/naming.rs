@@ -73,6 +73,14 @@ fn cef_name(header: &str) -> Vec<String> {
 /// A readable rule name for a cluster.
 pub fn rule_name(kind: Kind, header: &str, identifier: Option<&str>, cluster: usize) -> String {
     let id_part = identifier.map(|i| {
+        if kind == Kind::Keyvalue {
+            // `type=traffic subtype=forward action=deny`: every type value says something.
+            let values: Vec<&str> = i
+                .split(' ')
+                .filter_map(|c| c.split_once('=').map(|(_, v)| v))
+                .collect();
+            return sanitize(&values.join("_"));
+        }
         let v = i.split_once('=').map_or(i, |(_, v)| v);
         // `vendor|product|signature`: the signature names the event.
         sanitize(v.rsplit('|').next().unwrap_or(v))
@@ -83,8 +91,14 @@ pub fn rule_name(kind: Kind, header: &str, identifier: Option<&str>, cluster: us
         _ => Vec::new(),
     };
     let mut parts: Vec<String> = Vec::new();
-    // A text line's identifier is mostly its program, already the product folder.
-    let text = matches!(kind, Kind::Text | Kind::Keyvalue) && !words.is_empty();
+    // A text line's identifier is mostly its program, already the product folder; a key=value
+    // record's type values name it better than its keys do.
+    let text = kind == Kind::Text && !words.is_empty();
+    let words = if kind == Kind::Keyvalue && id_part.as_deref().is_some_and(|i| i != "unnamed") {
+        Vec::new()
+    } else {
+        words
+    };
     if let Some(i) = id_part.filter(|i| i != "unnamed" && !text) {
         parts.push(i);
     }
@@ -126,6 +140,15 @@ mod tests {
         assert_eq!(
             rule_name(Kind::Eventlog, "EVENTLOG = ''", Some("EventID=4624"), 1),
             "4624"
+        );
+        assert_eq!(
+            rule_name(
+                Kind::Keyvalue,
+                "TEXT = 'date={$date=DATETIME} {$kv=KEYVALUE}'",
+                Some("type=traffic subtype=forward action=deny"),
+                2
+            ),
+            "traffic_forward_deny"
         );
         assert_eq!(object_id("x"), object_id("x"));
         assert_ne!(object_id("x"), object_id("y"));

@@ -17,6 +17,8 @@ use crate::{opts, quote, text, ClusterInput, Head};
 const MAX_DIFF: usize = 4;
 /// Members of each cluster a joint template is synthesized from.
 const SAMPLE: usize = 40;
+/// Merge attempts per cluster.
+const MAX_TRIES: usize = 4;
 
 /// Groups `[kept, merged…]` of cluster indices, every index in exactly one group, in order of
 /// the group's first index. Only TEXT clusters with a synthesized (not catch-all) head take part.
@@ -34,57 +36,67 @@ pub fn related(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>>
     };
     let program = |i: usize| ingest::syslog::parse(clusters[i].members[0]).and_then(|h| h.app);
     let programs: Vec<Option<String>> = (0..n).map(program).collect();
-    // Candidate pairs, closest first.
-    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    // Candidate pairs, closest first: templates of one program that differ by a few words,
+    // literal on at least one side (tokens on both sides are a different structure).
+    let mut by_program: std::collections::BTreeMap<&Option<String>, Vec<usize>> =
+        std::collections::BTreeMap::new();
     for i in (0..n).filter(|&i| eligible(i)) {
-        for j in (i + 1..n).filter(|&j| eligible(j)) {
-            if programs[i] != programs[j] {
-                continue;
-            }
-            let (a, b) = (&words[i], &words[j]);
-            if a.len().abs_diff(b.len()) > MAX_DIFF {
-                continue;
-            }
-            let lcs = log_cluster::template::lcs_by(a, b, |x, y| x == y).len();
-            let diff = a.len() + b.len() - 2 * lcs;
-            if diff <= MAX_DIFF && lcs * 5 >= a.len().max(b.len()) * 3 {
-                pairs.push((diff, i, j));
+        by_program.entry(&programs[i]).or_default().push(i);
+    }
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    for members in by_program.values() {
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                let (a, b) = (&words[i], &words[j]);
+                if a.len().abs_diff(b.len()) > MAX_DIFF {
+                    continue;
+                }
+                let common = log_cluster::template::lcs_by(a, b, |x, y| x == y);
+                let diff = a.len() + b.len() - 2 * common.len();
+                if diff > MAX_DIFF || common.len() * 5 < a.len().max(b.len()) * 3 {
+                    continue;
+                }
+                let (ka, kb): (Vec<usize>, Vec<usize>) = common.iter().copied().unzip();
+                let literal_only = |w: &[&str], kept: &[usize]| {
+                    w.iter()
+                        .enumerate()
+                        .filter(|(p, _)| !kept.contains(p))
+                        .all(|(_, t)| !t.contains('{'))
+                };
+                // One side's difference all literal words: the other's may be a capture
+                // that the words fill (`for {$for=WORD}` / `for invalid user admin`).
+                if literal_only(a, &ka) || literal_only(b, &kb) {
+                    pairs.push((diff, i, j));
+                }
             }
         }
     }
     pairs.sort_unstable();
-    let mut group: Vec<usize> = (0..n).collect();
-    let find = |g: &[usize], mut i: usize| {
-        while g[i] != i {
-            i = g[i];
-        }
-        i
-    };
+    // Each cluster is tried with its few closest partners only: the cost stays linear.
+    let mut tries = vec![0usize; n];
+    let mut root: Vec<usize> = (0..n).collect();
+    let mut parts: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
     for (_, i, j) in pairs {
-        let (ri, rj) = (find(&group, i), find(&group, j));
+        if tries[i] >= MAX_TRIES || tries[j] >= MAX_TRIES {
+            continue;
+        }
+        let (ri, rj) = (root[i], root[j]);
         if ri == rj {
             continue;
         }
-        let part = |r: usize| -> Vec<usize> { (0..n).filter(|&k| find(&group, k) == r).collect() };
-        let (pi, pj) = (part(ri), part(rj));
-        if joins(clusters, heads, &programs, &pi, &pj) {
+        tries[i] += 1;
+        tries[j] += 1;
+        if joins(clusters, heads, &programs, &parts[ri], &parts[rj]) {
             let (lo, hi) = (ri.min(rj), ri.max(rj));
-            group[hi] = lo;
-        }
-    }
-    let mut out: Vec<Vec<usize>> = Vec::new();
-    let mut slot: Vec<Option<usize>> = vec![None; n];
-    for i in 0..n {
-        let r = find(&group, i);
-        match slot[r] {
-            Some(s) => out[s].push(i),
-            None => {
-                slot[r] = Some(out.len());
-                out.push(vec![i]);
+            let moved = std::mem::take(&mut parts[hi]);
+            for &k in &moved {
+                root[k] = lo;
             }
+            parts[lo].extend(moved);
+            parts[lo].sort_unstable();
         }
     }
-    out
+    parts.into_iter().filter(|p| !p.is_empty()).collect()
 }
 
 /// Whether one template covers parts `a` and `b` as well as their own heads did.

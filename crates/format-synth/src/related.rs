@@ -72,7 +72,8 @@ pub fn related(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>>
         }
     }
     pairs.sort_unstable();
-    // Each cluster is tried with its few closest partners only: the cost stays linear.
+    // Each cluster is tried with its few closest partners only: the number of joint
+    // syntheses, the costly part, stays linear in the clusters.
     let mut tries = vec![0usize; n];
     let mut root: Vec<usize> = (0..n).collect();
     let mut parts: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
@@ -114,12 +115,19 @@ fn joins(
         .collect();
     // A closed set of phrases is tried as alternatives too: optional words around a new
     // capture would be refused below, alternatives add none.
-    [
-        text::synthesize(&sample, false),
-        text::synthesize_listing(&sample),
-    ]
-    .into_iter()
-    .any(|t| covers(clusters, heads, programs, &both, &t))
+    covers(
+        clusters,
+        heads,
+        programs,
+        &both,
+        &text::synthesize(&sample, false),
+    ) || covers(
+        clusters,
+        heads,
+        programs,
+        &both,
+        &text::synthesize_listing(&sample),
+    )
 }
 
 /// Whether template `t` adds no capture or gap to what the parts `both` had, matches all their

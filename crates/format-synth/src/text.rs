@@ -457,8 +457,9 @@ struct Optional {
 
 /// Finds words that some members have and the others lack, at the start or the end of a
 /// region, the same words wherever they appear: the members with them have exactly those words
-/// more than the shortest members, and each of the two shapes has at least two members. The words must read as text, not data (no numbers,
-/// addresses, quotes or braces), so the group stays a constant.
+/// more than the shortest members, and each of the two shapes has at least two members. The
+/// words must read as text, not data (no numbers, addresses, quotes or braces), so the group
+/// stays a constant.
 fn optional_words(values: &[String]) -> Option<Optional> {
     let words: Vec<Vec<&str>> = values.iter().map(|v| v.split(' ').collect()).collect();
     let words: Vec<Vec<&str>> = words

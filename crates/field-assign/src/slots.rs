@@ -251,6 +251,9 @@ fn probe(
 /// extension caught by REST) is opened with `keyvalue()` too.
 pub fn read(kind: Kind, head: &str, captures: &[String], members: &[&str]) -> Slots {
     let (mut prelude, mut exprs) = candidates(kind, head, captures, members);
+    // A key that is no XP name at the top level (`xml:lang`) cannot be read; one such path must
+    // not spoil the probe of all the others.
+    exprs.retain(|e| is_expression(e));
     if matches!(kind, Kind::Text | Kind::Keyvalue | Kind::Cef) {
         let first = probe(head, &prelude, &exprs, members);
         let mut opened = Vec::new();
@@ -288,6 +291,12 @@ pub fn read(kind: Kind, head: &str, captures: &[String], members: &[&str]) -> Sl
         })
         .collect();
     Slots { prelude, slots }
+}
+
+/// Whether `e` parses as one XP expression.
+fn is_expression(e: &str) -> bool {
+    let (_, diags) = xp_syntax::parse_formula(&format!("JSON = ''\n{PROBE} = {e}\n"));
+    !diags.iter().any(xp_syntax::Diagnostic::is_error)
 }
 
 /// The segment before the key in an access path (`$source["ip"]` → `source`).
@@ -334,6 +343,18 @@ mod tests {
         assert_eq!(get("node"), Some(Some("h1".into())));
         assert_eq!(get("pid"), Some(Some("12".into())));
         assert_eq!(s.prelude.len(), 1);
+    }
+
+    #[test]
+    fn a_key_that_is_no_name_does_not_spoil_the_others() {
+        // Windows XML attributes such as `xml:lang` reach the event as names XP cannot write.
+        let ev = r#"{"Event":{"xmlns":"x","xml:lang":"ru-RU","System":{"EventID":"4624","Channel":"Security","Computer":"h1"},"EventData":{"Data":[{"Name":"user","text":"bob"}]}}}"#;
+        let s = read(Kind::Eventlog, "EVENTLOG = 'EventID=\"4624\"'", &[], &[ev]);
+        assert!(s
+            .slots
+            .iter()
+            .any(|x| x.key == "user" && x.values[0].as_deref() == Some("bob")));
+        assert!(!s.slots.iter().any(|x| x.expr.contains("xml:lang")));
     }
 
     #[test]

@@ -628,7 +628,7 @@ fn status_of(slots: &Slots) -> Option<Source> {
 }
 
 /// The experts' host idiom: a value with dots is an FQDN whose first label is the hostname;
-/// one without is a hostname.
+/// one without is a hostname; when members differ, the split is written per event.
 fn host_split(slots: &Slots, b: &mut Builder) {
     let from = |f: &str| {
         b.out.get(f).and_then(|a| match &a.source {
@@ -667,6 +667,21 @@ fn host_split(slots: &Slots, b: &mut Builder) {
         b.set(
             "event_src.hostname",
             Source::Expr(format!("lower({e})")),
+            "host-split",
+        );
+    } else if vals.iter().all(|v| v.parse::<std::net::IpAddr>().is_err()) {
+        // Some names dotted, some not: the same split, decided per event.
+        let dot = format!("find_substr({e}, \".\")");
+        b.set(
+            "event_src.fqdn",
+            Source::Expr(format!("if {dot} != null then lower({e}) endif")),
+            "host-split",
+        );
+        b.set(
+            "event_src.hostname",
+            Source::Expr(format!(
+                "if {dot} != null then lower(substr({e}, 0, {dot})) else lower({e}) endif"
+            )),
             "host-split",
         );
     }
@@ -821,6 +836,35 @@ mod tests {
         assert_eq!(expr(&b, "src.port"), Some("$port"));
         // The second port has no address of its own before it.
         assert_eq!(expr(&b, "dst.port"), None);
+    }
+
+    #[test]
+    fn hosts_split_per_event_when_members_differ() {
+        let slots = Slots {
+            prelude: vec![],
+            slots: vec![slot(
+                "$Computer",
+                "Computer",
+                &[Some("WIN10_1"), Some("Srv.Example.com")],
+            )],
+        };
+        let mut b = builder();
+        b.set(
+            "event_src.hostname",
+            Source::Expr("lower($Computer)".into()),
+            "lexicon",
+        );
+        host_split(&slots, &mut b);
+        assert_eq!(
+            expr(&b, "event_src.fqdn"),
+            Some(r#"if find_substr($Computer, ".") != null then lower($Computer) endif"#)
+        );
+        assert_eq!(
+            expr(&b, "event_src.hostname"),
+            Some(
+                r#"if find_substr($Computer, ".") != null then lower(substr($Computer, 0, find_substr($Computer, "."))) else lower($Computer) endif"#
+            )
+        );
     }
 
     #[test]

@@ -337,6 +337,8 @@ fn render(pieces: &[Piece], style: Style, taken: &[&str]) -> TextTemplate {
         .map(|t| (t.to_string(), TokenType::Word))
         .collect();
     let mut last_word = String::new();
+    // Whether that literal ends like a key (`srcip=`, `Peer:`).
+    let mut keyed = false;
     for (idx, p) in pieces.iter().enumerate() {
         match p {
             Piece::Lit { text, spaced } => {
@@ -345,6 +347,7 @@ fn render(pieces: &[Piece], style: Style, taken: &[&str]) -> TextTemplate {
                 }
                 tpl.push_str(&literal(text));
                 last_word = name_from(text);
+                keyed = text.ends_with(['=', ':']);
             }
             Piece::Var {
                 values,
@@ -368,6 +371,7 @@ fn render(pieces: &[Piece], style: Style, taken: &[&str]) -> TextTemplate {
                     if let Some(alts) = (!loose).then(|| alternatives(values)).flatten() {
                         tpl.push_str(&alts);
                         last_word = String::new();
+                        keyed = false;
                         continue;
                     }
                 }
@@ -382,6 +386,7 @@ fn render(pieces: &[Piece], style: Style, taken: &[&str]) -> TextTemplate {
                             };
                             tpl.push_str(&optional_group(&text));
                             last_word = name_from(&o.prefix);
+                            keyed = false;
                         }
                         let suffix = (!o.suffix.is_empty())
                             .then(|| optional_group(&format!(" {}", o.suffix)));
@@ -415,6 +420,7 @@ fn render(pieces: &[Piece], style: Style, taken: &[&str]) -> TextTemplate {
                         Part::Lit(l) => {
                             tpl.push_str(&literal(&l));
                             last_word = name_from(&l);
+                            keyed = l.ends_with(['=', ':']);
                         }
                         Part::Core(core) => {
                             let cores: Vec<&str> = core.iter().map(String::as_str).collect();
@@ -426,7 +432,7 @@ fn render(pieces: &[Piece], style: Style, taken: &[&str]) -> TextTemplate {
                             };
                             let all: Vec<(String, TokenType)> =
                                 reserved.iter().chain(captures.iter()).cloned().collect();
-                            let name = unique_name(&last_word, &all);
+                            let name = unique_name(&address_name(&last_word, keyed, ty.0), &all);
                             tpl.push_str(&token(&name, ty));
                             captures.push((name, ty.0));
                         }
@@ -779,6 +785,30 @@ fn split_common(values: &[String]) -> (String, Vec<String>, String) {
     )
 }
 
+/// Words that, right before an address, say whose address it is.
+#[rustfmt::skip]
+const ADDRESS_WORDS: &[&str] = &[
+    "from", "to", "by", "src", "dst", "source", "destination", "host", "rhost", "lhost", "peer",
+    "client", "server", "remote", "local", "addr", "address", "ip", "via", "gateway", "nexthop",
+    "on", "at", "with",
+];
+
+/// The name of an address capture: the word before it when that word is a key (`srcip=`) or
+/// says whose address it is (`from`, `peer`, `…ip`, `…host`), else `ip` — the word before may
+/// be a value (`authenticating user root 203.0.113.7`).
+fn address_name(last_word: &str, keyed: bool, ty: TokenType) -> String {
+    let says = keyed
+        || ADDRESS_WORDS.contains(&last_word)
+        || ["ip", "addr", "address", "host"]
+            .iter()
+            .any(|e| last_word.ends_with(e));
+    if matches!(ty, TokenType::Ipv4 | TokenType::Ipv6) && !says {
+        "ip".to_string()
+    } else {
+        last_word.to_string()
+    }
+}
+
 /// A variable name from the literal before a capture: its last word, lower-case.
 fn name_from(text: &str) -> String {
     let word: String = text
@@ -884,6 +914,18 @@ mod tests {
         assert!(!synthesize(&m, false).template.contains('|'));
         let m = ["x: a", "x: b c", "x: a"];
         assert!(!synthesize(&m, false).template.contains('|'));
+    }
+
+    #[test]
+    fn addresses_are_named_by_a_key_or_a_telling_word_only() {
+        let m = [
+            "closed by user root 10.0.0.1 port 22 srcip=10.0.0.3 peer 10.0.0.5",
+            "closed by user root 10.0.0.2 port 23 srcip=10.0.0.4 peer 10.0.0.6",
+        ];
+        assert_eq!(
+            synthesize(&m, false).template,
+            "closed by user root {$ip=IPV4} port {$port=NUMBER} srcip={$srcip=IPV4} peer {$peer=IPV4}"
+        );
     }
 
     #[test]

@@ -368,7 +368,14 @@ impl Retrieval<'_> {
         let tax = Taxonomy::embedded();
         let mut cands: Vec<(f64, u32, usize, String, Transform)> = Vec::new();
         for (i, s) in slots.slots.iter().enumerate() {
-            for (f, t, n, share) in self.kb.fields_of_key(view.kind, &s.key) {
+            let key = if s.expr.starts_with("$kv")
+                && !matches!(view.kind, Kind::Text | Kind::Keyvalue | Kind::Cef)
+            {
+                format!("{}{}", crate::kb::EMBEDDED, s.key)
+            } else {
+                s.key.clone()
+            };
+            for (f, t, n, share) in self.kb.fields_of_key(view.kind, &key) {
                 if n >= self.th.min_tests
                     && share >= self.th.min_share
                     && !rule_specific(&f)

@@ -131,8 +131,14 @@ pub fn words(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// (key, value) pairs of a raw event: flattened paths and embedded key=value pairs for
-/// structured kinds; for TEXT, each token keyed by the word before it (or its `key=`).
+/// Prefix of the keys of key=value records embedded in a structured event's values: what a
+/// key means there (auditd `euid`) need not be what the same name means as a member of an
+/// object (an EDR's `audit_token.euid`), so the two are learned apart.
+pub const EMBEDDED: &str = "kv:";
+
+/// (key, value) pairs of a raw event: flattened paths and embedded key=value pairs (keys
+/// prefixed with [`EMBEDDED`]) for structured kinds; for TEXT, each token keyed by the word
+/// before it (or its `key=`).
 pub fn raw_values(kind: Kind, raw: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     match kind {
@@ -163,7 +169,11 @@ pub fn raw_values(kind: Kind, raw: &str) -> Vec<(String, String)> {
                     continue;
                 }
                 match kv_pairs(&value) {
-                    Some(pairs) => out.extend(pairs),
+                    Some(pairs) => out.extend(
+                        pairs
+                            .into_iter()
+                            .map(|(k, v)| (format!("{EMBEDDED}{k}"), v)),
+                    ),
                     None => out.push((path_key(&path), value)),
                 }
             }

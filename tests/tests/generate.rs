@@ -101,9 +101,9 @@ fn own_kb_text_evaluation_keeps_its_floors() {
         "{:?}",
         r.conformance
     );
-    // Measured 2026-11-22: TEXT P .913 R .402, working 38/38.
+    // Measured 2026-11-22: TEXT P .902 R .406, working 38/38.
     let text = &r.by_kind["TEXT"];
-    assert!(text.precision >= 0.90 && text.recall >= 0.395, "{text:?}");
+    assert!(text.precision >= 0.89 && text.recall >= 0.40, "{text:?}");
     assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
     assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);
 }
@@ -118,10 +118,10 @@ fn dev_kb_evaluation_keeps_its_floors() {
     let r = evaluation::kb::evaluate(&kb, Some(&own), YEAR).unwrap();
     assert_eq!(r.conformance.pairs, 637);
     assert!(r.conformance.passed >= 621, "{:?}", r.conformance);
-    // Measured 2026-11-22: EVENTLOG P .886 R .457, JSON P .814 R .378, working 1.000.
+    // Measured 2026-11-22: EVENTLOG P .885 R .474, JSON P .814 R .378, working 1.000.
     let ev = &r.by_kind["EVENTLOG"];
     let js = &r.by_kind["JSON"];
-    assert!(ev.precision >= 0.87 && ev.recall >= 0.45, "{ev:?}");
+    assert!(ev.precision >= 0.87 && ev.recall >= 0.465, "{ev:?}");
     assert!(js.precision >= 0.80 && js.recall >= 0.37, "{js:?}");
     assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
     assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);

@@ -634,6 +634,22 @@ fn status_of(slots: &Slots) -> Option<Source> {
     None
 }
 
+/// `subject` names what the rule's `subject.*` fields describe: an account when they are
+/// all `subject.account.*`, a process when they are all `subject.process.*` (the taxonomy's
+/// own reading; kb/dev's expert outputs agree in 213 of 232 such events).
+fn subject_from_fields(b: &mut Builder) {
+    if b.has("subject") {
+        return;
+    }
+    let has = |p: &str| b.out.fields.iter().any(|a| a.field.starts_with(p));
+    let subject = match (has("subject.account."), has("subject.process.")) {
+        (true, false) => "account",
+        (false, true) => "process",
+        _ => return,
+    };
+    b.set("subject", Source::Const(subject.into()), "fields");
+}
+
 /// The experts' host idiom: a value with dots is an FQDN whose first label is the hostname;
 /// one without is a hostname; when members differ, the split is written per event.
 fn host_split(slots: &Slots, b: &mut Builder) {
@@ -756,6 +772,7 @@ impl FieldAssigner for Retrieval<'_> {
         self.lexicon(view, &slots, &mut b);
         host_split(&slots, &mut b);
         path_split(&slots, &mut b);
+        subject_from_fields(&mut b);
         // Keep only the prelude statements an expression uses.
         let used: Vec<String> = b
             .out
@@ -872,6 +889,19 @@ mod tests {
                 r#"if find_substr($Computer, ".") != null then lower(substr($Computer, 0, find_substr($Computer, "."))) else lower($Computer) endif"#
             )
         );
+    }
+
+    #[test]
+    fn the_subject_is_what_its_fields_describe() {
+        let mut b = builder();
+        b.set("subject.account.name", Source::Expr("$u".into()), "lexicon");
+        subject_from_fields(&mut b);
+        assert_eq!(expr(&b, "subject"), Some("account"));
+        let mut b = builder();
+        b.set("subject.account.name", Source::Expr("$u".into()), "lexicon");
+        b.set("subject.process.id", Source::Expr("$p".into()), "lexicon");
+        subject_from_fields(&mut b);
+        assert_eq!(expr(&b, "subject"), None);
     }
 
     #[test]

@@ -193,7 +193,7 @@ fn lone_address(slots: &Slots, b: &mut Builder) {
         b.out
             .fields
             .iter()
-            .any(|a| matches!(&a.source, Source::Expr(e) if e.contains(s.expr.as_str())))
+            .any(|a| matches!(&a.source, Source::Expr(e) if mentions(e, &s.expr)))
     };
     let ips: Vec<&Slot> = slots
         .slots
@@ -215,6 +215,16 @@ fn lone_address(slots: &Slots, b: &mut Builder) {
             b.set("src.ip", Source::Expr(e), "lexicon");
         }
     }
+}
+
+/// Whether expression `e` reads `x` (`$ip` is not read by `$ip2`).
+fn mentions(e: &str, x: &str) -> bool {
+    e.match_indices(x).any(|(i, _)| {
+        !e[i + x.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 /// A `port` capture right after an address that went to `src.ip` or `dst.ip` is that side's
@@ -889,6 +899,13 @@ mod tests {
                 r#"if find_substr($Computer, ".") != null then lower(substr($Computer, 0, find_substr($Computer, "."))) else lower($Computer) endif"#
             )
         );
+    }
+
+    #[test]
+    fn mentions_whole_names_only() {
+        assert!(mentions("lower($ip)", "$ip"));
+        assert!(!mentions("lower($ip2)", "$ip"));
+        assert!(mentions(r#"$kv["a"]"#, r#"$kv["a"]"#));
     }
 
     #[test]

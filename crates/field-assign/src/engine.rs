@@ -90,6 +90,8 @@ fn rule_specific(field: &str) -> bool {
                 | "chain_id"
                 | "labels"
                 | "reason"
+                // A source's own scale: a raw value equal to it (`Opcode` "Info") is chance.
+                | "importance"
         )
 }
 

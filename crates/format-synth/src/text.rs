@@ -848,10 +848,10 @@ mod tests {
     #[test]
     fn sshd_members() {
         let m = [
-            "Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root from 173.234.31.186 port 38926 ssh2",
-            "Dec 10 07:02:47 LabSZ sshd[24203]: Failed password for admin from 2001:db8::7 port 4022 ssh2",
-            "Jan  1 00:00:01 LabSZ sshd[1]: Failed password for invalid user oracle from 10.0.0.1 port 22 ssh2",
-            "Jan  1 00:00:02 LabSZ sshd[2]: Failed password for invalid user test from 10.0.0.2 port 23 ssh2",
+            "Dec 10 06:55:46 gw01 sshd[24200]: Failed password for root from 203.0.113.7 port 38926 ssh2",
+            "Dec 10 07:02:47 gw01 sshd[24203]: Failed password for admin from 2001:db8::7 port 4022 ssh2",
+            "Jan  1 00:00:01 gw01 sshd[1]: Failed password for invalid user oracle from 10.0.0.1 port 22 ssh2",
+            "Jan  1 00:00:02 gw01 sshd[2]: Failed password for invalid user test from 10.0.0.2 port 23 ssh2",
         ];
         let t = synthesize(&m, false);
         assert_eq!(t.template, "{$time=DATETIME} {$host=HOSTNAME} sshd[{$pid=NUMBER}]: Failed password for {\"invalid user \"?}{$user=WORD} from {$from=IPV4|$from=IPV6} port {$port=NUMBER} ssh2");

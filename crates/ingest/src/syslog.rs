@@ -160,11 +160,11 @@ mod tests {
 
     #[test]
     fn headers() {
-        let l = "Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root";
+        let l = "Dec 10 06:55:46 gw01 sshd[24200]: Failed password for root";
         let h = parse(l).unwrap();
         assert_eq!(
             (h.host.as_deref(), h.app.as_deref(), h.pid.as_deref()),
-            (Some("LabSZ"), Some("sshd"), Some("24200"))
+            (Some("gw01"), Some("sshd"), Some("24200"))
         );
         assert_eq!(&l[h.body..], "Failed password for root");
         let l = "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - 'su root' failed";

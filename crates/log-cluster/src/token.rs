@@ -85,7 +85,7 @@ mod tests {
     fn atoms_split_at_delimiters() {
         assert_eq!(atoms("uid=0,"), vec!["uid", "=", "0", ","]);
         assert_eq!(atoms("()"), vec!["(", ")"]);
-        assert_eq!(atoms("[173.234.31.186]"), vec!["[", "173.234.31.186", "]"]);
+        assert_eq!(atoms("[203.0.113.7]"), vec!["[", "203.0.113.7", "]"]);
         assert_eq!(atoms("word"), vec!["word"]);
         assert_eq!(atoms("rhost=<*>"), vec!["rhost", "=", "<*>"]);
     }

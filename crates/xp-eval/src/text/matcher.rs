@@ -614,10 +614,10 @@ mod tests {
     fn sshd_line() {
         let caps = run(
             "{DATETIME} {event_src.hostname=HOSTNAME} sshd[{NUMBER}]: Failed password for {\"invalid user \"?}{$user=STRING} from {src.ip=IPV4|src.ip=IPV6} port {src.port=NUMBER} {WORD}",
-            "Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2",
+            "Dec 10 06:55:46 gw01 sshd[24200]: Failed password for invalid user webmaster from 203.0.113.7 port 38926 ssh2",
         )
         .unwrap();
-        assert_eq!(caps, vec!["LabSZ", "webmaster", "173.234.31.186", "38926"]);
+        assert_eq!(caps, vec!["gw01", "webmaster", "203.0.113.7", "38926"]);
     }
 
     #[test]

@@ -827,6 +827,13 @@ mod tests {
         }
     }
 
+    fn slots(slots: Vec<Slot>) -> Slots {
+        Slots {
+            prelude: vec![],
+            slots,
+        }
+    }
+
     fn builder() -> Builder {
         Builder {
             out: Assignment::default(),
@@ -858,14 +865,11 @@ mod tests {
 
     #[test]
     fn ports_follow_the_address_they_belong_to() {
-        let slots = Slots {
-            prelude: vec![],
-            slots: vec![
-                slot("$from", "from", &[Some("203.0.113.5")]),
-                slot("$port", "port", &[Some("50522")]),
-                slot("$port2", "port", &[Some("22")]),
-            ],
-        };
+        let slots = slots(vec![
+            slot("$from", "from", &[Some("203.0.113.5")]),
+            slot("$port", "port", &[Some("50522")]),
+            slot("$port2", "port", &[Some("22")]),
+        ]);
         let mut b = builder();
         b.set("src.ip", Source::Expr("$from".into()), "lexicon");
         pair_ports(&slots, &mut b);
@@ -876,14 +880,11 @@ mod tests {
 
     #[test]
     fn hosts_split_per_event_when_members_differ() {
-        let slots = Slots {
-            prelude: vec![],
-            slots: vec![slot(
-                "$Computer",
-                "Computer",
-                &[Some("WIN10_1"), Some("Srv.Example.com")],
-            )],
-        };
+        let slots = slots(vec![slot(
+            "$Computer",
+            "Computer",
+            &[Some("WIN10_1"), Some("Srv.Example.com")],
+        )]);
         let mut b = builder();
         b.set(
             "event_src.hostname",
@@ -925,24 +926,18 @@ mod tests {
 
     #[test]
     fn a_lone_unnamed_address_is_the_source() {
-        let one = Slots {
-            prelude: vec![],
-            slots: vec![
-                slot("$host", "host", &[Some("10.9.9.9")]),
-                slot("$root", "root", &[Some("203.0.113.7")]),
-            ],
-        };
+        let one = slots(vec![
+            slot("$host", "host", &[Some("10.9.9.9")]),
+            slot("$root", "root", &[Some("203.0.113.7")]),
+        ]);
         let mut b = builder();
         b.set("event_src.ip", Source::Expr("$host".into()), "lexicon");
         lone_address(&one, &mut b);
         assert_eq!(expr(&b, "src.ip"), Some("$root"));
-        let two = Slots {
-            prelude: vec![],
-            slots: vec![
-                slot("$a", "a", &[Some("203.0.113.7")]),
-                slot("$b", "b", &[Some("198.51.100.1")]),
-            ],
-        };
+        let two = slots(vec![
+            slot("$a", "a", &[Some("203.0.113.7")]),
+            slot("$b", "b", &[Some("198.51.100.1")]),
+        ]);
         let mut b = builder();
         lone_address(&two, &mut b);
         assert_eq!(expr(&b, "src.ip"), None);
@@ -950,14 +945,11 @@ mod tests {
 
     #[test]
     fn msgid_reads_the_identifier() {
-        let slots = Slots {
-            prelude: vec![],
-            slots: vec![
-                slot(r#"$kv0["syscall"]"#, "syscall", &[Some("59"), Some("59")]),
-                slot(r#"$kv0["SYSCALL"]"#, "SYSCALL", &[Some("execve"), None]),
-                slot(r#"$kv0["op"]"#, "op", &[Some("set")]),
-            ],
-        };
+        let slots = slots(vec![
+            slot(r#"$kv0["syscall"]"#, "syscall", &[Some("59"), Some("59")]),
+            slot(r#"$kv0["SYSCALL"]"#, "SYSCALL", &[Some("execve"), None]),
+            slot(r#"$kv0["op"]"#, "op", &[Some("set")]),
+        ]);
         let mut b = builder();
         msgid_from_identifier("members:items=USER_LOGIN", &slots, &mut b);
         assert_eq!(expr(&b, "msgid"), Some("USER_LOGIN"));

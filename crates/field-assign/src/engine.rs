@@ -141,18 +141,25 @@ fn slot_expr(s: &Slot) -> String {
 }
 
 /// Values that stand for "none" rather than for data: Windows `-` and the null SID, Linux
-/// audit `?`, `(null)`, `(none)`, `N/A`. A field never takes them.
-const PLACEHOLDERS: &[&str] = &["-", "?", "(null)", "(none)", "N/A", "S-1-0-0"];
+/// audit `?` and `unset`, `(null)`, `(none)`, `N/A`.
+/// A field never takes them.
+const PLACEHOLDERS: &[&str] = &["-", "?", "(null)", "(none)", "N/A", "S-1-0-0", "unset"];
 
-fn is_placeholder(v: &str) -> bool {
-    PLACEHOLDERS.contains(&unquote(v).trim())
+/// The unset user id of Linux audit (`(uint32) -1`): a placeholder only under a user-id key
+/// (`auid`, `uid`, `euid`); an unset session (`ses=4294967295`) is still reported as such.
+const UNSET_ID: &str = "4294967295";
+
+/// Whether `v` is a placeholder under the key `key`.
+fn is_placeholder_of(key: &str, v: &str) -> bool {
+    let v = unquote(v).trim();
+    PLACEHOLDERS.contains(&v) || (v == UNSET_ID && key.to_lowercase().ends_with("uid"))
 }
 
 /// A slot's values with placeholders taken as absent.
 fn real_values(s: &Slot) -> Vec<Option<String>> {
     s.values
         .iter()
-        .map(|v| v.clone().filter(|v| !is_placeholder(v)))
+        .map(|v| v.clone().filter(|v| !is_placeholder_of(&s.key, v)))
         .collect()
 }
 
@@ -161,10 +168,20 @@ fn real_values(s: &Slot) -> Vec<Option<String>> {
 /// (`if $Data["TargetUserName"] != "-" then lower(…) endif`). `None` when the slot holds
 /// nothing but placeholders, or holds whole `key=value` records rather than values.
 fn guarded(s: &Slot, wrapped: String) -> Option<String> {
+    let (cond, wrapped) = guard_parts(s, wrapped)?;
+    Some(match cond {
+        Some(cond) => format!("if {cond} then {wrapped} endif"),
+        None => wrapped,
+    })
+}
+
+/// [`guarded`] in parts: the condition under which the slot holds data (none when it always
+/// does) and the expression.
+fn guard_parts(s: &Slot, wrapped: String) -> Option<(Option<String>, String)> {
     let present: Vec<&str> = s.values.iter().flatten().map(|v| unquote(v)).collect();
     let record = format!("{}=", s.key.to_lowercase());
     if present.is_empty()
-        || present.iter().all(|v| is_placeholder(v))
+        || present.iter().all(|v| is_placeholder_of(&s.key, v))
         || present
             .iter()
             .any(|v| v.to_lowercase().starts_with(&record))
@@ -174,14 +191,14 @@ fn guarded(s: &Slot, wrapped: String) -> Option<String> {
     let seen: BTreeSet<&str> = present
         .iter()
         .map(|v| v.trim())
-        .filter(|v| PLACEHOLDERS.contains(v))
+        .filter(|v| is_placeholder_of(&s.key, v))
         .collect();
     if seen.is_empty() {
-        return Some(wrapped);
+        return Some((None, wrapped));
     }
     let raw = slot_expr(s);
     let cond: Vec<String> = seen.iter().map(|p| format!("{raw} != \"{p}\"")).collect();
-    Some(format!("if {} then {wrapped} endif", cond.join(" and ")))
+    Some((Some(cond.join(" and ")), wrapped))
 }
 
 /// A message that names one address besides its source's own, under no key the lexicon knows
@@ -260,6 +277,31 @@ fn pair_ports(slots: &Slots, b: &mut Builder) {
 /// a tagged union holding one record names the type (`members:items=USER_LOGIN`); otherwise
 /// the first candidate a slot carries, in its interpreted form when the record has one
 /// (auditd `SYSCALL=execve` beside `syscall=59`), so the name reads as a type, not a number.
+/// A top-level numeric `eventid` that is not what types the cluster (its identifier is
+/// another key) numbers the event instance, and records that share it make one event (the
+/// auditd serial): `chain_id`.
+fn instance_id(identifier: Option<&str>, slots: &Slots, b: &mut Builder) {
+    let typing: Vec<String> = identifier
+        .unwrap_or("")
+        .split(' ')
+        .filter_map(|c| c.split_once('='))
+        .map(|(k, _)| lexicon::normalize_key(k.rsplit('.').next().unwrap_or(k)))
+        .collect();
+    let Some(s) = slots.slots.iter().find(|s| {
+        !s.expr.contains('[')
+            && lexicon::normalize_key(&s.key) == "eventid"
+            && !typing.contains(&"eventid".to_string())
+            && s.values.iter().flatten().all(|v| {
+                let v = unquote(v);
+                !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit())
+            })
+            && s.values.iter().any(Option::is_some)
+    }) else {
+        return;
+    };
+    b.set("chain_id", Source::Expr(slot_expr(s)), "lexicon");
+}
+
 fn msgid_from_identifier(id: &str, slots: &Slots, b: &mut Builder) {
     let candidates: Vec<(&str, &str)> = id.split(' ').filter_map(|c| c.split_once('=')).collect();
     let structural = log_cluster::identifier::STRUCTURAL;
@@ -466,20 +508,44 @@ impl Retrieval<'_> {
             }
         }
         let tax = Taxonomy::embedded();
-        for s in order.iter().copied() {
-            if let Some((f, t)) = lexicon::key_field(s.parent.as_deref(), &s.key) {
-                let vals: Vec<Option<String>> = real_values(s)
-                    .iter()
-                    .map(|v| v.as_deref().map(|v| t.apply(unquote(v))))
-                    .collect();
-                if !b.has(f) && fits(tax, f, &vals) && vals.iter().flatten().any(|v| !v.is_empty())
-                {
-                    if let Some(e) = guarded(s, t.wrap(&slot_expr(s))) {
-                        b.set(f, Source::Expr(e), "lexicon");
+        let mut known: Vec<(&Slot, (&str, Transform, usize))> = order
+            .iter()
+            .filter_map(|s| Some((*s, lexicon::key_entry(s.parent.as_deref(), &s.key)?)))
+            .collect();
+        // Earlier lexicon rows first; among slots of one row, shallow paths first.
+        known.sort_by_key(|(_, (_, _, rank))| *rank);
+        let usable = |s: &Slot, f: &str, t: Transform| {
+            let vals: Vec<Option<String>> = real_values(s)
+                .iter()
+                .map(|v| v.as_deref().map(|v| t.apply(unquote(v))))
+                .collect();
+            fits(tax, f, &vals) && vals.iter().flatten().any(|v| !v.is_empty())
+        };
+        for (i, (s, (f, t, _))) in known.iter().enumerate() {
+            if b.has(f) || !usable(s, f, *t) {
+                continue;
+            }
+            let Some((cond, wrapped)) = guard_parts(s, t.wrap(&slot_expr(s))) else {
+                continue;
+            };
+            let e = match cond {
+                None => wrapped,
+                // Where this key holds a placeholder, the next key naming the field speaks
+                // (auditd `auid=4294967295`, unset, falls back to `uid`).
+                Some(cond) => {
+                    let next = known[i + 1..]
+                        .iter()
+                        .filter(|(x, (g, u, _))| g == f && usable(x, g, *u))
+                        .find_map(|(x, (_, u, _))| guarded(x, u.wrap(&slot_expr(x))));
+                    match next {
+                        Some(other) => format!("if {cond} then {wrapped} else {other} endif"),
+                        None => format!("if {cond} then {wrapped} endif"),
                     }
                 }
-            }
+            };
+            b.set(f, Source::Expr(e), "lexicon");
         }
+        instance_id(view.identifier, slots, b);
         let sample: Vec<&str> = view.members.iter().take(self.th.samples).copied().collect();
         for (f, v) in lexicon::source_constants(&sample) {
             b.set(f, Source::Const(v.to_string()), "lexicon");
@@ -980,5 +1046,58 @@ mod tests {
             &mut b,
         );
         assert_eq!(expr(&b, "msgid"), None);
+    }
+
+    #[test]
+    fn audit_records_open_their_message_and_name_the_login_identity() {
+        // Hand-written auditd records (JSON envelope): one with the login identity set, one
+        // where it is unset and the effective user speaks.
+        let a = r#"{"eventid":"71","node":"h1","items":{"ADD_USER":["pid=10 uid=0 auid=1000 ses=3 msg='op=adding user id=1001 exe=\"/usr/sbin/useradd\" hostname=h1 addr=? terminal=pts/0 res=success' UID=\"root\" AUID=\"ann\" ID=\"bob\""]}}"#;
+        let b = r#"{"eventid":"72","node":"h1","items":{"ADD_USER":["pid=11 uid=0 auid=4294967295 ses=4294967295 msg='op=adding user id=1002 exe=\"/usr/sbin/useradd\" hostname=h1 addr=? terminal=pts/1 res=failed' UID=\"root\" AUID=\"unset\" ID=\"eve\""]}}"#;
+        let kb = Kb::default();
+        let engine = Retrieval::new(&kb);
+        let members = [a, b];
+        let view = ClusterView {
+            kind: Kind::Json,
+            head: "JSON = ''\nCOND = $items[\"ADD_USER\"] != null",
+            captures: &[],
+            members: &members,
+            identifier: Some("members:items=ADD_USER"),
+        };
+        let out = engine.assign(&view);
+        let get = |f: &str| match out.get(f).map(|a| &a.source) {
+            Some(Source::Expr(e) | Source::Const(e)) => Some(e.clone()),
+            None => None,
+        };
+        // The quoted message is opened with its own keyvalue().
+        assert!(
+            out.prelude
+                .iter()
+                .any(|p| p.contains(r#"keyvalue($kv0["msg"], " ", "=", '"')"#)),
+            "{:?}",
+            out.prelude
+        );
+        assert_eq!(
+            get("subject.process.fullpath").as_deref(),
+            Some(r#"$kv1["exe"]"#)
+        );
+        // auid before uid, with uid where auid is unset; the names alike.
+        assert_eq!(
+            get("subject.account.id").as_deref(),
+            Some(r#"if $kv0["auid"] != "4294967295" then $kv0["auid"] else $kv0["uid"] endif"#)
+        );
+        assert_eq!(
+            get("subject.account.name").as_deref(),
+            Some(
+                r#"if strip($kv0["AUID"], '"', '"') != "unset" then strip($kv0["AUID"], '"', '"') else strip($kv0["UID"], '"', '"') endif"#
+            )
+        );
+        // An unset session is still a session.
+        assert_eq!(
+            get("subject.account.session_id").as_deref(),
+            Some(r#"$kv0["ses"]"#)
+        );
+        // The record serial that differs per event links the records of one event.
+        assert_eq!(get("chain_id").as_deref(), Some("$eventid"));
     }
 }

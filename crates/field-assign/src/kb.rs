@@ -169,11 +169,19 @@ pub fn raw_values(kind: Kind, raw: &str) -> Vec<(String, String)> {
                     continue;
                 }
                 match kv_pairs(&value) {
-                    Some(pairs) => out.extend(
-                        pairs
-                            .into_iter()
-                            .map(|(k, v)| (format!("{EMBEDDED}{k}"), v)),
-                    ),
+                    Some(pairs) => {
+                        for (k, v) in pairs {
+                            // A quoted value that is a run of pairs itself (auditd `msg='…'`).
+                            match kv_pairs(&v) {
+                                Some(inner) => out.extend(
+                                    inner
+                                        .into_iter()
+                                        .map(|(k, v)| (format!("{EMBEDDED}{k}"), v)),
+                                ),
+                                None => out.push((format!("{EMBEDDED}{k}"), v)),
+                            }
+                        }
+                    }
                     None => out.push((path_key(&path), value)),
                 }
             }

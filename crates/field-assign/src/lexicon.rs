@@ -217,22 +217,38 @@ fn rows3(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str
         })
 }
 
-/// The key lexicon (`schema/key-lexicon.tsv`): normalized key → (field, transform).
-fn key_lexicon() -> &'static std::collections::HashMap<String, (String, Transform)> {
-    static LEX: std::sync::OnceLock<std::collections::HashMap<String, (String, Transform)>> =
-        std::sync::OnceLock::new();
+/// One lexicon row: field, transform and the row's rank (earlier rows win over later ones).
+type Entry = (String, Transform, usize);
+
+/// The lexicon: rows whose key has an upper-case letter compare exactly (auditd writes the
+/// interpreted `AUID="bob"` beside the numeric `auid=1000`), the others normalized.
+fn key_lexicon() -> &'static (
+    std::collections::HashMap<String, Entry>,
+    std::collections::HashMap<String, Entry>,
+) {
+    type Maps = (
+        std::collections::HashMap<String, Entry>,
+        std::collections::HashMap<String, Entry>,
+    );
+    static LEX: std::sync::OnceLock<Maps> = std::sync::OnceLock::new();
     LEX.get_or_init(|| {
-        rows3(include_str!("../../../schema/key-lexicon.tsv"))
-            .map(|(k, f, t)| {
-                let t = match t {
-                    "lower" => Transform::Lower,
-                    "hex" => Transform::Hex,
-                    "tty" => Transform::Tty,
-                    _ => Transform::Same,
-                };
-                (k.to_string(), (f.to_string(), t))
-            })
-            .collect()
+        let mut exact = std::collections::HashMap::new();
+        let mut folded = std::collections::HashMap::new();
+        for (rank, (k, f, t)) in rows3(include_str!("../../../schema/key-lexicon.tsv")).enumerate()
+        {
+            let t = match t {
+                "lower" => Transform::Lower,
+                "hex" => Transform::Hex,
+                "tty" => Transform::Tty,
+                _ => Transform::Same,
+            };
+            if k.chars().any(|c| c.is_ascii_uppercase()) {
+                exact.insert(k.to_string(), (f.to_string(), t, rank));
+            } else {
+                folded.insert(k.to_string(), (f.to_string(), t, rank));
+            }
+        }
+        (exact, folded)
     })
 }
 
@@ -247,11 +263,18 @@ pub fn normalize_key(key: &str) -> String {
 /// The field a well-known key name goes to, and how its value is transformed; a nested key
 /// is looked up with its parent first (`source` + `ip`).
 pub fn key_field(parent: Option<&str>, key: &str) -> Option<(&'static str, Transform)> {
-    let lex = key_lexicon();
-    parent
-        .and_then(|p| lex.get(&normalize_key(&format!("{p}{key}"))))
-        .or_else(|| lex.get(&normalize_key(key)))
-        .map(|(f, t)| (f.as_str(), *t))
+    key_entry(parent, key).map(|(f, t, _)| (f, t))
+}
+
+/// [`key_field`] with the row's rank: where two keys of one event name the same field, the
+/// earlier row is the better evidence (`auid`, the login identity, before `uid`).
+pub fn key_entry(parent: Option<&str>, key: &str) -> Option<(&'static str, Transform, usize)> {
+    let (exact, folded) = key_lexicon();
+    exact
+        .get(key)
+        .or_else(|| parent.and_then(|p| folded.get(&normalize_key(&format!("{p}{key}")))))
+        .or_else(|| folded.get(&normalize_key(key)))
+        .map(|(f, t, r)| (f.as_str(), *t, *r))
 }
 
 /// Preference among time keys: the event's own time before file or process times.
@@ -311,7 +334,8 @@ mod key_tests {
             Some(("subject.account.session_id", Transform::Hex))
         );
         let tax = xp_taxonomy::Taxonomy::embedded();
-        for (f, _) in key_lexicon().values() {
+        let (exact, folded) = key_lexicon();
+        for (f, _, _) in exact.values().chain(folded.values()) {
             assert!(tax.get(f).is_some(), "{f} is not in the taxonomy");
         }
     }

@@ -62,7 +62,8 @@ pub fn path_key(path: &str) -> String {
     }
 }
 
-/// `key=value` pairs of a string that is a run of at least two of them, values unquoted.
+/// `key=value` pairs of a string that is a run of at least two of them, values unquoted
+/// (`"…"` and `'…'` quotes both protect spaces).
 pub fn kv_pairs(s: &str) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
     let mut rest = s.trim();
@@ -73,8 +74,12 @@ pub fn kv_pairs(s: &str) -> Option<Vec<(String, String)>> {
             return None;
         }
         let after = &rest[eq + 1..];
-        let (value, next) = if let Some(q) = after.strip_prefix('"') {
-            let end = q.find('"')?;
+        let quoted = after
+            .strip_prefix('"')
+            .map(|q| (q, '"'))
+            .or_else(|| after.strip_prefix('\'').map(|q| (q, '\'')));
+        let (value, next) = if let Some((q, quote)) = quoted {
+            let end = q.find(quote)?;
             (&q[..end], &q[end + 1..])
         } else {
             // An unquoted value runs to the next ` key=` (CEF values hold spaces).
@@ -172,33 +177,107 @@ fn candidates(
                     if value.starts_with('\u{1}') {
                         continue;
                     }
-                    if let Some(pairs) = kv_pairs(&value) {
-                        let keys: Vec<String> = pairs.into_iter().map(|(k, _)| k).collect();
+                    if kv_pairs(&value).is_some() {
                         match kv_paths.iter_mut().find(|(p, _)| *p == path) {
-                            Some((_, ks)) => {
-                                for k in keys {
-                                    if !ks.contains(&k) {
-                                        ks.push(k);
-                                    }
-                                }
-                            }
-                            None => kv_paths.push((path, keys)),
+                            Some((_, vs)) => vs.push(value),
+                            None => kv_paths.push((path, vec![value])),
                         }
                     } else if !exprs.contains(&path) {
                         exprs.push(path);
                     }
                 }
             }
-            for (i, (path, keys)) in kv_paths.into_iter().enumerate() {
-                let var = format!("$kv{i}");
-                prelude.push(format!("{var} = keyvalue({path}, \" \", \"=\")"));
-                for k in keys {
-                    exprs.push(format!("{var}[\"{k}\"]"));
-                }
+            for (path, values) in kv_paths {
+                let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                open_kv(&path, &values, &mut prelude, &mut exprs);
             }
         }
     }
     (prelude, exprs)
+}
+
+/// Opens `expr`, whose `values` are runs of `key=value` pairs, with `keyvalue()`: one helper
+/// variable in `prelude` and one expression per key in `exprs`. Single-quoted values (auditd
+/// `msg='op=… res=success'`) make `'` the quote; a value that is itself a run of pairs is
+/// opened in turn, with `"` as its quote.
+fn open_kv(expr: &str, values: &[&str], prelude: &mut Vec<String>, exprs: &mut Vec<String>) {
+    open_kv_at(expr, values, prelude, exprs, 0);
+}
+
+fn open_kv_at(
+    expr: &str,
+    values: &[&str],
+    prelude: &mut Vec<String>,
+    exprs: &mut Vec<String>,
+    depth: usize,
+) {
+    let single = values.iter().any(|v| single_quoted(v));
+    let var = format!("$kv{}", prelude.len());
+    let quote = if single {
+        ", \"'\""
+    } else if depth > 0 {
+        ", '\"'"
+    } else {
+        ""
+    };
+    prelude.push(format!("{var} = keyvalue({expr}, \" \", \"=\"{quote})"));
+    let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+    for v in values {
+        let pairs = match kv_pairs(v) {
+            Some(p) => p,
+            None if depth > 0 => pair_words(v)
+                .into_iter()
+                .map(|k| (k, String::new()))
+                .collect(),
+            None => Vec::new(),
+        };
+        for (k, x) in pairs {
+            match keys.iter_mut().find(|(key, _)| *key == k) {
+                Some((_, xs)) => xs.push(x),
+                None => keys.push((k, vec![x])),
+            }
+        }
+    }
+    for (k, xs) in keys {
+        let e = format!("{var}[{}]", xp_syntax::printer::quote_str(&k, '"'));
+        // Most values must be runs of pairs; the others (a prose lead such as
+        // `pam_tally2 uid=1000 …`) are read by the same `keyvalue()`, which skips what is no pair.
+        let runs = xs.iter().filter(|x| pair_words(x).len() >= 2).count();
+        let nested = single && depth == 0 && runs > 0 && runs * 2 >= xs.len();
+        if nested {
+            let xs: Vec<&str> = xs.iter().map(String::as_str).collect();
+            open_kv_at(&e, &xs, prelude, exprs, depth + 1);
+        } else {
+            exprs.push(e);
+        }
+    }
+}
+
+/// The keys of the words of `s` written `key=…` (prose around them allowed).
+fn pair_words(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in s.split_whitespace() {
+        if let Some((k, _)) = w.split_once('=') {
+            let ok = k
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if ok && !out.iter().any(|x| x == k) {
+                out.push(k.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Whether some value of the pairs in `s` is written `key='…'`.
+fn single_quoted(s: &str) -> bool {
+    s.match_indices("='").any(|(i, _)| {
+        s[..i].rsplit(' ').next().is_some_and(|k| {
+            !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+    })
 }
 
 /// The key of an expression: the capture name, or the last path segment.
@@ -264,16 +343,9 @@ pub fn read(kind: Kind, head: &str, captures: &[String], members: &[&str]) -> Sl
             }
             let keys: Option<Vec<Vec<(String, String)>>> =
                 present.iter().map(|v| kv_pairs(v)).collect();
-            if let Some(keys) = keys {
-                let var = format!("$kv{}", prelude.len());
-                prelude.push(format!("{var} = keyvalue({e}, \" \", \"=\")"));
-                let mut seen: Vec<String> = Vec::new();
-                for (k, _) in keys.into_iter().flatten() {
-                    if !seen.contains(&k) {
-                        opened.push(format!("{var}[{}]", xp_syntax::printer::quote_str(&k, '"')));
-                        seen.push(k);
-                    }
-                }
+            if keys.is_some() {
+                let values: Vec<&str> = present.iter().map(|v| v.as_str()).collect();
+                open_kv(e, &values, &mut prelude, &mut opened);
             }
         }
         exprs.extend(opened);

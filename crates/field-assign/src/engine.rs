@@ -497,6 +497,9 @@ impl Retrieval<'_> {
                 b.set("time", Source::Expr(s.expr.clone()), "lexicon");
             }
             if (text_kind && k == "host") || lexicon::is_host_key(&s.key) {
+                if lexicon::host_field(&s.values).is_none() {
+                    host_or_address(s, b);
+                }
                 if let Some(f) = lexicon::host_field(&s.values) {
                     let e = if f == "event_src.ip" {
                         s.expr.clone()
@@ -730,6 +733,44 @@ fn subject_from_fields(b: &mut Builder) {
 
 /// The experts' host idiom: a value with dots is an FQDN whose first label is the hostname;
 /// one without is a hostname; when members differ, the split is written per event.
+/// A host key whose values are addresses in some events and names in others (auditd `node`):
+/// `event_src.ip` where the value is an address, the name fields where it is not.
+fn host_or_address(s: &Slot, b: &mut Builder) {
+    let vals: Vec<&String> = s.values.iter().flatten().collect();
+    let is_ip = |v: &&String| v.trim().parse::<std::net::IpAddr>().is_ok();
+    let names: Vec<&&String> = vals.iter().filter(|v| !is_ip(v)).collect();
+    if names.is_empty() || names.len() == vals.len() {
+        return;
+    }
+    let e = &s.expr;
+    let name = format!("maybe_ipv4({e}) == null and maybe_ipv6({e}) == null");
+    b.set(
+        "event_src.ip",
+        Source::Expr(format!("if not ({name}) then {e} endif")),
+        "host-split",
+    );
+    if names.iter().all(|v| !v.contains('.')) {
+        b.set(
+            "event_src.hostname",
+            Source::Expr(format!("if {name} then lower({e}) endif")),
+            "host-split",
+        );
+    } else if names.iter().all(|v| v.contains('.')) {
+        b.set(
+            "event_src.fqdn",
+            Source::Expr(format!("if {name} then lower({e}) endif")),
+            "host-split",
+        );
+        b.set(
+            "event_src.hostname",
+            Source::Expr(format!(
+                "if {name} then lower(substr({e}, 0, find_substr({e}, \".\"))) endif"
+            )),
+            "host-split",
+        );
+    }
+}
+
 fn host_split(slots: &Slots, b: &mut Builder) {
     let from = |f: &str| {
         b.out.get(f).and_then(|a| match &a.source {
@@ -1099,5 +1140,25 @@ mod tests {
         );
         // The record serial that differs per event links the records of one event.
         assert_eq!(get("chain_id").as_deref(), Some("$eventid"));
+    }
+
+    #[test]
+    fn a_host_key_holding_addresses_and_names_splits_per_event() {
+        let s = slot("$node", "node", &[Some("10.0.0.5"), Some("web1"), None]);
+        let mut b = builder();
+        host_or_address(&s, &mut b);
+        let name = "maybe_ipv4($node) == null and maybe_ipv6($node) == null";
+        assert_eq!(
+            expr(&b, "event_src.ip"),
+            Some(format!("if not ({name}) then $node endif").as_str())
+        );
+        assert_eq!(
+            expr(&b, "event_src.hostname"),
+            Some(format!("if {name} then lower($node) endif").as_str())
+        );
+        // Only addresses, or only names: the plain lexicon decides.
+        let mut b = builder();
+        host_or_address(&slot("$node", "node", &[Some("web1")]), &mut b);
+        assert_eq!(expr(&b, "event_src.ip"), None);
     }
 }

@@ -177,7 +177,7 @@ fn candidates(
                     if value.starts_with('\u{1}') {
                         continue;
                     }
-                    if kv_pairs(&value).is_some() {
+                    if kv_pairs(&value).is_some() || named_pair(&path, &value) {
                         match kv_paths.iter_mut().find(|(p, _)| *p == path) {
                             Some((_, vs)) => vs.push(value),
                             None => kv_paths.push((path, vec![value])),
@@ -225,6 +225,11 @@ fn open_kv_at(
     for v in values {
         let pairs = match kv_pairs(v) {
             Some(p) => p,
+            // A record of one pair (see `named_pair`).
+            None if depth == 0 && v.matches('=').count() == 1 => {
+                let (k, x) = v.split_once('=').unwrap_or_default();
+                vec![(k.trim().to_string(), x.trim_matches('"').to_string())]
+            }
             None if depth > 0 => pair_words(v)
                 .into_iter()
                 .map(|k| (k, String::new()))
@@ -269,6 +274,17 @@ fn pair_words(s: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether `value` is the one pair its own path names (auditd `$items["CWD"][0]` holding
+/// `cwd="/root"`): a record of one key, opened like longer runs.
+fn named_pair(path: &str, value: &str) -> bool {
+    let key = path_key(path);
+    value.split_once('=').is_some_and(|(k, v)| {
+        k.eq_ignore_ascii_case(&key)
+            && !v.is_empty()
+            && (!v.contains(' ') || (v.len() >= 2 && v.starts_with('"') && v.ends_with('"')))
+    })
 }
 
 /// Whether some value of the pairs in `s` is written `key='…'`.

@@ -517,6 +517,7 @@ impl Retrieval<'_> {
             .collect();
         // Earlier lexicon rows first; among slots of one row, shallow paths first.
         known.sort_by_key(|(_, (_, _, rank))| *rank);
+        logon_target_is_subject(&mut known);
         let usable = |s: &Slot, f: &str, t: Transform| {
             let vals: Vec<Option<String>> = real_values(s)
                 .iter()
@@ -747,6 +748,36 @@ fn subject_from_fields(b: &mut Builder) {
         return;
     };
     b.set("subject", Source::Const(subject.into()), "fields");
+}
+
+/// In a logon event (it has a logon type) the target account is the one logging on: it is
+/// the subject, and the reporting account (Windows `Subject*`, often the machine itself or
+/// nobody) gives way.
+fn logon_target_is_subject(known: &mut Vec<(&Slot, (&'static str, Transform, usize))>) {
+    if !known.iter().any(|(_, (f, _, _))| *f == "logon_type") {
+        return;
+    }
+    let target = |s: &Slot| lexicon::normalize_key(&s.key).starts_with("target");
+    if !known
+        .iter()
+        .any(|(s, (f, _, _))| target(s) && f.starts_with("object.account."))
+    {
+        return;
+    }
+    known.retain(|(s, (f, _, _))| target(s) || !f.starts_with("subject.account."));
+    for (s, (f, _, _)) in known.iter_mut() {
+        if target(s) {
+            if let Some(rest) = f.strip_prefix("object.account.") {
+                *f = match rest {
+                    "name" => "subject.account.name",
+                    "domain" => "subject.account.domain",
+                    "id" => "subject.account.id",
+                    "session_id" => "subject.account.session_id",
+                    _ => f,
+                };
+            }
+        }
+    }
 }
 
 /// A host key whose values are addresses in some events and names in others (auditd `node`):
@@ -1219,5 +1250,35 @@ mod tests {
         let mut b = builder();
         host_or_address(&slot("$node", "node", &[Some("web1")]), &mut b);
         assert_eq!(expr(&b, "event_src.ip"), None);
+    }
+
+    #[test]
+    fn in_a_logon_event_the_target_account_is_the_subject() {
+        let kb = Kb::default();
+        let engine = Retrieval::new(&kb);
+        // Hand-written logon: the machine account reports, the target user logs on.
+        let ev = r#"{"Event":{"System":{"EventID":"4624","Channel":"Security","Computer":"pc1"},"EventData":{"Data":[{"Name":"SubjectUserName","text":"PC1$"},{"Name":"TargetUserName","text":"Ann"},{"Name":"TargetLogonId","text":"0x10"},{"Name":"LogonType","text":"3"}]}}}"#;
+        let members = [ev];
+        let view = ClusterView {
+            kind: Kind::Eventlog,
+            head: "EVENTLOG = 'EventID=\"4624\"'",
+            captures: &[],
+            members: &members,
+            identifier: Some("EventID=4624"),
+        };
+        let out = engine.assign(&view);
+        let get = |f: &str| match out.get(f).map(|a| &a.source) {
+            Some(Source::Expr(e) | Source::Const(e)) => Some(e.clone()),
+            None => None,
+        };
+        assert_eq!(
+            get("subject.account.name").as_deref(),
+            Some(r#"lower($Data["TargetUserName"])"#)
+        );
+        assert_eq!(
+            get("subject.account.session_id").as_deref(),
+            Some(r#"maybe_number16($Data["TargetLogonId"])"#)
+        );
+        assert_eq!(get("object.account.name"), None);
     }
 }

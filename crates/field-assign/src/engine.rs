@@ -644,6 +644,14 @@ impl Retrieval<'_> {
                 b.set(f, Source::Const(v), "precedent");
             }
         }
+        // No rule with this action and object: the object alone, for the categories.
+        if let Some(o) = &object {
+            for f in ["category.generic", "category.high", "category.low"] {
+                if let Some(v) = self.kb.object_precedent(f, o) {
+                    b.set(f, Source::Const(v), "precedent");
+                }
+            }
+        }
     }
 }
 

@@ -338,11 +338,26 @@ impl Kb {
     /// What the rules classifying events as (`action`, `object`) set `field` to, when at
     /// least two of them agree and they are at least half of those that set it.
     pub fn precedent(&self, field: &str, action: &str, object: Option<&str>) -> Option<String> {
+        self.precedent_where(field, Some(action), object)
+    }
+
+    /// The value `field` takes in most rules with this object, whatever their action (the
+    /// categories describe what is acted on more than the act).
+    pub fn object_precedent(&self, field: &str, object: &str) -> Option<String> {
+        self.precedent_where(field, None, Some(object))
+    }
+
+    fn precedent_where(
+        &self,
+        field: &str,
+        action: Option<&str>,
+        object: Option<&str>,
+    ) -> Option<String> {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         let mut n = 0;
         for r in &self.rules {
             let c = &r.constants;
-            if c.get("action").map(String::as_str) != Some(action)
+            if action.is_some_and(|a| c.get("action").map(String::as_str) != Some(a))
                 || object.is_some_and(|o| c.get("object").map(String::as_str) != Some(o))
             {
                 continue;

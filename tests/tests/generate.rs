@@ -101,9 +101,9 @@ fn own_kb_text_evaluation_keeps_its_floors() {
         "{:?}",
         r.conformance
     );
-    // Measured 2026-11-22: TEXT P .902 R .406, working 38/38.
+    // Measured 2026-12-04: TEXT P .912 R .492, working 38/38.
     let text = &r.by_kind["TEXT"];
-    assert!(text.precision >= 0.89 && text.recall >= 0.40, "{text:?}");
+    assert!(text.precision >= 0.90 && text.recall >= 0.48, "{text:?}");
     assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
     assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);
 }

@@ -589,6 +589,7 @@ impl Retrieval<'_> {
             }
             lone_address(slots, b);
             pair_ports(slots, b);
+            syslog_program(view.members, b);
         } else {
             self.classify_structured(view, slots, b);
         }
@@ -756,6 +757,32 @@ fn subject_from_fields(b: &mut Builder) {
         return;
     };
     b.set("subject", Source::Const(subject.into()), "fields");
+}
+
+/// The program of a syslog header that every member shares (`sshd[812]:`) is the process that
+/// wrote the event and the subsystem of its source.
+fn syslog_program(members: &[&str], b: &mut Builder) {
+    let mut app: Option<String> = None;
+    for m in members {
+        let Some(a) = ingest::syslog::parse(m).and_then(|h| h.app) else {
+            return;
+        };
+        match &app {
+            Some(x) if *x != a => return,
+            Some(_) => {}
+            None => app = Some(a),
+        }
+    }
+    let app = app.map(|a| a.rsplit('/').next().unwrap_or_default().to_string());
+    let Some(app) = app.filter(|a| {
+        !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    }) else {
+        return;
+    };
+    b.set("subject.process.name", Source::Const(app.clone()), "syslog");
+    b.set("event_src.subsys", Source::Const(app), "syslog");
 }
 
 /// In a logon event (it has a logon type) the target account is the one logging on: it is

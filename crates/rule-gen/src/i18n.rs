@@ -110,7 +110,7 @@ pub fn texts(name_words: &str, a: &Assignment) -> Texts {
             "The user {subject.account.name}".to_string(),
             "Пользователь {subject.account.name}".to_string(),
         )
-    } else if has("subject.process.name") {
+    } else if has("subject.process.name") && a.constant("subject") != Some("account") {
         (
             "The process {subject.process.name}".to_string(),
             "Процесс {subject.process.name}".to_string(),

@@ -1,12 +1,13 @@
 //! Training samples from a knowledge base: the experts' rules are the data. For `norm-fields`,
 //! each test pair gives the prompt (kind, the rule's header, the raw event) and the answer
-//! (the expert's classification fields of that event, as JSON).
+//! (the expert's classification fields of that event, as JSON); for `msgid`, the prompt is the
+//! event and the answer its msgid as the event spells it, or NOT_FIELD.
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::prompt::{answer_fields, norm_fields};
+use crate::prompt::{answer_fields, msgid, msgid_answer, norm_fields};
 
 /// Errors of building a dataset.
 #[derive(Debug, thiserror::Error)]
@@ -15,7 +16,7 @@ pub enum Error {
     #[error(transparent)]
     Package(#[from] xp_package::Error),
     /// The task has no dataset builder yet.
-    #[error("no dataset for task `{0}` yet (norm-fields is built)")]
+    #[error("no dataset for task `{0}` yet (norm-fields and msgid are built)")]
     Unsupported(String),
 }
 
@@ -59,7 +60,7 @@ pub fn build(
     per_rule: usize,
     exclude: &[PathBuf],
 ) -> Result<Vec<Sample>, Error> {
-    if task != llm::Task::NormFields {
+    if !matches!(task, llm::Task::NormFields | llm::Task::Msgid) {
         return Err(Error::Unsupported(task.name().to_string()));
     }
     let mut out = Vec::new();
@@ -74,12 +75,17 @@ pub fn build(
         for t in p.tests().into_iter().take(per_rule) {
             let Ok((raw, norm)) = t.read() else { continue };
             let kind = field_assign::kb::kind_of(&raw);
-            let Ok(prompt) = norm_fields(kind, &header, &raw) else {
+            let (prompt, completion) = if task == llm::Task::Msgid {
+                (msgid(kind, &raw), msgid_answer(&raw, &norm))
+            } else {
+                (norm_fields(kind, &header, &raw), norm_fields_answer(&norm))
+            };
+            let Ok(prompt) = prompt else {
                 continue;
             };
             out.push(Sample {
                 prompt,
-                completion: norm_fields_answer(&norm),
+                completion,
                 rule: rel(&p.dir, dirs),
             });
         }

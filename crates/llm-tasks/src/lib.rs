@@ -4,9 +4,12 @@
 //! [`dataset`] turns a knowledge base into training samples (the experts' rules are the
 //! data); [`fields::LlmAssigner`] asks the `norm-fields` task for the classification an event's
 //! values cannot show and keeps only answers that parse, name taxonomy fields and leave the
-//! deterministic engine's fields alone — the engine is always the floor.
+//! deterministic engine's fields alone — the engine is always the floor; [`msgid::MsgidTask`]
+//! asks the `msgid` task for an event's type identifier and keeps only NOT_FIELD or a value
+//! the event contains.
 #![deny(missing_docs)]
 
 pub mod dataset;
 pub mod fields;
+pub mod msgid;
 pub mod prompt;

@@ -26,7 +26,47 @@ fn env() -> minijinja::Environment<'static> {
         "norm-fields",
         include_str!("../../../adapters/prompts/norm-fields.j2"),
     );
+    let _ = e.add_template("msgid", include_str!("../../../adapters/prompts/msgid.j2"));
     e
+}
+
+/// The `msgid` prompt: the event alone (its kind and text).
+pub fn msgid(kind: Kind, raw: &str) -> Result<String, String> {
+    env()
+        .get_template("msgid")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                kind => kind.name(),
+                event => event_text(kind, raw),
+            })
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// The answer of the `msgid` task when the event names no type.
+pub const NOT_FIELD: &str = "NOT_FIELD";
+
+/// The expert answer of the `msgid` task for a test pair: the norm's `msgid` when the raw
+/// event spells it (an identifier to extract, not one the rule invents), else [`NOT_FIELD`].
+pub fn msgid_answer(raw: &str, norm: &serde_json::Map<String, serde_json::Value>) -> String {
+    let v = match norm.get("msgid") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => return NOT_FIELD.to_string(),
+    };
+    let ok = !v.is_empty() && v.len() <= 48 && regex_lite_match(&v) && raw.contains(v.as_str());
+    if ok {
+        v
+    } else {
+        NOT_FIELD.to_string()
+    }
+}
+
+/// Whether `v` is identifier-shaped (letters, digits, `_ . : / -`).
+fn regex_lite_match(v: &str) -> bool {
+    v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '/' | '-'))
 }
 
 /// A compact view of an event: `path = value` lines for structured kinds (embedded key=value
@@ -91,6 +131,27 @@ pub fn norm_fields_schema() -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn msgid_prompt_and_answers() {
+        let raw = r#"{"EventID": "4624", "user": "ann"}"#;
+        let p = msgid(Kind::Json, raw).unwrap();
+        assert!(
+            p.contains("EventID = 4624") && p.ends_with("msgid:\n"),
+            "{p:?}"
+        );
+        let norm = |v: serde_json::Value| v.as_object().unwrap().clone();
+        assert_eq!(
+            msgid_answer(raw, &norm(serde_json::json!({"msgid": "4624"}))),
+            "4624"
+        );
+        // A msgid the rule invents is not in the event: nothing to extract.
+        assert_eq!(
+            msgid_answer(raw, &norm(serde_json::json!({"msgid": "logon"}))),
+            NOT_FIELD
+        );
+        assert_eq!(msgid_answer(raw, &norm(serde_json::json!({}))), NOT_FIELD);
+    }
 
     #[test]
     fn renders_the_norm_fields_prompt() {

@@ -113,7 +113,7 @@ pub enum Command {
         /// Knowledge bases.
         #[arg(long, required = true)]
         kb: Vec<PathBuf>,
-        /// The task (norm-fields).
+        /// The task (norm-fields, msgid).
         #[arg(long)]
         task: String,
         /// Output file.
@@ -244,6 +244,11 @@ pub enum EvalCommand {
         /// Also write the report as one self-contained HTML page (tables and plots).
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+        /// The language-model tasks an `--llm` run measures, comma-separated: `norm-fields`
+        /// (field assignment, in the generation scores) and `msgid` (identifier extraction on
+        /// every test event, against the engine's msgid pairs).
+        #[arg(long, value_delimiter = ',', default_value = "norm-fields")]
+        tasks: Vec<String>,
         #[command(flatten)]
         llm: LlmArgs,
     },

@@ -16,18 +16,40 @@ impl evaluation::kb::Wrap for WithLlm<'_> {
     }
 }
 
-pub fn run(
-    dir: &Path,
-    own: Option<PathBuf>,
-    year: Option<i32>,
-    sources: &[String],
-    json: bool,
-    html: Option<&Path>,
-    llm_args: &crate::cli::LlmArgs,
-) -> anyhow::Result<u8> {
+/// What `eval kb` was asked.
+pub struct Args<'a> {
+    pub dir: &'a Path,
+    pub own: Option<PathBuf>,
+    pub year: Option<i32>,
+    pub sources: &'a [String],
+    pub json: bool,
+    pub html: Option<&'a Path>,
+    pub tasks: &'a [String],
+    pub llm: &'a crate::cli::LlmArgs,
+}
+
+pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
+    let Args {
+        dir,
+        own,
+        year,
+        sources,
+        json,
+        html,
+        tasks,
+        llm: llm_args,
+    } = a;
+    for t in tasks {
+        if !matches!(t.as_str(), "norm-fields" | "msgid") {
+            anyhow::bail!("--tasks: `{t}` is not a measured task (norm-fields, msgid)");
+        }
+    }
     let own = own.or_else(super::generate::default_kb);
     let year = year.unwrap_or_else(xp_eval::current_year);
     let backend = super::llm_opts::backend(llm_args, json)?;
+    let fields_llm = backend
+        .as_deref()
+        .filter(|_| tasks.iter().any(|t| t == "norm-fields"));
     let t0 = std::time::Instant::now();
     let pb = crate::progress::count(0, json, "evaluating sources");
     let progress = |done: usize, all: usize, source: &str| {
@@ -35,7 +57,7 @@ pub fn run(
         pb.set_position(done as u64);
         pb.set_message(format!("evaluating {source}"));
     };
-    let report = match backend.as_deref() {
+    let report = match fields_llm {
         None => evaluation::kb::evaluate_progress(
             dir,
             own.as_deref(),
@@ -55,6 +77,25 @@ pub fn run(
     };
     pb.finish_and_clear();
     let seconds = t0.elapsed().as_secs_f64();
+    // The msgid task against the engine's msgid pairs on the same events.
+    let msgid = match backend.as_deref() {
+        Some(model) if tasks.iter().any(|t| t == "msgid") => {
+            Some(llm_tasks::msgid::evaluate(dir, sources, model)?)
+        }
+        _ => None,
+    };
+    let engine_msgid = {
+        let (mut g, mut c, mut e) = (0usize, 0usize, 0usize);
+        for f in report.fields.values() {
+            if let Some(x) = f.get("msgid") {
+                g += x.generated;
+                c += x.correct;
+                e += x.expert;
+            }
+        }
+        let r = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        (r(c, g), r(c, e))
+    };
     if let Some(path) = html {
         let sub = format!(
             "{}; assigner: {}; {} sources{}; {seconds:.1} s",
@@ -78,6 +119,12 @@ pub fn run(
         let mut v = serde_json::to_value(&report)?;
         v["seconds"] = serde_json::json!(seconds);
         v["llm"] = serde_json::json!(backend.as_ref().map(|b| b.name()));
+        if let Some(m) = &msgid {
+            v["tasks"]["msgid"] = serde_json::json!({
+                "engine": {"precision": engine_msgid.0, "recall": engine_msgid.1},
+                "adapter": m,
+            });
+        }
         crate::outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(OK);
     }
@@ -133,14 +180,30 @@ pub fn run(
         report.i18n.en_chrf,
         report.i18n.ru_chrf
     )?;
+    if let Some(m) = &msgid {
+        crate::outln!(
+            "\n| task | engine P | engine R | adapter P | adapter R | NOT_FIELD right | fallbacks | adapter time |"
+        )?;
+        crate::outln!("|---|---:|---:|---:|---:|---:|---:|---:|")?;
+        crate::outln!(
+            "| msgid | {:.3} | {:.3} | {:.3} | {:.3} | {}/{} | {} | {:.0} s for {} events |",
+            engine_msgid.0,
+            engine_msgid.1,
+            m.precision,
+            m.recall,
+            m.not_field_right,
+            m.not_field_expected,
+            m.fallbacks,
+            m.seconds,
+            m.events
+        )?;
+    }
     crate::outln!(
         "assigner: {}; {seconds:.1} s",
-        backend
-            .as_ref()
-            .map_or("retrieval (no LLM)".to_string(), |b| format!(
-                "retrieval + {}",
-                b.name()
-            ))
+        fields_llm.map_or("retrieval (no LLM)".to_string(), |b| format!(
+            "retrieval + {}",
+            b.name()
+        ))
     )?;
     Ok(OK)
 }

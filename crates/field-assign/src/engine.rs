@@ -1038,6 +1038,27 @@ mod tests {
         }
     }
 
+    /// The engine alone (an empty KB) on one cluster.
+    fn assign_one(kind: Kind, head: &str, identifier: &str, members: &[&str]) -> Assignment {
+        let kb = Kb::default();
+        let view = ClusterView {
+            kind,
+            head,
+            captures: &[],
+            members,
+            identifier: Some(identifier),
+        };
+        Retrieval::new(&kb).assign(&view)
+    }
+
+    /// A field's expression or constant.
+    fn field_of(a: &Assignment, f: &str) -> Option<String> {
+        match a.get(f).map(|x| &x.source) {
+            Some(Source::Expr(e) | Source::Const(e)) => Some(e.clone()),
+            None => None,
+        }
+    }
+
     #[test]
     fn placeholders_guard_the_field_or_drop_it() {
         let mixed = slot("$u", "u", &[Some("bob"), Some("-")]);
@@ -1123,24 +1144,16 @@ mod tests {
 
     #[test]
     fn windows_process_keys_and_the_services_own_process() {
-        let kb = Kb::default();
-        let engine = Retrieval::new(&kb);
         // Hand-written process-creation event: the event log's own ProcessID (System/Execution)
         // names nothing; the creator's 0x… id is read in decimal, the new process lower-cased.
         let ev = r#"{"Event":{"System":{"EventID":"4688","Channel":"Security","Computer":"pc1","Execution":{"ProcessID":"4","ThreadID":"8"},"TimeCreated":{"SystemTime":"2024-01-02T03:04:05Z"}},"EventData":{"Data":[{"Name":"SubjectUserName","text":"ann"},{"Name":"NewProcessId","text":"0x1a"},{"Name":"NewProcessName","text":"C:\\Windows\\Notepad.exe"},{"Name":"ProcessId","text":"0x10"}]}}}"#;
-        let members = [ev];
-        let view = ClusterView {
-            kind: Kind::Eventlog,
-            head: "EVENTLOG = 'EventID=\"4688\"'",
-            captures: &[],
-            members: &members,
-            identifier: Some("EventID=4688"),
-        };
-        let out = engine.assign(&view);
-        let get = |f: &str| match out.get(f).map(|a| &a.source) {
-            Some(Source::Expr(e) | Source::Const(e)) => Some(e.clone()),
-            None => None,
-        };
+        let out = assign_one(
+            Kind::Eventlog,
+            "EVENTLOG = 'EventID=\"4688\"'",
+            "EventID=4688",
+            &[ev],
+        );
+        let get = |f: &str| field_of(&out, f);
         assert_eq!(
             get("subject.process.id").as_deref(),
             Some(r#"maybe_number16($Data["ProcessId"])"#)
@@ -1220,21 +1233,13 @@ mod tests {
         // where it is unset and the effective user speaks.
         let a = r#"{"eventid":"71","node":"h1","items":{"ADD_USER":["pid=10 uid=0 auid=1000 ses=3 msg='op=adding user id=1001 exe=\"/usr/sbin/useradd\" hostname=h1 addr=? terminal=pts/0 res=success' UID=\"root\" AUID=\"ann\" ID=\"bob\""]}}"#;
         let b = r#"{"eventid":"72","node":"h1","items":{"ADD_USER":["pid=11 uid=0 auid=4294967295 ses=4294967295 msg='op=adding user id=1002 exe=\"/usr/sbin/useradd\" hostname=h1 addr=? terminal=pts/1 res=failed' UID=\"root\" AUID=\"unset\" ID=\"eve\""]}}"#;
-        let kb = Kb::default();
-        let engine = Retrieval::new(&kb);
-        let members = [a, b];
-        let view = ClusterView {
-            kind: Kind::Json,
-            head: "JSON = ''\nCOND = $items[\"ADD_USER\"] != null",
-            captures: &[],
-            members: &members,
-            identifier: Some("members:items=ADD_USER"),
-        };
-        let out = engine.assign(&view);
-        let get = |f: &str| match out.get(f).map(|a| &a.source) {
-            Some(Source::Expr(e) | Source::Const(e)) => Some(e.clone()),
-            None => None,
-        };
+        let out = assign_one(
+            Kind::Json,
+            "JSON = ''\nCOND = $items[\"ADD_USER\"] != null",
+            "members:items=ADD_USER",
+            &[a, b],
+        );
+        let get = |f: &str| field_of(&out, f);
         // The quoted message is opened with its own keyvalue().
         assert!(
             out.prelude
@@ -1289,23 +1294,15 @@ mod tests {
 
     #[test]
     fn in_a_logon_event_the_target_account_is_the_subject() {
-        let kb = Kb::default();
-        let engine = Retrieval::new(&kb);
         // Hand-written logon: the machine account reports, the target user logs on.
         let ev = r#"{"Event":{"System":{"EventID":"4624","Channel":"Security","Computer":"pc1"},"EventData":{"Data":[{"Name":"SubjectUserName","text":"PC1$"},{"Name":"TargetUserName","text":"Ann"},{"Name":"TargetLogonId","text":"0x10"},{"Name":"LogonType","text":"3"}]}}}"#;
-        let members = [ev];
-        let view = ClusterView {
-            kind: Kind::Eventlog,
-            head: "EVENTLOG = 'EventID=\"4624\"'",
-            captures: &[],
-            members: &members,
-            identifier: Some("EventID=4624"),
-        };
-        let out = engine.assign(&view);
-        let get = |f: &str| match out.get(f).map(|a| &a.source) {
-            Some(Source::Expr(e) | Source::Const(e)) => Some(e.clone()),
-            None => None,
-        };
+        let out = assign_one(
+            Kind::Eventlog,
+            "EVENTLOG = 'EventID=\"4624\"'",
+            "EventID=4624",
+            &[ev],
+        );
+        let get = |f: &str| field_of(&out, f);
         assert_eq!(
             get("subject.account.name").as_deref(),
             Some(r#"lower($Data["TargetUserName"])"#)

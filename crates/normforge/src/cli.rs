@@ -247,7 +247,12 @@ pub enum EvalCommand {
         /// The language-model tasks an `--llm` run measures, comma-separated: `norm-fields`
         /// (field assignment, in the generation scores) and `msgid` (identifier extraction on
         /// every test event, against the engine's msgid pairs).
-        #[arg(long, value_delimiter = ',', default_value = "norm-fields")]
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "norm-fields",
+            value_parser = ["norm-fields", "msgid"]
+        )]
         tasks: Vec<String>,
         #[command(flatten)]
         llm: LlmArgs,

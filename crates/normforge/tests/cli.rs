@@ -231,6 +231,10 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     let o = run(&["no-such-command"]);
     assert_eq!(o.status.code(), Some(2));
+    // A task eval kb cannot measure is a usage error, named.
+    let o = run(&["eval", "kb", "knowledge-base", "--tasks", "xp-text"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--tasks"), "{}", stderr(&o));
 }
 
 #[test]

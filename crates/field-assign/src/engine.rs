@@ -1051,11 +1051,24 @@ mod tests {
         Retrieval::new(&kb).assign(&view)
     }
 
+    /// The engine on one Windows event of the given EventID, headed as generation heads it.
+    fn assign_windows(event_id: &str, ev: &str) -> Assignment {
+        let head = format!("EVENTLOG = 'EventID=\"{event_id}\"'");
+        assign_one(Kind::Eventlog, &head, &format!("EventID={event_id}"), &[ev])
+    }
+
     /// A field's expression or constant.
     fn field_of(a: &Assignment, f: &str) -> Option<String> {
         match a.get(f).map(|x| &x.source) {
             Some(Source::Expr(e) | Source::Const(e)) => Some(e.clone()),
             None => None,
+        }
+    }
+
+    /// Checks the expression (or absence, `None`) of each field.
+    fn expect_fields(a: &Assignment, want: &[(&str, Option<&str>)]) {
+        for (f, e) in want {
+            assert_eq!(field_of(a, f).as_deref(), *e, "{f}");
         }
     }
 
@@ -1147,26 +1160,25 @@ mod tests {
         // Hand-written process-creation event: the event log's own ProcessID (System/Execution)
         // names nothing; the creator's 0x… id is read in decimal, the new process lower-cased.
         let ev = r#"{"Event":{"System":{"EventID":"4688","Channel":"Security","Computer":"pc1","Execution":{"ProcessID":"4","ThreadID":"8"},"TimeCreated":{"SystemTime":"2024-01-02T03:04:05Z"}},"EventData":{"Data":[{"Name":"SubjectUserName","text":"ann"},{"Name":"NewProcessId","text":"0x1a"},{"Name":"NewProcessName","text":"C:\\Windows\\Notepad.exe"},{"Name":"ProcessId","text":"0x10"}]}}}"#;
-        let out = assign_one(
-            Kind::Eventlog,
-            "EVENTLOG = 'EventID=\"4688\"'",
-            "EventID=4688",
-            &[ev],
+        let out = assign_windows("4688", ev);
+        expect_fields(
+            &out,
+            &[
+                (
+                    "subject.process.id",
+                    Some(r#"maybe_number16($Data["ProcessId"])"#),
+                ),
+                (
+                    "object.process.id",
+                    Some(r#"maybe_number16($Data["NewProcessId"])"#),
+                ),
+                (
+                    "object.process.fullpath",
+                    Some(r#"lower($Data["NewProcessName"])"#),
+                ),
+            ],
         );
-        let get = |f: &str| field_of(&out, f);
-        assert_eq!(
-            get("subject.process.id").as_deref(),
-            Some(r#"maybe_number16($Data["ProcessId"])"#)
-        );
-        assert_eq!(
-            get("object.process.id").as_deref(),
-            Some(r#"maybe_number16($Data["NewProcessId"])"#)
-        );
-        assert_eq!(
-            get("object.process.fullpath").as_deref(),
-            Some(r#"lower($Data["NewProcessName"])"#)
-        );
-        assert!(get("object.process.name").is_some());
+        assert!(field_of(&out, "object.process.name").is_some());
     }
 
     #[test]
@@ -1239,7 +1251,6 @@ mod tests {
             "members:items=ADD_USER",
             &[a, b],
         );
-        let get = |f: &str| field_of(&out, f);
         // The quoted message is opened with its own keyvalue().
         assert!(
             out.prelude
@@ -1248,28 +1259,29 @@ mod tests {
             "{:?}",
             out.prelude
         );
-        assert_eq!(
-            get("subject.process.fullpath").as_deref(),
-            Some(r#"$kv1["exe"]"#)
+        expect_fields(
+            &out,
+            &[
+                ("subject.process.fullpath", Some(r#"$kv1["exe"]"#)),
+                // auid before uid, with uid where auid is unset; the names alike.
+                (
+                    "subject.account.id",
+                    Some(
+                        r#"if $kv0["auid"] != "4294967295" then $kv0["auid"] else $kv0["uid"] endif"#,
+                    ),
+                ),
+                (
+                    "subject.account.name",
+                    Some(
+                        r#"if strip($kv0["AUID"], '"', '"') != "unset" then strip($kv0["AUID"], '"', '"') else strip($kv0["UID"], '"', '"') endif"#,
+                    ),
+                ),
+                // An unset session is still a session.
+                ("subject.account.session_id", Some(r#"$kv0["ses"]"#)),
+                // The record serial that differs per event links the records of one event.
+                ("chain_id", Some("$eventid")),
+            ],
         );
-        // auid before uid, with uid where auid is unset; the names alike.
-        assert_eq!(
-            get("subject.account.id").as_deref(),
-            Some(r#"if $kv0["auid"] != "4294967295" then $kv0["auid"] else $kv0["uid"] endif"#)
-        );
-        assert_eq!(
-            get("subject.account.name").as_deref(),
-            Some(
-                r#"if strip($kv0["AUID"], '"', '"') != "unset" then strip($kv0["AUID"], '"', '"') else strip($kv0["UID"], '"', '"') endif"#
-            )
-        );
-        // An unset session is still a session.
-        assert_eq!(
-            get("subject.account.session_id").as_deref(),
-            Some(r#"$kv0["ses"]"#)
-        );
-        // The record serial that differs per event links the records of one event.
-        assert_eq!(get("chain_id").as_deref(), Some("$eventid"));
     }
 
     #[test]
@@ -1296,21 +1308,20 @@ mod tests {
     fn in_a_logon_event_the_target_account_is_the_subject() {
         // Hand-written logon: the machine account reports, the target user logs on.
         let ev = r#"{"Event":{"System":{"EventID":"4624","Channel":"Security","Computer":"pc1"},"EventData":{"Data":[{"Name":"SubjectUserName","text":"PC1$"},{"Name":"TargetUserName","text":"Ann"},{"Name":"TargetLogonId","text":"0x10"},{"Name":"LogonType","text":"3"}]}}}"#;
-        let out = assign_one(
-            Kind::Eventlog,
-            "EVENTLOG = 'EventID=\"4624\"'",
-            "EventID=4624",
-            &[ev],
+        let out = assign_windows("4624", ev);
+        expect_fields(
+            &out,
+            &[
+                (
+                    "subject.account.name",
+                    Some(r#"lower($Data["TargetUserName"])"#),
+                ),
+                (
+                    "subject.account.session_id",
+                    Some(r#"maybe_number16($Data["TargetLogonId"])"#),
+                ),
+                ("object.account.name", None),
+            ],
         );
-        let get = |f: &str| field_of(&out, f);
-        assert_eq!(
-            get("subject.account.name").as_deref(),
-            Some(r#"lower($Data["TargetUserName"])"#)
-        );
-        assert_eq!(
-            get("subject.account.session_id").as_deref(),
-            Some(r#"maybe_number16($Data["TargetLogonId"])"#)
-        );
-        assert_eq!(get("object.account.name"), None);
     }
 }

@@ -79,6 +79,8 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "llm",
                 "field-assign",
                 "format-synth",
+                "rule-gen",
+                "log-cluster",
                 "ingest",
                 "xp-package",
                 "xp-taxonomy",
@@ -123,6 +125,7 @@ const EXCLUSIVE: &[(&str, &str)] = &[
     ("clap", "normforge"),
     ("anyhow", "normforge"),
     ("mistralrs", "llm"),
+    ("mistralrs-quant", "llm"),
 ];
 
 #[test]

@@ -247,7 +247,10 @@ fn evaluate_source(
         year,
         meta: rule_gen::Meta::default(),
     };
-    let generated = rule_gen::generate(&headed, assigner.as_ref(), &opts, |_| {});
+    let mut generated = rule_gen::generate(&headed, assigner.as_ref(), &opts, |_| {});
+    if let Some(d) = wrap.describer() {
+        rule_gen::describe::redescribe(&mut generated, d);
+    }
     let run = RunOptions {
         year,
         ..RunOptions::default()
@@ -384,10 +387,16 @@ pub fn evaluate(kb_dir: &Path, own_kb: Option<&Path>, year: i32) -> Result<Repor
     evaluate_with(kb_dir, own_kb, year, &[], &Plain)
 }
 
-/// Wraps the deterministic engine into the assigner generation uses (an LLM on top of it).
+/// Wraps the deterministic engine into the assigner generation uses (an LLM on top of it),
+/// and may give another writer of the event descriptions.
 pub trait Wrap {
     /// The assigner over `engine`.
     fn wrap<'k>(&'k self, engine: &'k dyn FieldAssigner) -> Box<dyn FieldAssigner + 'k>;
+    /// Who writes the English event descriptions instead of the engine (checked; `None`: the
+    /// engine).
+    fn describer(&self) -> Option<&dyn rule_gen::describe::Describer> {
+        None
+    }
 }
 
 /// The engine alone.

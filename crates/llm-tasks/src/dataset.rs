@@ -1,13 +1,15 @@
 //! Training samples from a knowledge base: the experts' rules are the data. For `norm-fields`,
 //! each test pair gives the prompt (kind, the rule's header, the raw event) and the answer
 //! (the expert's classification fields of that event, as JSON); for `msgid`, the prompt is the
-//! event and the answer its msgid as the event spells it, or NOT_FIELD.
+//! event and the answer its msgid as the event spells it, or NOT_FIELD; for `i18n`, the
+//! prompt is the fields of the expert norm and the answer the English description the
+//! package gives that event (samples whose placeholders the event cannot fill are left out).
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::prompt::{answer_fields, msgid, msgid_answer, norm_fields};
+use crate::prompt::{answer_fields, i18n, msgid, msgid_answer, norm_fields};
 
 /// Errors of building a dataset.
 #[derive(Debug, thiserror::Error)]
@@ -16,7 +18,7 @@ pub enum Error {
     #[error(transparent)]
     Package(#[from] xp_package::Error),
     /// The task has no dataset builder yet.
-    #[error("no dataset for task `{0}` yet (norm-fields and msgid are built)")]
+    #[error("no dataset for task `{0}` yet (norm-fields, msgid and i18n are built)")]
     Unsupported(String),
 }
 
@@ -60,7 +62,10 @@ pub fn build(
     per_rule: usize,
     exclude: &[PathBuf],
 ) -> Result<Vec<Sample>, Error> {
-    if !matches!(task, llm::Task::NormFields | llm::Task::Msgid) {
+    if !matches!(
+        task,
+        llm::Task::NormFields | llm::Task::Msgid | llm::Task::I18n
+    ) {
         return Err(Error::Unsupported(task.name().to_string()));
     }
     let mut out = Vec::new();
@@ -75,10 +80,24 @@ pub fn build(
         for t in p.tests().into_iter().take(per_rule) {
             let Ok((raw, norm)) = t.read() else { continue };
             let kind = field_assign::kb::kind_of(&raw);
-            let (prompt, completion) = if task == llm::Task::Msgid {
-                (msgid(kind, &raw), msgid_answer(&raw, &norm))
-            } else {
-                (norm_fields(kind, &header, &raw), norm_fields_answer(&norm))
+            let (prompt, completion) = match task {
+                llm::Task::Msgid => (msgid(kind, &raw), msgid_answer(&raw, &norm)),
+                llm::Task::I18n => {
+                    // The description the package gives this event, its placeholders only
+                    // of fields the event has (the rule as the experts tested it).
+                    let Some(d) = xp_package::describe::description(&p.dir, "en", &norm) else {
+                        continue;
+                    };
+                    let norms = [norm.clone()];
+                    if !rule_gen::describe::acceptable(
+                        &d,
+                        &rule_gen::describe::allowed_placeholders(&norms),
+                    ) {
+                        continue;
+                    }
+                    (i18n(kind.name(), &norms), d)
+                }
+                _ => (norm_fields(kind, &header, &raw), norm_fields_answer(&norm)),
             };
             let Ok(prompt) = prompt else {
                 continue;

@@ -6,10 +6,12 @@
 //! values cannot show and keeps only answers that parse, name taxonomy fields and leave the
 //! deterministic engine's fields alone — the engine is always the floor; [`msgid::MsgidTask`]
 //! asks the `msgid` task for an event's type identifier and keeps only NOT_FIELD or a value
-//! the event contains.
+//! the event contains; [`i18n::I18nTask`] writes a rule's English event description and keeps
+//! it only when its placeholders name fields the rule sets.
 #![deny(missing_docs)]
 
 pub mod dataset;
 pub mod fields;
+pub mod i18n;
 pub mod msgid;
 pub mod prompt;

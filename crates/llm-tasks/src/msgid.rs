@@ -3,10 +3,13 @@
 //! when it is NOT_FIELD or an identifier-shaped string the event itself contains; anything else
 //! is a fallback, and the deterministic identifier stands.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use llm::{Llm, Request, Task};
+use log_cluster::identifier::{IdentifierExtractor, RuleBased};
 use serde::Serialize;
 
 use crate::prompt::{msgid, msgid_answer, NOT_FIELD};
@@ -75,6 +78,93 @@ impl<'a> MsgidTask<'a> {
             self.fallbacks.fetch_add(1, Ordering::Relaxed);
         }
         answer
+    }
+}
+
+/// Tokens of a message's lead that make the shape the model is asked about once.
+pub const LEAD_TOKENS: usize = 2;
+
+/// Stage 1 of clustering with the model: the engine's identifier candidates first; for an
+/// event in which the engine finds none (or only its syslog program, which groups a source's
+/// messages without typing them), the `msgid` task's answer. The model is asked once per
+/// shape of the message's lead (kind + its first [`LEAD_TOKENS`] tokens with variable data and
+/// key=value values masked), and an identifier is kept only when that masked lead still
+/// contains it — a constant of the event type, not a value of one event; the clusterer's count
+/// test still refuses a key that behaves like a serial number.
+pub struct ModelIdentifier<'a> {
+    task: MsgidTask<'a>,
+    answers: Mutex<HashMap<(ingest::Kind, String), Option<String>>>,
+}
+
+impl std::fmt::Debug for ModelIdentifier<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelIdentifier")
+            .field("task", &self.task)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> ModelIdentifier<'a> {
+    /// Stage 1 on `llm`.
+    pub fn new(llm: &'a dyn Llm) -> ModelIdentifier<'a> {
+        ModelIdentifier {
+            task: MsgidTask::new(llm),
+            answers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The task (its counters).
+    pub fn task(&self) -> &MsgidTask<'a> {
+        &self.task
+    }
+
+    /// Shapes the model named an identifier for, and shapes asked in all.
+    pub fn named(&self) -> (usize, usize) {
+        self.answers.lock().map_or((0, 0), |a| {
+            (a.values().filter(|v| v.is_some()).count(), a.len())
+        })
+    }
+}
+
+impl IdentifierExtractor for ModelIdentifier<'_> {
+    fn candidates(&self, ev: &ingest::Event) -> Vec<(String, String)> {
+        let mut floor = RuleBased.candidates(ev);
+        // The syslog program groups a source's messages; it does not type them.
+        if floor.iter().any(|(k, _)| k != "program") {
+            return floor;
+        }
+        // An event type's identifier leads its message (`SESSION_OPEN user=…`,
+        // `%ASA-6-302013: …`): the lead of the masked text is the shape asked about. Values of
+        // key=value pairs vary by definition: masked too.
+        let masked = log_cluster::mask::mask_message(ev.body())
+            .iter()
+            .take(LEAD_TOKENS)
+            .map(|t| match t.split_once('=') {
+                Some((k, _)) => format!("{k}={}", log_cluster::mask::WILDCARD),
+                None => t.to_string(),
+            })
+            .collect::<Vec<String>>()
+            .join(" ");
+        // The lock is held while the model answers: one question per shape, in any order.
+        let Ok(mut answers) = self.answers.lock() else {
+            return Vec::new();
+        };
+        let key = (ev.kind, masked);
+        let answer = match answers.get(&key) {
+            Some(a) => a.clone(),
+            None => {
+                let a = match self.task.extract(ev.kind, &ev.text) {
+                    Answer::Id(v) if key.1.contains(v.as_str()) => Some(v),
+                    _ => None,
+                };
+                answers.insert(key, a.clone());
+                a
+            }
+        };
+        if let Some(v) = answer {
+            floor.insert(0, ("msgid".to_string(), v));
+        }
+        floor
     }
 }
 
@@ -186,6 +276,62 @@ mod tests {
         assert_eq!(check(raw, "4625"), Answer::Fallback);
         assert_eq!(check(raw, ""), Answer::Fallback);
         assert_eq!(check(raw, "EventID 4624"), Answer::Fallback);
+    }
+
+    #[test]
+    fn the_model_names_only_constants_of_events_the_engine_cannot_type() {
+        struct Program;
+        impl Llm for Program {
+            fn name(&self) -> String {
+                "program".into()
+            }
+            fn complete(&self, req: &Request) -> Result<String, llm::Error> {
+                // The first upper-case word of the event, else its first word (a number).
+                let event = req.prompt.split("event:\n").nth(1).unwrap_or("");
+                let mut words = event.split_whitespace();
+                let upper = words
+                    .clone()
+                    .find(|w| w.len() > 2 && w.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+                Ok(upper.or(words.next()).unwrap_or("").to_string())
+            }
+        }
+        let m = Program;
+        let id = ModelIdentifier::new(&m);
+        let ev = |text: &str| ingest::Event {
+            line: 1,
+            kind: ingest::Kind::Text,
+            text: text.to_string(),
+            syslog: None,
+        };
+        let got = id.candidates(&ev("CONNECT from 10.0.0.1 port 22"));
+        assert_eq!(got, vec![("msgid".to_string(), "CONNECT".to_string())]);
+        // Same shape: answered from memory.
+        id.candidates(&ev("CONNECT from 10.0.0.2 port 23"));
+        assert_eq!(id.task().calls.load(Ordering::Relaxed), 1);
+        // A number is masked out of the shape: a value, not a type.
+        assert!(id.candidates(&ev("4242 bytes sent")).is_empty());
+        // The engine's identifier stands without asking.
+        let json = ingest::Event {
+            kind: ingest::Kind::Json,
+            ..ev(r#"{"type": "LOGIN", "user": "ann"}"#)
+        };
+        assert_eq!(id.candidates(&json)[0].1, "LOGIN");
+        assert_eq!(id.task().calls.load(Ordering::Relaxed), 2);
+        assert_eq!(id.named(), (1, 2));
+        // Behind a syslog header the program alone does not type the message: asked too.
+        let line = "Mar  3 10:00:01 gw7 vpnd[311]: SESSION_OPEN user=ann";
+        let ev = ingest::Reader::new(std::io::Cursor::new(line), ingest::Options::default())
+            .find_map(|i| match i {
+                Ok(ingest::Item::Event(e)) => Some(e),
+                _ => None,
+            })
+            .unwrap();
+        let got = id.candidates(&ev);
+        assert_eq!(got[0], ("msgid".to_string(), "SESSION_OPEN".to_string()));
+        assert!(
+            got.contains(&("program".to_string(), "vpnd".to_string())),
+            "{got:?}"
+        );
     }
 
     #[test]

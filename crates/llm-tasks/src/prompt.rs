@@ -27,6 +27,7 @@ fn env() -> minijinja::Environment<'static> {
         include_str!("../../../adapters/prompts/norm-fields.j2"),
     );
     let _ = e.add_template("msgid", include_str!("../../../adapters/prompts/msgid.j2"));
+    let _ = e.add_template("i18n", include_str!("../../../adapters/prompts/i18n.j2"));
     e
 }
 
@@ -111,6 +112,68 @@ pub fn norm_fields(kind: Kind, header: &str, raw: &str) -> Result<String, String
         .map_err(|e| e.to_string())
 }
 
+/// Most field lines in an `i18n` prompt.
+pub const MAX_I18N_FIELDS: usize = 24;
+
+/// The fields of a rule as `field = value` lines for the `i18n` prompt: the classification
+/// and event-source fields first (they say what happened), then `msgid`, then the rest by
+/// name; `id` and `time` left out, values cut at 40 characters, at most [`MAX_I18N_FIELDS`].
+/// `norms`: the rule's normalized events; a field takes its first value.
+pub fn i18n_fields(norms: &[serde_json::Map<String, serde_json::Value>]) -> String {
+    let mut values: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
+    for n in norms {
+        for (k, v) in n {
+            let text = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(x) => x.to_string(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                _ => continue,
+            };
+            if k == "id" || k == "time" || text.is_empty() {
+                continue;
+            }
+            values.entry(k.as_str()).or_insert(text);
+        }
+    }
+    let first: Vec<&str> = answer_fields().chain(["msgid"]).collect();
+    let mut order: Vec<&str> = first
+        .iter()
+        .copied()
+        .filter(|f| values.contains_key(f))
+        .collect();
+    order.extend(values.keys().copied().filter(|k| !first.contains(k)));
+    order
+        .into_iter()
+        .take(MAX_I18N_FIELDS)
+        .map(|k| {
+            let v = &values[k];
+            let v: String = if v.chars().count() > 40 {
+                v.chars().take(40).chain(['…']).collect()
+            } else {
+                v.clone()
+            };
+            format!("{k} = {}", v.replace(['\n', '\r'], " "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The `i18n` prompt: the event kind and the fields the rule sets.
+pub fn i18n(
+    kind: &str,
+    norms: &[serde_json::Map<String, serde_json::Value>],
+) -> Result<String, String> {
+    env()
+        .get_template("i18n")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                kind => kind,
+                fields => i18n_fields(norms),
+            })
+        })
+        .map_err(|e| e.to_string())
+}
+
 /// The JSON schema of a `norm-fields` answer: an object of the [`answer_fields`] as strings.
 pub fn norm_fields_schema() -> serde_json::Value {
     let props: serde_json::Map<String, serde_json::Value> = answer_fields()
@@ -151,6 +214,19 @@ mod tests {
             NOT_FIELD
         );
         assert_eq!(msgid_answer(raw, &norm(serde_json::json!({}))), NOT_FIELD);
+    }
+
+    #[test]
+    fn i18n_prompt_orders_the_fields() {
+        let n = serde_json::json!({
+            "id": "x", "time": "2024-01-01T00:00:00Z", "src.ip": "10.0.0.1",
+            "action": "login", "msgid": 4624, "subject.account.name": "ann",
+        });
+        let p = i18n("EVENTLOG", &[n.as_object().unwrap().clone()]).unwrap();
+        assert_eq!(
+            p,
+            "kind: EVENTLOG\nfields:\naction = login\nmsgid = 4624\nsrc.ip = 10.0.0.1\nsubject.account.name = ann\ndescription:\n"
+        );
     }
 
     #[test]

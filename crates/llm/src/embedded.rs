@@ -89,6 +89,12 @@ impl Embedded {
     }
 
     fn load(&self, task: Option<Task>) -> Result<Model, Error> {
+        // mistralrs 0.8.1 pushes every loaded adapter onto a thread-local list that it never
+        // empties and merges the whole list into each model built on that thread afterwards:
+        // a second load would carry the first task's adapter too (and a base model every
+        // adapter seen so far). Measured: an i18n answer after a norm-fields load was the base
+        // model's babble. The list is emptied before every load.
+        mistralrs_quant::clear_applied_loras();
         let text = TextModelBuilder::new(self.base.to_string_lossy())
             .with_force_cpu()
             .with_dtype(ModelDType::F32)

@@ -14,6 +14,12 @@ pub trait IdentifierExtractor {
     fn candidates(&self, event: &Event) -> Vec<(String, String)>;
 }
 
+impl<X: IdentifierExtractor + ?Sized> IdentifierExtractor for &X {
+    fn candidates(&self, event: &Event) -> Vec<(String, String)> {
+        (**self).candidates(event)
+    }
+}
+
 /// Keys that commonly hold an event type in JSON, key=value and tabular events.
 pub const TYPE_KEYS: &[&str] = &[
     "EventID",

@@ -113,7 +113,7 @@ pub enum Command {
         /// Knowledge bases.
         #[arg(long, required = true)]
         kb: Vec<PathBuf>,
-        /// The task (norm-fields, msgid).
+        /// The task (norm-fields, msgid, i18n).
         #[arg(long)]
         task: String,
         /// Output file.
@@ -244,16 +244,17 @@ pub enum EvalCommand {
         /// Also write the report as one self-contained HTML page (tables and plots).
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
-        /// The language-model tasks an `--llm` run measures, comma-separated: `norm-fields`
-        /// (field assignment, in the generation scores) and `msgid` (identifier extraction on
-        /// every test event, against the engine's msgid pairs).
+        /// The language-model tasks an `--llm` run sends through the model, comma-separated
+        /// (default: every task that has one): `norm-fields` (field assignment, in the
+        /// generation scores), `i18n` (English event descriptions, in the chrF score) and
+        /// `msgid` (identifier extraction on every test event, against the engine's msgid
+        /// pairs). Each is also scored by the engine alone on the same sources.
         #[arg(
             long,
             value_delimiter = ',',
-            default_value = "norm-fields",
-            value_parser = ["norm-fields", "msgid"]
+            value_parser = ["norm-fields", "i18n", "msgid"]
         )]
-        tasks: Vec<String>,
+        tasks: Option<Vec<String>>,
         #[command(flatten)]
         llm: LlmArgs,
     },

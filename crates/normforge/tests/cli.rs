@@ -747,3 +747,44 @@ fn normalize_log_insight_and_explain_on_generated_rules() {
     assert!(stderr(&o).contains("/nonexistent/rules"), "{}", stderr(&o));
     no_panic(&o);
 }
+
+#[test]
+fn eval_kb_scores_each_model_task_beside_the_engine_and_keeps_the_engine_when_it_fails() {
+    // A model that answers nothing (an empty recording): every answer falls back, so the
+    // model's figures are the engine's and every call is counted as a fallback.
+    let d = tempfile::tempdir().unwrap();
+    let replay = write(d.path(), "empty.jsonl", b"");
+    let kb = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../knowledge-base");
+    let o = bin()
+        .args([
+            "eval",
+            "kb",
+            "--json",
+            "--tasks",
+            "norm-fields,i18n",
+            "--llm",
+            "replay",
+        ])
+        .arg(&kb)
+        .arg("--replay")
+        .arg(&replay)
+        .output()
+        .unwrap();
+    no_panic(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let i18n = &v["tasks"]["i18n"];
+    assert_eq!(
+        i18n["engine"]["en_chrf"], i18n["adapter"]["en_chrf"],
+        "{i18n}"
+    );
+    let calls = i18n["adapter"]["calls"].as_u64().unwrap();
+    assert!(calls > 0, "{i18n}");
+    assert_eq!(i18n["adapter"]["fallbacks"].as_u64(), Some(calls));
+    let nf = &v["tasks"]["norm-fields"];
+    assert_eq!(
+        nf["engine"]["precision"], nf["adapter"]["precision"],
+        "{nf}"
+    );
+    assert!(v["tasks"].get("msgid").is_none(), "not asked for");
+}

@@ -4,7 +4,7 @@ use std::io::BufRead;
 
 use ingest::{Item, Options, Reader, Rejected};
 use log_cluster::events::{EventCluster, EventClusterer};
-use log_cluster::identifier::RuleBased;
+use log_cluster::identifier::{IdentifierExtractor, RuleBased};
 use log_cluster::mask::Masker;
 use serde::Serialize;
 
@@ -51,15 +51,25 @@ pub fn cluster_stream(
     keep_texts: usize,
     progress: &dyn Progress,
 ) -> Result<Clustered, Error> {
+    cluster_stream_with(input, max_event_bytes, keep_texts, progress, &RuleBased)
+}
+
+/// [`cluster_stream`] with another identifier extractor for stage 1 (a language model's).
+pub fn cluster_stream_with(
+    input: Box<dyn BufRead + Send>,
+    max_event_bytes: usize,
+    keep_texts: usize,
+    progress: &dyn Progress,
+    extractor: &(dyn IdentifierExtractor + Sync),
+) -> Result<Clustered, Error> {
     progress.stage("reading");
     let mut clusterer =
-        EventClusterer::new(log_cluster::Config::default(), RuleBased).keep_texts(keep_texts);
+        EventClusterer::new(log_cluster::Config::default(), extractor).keep_texts(keep_texts);
     let mut rejected = Vec::new();
     let mut rejected_total = 0;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(8);
     let rx = std::sync::Mutex::new(rx);
     let (ptx, prx) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(8);
-    let extractor = RuleBased;
     let lines = std::thread::scope(|s| -> Result<usize, Error> {
         let producer = s.spawn(move || -> Result<usize, Error> {
             let mut reader = Reader::new(input, Options { max_event_bytes });
@@ -84,7 +94,6 @@ pub fn cluster_stream(
             Ok(reader.lines_read())
         });
         let rx = &rx;
-        let extractor = &extractor;
         for _ in 0..PREPARE_THREADS {
             let ptx = ptx.clone();
             s.spawn(move || {

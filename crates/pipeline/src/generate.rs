@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use field_assign::FieldAssigner;
+use rule_gen::describe::Describer;
 use serde::Serialize;
 
 use crate::cluster::Clustered;
@@ -33,10 +34,24 @@ pub struct Report {
     pub rejected_clusters: Vec<rule_gen::Rejected>,
     /// The field assigner's name.
     pub assigner: String,
+    /// Who wrote the English event descriptions besides the engine, and how many it kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descriptions: Option<Descriptions>,
     /// Wall time of the whole job (the only field that differs between runs).
     pub seconds: f64,
     /// The packages.
     pub rules: Vec<rule_gen::Package>,
+}
+
+/// The English event descriptions a writer other than the engine gave.
+#[derive(Clone, Debug, Serialize)]
+pub struct Descriptions {
+    /// The writer.
+    pub writer: String,
+    /// Packages whose description it wrote.
+    pub replaced: usize,
+    /// Packages that kept the engine's (no acceptable answer).
+    pub kept: usize,
 }
 
 /// A generated tree: every file (relative path → content, `summary.md` and `report.json`
@@ -49,11 +64,14 @@ pub struct Output {
 }
 
 /// Generates the packages for a clustered log. `started`: when the job started (for the
-/// report's wall time).
+/// report's wall time); `describer`: who writes the English event descriptions (checked;
+/// the engine's text stays where it fails), `None` for the engine.
+#[allow(clippy::too_many_arguments)]
 pub fn generate(
     clustered: &Clustered,
     log_name: &str,
     assigner: &dyn FieldAssigner,
+    describer: Option<&dyn Describer>,
     opts: &rule_gen::Options,
     started: std::time::Instant,
     progress: &dyn Progress,
@@ -64,7 +82,7 @@ pub fn generate(
         return Err(Error::Cancelled);
     }
     progress.stage("generating");
-    let generated = rule_gen::generate_while(
+    let mut generated = rule_gen::generate_while(
         &headed,
         assigner,
         opts,
@@ -74,6 +92,15 @@ pub fn generate(
     if progress.cancelled() {
         return Err(Error::Cancelled);
     }
+    let descriptions = describer.map(|d| {
+        progress.stage("describing");
+        let r = rule_gen::describe::redescribe(&mut generated, d);
+        Descriptions {
+            writer: d.name(),
+            replaced: r.replaced,
+            kept: r.kept,
+        }
+    });
     let mut files = generated.files();
     files.insert(PathBuf::from("summary.md"), generated.summary_md(log_name));
     let report = Report {
@@ -87,6 +114,7 @@ pub fn generate(
         events_normalized: generated.packages.iter().map(|p| p.matched).sum(),
         rejected_clusters: generated.rejected.clone(),
         assigner: assigner.name().to_string(),
+        descriptions,
         seconds: started.elapsed().as_secs_f64(),
         rules: generated.packages,
     };

@@ -1,6 +1,7 @@
 //! i18n_en.yaml / i18n_ru.yaml: a Description of the rule and an EventDescription whose
 //! `{field}` placeholders name only fields the rule sets (and `event_src.host`, which the SIEM
-//! computes from the host fields, as the experts write it).
+//! fills from the event source whether or not the rule sets a host field; the experts write it
+//! in nearly every description).
 
 use field_assign::Assignment;
 
@@ -104,7 +105,6 @@ fn verbs(action: &str, object: &str) -> (String, String, String, String) {
 /// The descriptions for a rule named `name` (words of the event) with this assignment.
 pub fn texts(name_words: &str, a: &Assignment) -> Texts {
     let has = |f: &str| a.get(f).is_some();
-    let host = has("event_src.hostname") || has("event_src.fqdn") || has("event_src.ip");
     let (subj_en, subj_ru) = if has("subject.account.name") {
         (
             "The user {subject.account.name}".to_string(),
@@ -147,10 +147,8 @@ pub fn texts(name_words: &str, a: &Assignment) -> Texts {
         en.push_str(", object {object.name}");
         ru.push_str(", объект {object.name}");
     }
-    if host {
-        en.push_str(" on host {event_src.host}");
-        ru.push_str(" на узле {event_src.host}");
-    }
+    en.push_str(" on host {event_src.host}");
+    ru.push_str(" на узле {event_src.host}");
     Texts {
         description_en: format!("Event: {name_words}"),
         description_ru: format!("Событие: {name_words}"),
@@ -218,15 +216,15 @@ mod tests {
         );
         assert_eq!(
             t.event_en,
-            "The user {subject.account.name} failed to log in from {src.ip}"
+            "The user {subject.account.name} failed to log in from {src.ip} on host {event_src.host}"
         );
         assert_eq!(
             t.event_ru,
-            "Пользователь {subject.account.name} не смог войти в систему с адреса {src.ip}"
+            "Пользователь {subject.account.name} не смог войти в систему с адреса {src.ip} на узле {event_src.host}"
         );
         assert_eq!(
             placeholders(&t.event_en),
-            ["subject.account.name", "src.ip"]
+            ["subject.account.name", "src.ip", "event_src.host"]
         );
     }
 

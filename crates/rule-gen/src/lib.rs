@@ -5,8 +5,11 @@
 //! metainfo and tests (representative members and the normalized events the rule gives),
 //! and validates the rule by running it on every member. A cluster whose rule does not
 //! compile or matches none of its members is rejected with the reason, never emitted.
+//! [`describe::redescribe`] lets another writer (a language-model task) replace the English
+//! event descriptions afterwards, under the same checks.
 #![deny(missing_docs)]
 
+pub mod describe;
 pub mod formula;
 pub mod i18n;
 pub mod naming;

@@ -62,6 +62,7 @@ pub fn cluster_log(
     max_event_bytes: usize,
     quiet: bool,
     keep_texts: usize,
+    extractor: &(dyn log_cluster::identifier::IdentifierExtractor + Sync),
 ) -> anyhow::Result<Report> {
     let (input, total): (Box<dyn BufRead + Send>, u64) = if log.as_os_str() == "-" {
         (Box::new(std::io::BufReader::new(std::io::stdin())), 0)
@@ -72,8 +73,9 @@ pub fn cluster_log(
         (Box::new(std::io::BufReader::with_capacity(1 << 16, f)), len)
     };
     let bar = Bar(crate::progress::bytes(total, quiet));
-    let report = pipeline::cluster::cluster_stream(input, max_event_bytes, keep_texts, &bar)
-        .with_context(|| format!("{}: cannot cluster the log", log.display()))?;
+    let report =
+        pipeline::cluster::cluster_stream_with(input, max_event_bytes, keep_texts, &bar, extractor)
+            .with_context(|| format!("{}: cannot cluster the log", log.display()))?;
     bar.0.finish_and_clear();
     Ok(report)
 }
@@ -84,6 +86,7 @@ pub fn run(log: &Path, json: bool, max_event_bytes: usize, headers: bool) -> any
         max_event_bytes,
         json,
         if headers { KEEP_TEXTS } else { 0 },
+        &log_cluster::identifier::RuleBased,
     )?;
     if headers {
         return run_headers(&report, json);

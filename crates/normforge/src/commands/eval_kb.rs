@@ -4,15 +4,27 @@ use std::path::{Path, PathBuf};
 
 use crate::exit::OK;
 
-/// The LLM on top of the engine.
-struct WithLlm<'m>(&'m dyn llm::Llm);
+/// The model's tasks on top of the engine: field assignment and/or event descriptions.
+struct WithLlm<'m> {
+    fields: Option<&'m dyn llm::Llm>,
+    i18n: Option<llm_tasks::i18n::I18nTask<'m>>,
+}
 
 impl evaluation::kb::Wrap for WithLlm<'_> {
     fn wrap<'k>(
         &'k self,
         engine: &'k dyn field_assign::FieldAssigner,
     ) -> Box<dyn field_assign::FieldAssigner + 'k> {
-        Box::new(llm_tasks::fields::LlmAssigner::new(engine, self.0))
+        match self.fields {
+            Some(m) => Box::new(llm_tasks::fields::LlmAssigner::new(engine, m)),
+            None => evaluation::kb::Plain.wrap(engine),
+        }
+    }
+
+    fn describer(&self) -> Option<&dyn rule_gen::describe::Describer> {
+        self.i18n
+            .as_ref()
+            .map(|d| d as &dyn rule_gen::describe::Describer)
     }
 }
 
@@ -24,7 +36,8 @@ pub struct Args<'a> {
     pub sources: &'a [String],
     pub json: bool,
     pub html: Option<&'a Path>,
-    pub tasks: &'a [String],
+    /// `None`: every task.
+    pub tasks: Option<&'a [String]>,
     pub llm: &'a crate::cli::LlmArgs,
 }
 
@@ -42,9 +55,9 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
     let own = own.or_else(super::generate::default_kb);
     let year = year.unwrap_or_else(xp_eval::current_year);
     let backend = super::llm_opts::backend(llm_args, json)?;
-    let fields_llm = backend
-        .as_deref()
-        .filter(|_| tasks.iter().any(|t| t == "norm-fields"));
+    let asked = |t: &str| tasks.is_none_or(|ts| ts.iter().any(|x| x == t));
+    let fields_llm = backend.as_deref().filter(|_| asked("norm-fields"));
+    let i18n_llm = backend.as_deref().filter(|_| asked("i18n"));
     let t0 = std::time::Instant::now();
     let pb = crate::progress::count(0, json, "evaluating sources");
     let progress = |done: usize, all: usize, source: &str| {
@@ -52,31 +65,31 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
         pb.set_position(done as u64);
         pb.set_message(format!("evaluating {source}"));
     };
-    let report = match fields_llm {
-        None => evaluation::kb::evaluate_progress(
+    let with = WithLlm {
+        fields: fields_llm,
+        i18n: i18n_llm.map(llm_tasks::i18n::I18nTask::new),
+    };
+    let report =
+        evaluation::kb::evaluate_progress(dir, own.as_deref(), year, sources, &with, &progress)?;
+    pb.finish_and_clear();
+    let seconds = t0.elapsed().as_secs_f64();
+    // The engine alone on the same sources (seconds), for the per-task comparison.
+    let engine = if fields_llm.is_some() || i18n_llm.is_some() {
+        let t = std::time::Instant::now();
+        let r = evaluation::kb::evaluate_with(
             dir,
             own.as_deref(),
             year,
             sources,
             &evaluation::kb::Plain,
-            &progress,
-        )?,
-        Some(model) => evaluation::kb::evaluate_progress(
-            dir,
-            own.as_deref(),
-            year,
-            sources,
-            &WithLlm(model),
-            &progress,
-        )?,
+        )?;
+        Some((r, t.elapsed().as_secs_f64()))
+    } else {
+        None
     };
-    pb.finish_and_clear();
-    let seconds = t0.elapsed().as_secs_f64();
     // The msgid task against the engine's msgid pairs on the same events.
     let msgid = match backend.as_deref() {
-        Some(model) if tasks.iter().any(|t| t == "msgid") => {
-            Some(llm_tasks::msgid::evaluate(dir, sources, model)?)
-        }
+        Some(model) if asked("msgid") => Some(llm_tasks::msgid::evaluate(dir, sources, model)?),
         _ => None,
     };
     let engine_msgid = {
@@ -119,6 +132,24 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
                 "engine": {"precision": engine_msgid.0, "recall": engine_msgid.1},
                 "adapter": m,
             });
+        }
+        if let Some((e, secs)) = &engine {
+            if fields_llm.is_some() {
+                v["tasks"]["norm-fields"] = serde_json::json!({
+                    "engine": {"precision": e.total.precision, "recall": e.total.recall,
+                               "working_rate": e.total.working_rate, "seconds": secs},
+                    "adapter": {"precision": report.total.precision, "recall": report.total.recall,
+                                "working_rate": report.total.working_rate},
+                });
+            }
+            if let Some(t) = &with.i18n {
+                v["tasks"]["i18n"] = serde_json::json!({
+                    "engine": {"en_chrf": e.i18n.en_chrf, "ru_chrf": e.i18n.ru_chrf},
+                    "adapter": {"en_chrf": report.i18n.en_chrf, "ru_chrf": report.i18n.ru_chrf,
+                                "calls": t.calls.load(std::sync::atomic::Ordering::Relaxed),
+                                "fallbacks": t.fallbacks.load(std::sync::atomic::Ordering::Relaxed)},
+                });
+            }
         }
         crate::outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(OK);
@@ -175,9 +206,40 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
         report.i18n.en_chrf,
         report.i18n.ru_chrf
     )?;
-    if msgid.is_none() && backend.is_none() && tasks.iter().any(|t| t == "msgid") {
+    if backend.is_none() && tasks.is_some() {
         crate::outln!(
-            "\nmsgid task not measured: it needs a model (--llm embedded|openai|replay)"
+            "\nthe tasks {} are not measured: they need a model (--llm embedded|openai|replay)",
+            tasks.unwrap_or_default().join(", ")
+        )?;
+    }
+    if let Some((e, secs)) = &engine {
+        crate::outln!("\n| task | engine | with the model | model answers not kept |")?;
+        crate::outln!("|---|---|---|---:|")?;
+        if fields_llm.is_some() {
+            crate::outln!(
+                "| norm-fields | P {:.3} R {:.3} working {:.3} | P {:.3} R {:.3} working {:.3} | — |",
+                e.total.precision,
+                e.total.recall,
+                e.total.working_rate,
+                report.total.precision,
+                report.total.recall,
+                report.total.working_rate
+            )?;
+        }
+        if let Some(t) = &with.i18n {
+            crate::outln!(
+                "| i18n | chrF en {:.1} ru {:.1} | chrF en {:.1} ru {:.1} (ru: engine) | {}/{} |",
+                e.i18n.en_chrf,
+                e.i18n.ru_chrf,
+                report.i18n.en_chrf,
+                report.i18n.ru_chrf,
+                t.fallbacks.load(std::sync::atomic::Ordering::Relaxed),
+                t.calls.load(std::sync::atomic::Ordering::Relaxed)
+            )?;
+        }
+        crate::outln!(
+            "time: engine {secs:.1} s, with the model {seconds:.1} s (sources: {})",
+            report.sources.len()
         )?;
     }
     if let Some(m) = &msgid {

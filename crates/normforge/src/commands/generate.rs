@@ -56,9 +56,19 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
         .into());
     }
     let kb = load_kb(&a.kb)?;
-    let report = super::cluster::cluster_log(&a.log, a.run.max_event_bytes, a.json, 2000)?;
-    let engine = Retrieval::new(&kb);
     let backend = super::llm_opts::backend(&a.llm, a.json)?;
+    // With a model, every task goes through it: stage 1 of clustering (msgid), the fields,
+    // the English descriptions; the engine stays the floor of each.
+    let identifier = backend
+        .as_deref()
+        .map(llm_tasks::msgid::ModelIdentifier::new);
+    let extractor: &(dyn log_cluster::identifier::IdentifierExtractor + Sync) = match &identifier {
+        Some(x) => x,
+        None => &log_cluster::identifier::RuleBased,
+    };
+    let report =
+        super::cluster::cluster_log(&a.log, a.run.max_event_bytes, a.json, 2000, extractor)?;
+    let engine = Retrieval::new(&kb);
     let with_llm = backend
         .as_deref()
         .map(|m| llm_tasks::fields::LlmAssigner::new(&engine, m));
@@ -66,6 +76,7 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
         Some(x) => x,
         None => &engine,
     };
+    let describer = backend.as_deref().map(llm_tasks::i18n::I18nTask::new);
     let opts = rule_gen::Options {
         tests: a.tests,
         year: a.run.year.unwrap_or_else(xp_eval::current_year),
@@ -84,6 +95,9 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
         &report,
         &a.log.display().to_string(),
         assigner,
+        describer
+            .as_ref()
+            .map(|d| d as &dyn rule_gen::describe::Describer),
         &opts,
         t0,
         &bar,
@@ -102,6 +116,15 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
             out.rejected_clusters.len(),
             a.output.join("summary.md").display()
         )?;
+        if let Some(id) = &identifier {
+            let (named, shapes) = id.named();
+            crate::outln!(
+                "model: msgid named {named} of {shapes} event shapes the engine could not type; \
+                 descriptions written for {} of {} packages",
+                out.descriptions.as_ref().map_or(0, |d| d.replaced),
+                out.packages
+            )?;
+        }
     }
     Ok(OK)
 }

@@ -65,7 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             sources: &sources,
             json,
             html: html.as_deref(),
-            tasks: &tasks,
+            tasks: tasks.as_deref(),
             llm: &llm,
         }),
         Command::Model(ModelCommand::Pull { json }) => model::pull(json),

@@ -1,13 +1,13 @@
 //! The `i18n` task: the English event description of a rule from the fields it sets
 //! (`The user {subject.account.name} logged in from {src.ip} on host {event_src.host}`).
-//! The answer is untrusted: [`rule_gen::describe::redescribe`] keeps it only when its
-//! placeholders name fields the rule sets; the Russian text stays the engine's (SmolLM2 is
-//! English-first).
+//! The answer is untrusted: an invented `on host {…}` is repaired to `{event_src.host}`, and
+//! [`rule_gen::describe::redescribe`] keeps it only when its placeholders name fields the rule
+//! sets; the Russian text stays the engine's (SmolLM2 is English-first).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use llm::{Llm, Request, Task};
-use rule_gen::describe::{acceptable, allowed_placeholders, Describer, RuleView};
+use rule_gen::describe::{acceptable, allowed_placeholders, repair, Describer, RuleView};
 
 use crate::prompt::i18n;
 
@@ -79,8 +79,9 @@ impl Describer for I18nTask<'_> {
         let Ok(reply) = self.llm.complete(&req) else {
             return fail();
         };
-        let text = clean(&reply);
-        if acceptable(&text, &allowed_placeholders(rule.norms)) {
+        let allowed = allowed_placeholders(rule.norms);
+        let text = repair(&clean(&reply), &allowed);
+        if acceptable(&text, &allowed) {
             Some(text)
         } else {
             fail()

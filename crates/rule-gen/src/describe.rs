@@ -71,6 +71,32 @@ pub fn acceptable(text: &str, allowed: &BTreeSet<String>) -> bool {
         && names.iter().all(|p| allowed.contains(p))
 }
 
+/// Repairs the one slip a writer makes that the experts' descriptions never vary on: the
+/// closing `on host {…}` names `event_src.host` in nearly every expert description, so an
+/// `on host {X}` whose X the rule may not use (`{subject.host}`, `{host}`) becomes
+/// `on host {event_src.host}`. Anything else is left for [`acceptable`] to judge.
+pub fn repair(text: &str, allowed: &BTreeSet<String>) -> String {
+    const LEAD: &str = "on host {";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(LEAD) {
+        let after = &rest[i + LEAD.len()..];
+        match after.find('}') {
+            Some(j) if !allowed.contains(&after[..j]) && !after[..j].contains('{') => {
+                out.push_str(&rest[..i]);
+                out.push_str("on host {event_src.host}");
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..i + LEAD.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// What [`redescribe`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Redescribed {
@@ -101,7 +127,7 @@ pub fn redescribe(generated: &mut Generated, writer: &dyn Describer) -> Redescri
                 kind: p.kind,
                 norms: &norms,
             })
-            .map(|t| t.trim().to_string())
+            .map(|t| repair(t.trim(), &allowed))
             .filter(|t| acceptable(t, &allowed));
         let path = PathBuf::from("i18n/i18n_en.yaml");
         let description = p
@@ -155,6 +181,19 @@ mod tests {
         assert!(!acceptable("Login by {subject.account.name", &allowed));
         assert!(!acceptable("Login\nby ann", &allowed));
         assert!(!acceptable("  ", &allowed));
+    }
+
+    #[test]
+    fn an_invented_host_placeholder_becomes_the_event_source_host() {
+        let allowed = allowed_placeholders(&[norm(serde_json::json!({"src.ip": "10.0.0.1"}))]);
+        assert_eq!(
+            repair("Login from {src.ip} on host {subject.host}", &allowed),
+            "Login from {src.ip} on host {event_src.host}"
+        );
+        // Allowed ones stay, and so does everything else.
+        let t = "Login from {src.ip} on host {event_src.host}, user {x}";
+        assert_eq!(repair(t, &allowed), t);
+        assert_eq!(repair("on host {broken", &allowed), "on host {broken");
     }
 
     #[test]

@@ -31,5 +31,5 @@ fn the_i18n_adapter_describes_a_failed_logon() {
         .expect("a checked description");
     assert!(acceptable(&text, &allowed_placeholders(&norms)), "{text}");
     assert!(text.contains('{'), "the description names fields: {text}");
-    assert_eq!(task.fallbacks.load(std::sync::atomic::Ordering::Relaxed), 0);
+    assert_eq!(task.model.fallbacks(), 0);
 }

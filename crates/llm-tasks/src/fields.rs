@@ -8,17 +8,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use field_assign::{Assigned, Assignment, ClusterView, FieldAssigner, Source};
 use llm::{Constraint, Llm, Request, Task};
 
+use crate::counted::Counted;
 use crate::prompt::{is_answer_field, norm_fields, norm_fields_schema};
 
-/// Counts of what the model did.
+/// What the model added, beyond its calls and fallbacks.
 #[derive(Debug, Default)]
 pub struct Stats {
-    /// Requests sent.
-    pub calls: AtomicUsize,
     /// Answers kept (at least one field used).
     pub used: AtomicUsize,
-    /// Answers rejected or failed requests (the engine's result stands).
-    pub fallbacks: AtomicUsize,
     /// Fields the model added.
     pub fields: AtomicUsize,
 }
@@ -26,17 +23,18 @@ pub struct Stats {
 /// Engine + model.
 pub struct LlmAssigner<'a> {
     floor: &'a dyn FieldAssigner,
-    llm: &'a dyn Llm,
-    /// What happened.
+    /// The model, with its calls and fallbacks.
+    pub model: Counted<'a>,
+    /// What it added.
     pub stats: Stats,
 }
 
 impl std::fmt::Debug for LlmAssigner<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LlmAssigner")
-            .field("llm", &self.llm.name())
+            .field("model", &self.model)
             .field("stats", &self.stats)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -45,7 +43,7 @@ impl<'a> LlmAssigner<'a> {
     pub fn new(floor: &'a dyn FieldAssigner, llm: &'a dyn Llm) -> LlmAssigner<'a> {
         LlmAssigner {
             floor,
-            llm,
+            model: Counted::new(llm),
             stats: Stats::default(),
         }
     }
@@ -79,15 +77,14 @@ impl FieldAssigner for LlmAssigner<'_> {
         let Ok(prompt) = norm_fields(view.kind, view.head, raw) else {
             return a;
         };
-        self.stats.calls.fetch_add(1, Ordering::Relaxed);
         let req = Request {
             task: Task::NormFields,
             prompt,
             constraint: Some(Constraint::JsonSchema(norm_fields_schema())),
             max_tokens: 160,
         };
-        let Some(fields) = self.llm.complete(&req).ok().and_then(|t| parse_answer(&t)) else {
-            self.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
+        let Some(fields) = self.model.ask(&req).ok().and_then(|t| parse_answer(&t)) else {
+            self.model.fallback::<()>();
             return a;
         };
         let mut added = 0;

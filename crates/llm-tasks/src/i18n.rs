@@ -4,42 +4,27 @@
 //! [`rule_gen::describe::redescribe`] keeps it only when its placeholders name fields the rule
 //! sets; the Russian text stays the engine's (SmolLM2 is English-first).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use llm::{Llm, Request, Task};
 use rule_gen::describe::{acceptable, allowed_placeholders, repair, Describer, RuleView};
 
+use crate::counted::Counted;
 use crate::prompt::i18n;
 
 /// Longest answer asked for, in tokens.
 pub const MAX_TOKENS: usize = 64;
 
 /// The `i18n` task on a model.
+#[derive(Debug)]
 pub struct I18nTask<'a> {
-    llm: &'a dyn Llm,
-    /// Requests sent.
-    pub calls: AtomicUsize,
-    /// Answers not kept (failed request, or a text that fails the checks).
-    pub fallbacks: AtomicUsize,
-}
-
-impl std::fmt::Debug for I18nTask<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("I18nTask")
-            .field("llm", &self.llm.name())
-            .field("calls", &self.calls)
-            .field("fallbacks", &self.fallbacks)
-            .finish()
-    }
+    /// The model, with its calls and fallbacks.
+    pub model: Counted<'a>,
 }
 
 impl<'a> I18nTask<'a> {
     /// The task on `llm`.
     pub fn new(llm: &'a dyn Llm) -> I18nTask<'a> {
         I18nTask {
-            llm,
-            calls: AtomicUsize::new(0),
-            fallbacks: AtomicUsize::new(0),
+            model: Counted::new(llm),
         }
     }
 }
@@ -58,33 +43,28 @@ pub fn clean(reply: &str) -> String {
 
 impl Describer for I18nTask<'_> {
     fn name(&self) -> String {
-        format!("i18n on {}", self.llm.name())
+        format!("i18n on {}", self.model.name())
     }
 
     fn describe(&self, rule: &RuleView<'_>) -> Option<String> {
-        let fail = || {
-            self.fallbacks.fetch_add(1, Ordering::Relaxed);
-            None
-        };
         let Ok(prompt) = i18n(rule.kind, rule.norms) else {
-            return fail();
+            return self.model.fallback();
         };
-        self.calls.fetch_add(1, Ordering::Relaxed);
         let req = Request {
             task: Task::I18n,
             prompt,
             constraint: None,
             max_tokens: MAX_TOKENS,
         };
-        let Ok(reply) = self.llm.complete(&req) else {
-            return fail();
+        let Ok(reply) = self.model.ask(&req) else {
+            return self.model.fallback();
         };
         let allowed = allowed_placeholders(rule.norms);
         let text = repair(&clean(&reply), &allowed);
         if acceptable(&text, &allowed) {
             Some(text)
         } else {
-            fail()
+            self.model.fallback()
         }
     }
 }
@@ -92,16 +72,13 @@ impl Describer for I18nTask<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::counted::Replies;
 
-    struct Says(&'static str);
-    impl Llm for Says {
-        fn name(&self) -> String {
-            "says".into()
-        }
-        fn complete(&self, req: &Request) -> Result<String, llm::Error> {
+    fn says(reply: &'static str) -> Replies<impl Fn(&Request) -> String + Send + Sync> {
+        Replies(move |req: &Request| {
             assert_eq!(req.task, Task::I18n);
-            Ok(self.0.into())
-        }
+            reply.to_string()
+        })
     }
 
     fn norms() -> Vec<serde_json::Map<String, serde_json::Value>> {
@@ -120,16 +97,16 @@ mod tests {
             kind: "TEXT",
             norms: &n,
         };
-        let says =
-            Says("'The user {subject.account.name} logged in on host {event_src.host}'\nmore");
-        let t = I18nTask::new(&says);
+        let model =
+            says("'The user {subject.account.name} logged in on host {event_src.host}'\nmore");
+        let t = I18nTask::new(&model);
         assert_eq!(
             t.describe(&view).as_deref(),
             Some("The user {subject.account.name} logged in on host {event_src.host}")
         );
-        let says = Says("The user {object.account.name} logged in");
-        let t = I18nTask::new(&says);
+        let model = says("The user {object.account.name} logged in");
+        let t = I18nTask::new(&model);
         assert_eq!(t.describe(&view), None);
-        assert_eq!(t.fallbacks.load(Ordering::Relaxed), 1);
+        assert_eq!(t.model.fallbacks(), 1);
     }
 }

@@ -1,4 +1,5 @@
-//! The generation tasks on a language model ([`llm::Llm`]).
+//! The generation tasks on a language model ([`llm::Llm`]), each counting its calls and the
+//! answers it did not keep through [`counted::Counted`].
 //!
 //! [`prompt`] renders each task's prompt from its minijinja template (`adapters/prompts/`);
 //! [`dataset`] turns a knowledge base into training samples (the experts' rules are the
@@ -10,6 +11,7 @@
 //! it only when its placeholders name fields the rule sets.
 #![deny(missing_docs)]
 
+pub mod counted;
 pub mod dataset;
 pub mod fields;
 pub mod i18n;

@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use llm::{Llm, Request, Task};
 use log_cluster::identifier::{IdentifierExtractor, RuleBased};
 use serde::Serialize;
 
+use crate::counted::Counted;
 use crate::prompt::{msgid, msgid_answer, NOT_FIELD};
 
 /// What the model answered for one event.
@@ -26,41 +26,26 @@ pub enum Answer {
 }
 
 /// The `msgid` task on a model.
+#[derive(Debug)]
 pub struct MsgidTask<'a> {
-    llm: &'a dyn Llm,
-    /// Requests sent.
-    pub calls: AtomicUsize,
-    /// Answers not kept.
-    pub fallbacks: AtomicUsize,
-}
-
-impl std::fmt::Debug for MsgidTask<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MsgidTask")
-            .field("llm", &self.llm.name())
-            .field("calls", &self.calls)
-            .field("fallbacks", &self.fallbacks)
-            .finish()
-    }
+    /// The model, with its calls and fallbacks.
+    pub model: Counted<'a>,
 }
 
 impl<'a> MsgidTask<'a> {
     /// The task on `llm`.
     pub fn new(llm: &'a dyn Llm) -> MsgidTask<'a> {
         MsgidTask {
-            llm,
-            calls: AtomicUsize::new(0),
-            fallbacks: AtomicUsize::new(0),
+            model: Counted::new(llm),
         }
     }
 
     /// The identifier of `raw` (of kind `kind`).
     pub fn extract(&self, kind: ingest::Kind, raw: &str) -> Answer {
         let Ok(prompt) = msgid(kind, raw) else {
-            self.fallbacks.fetch_add(1, Ordering::Relaxed);
+            self.model.fallback::<()>();
             return Answer::Fallback;
         };
-        self.calls.fetch_add(1, Ordering::Relaxed);
         // Unconstrained: under a regex constraint the model never ends early (mistralrs 0.8.1
         // kept "4624" going as "4624LEGATOLEGATO…" to the token limit, measured on the
         // held-out Security events); the answer is checked instead.
@@ -70,12 +55,12 @@ impl<'a> MsgidTask<'a> {
             constraint: None,
             max_tokens: 24,
         };
-        let answer = match self.llm.complete(&req) {
+        let answer = match self.model.ask(&req) {
             Ok(text) => check(raw, &text),
             Err(_) => Answer::Fallback,
         };
         if answer == Answer::Fallback {
-            self.fallbacks.fetch_add(1, Ordering::Relaxed);
+            self.model.fallback::<()>();
         }
         answer
     }
@@ -266,6 +251,7 @@ pub fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::counted::Replies;
 
     #[test]
     fn answers_are_checked_against_the_event() {
@@ -280,22 +266,15 @@ mod tests {
 
     #[test]
     fn the_model_names_only_constants_of_events_the_engine_cannot_type() {
-        struct Program;
-        impl Llm for Program {
-            fn name(&self) -> String {
-                "program".into()
-            }
-            fn complete(&self, req: &Request) -> Result<String, llm::Error> {
-                // The first upper-case word of the event, else its first word (a number).
-                let event = req.prompt.split("event:\n").nth(1).unwrap_or("");
-                let mut words = event.split_whitespace();
-                let upper = words
-                    .clone()
-                    .find(|w| w.len() > 2 && w.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
-                Ok(upper.or(words.next()).unwrap_or("").to_string())
-            }
-        }
-        let m = Program;
+        // The first upper-case word of the event, else its first word (a number).
+        let m = Replies(|req: &Request| {
+            let event = req.prompt.split("event:\n").nth(1).unwrap_or("");
+            let mut words = event.split_whitespace();
+            let upper = words
+                .clone()
+                .find(|w| w.len() > 2 && w.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+            upper.or(words.next()).unwrap_or("").to_string()
+        });
         let id = ModelIdentifier::new(&m);
         let ev = |text: &str| ingest::Event {
             line: 1,
@@ -307,7 +286,7 @@ mod tests {
         assert_eq!(got, vec![("msgid".to_string(), "CONNECT".to_string())]);
         // Same shape: answered from memory.
         id.candidates(&ev("CONNECT from 10.0.0.2 port 23"));
-        assert_eq!(id.task().calls.load(Ordering::Relaxed), 1);
+        assert_eq!(id.task().model.calls(), 1);
         // A number is masked out of the shape: a value, not a type.
         assert!(id.candidates(&ev("4242 bytes sent")).is_empty());
         // The engine's identifier stands without asking.
@@ -316,7 +295,7 @@ mod tests {
             ..ev(r#"{"type": "LOGIN", "user": "ann"}"#)
         };
         assert_eq!(id.candidates(&json)[0].1, "LOGIN");
-        assert_eq!(id.task().calls.load(Ordering::Relaxed), 2);
+        assert_eq!(id.task().model.calls(), 2);
         assert_eq!(id.named(), (1, 2));
         // Behind a syslog header the program alone does not type the message: asked too.
         let line = "Mar  3 10:00:01 gw7 vpnd[311]: SESSION_OPEN user=ann";
@@ -337,17 +316,9 @@ mod tests {
     #[test]
     fn evaluates_replayed_answers() {
         // A model that always answers NOT_FIELD: no pairs generated, every fallback-free.
-        struct Never;
-        impl Llm for Never {
-            fn name(&self) -> String {
-                "never".into()
-            }
-            fn complete(&self, _: &Request) -> Result<String, llm::Error> {
-                Ok(NOT_FIELD.into())
-            }
-        }
+        let never = Replies(|_: &Request| NOT_FIELD.to_string());
         let kb = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../knowledge-base");
-        let s = evaluate(&kb, &[], &Never).unwrap();
+        let s = evaluate(&kb, &[], &never).unwrap();
         assert!(s.events > 0);
         assert_eq!((s.generated, s.fallbacks), (0, 0));
         assert_eq!(s.recall, 0.0);

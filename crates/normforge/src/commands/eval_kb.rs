@@ -146,8 +146,8 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
                 v["tasks"]["i18n"] = serde_json::json!({
                     "engine": {"en_chrf": e.i18n.en_chrf, "ru_chrf": e.i18n.ru_chrf},
                     "adapter": {"en_chrf": report.i18n.en_chrf, "ru_chrf": report.i18n.ru_chrf,
-                                "calls": t.calls.load(std::sync::atomic::Ordering::Relaxed),
-                                "fallbacks": t.fallbacks.load(std::sync::atomic::Ordering::Relaxed)},
+                                "calls": t.model.calls(),
+                                "fallbacks": t.model.fallbacks()},
                 });
             }
         }
@@ -233,8 +233,8 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
                 e.i18n.ru_chrf,
                 report.i18n.en_chrf,
                 report.i18n.ru_chrf,
-                t.fallbacks.load(std::sync::atomic::Ordering::Relaxed),
-                t.calls.load(std::sync::atomic::Ordering::Relaxed)
+                t.model.fallbacks(),
+                t.model.calls()
             )?;
         }
         crate::outln!(

@@ -84,6 +84,8 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "ingest",
                 "xp-package",
                 "xp-taxonomy",
+                "xp-syntax",
+                "xp-eval",
             ][..],
         ),
         ("review", &["xp-eval", "xp-package"][..]),

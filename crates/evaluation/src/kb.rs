@@ -98,6 +98,14 @@ pub struct I18n {
     pub ru_chrf: f64,
 }
 
+/// Mean chrF of the generated rule names against the experts' folder names (words, `_` read
+/// as a space), per expert event: the name of the rule that normalizes it, 0 when none does.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Names {
+    /// 0–100.
+    pub chrf: f64,
+}
+
 /// Per source.
 #[derive(Clone, Debug, Serialize)]
 pub struct SourceResult {
@@ -139,6 +147,8 @@ pub struct Report {
     pub total: KindScores,
     /// (b) i18n.
     pub i18n: I18n,
+    /// (b) rule names.
+    pub names: Names,
     /// (b) per source.
     pub sources: Vec<SourceResult>,
     /// (b) per event kind and field: generated, correct and expert pairs (where precision and
@@ -159,6 +169,8 @@ pub struct FieldCounts {
 
 /// One expert test event.
 struct Expert {
+    /// The expert rule's folder name.
+    rule: String,
     raw: String,
     norm: Map<String, J>,
     en: Option<String>,
@@ -183,6 +195,10 @@ fn read_experts(rules: &[PathBuf]) -> Vec<Expert> {
                 continue;
             }
             out.push(Expert {
+                rule: dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
                 en: expert_description(dir, "en", &norm),
                 ru: expert_description(dir, "ru", &norm),
                 raw,
@@ -214,7 +230,7 @@ fn evaluate_source(
     wrap: &dyn Wrap,
     year: i32,
     per_kind: &mut BTreeMap<String, KindScores>,
-    chrf_sums: &mut (f64, f64, usize),
+    chrf_sums: &mut (f64, f64, f64, usize),
     fields: &mut BTreeMap<String, BTreeMap<String, FieldCounts>>,
 ) -> (KindScores, Vec<ClusterResult>) {
     let tax = Taxonomy::embedded();
@@ -248,6 +264,9 @@ fn evaluate_source(
         meta: rule_gen::Meta::default(),
     };
     let mut generated = rule_gen::generate(&headed, assigner.as_ref(), &opts, |_| {});
+    if let Some(n) = wrap.namer() {
+        rule_gen::rename::rename(&mut generated, n, year);
+    }
     if let Some(d) = wrap.describer() {
         rule_gen::describe::redescribe(&mut generated, d);
     }
@@ -366,7 +385,11 @@ fn evaluate_source(
         };
         chrf_sums.0 += score(en, &e.en);
         chrf_sums.1 += score(ru, &e.ru);
-        chrf_sums.2 += 1;
+        let words = |n: &str| n.replace('_', " ");
+        chrf_sums.2 += by
+            .and_then(|p| p.dir.file_name())
+            .map_or(0.0, |n| chrf(&words(&n.to_string_lossy()), &words(&e.rule)));
+        chrf_sums.3 += 1;
         per_kind
             .entry(kind.name().to_string())
             .or_default()
@@ -395,6 +418,10 @@ pub trait Wrap {
     /// Who writes the English event descriptions instead of the engine (checked; `None`: the
     /// engine).
     fn describer(&self) -> Option<&dyn rule_gen::describe::Describer> {
+        None
+    }
+    /// Who names the rules instead of the engine (checked; `None`: the engine).
+    fn namer(&self) -> Option<&dyn rule_gen::rename::Namer> {
         None
     }
 }
@@ -475,7 +502,7 @@ pub fn evaluate_progress(
         }
         None => Kb::default(),
     };
-    let mut chrf_sums = (0.0, 0.0, 0);
+    let mut chrf_sums = (0.0, 0.0, 0.0, 0);
     let chosen: Vec<PathBuf> = full
         .sources()
         .into_iter()
@@ -522,10 +549,14 @@ pub fn evaluate_progress(
         report.total.add(k);
     }
     report.total.finish();
-    if chrf_sums.2 > 0 {
+    if chrf_sums.3 > 0 {
+        let n = chrf_sums.3 as f64;
         report.i18n = I18n {
-            en_chrf: chrf_sums.0 / chrf_sums.2 as f64,
-            ru_chrf: chrf_sums.1 / chrf_sums.2 as f64,
+            en_chrf: chrf_sums.0 / n,
+            ru_chrf: chrf_sums.1 / n,
+        };
+        report.names = Names {
+            chrf: chrf_sums.2 / n,
         };
     }
     Ok(report)

@@ -65,6 +65,7 @@ pub fn kb_page(r: &Report, subtitle: &str) -> Page {
                 ],
                 vec![Cell::text("i18n chrF en"), Cell::num(r.i18n.en_chrf, 1)],
                 vec![Cell::text("i18n chrF ru"), Cell::num(r.i18n.ru_chrf, 1)],
+                vec![Cell::text("rule-name chrF"), Cell::num(r.names.chrf, 1)],
             ],
         }),
     ));

@@ -105,3 +105,13 @@ pub trait FieldAssigner {
     /// The assignment.
     fn assign(&self, cluster: &ClusterView<'_>) -> Assignment;
 }
+
+/// A borrowed assigner assigns as its owner does (so assigners can stack on one another).
+impl<T: FieldAssigner + ?Sized> FieldAssigner for &T {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn assign(&self, cluster: &ClusterView<'_>) -> Assignment {
+        (**self).assign(cluster)
+    }
+}

@@ -3,13 +3,17 @@
 //! (the expert's classification fields of that event, as JSON); for `msgid`, the prompt is the
 //! event and the answer its msgid as the event spells it, or NOT_FIELD; for `i18n`, the
 //! prompt is the fields of the expert norm and the answer the English description the
-//! package gives that event (samples whose placeholders the event cannot fill are left out).
+//! package gives that event (samples whose placeholders the event cannot fill are left out);
+//! for `xp-text` / `xp-structured` (events of that kind only), the prompt is the kind, the
+//! rule's head and the event, and the answer the rule's value mapping ([`crate::xp::answer`]);
+//! for `metainfo`, the prompt is the kind, a line-shaped event's text and the fields of the
+//! expert norm, and the answer the rule's folder name (`4624_An_account_was_successfully_logged_on`).
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::prompt::{answer_fields, i18n, msgid, msgid_answer, norm_fields};
+use crate::prompt::{answer_fields, i18n, metainfo, msgid, msgid_answer, norm_fields};
 
 /// Errors of building a dataset.
 #[derive(Debug, thiserror::Error)]
@@ -18,7 +22,7 @@ pub enum Error {
     #[error(transparent)]
     Package(#[from] xp_package::Error),
     /// The task has no dataset builder yet.
-    #[error("no dataset for task `{0}` yet (norm-fields, msgid and i18n are built)")]
+    #[error("no dataset for task `{0}`")]
     Unsupported(String),
 }
 
@@ -64,7 +68,12 @@ pub fn build(
 ) -> Result<Vec<Sample>, Error> {
     if !matches!(
         task,
-        llm::Task::NormFields | llm::Task::Msgid | llm::Task::I18n
+        llm::Task::NormFields
+            | llm::Task::Msgid
+            | llm::Task::I18n
+            | llm::Task::Metainfo
+            | llm::Task::XpText
+            | llm::Task::XpStructured
     ) {
         return Err(Error::Unsupported(task.name().to_string()));
     }
@@ -96,6 +105,27 @@ pub fn build(
                         continue;
                     }
                     (i18n(kind.name(), &norms), d)
+                }
+                llm::Task::XpText | llm::Task::XpStructured => {
+                    if crate::prompt::xp_task(kind) != task {
+                        continue;
+                    }
+                    let Some(answer) = crate::xp::answer(&formula) else {
+                        continue;
+                    };
+                    (
+                        crate::prompt::xp(kind, &crate::xp::head_of(&formula), &raw, None),
+                        answer,
+                    )
+                }
+                llm::Task::Metainfo => {
+                    let Some(name) = p.dir.file_name() else {
+                        continue;
+                    };
+                    (
+                        metainfo(kind.name(), Some(&raw), std::slice::from_ref(&norm)),
+                        name.to_string_lossy().to_string(),
+                    )
                 }
                 _ => (norm_fields(kind, &header, &raw), norm_fields_answer(&norm)),
             };

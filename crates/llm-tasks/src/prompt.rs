@@ -28,6 +28,11 @@ fn env() -> minijinja::Environment<'static> {
     );
     let _ = e.add_template("msgid", include_str!("../../../adapters/prompts/msgid.j2"));
     let _ = e.add_template("i18n", include_str!("../../../adapters/prompts/i18n.j2"));
+    let _ = e.add_template("xp", include_str!("../../../adapters/prompts/xp.j2"));
+    let _ = e.add_template(
+        "metainfo",
+        include_str!("../../../adapters/prompts/metainfo.j2"),
+    );
     e
 }
 
@@ -174,6 +179,84 @@ pub fn i18n(
         .map_err(|e| e.to_string())
 }
 
+/// Longest event line in a `metainfo` prompt, in characters.
+pub const MAX_NAME_EVENT_CHARS: usize = 200;
+
+/// The `metainfo` prompt (the rule's name): the event kind, for a line-shaped event (TEXT,
+/// key=value, CEF) its first line cut at [`MAX_NAME_EVENT_CHARS`] (the words that name it),
+/// and the fields the rule sets (as for `i18n`). Structured events are named by their fields
+/// (msgid, provider, classification), not by their text.
+pub fn metainfo(
+    kind: &str,
+    raw: Option<&str>,
+    norms: &[serde_json::Map<String, serde_json::Value>],
+) -> Result<String, String> {
+    let line_shaped = matches!(kind, "TEXT" | "KEYVALUE" | "CEF");
+    let event = raw
+        .filter(|_| line_shaped)
+        .and_then(|r| r.lines().map(str::trim).find(|l| !l.is_empty()))
+        .map(|l| {
+            if l.chars().count() > MAX_NAME_EVENT_CHARS {
+                l.chars().take(MAX_NAME_EVENT_CHARS).chain(['…']).collect()
+            } else {
+                l.to_string()
+            }
+        });
+    env()
+        .get_template("metainfo")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                kind => kind,
+                event => event,
+                fields => i18n_fields(norms),
+            })
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// Largest event text in an `xp-*` prompt, in characters.
+pub const MAX_XP_EVENT_CHARS: usize = 800;
+
+/// The XP-code task of an event kind: `xp-text` for lines (TEXT, key=value), `xp-structured`
+/// for the rest (JSON, EVENTLOG, TABULAR, CEF: their values are variables by path).
+pub fn xp_task(kind: Kind) -> llm::Task {
+    match kind {
+        Kind::Text | Kind::Keyvalue => llm::Task::XpText,
+        _ => llm::Task::XpStructured,
+    }
+}
+
+/// The `xp-text` / `xp-structured` prompt: the kind, the rule's head (header and COND as one
+/// line each), the event, and on the repair round the interpreter's errors on the last answer.
+pub fn xp(kind: Kind, head: &str, raw: &str, errors: Option<&str>) -> Result<String, String> {
+    let mut event = event_text(kind, raw);
+    if event.chars().count() > MAX_XP_EVENT_CHARS {
+        event = event
+            .chars()
+            .take(MAX_XP_EVENT_CHARS)
+            .chain(['…'])
+            .collect();
+    }
+    let header = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ; ");
+    env()
+        .get_template("xp")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                kind => kind.name(),
+                header => header,
+                event => event.trim_end(),
+                errors => errors,
+            })
+        })
+        .map_err(|e| e.to_string())
+}
+
 /// The JSON schema of a `norm-fields` answer: an object of the [`answer_fields`] as strings.
 pub fn norm_fields_schema() -> serde_json::Value {
     let props: serde_json::Map<String, serde_json::Value> = answer_fields()
@@ -227,6 +310,21 @@ mod tests {
             p,
             "kind: EVENTLOG\nfields:\naction = login\nmsgid = 4624\nsrc.ip = 10.0.0.1\nsubject.account.name = ann\ndescription:\n"
         );
+    }
+
+    #[test]
+    fn metainfo_prompt_shows_lines_not_structures() {
+        let n = serde_json::json!({"action": "login", "msgid": "4624"});
+        let n = [n.as_object().unwrap().clone()];
+        let p = metainfo("EVENTLOG", Some("{\"EventID\": 4624}"), &n).unwrap();
+        assert_eq!(
+            p,
+            "kind: EVENTLOG\nfields:\naction = login\nmsgid = 4624\nrule name:\n"
+        );
+        let long = format!("sshd[1]: Accepted password for ann {}", "x".repeat(300));
+        let p = metainfo("TEXT", Some(&long), &n).unwrap();
+        assert!(p.starts_with("kind: TEXT\nevent: sshd[1]: Accepted"), "{p}");
+        assert!(p.contains("…\nfields:"), "{p}");
     }
 
     #[test]

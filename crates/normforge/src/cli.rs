@@ -201,6 +201,15 @@ pub struct GenerateArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// The language-model tasks an `--llm` run sends through the model, comma-separated, or
+    /// `all` (default: the tasks whose adapter did better than the engine on sources it had
+    /// not seen, as `adapters/README.md` records).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_parser = ["all", "msgid", "norm-fields", "xp-text", "xp-structured", "i18n", "metainfo"]
+    )]
+    pub tasks: Option<Vec<String>>,
     #[command(flatten)]
     pub run: RunArgs,
     #[command(flatten)]
@@ -246,13 +255,16 @@ pub enum EvalCommand {
         html: Option<PathBuf>,
         /// The language-model tasks an `--llm` run sends through the model, comma-separated
         /// (default: every task that has one): `norm-fields` (field assignment, in the
-        /// generation scores), `i18n` (English event descriptions, in the chrF score) and
+        /// generation scores), `i18n` (English event descriptions, in the chrF score),
+        /// `metainfo` (rule names, in the rule-name chrF score), `xp-text` and
+        /// `xp-structured` (XP code mapping values to fields, in the generation scores) and
         /// `msgid` (identifier extraction on every test event, against the engine's msgid
-        /// pairs). Each is also scored by the engine alone on the same sources.
+        /// pairs). Each is also scored by the engine alone on the same sources; tasks that
+        /// all assign fields share one score, so measure them one at a time.
         #[arg(
             long,
             value_delimiter = ',',
-            value_parser = ["norm-fields", "i18n", "msgid"]
+            value_parser = ["norm-fields", "xp-text", "xp-structured", "i18n", "metainfo", "msgid"]
         )]
         tasks: Option<Vec<String>>,
         #[command(flatten)]

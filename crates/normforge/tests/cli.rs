@@ -232,9 +232,13 @@ fn usage_errors_exit_2() {
     let o = run(&["no-such-command"]);
     assert_eq!(o.status.code(), Some(2));
     // A task eval kb cannot measure is a usage error, named.
-    let o = run(&["eval", "kb", "knowledge-base", "--tasks", "xp-text"]);
+    let o = run(&["eval", "kb", "knowledge-base", "--tasks", "xp-code"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--tasks"), "{}", stderr(&o));
+    // Tasks of a model without a model.
+    let o = run(&["generate", "x.log", "-o", "out", "--tasks", "i18n"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--llm"), "{}", stderr(&o));
 }
 
 #[test]
@@ -761,7 +765,7 @@ fn eval_kb_scores_each_model_task_beside_the_engine_and_keeps_the_engine_when_it
             "kb",
             "--json",
             "--tasks",
-            "norm-fields,i18n",
+            "norm-fields,i18n,metainfo",
             "--llm",
             "replay",
         ])
@@ -786,5 +790,17 @@ fn eval_kb_scores_each_model_task_beside_the_engine_and_keeps_the_engine_when_it
         nf["engine"]["precision"], nf["adapter"]["precision"],
         "{nf}"
     );
+    let names = &v["tasks"]["metainfo"];
+    assert_eq!(
+        names["engine"]["name_chrf"], names["adapter"]["name_chrf"],
+        "{names}"
+    );
+    assert!(
+        names["engine"]["name_chrf"].as_f64().unwrap() > 0.0,
+        "{names}"
+    );
+    let calls = names["adapter"]["calls"].as_u64().unwrap();
+    assert!(calls > 0, "{names}");
+    assert_eq!(names["adapter"]["fallbacks"].as_u64(), Some(calls));
     assert!(v["tasks"].get("msgid").is_none(), "not asked for");
 }

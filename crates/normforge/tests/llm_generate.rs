@@ -1,6 +1,7 @@
 //! `normforge generate --llm embedded` end to end with the real base model and the shipped
 //! adapters: stage 1 of clustering asks the `msgid` adapter, the fields go through
-//! `norm-fields`, the English descriptions through `i18n`; every package must validate.
+//! `norm-fields` and `xp-text`, the names through `metainfo`, the English descriptions through
+//! `i18n`; every package must validate.
 //! Skipped with a notice when the model is not pulled; `NORMFORGE_REQUIRE_MODEL=1` (CI) makes
 //! that a failure.
 
@@ -30,7 +31,14 @@ fn generate_with_the_embedded_model_sends_every_task_through_its_adapter() {
         return;
     }
     let adapters = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../adapters");
-    for task in ["msgid", "norm-fields", "i18n"] {
+    for task in [
+        "msgid",
+        "norm-fields",
+        "xp-text",
+        "xp-structured",
+        "metainfo",
+        "i18n",
+    ] {
         assert!(
             adapters
                 .join(task)
@@ -45,7 +53,7 @@ fn generate_with_the_embedded_model_sends_every_task_through_its_adapter() {
     let out = tmp.path().join("rules");
     let o = Command::new(env!("CARGO_BIN_EXE_normforge"))
         .args([
-            "generate", "--llm", "embedded", "--year", "2024", "--json", "-o",
+            "generate", "--llm", "embedded", "--tasks", "all", "--year", "2024", "--json", "-o",
         ])
         .arg(&out)
         .arg(&log)
@@ -56,7 +64,16 @@ fn generate_with_the_embedded_model_sends_every_task_through_its_adapter() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(report["assigner"], "retrieval+llm:norm-fields", "{report}");
+    assert_eq!(
+        report["assigner"], "retrieval+llm:norm-fields+xp",
+        "{report}"
+    );
+    assert!(
+        report["names"]["writer"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("metainfo on embedded")),
+        "{report}"
+    );
     assert!(
         report["descriptions"]["writer"]
             .as_str()

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use field_assign::FieldAssigner;
 use rule_gen::describe::Describer;
+use rule_gen::rename::Namer;
 use serde::Serialize;
 
 use crate::cluster::Clustered;
@@ -37,21 +38,34 @@ pub struct Report {
     /// Who wrote the English event descriptions besides the engine, and how many it kept.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub descriptions: Option<Descriptions>,
+    /// Who named the rules besides the engine, and how many names it gave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub names: Option<Descriptions>,
     /// Wall time of the whole job (the only field that differs between runs).
     pub seconds: f64,
     /// The packages.
     pub rules: Vec<rule_gen::Package>,
 }
 
-/// The English event descriptions a writer other than the engine gave.
+/// What a writer other than the engine gave (English event descriptions, rule names).
 #[derive(Clone, Debug, Serialize)]
 pub struct Descriptions {
     /// The writer.
     pub writer: String,
-    /// Packages whose description it wrote.
+    /// Packages whose text it wrote.
     pub replaced: usize,
     /// Packages that kept the engine's (no acceptable answer).
     pub kept: usize,
+}
+
+/// The writers that may replace the engine's texts after generation (each checked; the
+/// engine's text stays where an answer fails). The default: the engine alone.
+#[derive(Clone, Copy, Default)]
+pub struct Writers<'a> {
+    /// Who writes the English event descriptions.
+    pub describer: Option<&'a dyn Describer>,
+    /// Who names the rules (folder, id, metainfo).
+    pub namer: Option<&'a dyn Namer>,
 }
 
 /// A generated tree: every file (relative path → content, `summary.md` and `report.json`
@@ -64,14 +78,13 @@ pub struct Output {
 }
 
 /// Generates the packages for a clustered log. `started`: when the job started (for the
-/// report's wall time); `describer`: who writes the English event descriptions (checked;
-/// the engine's text stays where it fails), `None` for the engine.
-#[allow(clippy::too_many_arguments)]
+/// report's wall time); `writers`: who names the rules and writes the English event
+/// descriptions besides the engine (one pass each, names first).
 pub fn generate(
     clustered: &Clustered,
     log_name: &str,
     assigner: &dyn FieldAssigner,
-    describer: Option<&dyn Describer>,
+    writers: Writers<'_>,
     opts: &rule_gen::Options,
     started: std::time::Instant,
     progress: &dyn Progress,
@@ -92,7 +105,19 @@ pub fn generate(
     if progress.cancelled() {
         return Err(Error::Cancelled);
     }
-    let descriptions = describer.map(|d| {
+    let names = writers.namer.map(|n| {
+        progress.stage("naming");
+        let r = rule_gen::rename::rename(&mut generated, n, opts.year);
+        Descriptions {
+            writer: n.name(),
+            replaced: r.replaced,
+            kept: r.kept,
+        }
+    });
+    if progress.cancelled() {
+        return Err(Error::Cancelled);
+    }
+    let descriptions = writers.describer.map(|d| {
         progress.stage("describing");
         let r = rule_gen::describe::redescribe(&mut generated, d);
         Descriptions {
@@ -115,6 +140,7 @@ pub fn generate(
         rejected_clusters: generated.rejected.clone(),
         assigner: assigner.name().to_string(),
         descriptions,
+        names,
         seconds: started.elapsed().as_secs_f64(),
         rules: generated.packages,
     };

@@ -6,13 +6,15 @@
 //! and validates the rule by running it on every member. A cluster whose rule does not
 //! compile or matches none of its members is rejected with the reason, never emitted.
 //! [`describe::redescribe`] lets another writer (a language-model task) replace the English
-//! event descriptions afterwards, under the same checks.
+//! event descriptions afterwards, under the same checks, and [`rename::rename`] another
+//! writer the rule names.
 #![deny(missing_docs)]
 
 pub mod describe;
 pub mod formula;
 pub mod i18n;
 pub mod naming;
+pub mod rename;
 pub mod write;
 
 use std::collections::{BTreeMap, BTreeSet};

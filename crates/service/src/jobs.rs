@@ -514,9 +514,16 @@ fn generate(
         },
     };
     let name = options.name.clone().unwrap_or_else(|| "upload.log".into());
-    let out =
-        pipeline::generate::generate(&clustered, &name, &engine, None, &opts, started, progress)
-            .map_err(pipeline_error)?;
+    let out = pipeline::generate::generate(
+        &clustered,
+        &name,
+        &engine,
+        pipeline::generate::Writers::default(),
+        &opts,
+        started,
+        progress,
+    )
+    .map_err(pipeline_error)?;
     Ok(Output {
         files: out.files,
         report: out.report,

@@ -4,10 +4,12 @@ use std::path::{Path, PathBuf};
 
 use crate::exit::OK;
 
-/// The model's tasks on top of the engine: field assignment and/or event descriptions.
+/// The model's tasks on top of the engine: field assignment, event descriptions, rule names.
 struct WithLlm<'m> {
     fields: Option<&'m dyn llm::Llm>,
     i18n: Option<llm_tasks::i18n::I18nTask<'m>>,
+    names: Option<llm_tasks::metainfo::NameTask<'m>>,
+    xp: Option<llm_tasks::xp::XpTask<'m>>,
 }
 
 impl evaluation::kb::Wrap for WithLlm<'_> {
@@ -15,9 +17,13 @@ impl evaluation::kb::Wrap for WithLlm<'_> {
         &'k self,
         engine: &'k dyn field_assign::FieldAssigner,
     ) -> Box<dyn field_assign::FieldAssigner + 'k> {
-        match self.fields {
+        let fields: Box<dyn field_assign::FieldAssigner + 'k> = match self.fields {
             Some(m) => Box::new(llm_tasks::fields::LlmAssigner::new(engine, m)),
             None => evaluation::kb::Plain.wrap(engine),
+        };
+        match &self.xp {
+            Some(x) => Box::new(x.over(fields)),
+            None => fields,
         }
     }
 
@@ -25,6 +31,12 @@ impl evaluation::kb::Wrap for WithLlm<'_> {
         self.i18n
             .as_ref()
             .map(|d| d as &dyn rule_gen::describe::Describer)
+    }
+
+    fn namer(&self) -> Option<&dyn rule_gen::rename::Namer> {
+        self.names
+            .as_ref()
+            .map(|n| n as &dyn rule_gen::rename::Namer)
     }
 }
 
@@ -58,6 +70,12 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
     let asked = |t: &str| tasks.is_none_or(|ts| ts.iter().any(|x| x == t));
     let fields_llm = backend.as_deref().filter(|_| asked("norm-fields"));
     let i18n_llm = backend.as_deref().filter(|_| asked("i18n"));
+    let names_llm = backend.as_deref().filter(|_| asked("metainfo"));
+    let xp_tasks: Vec<llm::Task> = [llm::Task::XpText, llm::Task::XpStructured]
+        .into_iter()
+        .filter(|t| asked(t.name()))
+        .collect();
+    let xp_llm = backend.as_deref().filter(|_| !xp_tasks.is_empty());
     let t0 = std::time::Instant::now();
     let pb = crate::progress::count(0, json, "evaluating sources");
     let progress = |done: usize, all: usize, source: &str| {
@@ -68,25 +86,28 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
     let with = WithLlm {
         fields: fields_llm,
         i18n: i18n_llm.map(llm_tasks::i18n::I18nTask::new),
+        names: names_llm.map(llm_tasks::metainfo::NameTask::new),
+        xp: xp_llm.map(|m| llm_tasks::xp::XpTask::new(m, xp_tasks.clone())),
     };
     let report =
         evaluation::kb::evaluate_progress(dir, own.as_deref(), year, sources, &with, &progress)?;
     pb.finish_and_clear();
     let seconds = t0.elapsed().as_secs_f64();
     // The engine alone on the same sources (seconds), for the per-task comparison.
-    let engine = if fields_llm.is_some() || i18n_llm.is_some() {
-        let t = std::time::Instant::now();
-        let r = evaluation::kb::evaluate_with(
-            dir,
-            own.as_deref(),
-            year,
-            sources,
-            &evaluation::kb::Plain,
-        )?;
-        Some((r, t.elapsed().as_secs_f64()))
-    } else {
-        None
-    };
+    let engine =
+        if fields_llm.is_some() || i18n_llm.is_some() || names_llm.is_some() || xp_llm.is_some() {
+            let t = std::time::Instant::now();
+            let r = evaluation::kb::evaluate_with(
+                dir,
+                own.as_deref(),
+                year,
+                sources,
+                &evaluation::kb::Plain,
+            )?;
+            Some((r, t.elapsed().as_secs_f64()))
+        } else {
+            None
+        };
     // The msgid task against the engine's msgid pairs on the same events.
     let msgid = match backend.as_deref() {
         Some(model) if asked("msgid") => Some(llm_tasks::msgid::evaluate(dir, sources, model)?),
@@ -150,6 +171,29 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
                                 "fallbacks": t.model.fallbacks()},
                 });
             }
+            if let Some(t) = &with.xp {
+                let names: Vec<&str> = xp_tasks.iter().map(|t| t.name()).collect();
+                v["tasks"][names.join(",")] = serde_json::json!({
+                    "engine": {"precision": e.total.precision, "recall": e.total.recall,
+                               "working_rate": e.total.working_rate},
+                    "adapter": {"precision": report.total.precision, "recall": report.total.recall,
+                                "working_rate": report.total.working_rate,
+                                "calls": t.model.calls(),
+                                "fallbacks": t.model.fallbacks(),
+                                "lines": t.stats.lines.load(std::sync::atomic::Ordering::Relaxed),
+                                "fields": t.stats.fields.load(std::sync::atomic::Ordering::Relaxed),
+                                "repairs": t.stats.repairs.load(std::sync::atomic::Ordering::Relaxed),
+                                "repaired_fields": t.stats.repaired_fields.load(std::sync::atomic::Ordering::Relaxed)},
+                });
+            }
+            if let Some(t) = &with.names {
+                v["tasks"]["metainfo"] = serde_json::json!({
+                    "engine": {"name_chrf": e.names.chrf},
+                    "adapter": {"name_chrf": report.names.chrf,
+                                "calls": t.model.calls(),
+                                "fallbacks": t.model.fallbacks()},
+                });
+            }
         }
         crate::outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(OK);
@@ -202,9 +246,10 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
         )?;
     }
     crate::outln!(
-        "\ni18n chrF (0–100): en {:.1}, ru {:.1}",
+        "\ni18n chrF (0–100): en {:.1}, ru {:.1}; rule-name chrF {:.1}",
         report.i18n.en_chrf,
-        report.i18n.ru_chrf
+        report.i18n.ru_chrf,
+        report.names.chrf
     )?;
     if backend.is_none() && tasks.is_some() {
         crate::outln!(
@@ -233,6 +278,36 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
                 e.i18n.ru_chrf,
                 report.i18n.en_chrf,
                 report.i18n.ru_chrf,
+                t.model.fallbacks(),
+                t.model.calls()
+            )?;
+        }
+        if let Some(t) = &with.xp {
+            let names: Vec<&str> = xp_tasks.iter().map(|t| t.name()).collect();
+            let n =
+                |a: &std::sync::atomic::AtomicUsize| a.load(std::sync::atomic::Ordering::Relaxed);
+            crate::outln!(
+                "| {} | P {:.3} R {:.3} working {:.3} | P {:.3} R {:.3} working {:.3} ({} fields from {} lines; {} repair rounds added {}) | {}/{} |",
+                names.join(", "),
+                e.total.precision,
+                e.total.recall,
+                e.total.working_rate,
+                report.total.precision,
+                report.total.recall,
+                report.total.working_rate,
+                n(&t.stats.fields),
+                n(&t.stats.lines),
+                n(&t.stats.repairs),
+                n(&t.stats.repaired_fields),
+                t.model.fallbacks(),
+                t.model.calls()
+            )?;
+        }
+        if let Some(t) = &with.names {
+            crate::outln!(
+                "| metainfo | rule-name chrF {:.1} | rule-name chrF {:.1} | {}/{} |",
+                e.names.chrf,
+                report.names.chrf,
                 t.model.fallbacks(),
                 t.model.calls()
             )?;

@@ -57,11 +57,33 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
     }
     let kb = load_kb(&a.kb)?;
     let backend = super::llm_opts::backend(&a.llm, a.json)?;
-    // With a model, every task goes through it: stage 1 of clustering (msgid), the fields,
-    // the English descriptions; the engine stays the floor of each.
-    let identifier = backend
-        .as_deref()
-        .map(llm_tasks::msgid::ModelIdentifier::new);
+    if backend.is_none() && a.tasks.is_some() {
+        return Err(Coded(
+            2,
+            "--tasks chooses the tasks of a model: give one with --llm embedded|openai|replay"
+                .into(),
+        )
+        .into());
+    }
+    // With a model, the chosen tasks go through it: stage 1 of clustering (msgid), the fields
+    // (norm-fields, xp-*), the rule names, the English descriptions; the engine stays the floor.
+    let asked = |t: llm::Task| {
+        backend.is_some()
+            && match &a.tasks {
+                None => llm_tasks::DEFAULT_TASKS.contains(&t),
+                Some(ts) => ts.iter().any(|x| x == "all" || x == t.name()),
+            }
+    };
+    let model = || {
+        backend
+            .as_deref()
+            .ok_or_else(|| anyhow::anyhow!("no model"))
+    };
+    let identifier = if asked(llm::Task::Msgid) {
+        Some(llm_tasks::msgid::ModelIdentifier::new(model()?))
+    } else {
+        None
+    };
     let extractor: &(dyn log_cluster::identifier::IdentifierExtractor + Sync) = match &identifier {
         Some(x) => x,
         None => &log_cluster::identifier::RuleBased,
@@ -69,14 +91,34 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
     let report =
         super::cluster::cluster_log(&a.log, a.run.max_event_bytes, a.json, 2000, extractor)?;
     let engine = Retrieval::new(&kb);
-    let with_llm = backend
-        .as_deref()
-        .map(|m| llm_tasks::fields::LlmAssigner::new(&engine, m));
-    let assigner: &dyn FieldAssigner = match &with_llm {
-        Some(x) => x,
-        None => &engine,
+    let fields: Box<dyn FieldAssigner + '_> = if asked(llm::Task::NormFields) {
+        Box::new(llm_tasks::fields::LlmAssigner::new(&engine, model()?))
+    } else {
+        Box::new(&engine)
     };
-    let describer = backend.as_deref().map(llm_tasks::i18n::I18nTask::new);
+    let xp_tasks: Vec<llm::Task> = [llm::Task::XpText, llm::Task::XpStructured]
+        .into_iter()
+        .filter(|t| asked(*t))
+        .collect();
+    let xp = if xp_tasks.is_empty() {
+        None
+    } else {
+        Some(llm_tasks::xp::XpTask::new(model()?, xp_tasks))
+    };
+    let assigner: Box<dyn FieldAssigner + '_> = match &xp {
+        Some(x) => Box::new(x.over(fields)),
+        None => fields,
+    };
+    let describer = if asked(llm::Task::I18n) {
+        Some(llm_tasks::i18n::I18nTask::new(model()?))
+    } else {
+        None
+    };
+    let namer = if asked(llm::Task::Metainfo) {
+        Some(llm_tasks::metainfo::NameTask::new(model()?))
+    } else {
+        None
+    };
     let opts = rule_gen::Options {
         tests: a.tests,
         year: a.run.year.unwrap_or_else(xp_eval::current_year),
@@ -94,10 +136,13 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
     let pipeline::generate::Output { files, report: out } = pipeline::generate::generate(
         &report,
         &a.log.display().to_string(),
-        assigner,
-        describer
-            .as_ref()
-            .map(|d| d as &dyn rule_gen::describe::Describer),
+        assigner.as_ref(),
+        pipeline::generate::Writers {
+            describer: describer
+                .as_ref()
+                .map(|d| d as &dyn rule_gen::describe::Describer),
+            namer: namer.as_ref().map(|n| n as &dyn rule_gen::rename::Namer),
+        },
         &opts,
         t0,
         &bar,
@@ -116,13 +161,40 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
             out.rejected_clusters.len(),
             a.output.join("summary.md").display()
         )?;
-        if let Some(id) = &identifier {
-            let (named, shapes) = id.named();
+        if let Some(b) = &backend {
+            let mut said = Vec::new();
+            if let Some(id) = &identifier {
+                let (named, shapes) = id.named();
+                said.push(format!(
+                    "msgid named {named} of {shapes} event shapes the engine could not type"
+                ));
+            }
+            if let Some(x) = &xp {
+                said.push(format!(
+                    "XP code added {} fields",
+                    x.stats.fields.load(std::sync::atomic::Ordering::Relaxed)
+                ));
+            }
+            if let Some(n) = &out.names {
+                said.push(format!(
+                    "names given to {} of {} packages",
+                    n.replaced, out.packages
+                ));
+            }
+            if let Some(d) = &out.descriptions {
+                said.push(format!(
+                    "descriptions written for {} of {} packages",
+                    d.replaced, out.packages
+                ));
+            }
             crate::outln!(
-                "model: msgid named {named} of {shapes} event shapes the engine could not type; \
-                 descriptions written for {} of {} packages",
-                out.descriptions.as_ref().map_or(0, |d| d.replaced),
-                out.packages
+                "model {}: {}",
+                b.name(),
+                if said.is_empty() {
+                    "no task asked".to_string()
+                } else {
+                    said.join("; ")
+                }
             )?;
         }
     }

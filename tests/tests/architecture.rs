@@ -64,6 +64,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "xp-syntax",
                 "xp-eval",
                 "ingest",
+                "log-cluster",
                 "format-synth",
                 "field-assign",
             ][..],

@@ -6,6 +6,8 @@
 pub const OK: u8 = 0;
 /// Checks failed.
 pub const FAILED: u8 = 1;
+/// Usage (clap's own errors, and option combinations clap cannot see).
+pub const USAGE: u8 = 2;
 /// Unreadable or invalid input.
 pub const INPUT: u8 = 3;
 

@@ -59,7 +59,7 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
     let backend = super::llm_opts::backend(&a.llm, a.json)?;
     if backend.is_none() && a.tasks.is_some() {
         return Err(Coded(
-            2,
+            crate::exit::USAGE,
             "--tasks chooses the tasks of a model: give one with --llm embedded|openai|replay"
                 .into(),
         )

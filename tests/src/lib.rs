@@ -201,6 +201,23 @@ impl Drop for TestServer {
     }
 }
 
+/// The real base model with the shipped adapters of `adapters/`, after checking that the
+/// adapter of `task` is shipped; `None` (with the notice of [`model_dir`]) when the model is
+/// not pulled.
+pub fn adapter_model(task: llm::Task, what: &str) -> Option<llm::embedded::Embedded> {
+    let dir = model_dir(what)?;
+    let adapters = workspace_root().join("adapters");
+    assert!(
+        adapters
+            .join(task.name())
+            .join("adapter_model.safetensors")
+            .is_file(),
+        "the {} adapter is shipped",
+        task.name()
+    );
+    Some(llm::embedded::Embedded::new(&dir, Some(&adapters)).expect("the model loads"))
+}
+
 /// The pulled base model's folder. When absent, prints a notice and returns `None`, unless
 /// `NORMFORGE_REQUIRE_MODEL=1` (CI pulls it), in which case it panics.
 pub fn model_dir(what: &str) -> Option<PathBuf> {

@@ -5,17 +5,13 @@
 //! that a failure.
 
 use llm_tasks::i18n::I18nTask;
-use normforge_tests::workspace_root;
 use rule_gen::describe::{acceptable, allowed_placeholders, Describer, RuleView};
 
 #[test]
 fn the_i18n_adapter_describes_a_failed_logon() {
-    let Some(dir) = normforge_tests::model_dir("i18n adapter") else {
+    let Some(model) = normforge_tests::adapter_model(llm::Task::I18n, "i18n adapter") else {
         return;
     };
-    let adapters = workspace_root().join("adapters");
-    assert!(adapters.join("i18n/adapter_model.safetensors").is_file());
-    let model = llm::embedded::Embedded::new(&dir, Some(&adapters)).unwrap();
     let task = I18nTask::new(&model);
     let norm = serde_json::json!({
         "subject": "account", "action": "login", "object": "system", "status": "failure",

@@ -5,16 +5,12 @@
 
 use ingest::Kind;
 use llm_tasks::msgid::{Answer, MsgidTask};
-use normforge_tests::workspace_root;
 
 #[test]
 fn the_msgid_adapter_names_the_event_id_of_a_windows_event() {
-    let Some(dir) = normforge_tests::model_dir("msgid adapter") else {
+    let Some(model) = normforge_tests::adapter_model(llm::Task::Msgid, "msgid adapter") else {
         return;
     };
-    let adapters = workspace_root().join("adapters");
-    assert!(adapters.join("msgid/adapter_model.safetensors").is_file());
-    let model = llm::embedded::Embedded::new(&dir, Some(&adapters)).unwrap();
     let task = MsgidTask::new(&model);
     // A process-creation event in the KB's Windows JSON shape, written for this test.
     let raw = r#"{"Event": {"System": {"Provider": {"Name": "Microsoft-Windows-Security-Auditing"}, "EventID": "4688", "Channel": "Security", "Computer": "ws-17.corp.example", "TimeCreated": {"SystemTime": "2025-02-03T04:05:06.789Z"}}, "EventData": {"Data": [{"Name": "SubjectUserName", "text": "mira"}, {"Name": "NewProcessName", "text": "C:\\Windows\\System32\\whoami.exe"}, {"Name": "NewProcessId", "text": "0x1f4"}]}}}"#;

@@ -49,6 +49,31 @@ impl<'a> Counted<'a> {
         None
     }
 
+    /// Asks `task` with a rendered prompt (unconstrained, at most `max_tokens` tokens) and
+    /// keeps the reply only when `keep` makes something of it. A prompt that failed to render,
+    /// a failed request and a refused reply each count as a fallback (`None`).
+    pub fn ask_checked<T>(
+        &self,
+        task: llm::Task,
+        prompt: Result<String, String>,
+        max_tokens: usize,
+        keep: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<T> {
+        let Ok(prompt) = prompt else {
+            return self.fallback();
+        };
+        let req = Request {
+            task,
+            prompt,
+            constraint: None,
+            max_tokens,
+        };
+        match self.ask(&req).ok().and_then(|r| keep(&r)) {
+            Some(x) => Some(x),
+            None => self.fallback(),
+        }
+    }
+
     /// Requests sent.
     pub fn calls(&self) -> usize {
         self.calls.load(Ordering::Relaxed)

@@ -4,7 +4,7 @@
 //! [`rule_gen::describe::redescribe`] keeps it only when its placeholders name fields the rule
 //! sets; the Russian text stays the engine's (SmolLM2 is English-first).
 
-use llm::{Llm, Request, Task};
+use llm::{Llm, Task};
 use rule_gen::describe::{acceptable, allowed_placeholders, repair, Describer, RuleView};
 
 use crate::counted::Counted;
@@ -47,25 +47,16 @@ impl Describer for I18nTask<'_> {
     }
 
     fn describe(&self, rule: &RuleView<'_>) -> Option<String> {
-        let Ok(prompt) = i18n(rule.kind, rule.norms) else {
-            return self.model.fallback();
-        };
-        let req = Request {
-            task: Task::I18n,
-            prompt,
-            constraint: None,
-            max_tokens: MAX_TOKENS,
-        };
-        let Ok(reply) = self.model.ask(&req) else {
-            return self.model.fallback();
-        };
         let allowed = allowed_placeholders(rule.norms);
-        let text = repair(&clean(&reply), &allowed);
-        if acceptable(&text, &allowed) {
-            Some(text)
-        } else {
-            self.model.fallback()
-        }
+        self.model.ask_checked(
+            Task::I18n,
+            i18n(rule.kind, rule.norms),
+            MAX_TOKENS,
+            |reply| {
+                let text = repair(&clean(reply), &allowed);
+                acceptable(&text, &allowed).then_some(text)
+            },
+        )
     }
 }
 
@@ -73,6 +64,7 @@ impl Describer for I18nTask<'_> {
 mod tests {
     use super::*;
     use crate::counted::Replies;
+    use llm::Request;
 
     fn says(reply: &'static str) -> Replies<impl Fn(&Request) -> String + Send + Sync> {
         Replies(move |req: &Request| {

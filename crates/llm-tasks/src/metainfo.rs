@@ -3,7 +3,7 @@
 //! LocalizationIds follow. The answer is untrusted: [`rule_gen::rename::rename`] keeps it only
 //! when it makes a usable folder name and the renamed rule still reproduces its tests.
 
-use llm::{Llm, Request, Task};
+use llm::{Llm, Task};
 use rule_gen::rename::{usable, NameView, Namer};
 
 use crate::counted::Counted;
@@ -42,22 +42,12 @@ impl Namer for NameTask<'_> {
     }
 
     fn rule_name(&self, rule: &NameView<'_>) -> Option<String> {
-        let Ok(prompt) = metainfo(rule.kind, rule.raws.first().copied(), rule.norms) else {
-            return self.model.fallback();
-        };
-        let req = Request {
-            task: Task::Metainfo,
-            prompt,
-            constraint: None,
-            max_tokens: MAX_TOKENS,
-        };
-        let Ok(reply) = self.model.ask(&req) else {
-            return self.model.fallback();
-        };
-        match usable(&clean(&reply), rule.raws) {
-            Some(n) => Some(n),
-            None => self.model.fallback(),
-        }
+        self.model.ask_checked(
+            Task::Metainfo,
+            metainfo(rule.kind, rule.raws.first().copied(), rule.norms),
+            MAX_TOKENS,
+            |reply| usable(&clean(reply), rule.raws),
+        )
     }
 }
 
@@ -65,6 +55,7 @@ impl Namer for NameTask<'_> {
 mod tests {
     use super::*;
     use crate::counted::Replies;
+    use llm::Request;
 
     fn says(reply: &'static str) -> Replies<impl Fn(&Request) -> String + Send + Sync> {
         Replies(move |req: &Request| {

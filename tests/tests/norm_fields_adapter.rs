@@ -2,8 +2,6 @@
 //! Windows logon event written for this test. Skipped with a notice when the model is not
 //! pulled; `NORMFORGE_REQUIRE_MODEL=1` (CI) makes that a failure.
 
-use std::path::Path;
-
 use field_assign::{Assignment, ClusterView, FieldAssigner};
 use llm::Llm;
 
@@ -25,25 +23,11 @@ impl FieldAssigner for Nothing {
 }
 
 #[test]
-#[allow(clippy::print_stderr)] // the skip notice the test policy asks for
 fn the_norm_fields_adapter_answers_checked_classification_fields() {
-    let dir = llm::model::model_dir(&llm::model::SMOLLM2);
-    if !llm::model::is_ready(&dir) {
-        if std::env::var("NORMFORGE_REQUIRE_MODEL").is_ok_and(|v| v == "1") {
-            panic!("the model is not pulled at {}", dir.display());
-        }
-        eprintln!(
-            "SKIPPED: no model at {} (run `normforge model pull`)",
-            dir.display()
-        );
+    let Some(m) = normforge_tests::adapter_model(llm::Task::NormFields, "norm-fields adapter")
+    else {
         return;
-    }
-    let adapters = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../adapters");
-    let m = llm::embedded::Embedded::new(&dir, Some(&adapters)).unwrap();
-    assert!(
-        m.adapter(llm::Task::NormFields).is_some(),
-        "the adapter is shipped"
-    );
+    };
     let floor = Nothing;
     let a = llm_tasks::fields::LlmAssigner::new(&floor, &m);
     let head = "EVENTLOG = 'EventID=\"4625\"'";

@@ -446,6 +446,9 @@ impl FieldAssigner for Same<'_> {
     fn assign(&self, view: &field_assign::ClusterView<'_>) -> field_assign::Assignment {
         self.0.assign(view)
     }
+    fn assign_all(&self, views: &[field_assign::ClusterView<'_>]) -> Vec<field_assign::Assignment> {
+        self.0.assign_all(views)
+    }
 }
 
 /// [`evaluate`] with the assigner made by `wrap` and, when `sources` is not empty, only the

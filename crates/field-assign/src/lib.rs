@@ -104,6 +104,12 @@ pub trait FieldAssigner {
     fn name(&self) -> &str;
     /// The assignment.
     fn assign(&self, cluster: &ClusterView<'_>) -> Assignment;
+    /// The assignments of several clusters, in order. An assigner whose layers each use a
+    /// different model overrides it to run one layer over every cluster before the next (one
+    /// model load per layer instead of one per cluster and layer).
+    fn assign_all(&self, clusters: &[ClusterView<'_>]) -> Vec<Assignment> {
+        clusters.iter().map(|c| self.assign(c)).collect()
+    }
 }
 
 /// A borrowed assigner assigns as its owner does (so assigners can stack on one another).
@@ -113,5 +119,8 @@ impl<T: FieldAssigner + ?Sized> FieldAssigner for &T {
     }
     fn assign(&self, cluster: &ClusterView<'_>) -> Assignment {
         (**self).assign(cluster)
+    }
+    fn assign_all(&self, clusters: &[ClusterView<'_>]) -> Vec<Assignment> {
+        (**self).assign_all(clusters)
     }
 }

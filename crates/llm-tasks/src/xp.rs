@@ -296,7 +296,23 @@ impl FieldAssigner for XpAssigner<'_> {
     }
 
     fn assign(&self, view: &ClusterView<'_>) -> Assignment {
-        let mut a = self.floor.assign(view);
+        self.map_values(view, self.floor.assign(view))
+    }
+
+    /// The floor over every cluster first, then the XP task: one model load per layer.
+    fn assign_all(&self, views: &[ClusterView<'_>]) -> Vec<Assignment> {
+        let floors = self.floor.assign_all(views);
+        views
+            .iter()
+            .zip(floors)
+            .map(|(v, a)| self.map_values(v, a))
+            .collect()
+    }
+}
+
+impl XpAssigner<'_> {
+    /// The floor's assignment `a` of `view` with the value mapping the model wrote, checked.
+    fn map_values(&self, view: &ClusterView<'_>, mut a: Assignment) -> Assignment {
         let task = xp_task(view.kind);
         let XpTask {
             model,

@@ -12,7 +12,7 @@ use mistralrs::{
 };
 use sha2::Digest;
 
-use crate::{Constraint, Error, Llm, Request, Task};
+use crate::{Constraint, Error, Llm, Request, Task, Usage};
 
 /// The embedded backend.
 pub struct Embedded {
@@ -21,6 +21,8 @@ pub struct Embedded {
     rt: tokio::runtime::Runtime,
     /// The models loaded, least recently used first (at most [`MODELS_HELD`]).
     loaded: Mutex<Vec<(Option<Task>, Model)>>,
+    /// Loads and requests so far.
+    usage: Mutex<Usage>,
 }
 
 impl std::fmt::Debug for Embedded {
@@ -58,6 +60,7 @@ impl Embedded {
             adapters: adapters.map(Path::to_path_buf),
             rt,
             loaded: Mutex::new(Vec::new()),
+            usage: Mutex::new(Usage::default()),
         })
     }
 
@@ -142,7 +145,11 @@ impl Llm for Embedded {
                 if held.len() >= MODELS_HELD {
                     held.remove(0); // free the least recently used model first
                 }
+                let t0 = std::time::Instant::now();
                 let m = self.load(want)?;
+                if let Ok(mut u) = self.usage.lock() {
+                    u.load(t0.elapsed().as_secs_f64());
+                }
                 held.push((want, m));
             }
         }
@@ -162,13 +169,26 @@ impl Llm for Embedded {
             }
             None => {}
         }
+        let t0 = std::time::Instant::now();
         let resp = self
             .rt
             .block_on(model.send_chat_request(rb))
             .map_err(|e| Error::Inference(e.to_string()))?;
+        if let Ok(mut u) = self.usage.lock() {
+            u.request(
+                req.task.name(),
+                resp.usage.prompt_tokens,
+                resp.usage.completion_tokens,
+                t0.elapsed().as_secs_f64(),
+            );
+        }
         resp.choices
             .first()
             .and_then(|c| c.message.content.clone())
             .ok_or_else(|| Error::Inference("the model returned no text".into()))
+    }
+
+    fn usage(&self) -> Option<Usage> {
+        self.usage.lock().ok().map(|u| u.clone())
     }
 }

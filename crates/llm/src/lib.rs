@@ -17,6 +17,9 @@ pub mod model;
 pub mod openai;
 pub mod replay;
 pub mod tokenizer;
+pub mod usage;
+
+pub use usage::Usage;
 
 use serde::{Deserialize, Serialize};
 
@@ -115,6 +118,10 @@ pub trait Llm: Send + Sync {
     fn name(&self) -> String;
     /// Greedy completion of one request.
     fn complete(&self, req: &Request) -> Result<String, Error>;
+    /// What it spent so far, when the backend measures it.
+    fn usage(&self) -> Option<Usage> {
+        None
+    }
 }
 
 /// A stable hash of a request's task and prompt (replay keys).

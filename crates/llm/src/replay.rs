@@ -119,6 +119,9 @@ impl Llm for Recorder<'_> {
         writeln!(f, "{line}").map_err(|e| Error::Inference(e.to_string()))?;
         Ok(reply)
     }
+    fn usage(&self) -> Option<crate::Usage> {
+        self.inner.usage()
+    }
 }
 
 #[cfg(test)]

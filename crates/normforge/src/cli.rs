@@ -113,7 +113,7 @@ pub enum Command {
         /// Knowledge bases.
         #[arg(long, required = true)]
         kb: Vec<PathBuf>,
-        /// The task (norm-fields, msgid, i18n).
+        /// The task: norm-fields, msgid, i18n, metainfo, xp-text or xp-structured.
         #[arg(long)]
         task: String,
         /// Output file.

@@ -41,8 +41,12 @@ pub struct Report {
     /// Who named the rules besides the engine, and how many names it gave.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub names: Option<Descriptions>,
-    /// Wall time of the whole job (the only field that differs between runs).
+    /// Wall time of the whole job (with `model`, the only fields that differ between runs).
     pub seconds: f64,
+    /// What the language model spent (loads; per task requests, tokens, seconds), when one
+    /// was used and its backend measures it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<serde_json::Value>,
     /// The packages.
     pub rules: Vec<rule_gen::Package>,
 }
@@ -142,11 +146,27 @@ pub fn generate(
         descriptions,
         names,
         seconds: started.elapsed().as_secs_f64(),
+        model: None,
         rules: generated.packages,
     };
-    let mut json = serde_json::to_string_pretty(&report)
+    files.insert(PathBuf::from("report.json"), render(&report)?);
+    Ok(Output { files, report })
+}
+
+/// `report.json`'s text.
+fn render(report: &Report) -> Result<String, Error> {
+    let mut json = serde_json::to_string_pretty(report)
         .map_err(|e| Error::Internal(format!("report.json: {e}")))?;
     json.push('\n');
-    files.insert(PathBuf::from("report.json"), json);
-    Ok(Output { files, report })
+    Ok(json)
+}
+
+impl Output {
+    /// Records what the language model spent, in the report and in `report.json`.
+    pub fn set_model(&mut self, usage: serde_json::Value) -> Result<(), Error> {
+        self.report.model = Some(usage);
+        let json = render(&self.report)?;
+        self.files.insert(PathBuf::from("report.json"), json);
+        Ok(())
+    }
 }

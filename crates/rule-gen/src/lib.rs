@@ -182,8 +182,9 @@ pub fn generate(
     generate_while(headed, assigner, opts, progress, || true)
 }
 
-/// [`generate`] that asks `go_on` before each cluster and stops when it says no (a timeout);
-/// the clusters not reached get nothing, and the caller knows it stopped.
+/// [`generate`] that asks `go_on` before each chunk of [`ASSIGN_CHUNK`] clusters and stops
+/// when it says no (a timeout); the clusters not reached get nothing, and the caller knows it
+/// stopped.
 pub fn generate_while(
     headed: &Headed,
     assigner: &dyn FieldAssigner,
@@ -193,36 +194,101 @@ pub fn generate_while(
 ) -> Generated {
     let mut out = Generated::default();
     let mut names: BTreeSet<PathBuf> = BTreeSet::new();
-    for (c, head) in headed.clusters.iter().zip(&headed.heads) {
+    let clusters: Vec<_> = headed.clusters.iter().zip(&headed.heads).collect();
+    for chunk in clusters.chunks(ASSIGN_CHUNK) {
         if !go_on() {
             break;
         }
-        progress(c.size);
-        let members: Vec<&str> = c.texts.iter().map(|(_, t)| t.as_str()).collect();
-        let reject = |reason: String| Rejected {
-            cluster: c.id,
-            size: c.size,
-            reason,
-        };
-        let Some(first) = members.first() else {
-            out.rejected
-                .push(reject("the cluster kept no member text".into()));
-            continue;
-        };
-        let head_src = match &head.cond {
-            Some(c) => format!("{}\nCOND = {c}\n", head.header),
-            None => format!("{}\n", head.header),
-        };
-        let view = ClusterView {
-            kind: c.kind,
-            head: &head_src,
-            captures: &head.captures,
-            members: &members,
-            identifier: c.identifier.as_deref(),
-        };
-        let mut assignment = assigner.assign(&view);
+        // What each cluster shows the assigner: its member texts and its head as formula text.
+        let texts: Vec<(Vec<&str>, String)> = chunk
+            .iter()
+            .map(|(c, head)| {
+                let members = c.texts.iter().map(|(_, t)| t.as_str()).collect();
+                let head_src = match &head.cond {
+                    Some(c) => format!("{}\nCOND = {c}\n", head.header),
+                    None => format!("{}\n", head.header),
+                };
+                (members, head_src)
+            })
+            .collect();
+        let views: Vec<ClusterView<'_>> = chunk
+            .iter()
+            .zip(&texts)
+            .filter(|(_, (members, _))| !members.is_empty())
+            .map(|((c, head), (members, head_src))| ClusterView {
+                kind: c.kind,
+                head: head_src,
+                captures: &head.captures,
+                members,
+                identifier: c.identifier.as_deref(),
+            })
+            .collect();
+        let mut assignments = assigner.assign_all(&views).into_iter();
+        for ((c, head), (members, head_src)) in chunk.iter().zip(&texts) {
+            progress(c.size);
+            let reject = |reason: String| Rejected {
+                cluster: c.id,
+                size: c.size,
+                reason,
+            };
+            let Some(first) = members.first() else {
+                out.rejected
+                    .push(reject("the cluster kept no member text".into()));
+                continue;
+            };
+            let Some(assignment) = assignments.next() else {
+                out.rejected
+                    .push(reject("the field assigner gave no assignment".into()));
+                continue;
+            };
+            let facts = Facts {
+                id: c.id,
+                size: c.size,
+                kind: c.kind,
+                identifier: c.identifier.as_deref(),
+                header: &head.header,
+            };
+            build(
+                &mut out, &mut names, &facts, members, head_src, first, assignment, opts,
+            );
+        }
+    }
+    out
+}
+
+/// Clusters assigned at once: an assigner with a model per layer loads each model once per
+/// chunk, and a stop request (`go_on`) is seen between chunks.
+const ASSIGN_CHUNK: usize = 32;
+
+/// What a package takes from its cluster and head.
+struct Facts<'a> {
+    id: usize,
+    size: usize,
+    kind: Kind,
+    identifier: Option<&'a str>,
+    header: &'a str,
+}
+
+/// The package of one cluster, or its rejection, into `out`.
+#[allow(clippy::too_many_arguments)]
+fn build(
+    out: &mut Generated,
+    names: &mut BTreeSet<PathBuf>,
+    c: &Facts<'_>,
+    members: &[&str],
+    head_src: &str,
+    first: &str,
+    mut assignment: Assignment,
+    opts: &Options,
+) {
+    let reject = |reason: String| Rejected {
+        cluster: c.id,
+        size: c.size,
+        reason,
+    };
+    {
         let (vendor, product, source) = meta_for(c.kind, first, &opts.meta);
-        let base = rule_name(c.kind, &head.header, c.identifier.as_deref(), c.id);
+        let base = rule_name(c.kind, c.header, c.identifier, c.id);
         let mut name = base.clone();
         let mut k = 2;
         let folder = |n: &str| PathBuf::from(&vendor).join(&product).join(&source).join(n);
@@ -239,7 +305,7 @@ pub fn generate_while(
             c.kind.name()
         );
         // The rule, repaired by dropping the expressions when it does not compile.
-        let built = formula::formula(&comment, &head_src, &assignment, &id)
+        let built = formula::formula(&comment, head_src, &assignment, &id)
             .and_then(|src| compile(&src).map(|r| (src, r)));
         let (src, rule) = match built {
             Ok(x) => x,
@@ -248,7 +314,7 @@ pub fn generate_while(
                     .fields
                     .retain(|a| matches!(a.source, Source::Const(_)));
                 assignment.prelude.clear();
-                match formula::formula(&comment, &head_src, &assignment, &id)
+                match formula::formula(&comment, head_src, &assignment, &id)
                     .and_then(|src| compile(&src).map(|r| (src, r)))
                 {
                     Ok(x) => x,
@@ -256,7 +322,7 @@ pub fn generate_while(
                         out.rejected.push(reject(format!(
                             "the rule does not compile: {first_err}; without its expressions: {e}"
                         )));
-                        continue;
+                        return;
                     }
                 }
             }
@@ -275,9 +341,9 @@ pub fn generate_while(
             out.rejected.push(reject(
                 "the rule matches none of the cluster's events".into(),
             ));
-            continue;
+            return;
         }
-        let tests = pick(&members, &matched_flags, opts.tests);
+        let tests = pick(members, &matched_flags, opts.tests);
         let mut files = BTreeMap::new();
         files.insert(PathBuf::from("formula.xp"), src);
         for (n, &i) in tests.iter().enumerate() {
@@ -322,7 +388,6 @@ pub fn generate_while(
             test_members: tests,
         });
     }
-    out
 }
 
 impl Generated {
@@ -368,5 +433,111 @@ impl Generated {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Names each cluster's rule after the order it was seen in, and records its batches.
+    struct Batches {
+        sizes: Mutex<Vec<usize>>,
+        short: bool,
+    }
+
+    impl FieldAssigner for Batches {
+        fn name(&self) -> &str {
+            "batches"
+        }
+        fn assign(&self, _: &ClusterView<'_>) -> Assignment {
+            unreachable!("generation assigns in batches")
+        }
+        fn assign_all(&self, views: &[ClusterView<'_>]) -> Vec<Assignment> {
+            self.sizes.lock().unwrap().push(views.len());
+            let n = if self.short {
+                views.len() - 1
+            } else {
+                views.len()
+            };
+            views[..n]
+                .iter()
+                .map(|v| Assignment {
+                    prelude: Vec::new(),
+                    fields: vec![field_assign::Assigned {
+                        field: "reason".into(),
+                        source: Source::Const(v.members[0].split(' ').nth(1).unwrap_or("").into()),
+                        why: "test",
+                    }],
+                })
+                .collect()
+        }
+    }
+
+    fn headed() -> Headed {
+        let log = "sshd[1]: Accepted password for ann from 10.0.0.1\nsshd[2]: Accepted password for bob from 10.0.0.2\nsshd[3]: Failed password for ann from 10.0.0.3 port 22\nsshd[4]: Failed password for bob from 10.0.0.4 port 23\n";
+        let events: Vec<ingest::Event> = ingest::Reader::new(
+            std::io::Cursor::new(log.as_bytes()),
+            ingest::Options::default(),
+        )
+        .filter_map(|i| match i {
+            Ok(ingest::Item::Event(e)) => Some(e),
+            _ => None,
+        })
+        .collect();
+        let mut c = log_cluster::events::EventClusterer::new(
+            log_cluster::Config::default(),
+            log_cluster::identifier::RuleBased,
+        )
+        .keep_texts(usize::MAX);
+        for e in &events {
+            c.add(e);
+        }
+        format_synth::merge::headed(&c.finish())
+    }
+
+    fn opts() -> Options {
+        Options {
+            tests: 2,
+            year: 2024,
+            meta: Meta::default(),
+        }
+    }
+
+    #[test]
+    fn every_cluster_is_assigned_in_one_batch_and_keeps_its_own_assignment() {
+        let h = headed();
+        assert!(h.clusters.len() >= 2, "{}", h.clusters.len());
+        let a = Batches {
+            sizes: Mutex::new(Vec::new()),
+            short: false,
+        };
+        let g = generate(&h, &a, &opts(), |_| {});
+        assert_eq!(*a.sizes.lock().unwrap(), vec![h.clusters.len()]);
+        assert_eq!(g.packages.len(), h.clusters.len(), "{:?}", g.rejected);
+        for p in &g.packages {
+            let raw = &p.files[&PathBuf::from("tests/raw_1.txt")];
+            let word = raw.split(' ').nth(1).unwrap_or("");
+            let got = p.assignment.constant("reason");
+            assert_eq!(got, Some(word), "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_cluster_without_an_assignment_is_rejected_with_the_reason() {
+        let h = headed();
+        let a = Batches {
+            sizes: Mutex::new(Vec::new()),
+            short: true,
+        };
+        let g = generate(&h, &a, &opts(), |_| {});
+        assert_eq!(g.packages.len(), h.clusters.len() - 1);
+        assert_eq!(g.rejected.len(), 1);
+        assert!(
+            g.rejected[0].reason.contains("no assignment"),
+            "{:?}",
+            g.rejected
+        );
     }
 }

@@ -133,7 +133,7 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
         a.json,
         "generating rules",
     ));
-    let pipeline::generate::Output { files, report: out } = pipeline::generate::generate(
+    let mut output = pipeline::generate::generate(
         &report,
         &a.log.display().to_string(),
         assigner.as_ref(),
@@ -148,6 +148,11 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
         &bar,
     )?;
     bar.0.finish_and_clear();
+    let usage = backend.as_deref().and_then(llm::Llm::usage);
+    if let Some(u) = &usage {
+        output.set_model(serde_json::to_value(u)?)?;
+    }
+    let pipeline::generate::Output { files, report: out } = output;
     rule_gen::write::write_tree(&a.output, &files, a.force)?;
     if a.json {
         crate::out::json_line(&out)?;
@@ -196,6 +201,11 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
                     said.join("; ")
                 }
             )?;
+            if let Some(u) = &usage {
+                for line in u.to_string().lines() {
+                    crate::outln!("  {line}")?;
+                }
+            }
         }
     }
     Ok(OK)

@@ -20,10 +20,16 @@ use xp_syntax::ast::{Stmt, Target};
 use crate::counted::Counted;
 use crate::prompt::{is_answer_field, xp, xp_task};
 
-/// Longest answer asked for, in tokens.
-pub const MAX_TOKENS: usize = 320;
 /// Most lines of an answer (training answers are cut here too).
 pub const MAX_LINES: usize = 24;
+/// Most lines asked of one answer for a structured event (its values are many and unnamed
+/// by the header, so the budget cannot come from the captures).
+pub const STRUCTURED_LINES: usize = 8;
+/// Longest expression of an answer line, in characters.
+const MAX_EXPR_CHARS: usize = 100;
+/// Tokens allowed per answer line: a target, ` = ` and an expression of up to
+/// [`MAX_EXPR_CHARS`] (about three characters a token in XP code).
+const TOKENS_PER_LINE: usize = 48;
 /// Members a line is checked on.
 const CHECK_MEMBERS: usize = 64;
 
@@ -86,6 +92,46 @@ fn collect(body: &[Stmt], lines: &mut Vec<String>, seen: &mut std::collections::
     }
 }
 
+/// How many lines an answer for `view` may have, given the floor's assignment `a`: for a
+/// TEXT cluster, one per capture no field reads yet (`None` when every capture is used: the
+/// value mapping is done and the model is not asked); for the other kinds
+/// [`STRUCTURED_LINES`]. A small model left unbounded repeats a line until the token limit,
+/// so the budget is what keeps the task's time proportional to its work.
+pub fn line_budget(view: &ClusterView<'_>, a: &Assignment) -> Option<usize> {
+    if view.kind != ingest::Kind::Text {
+        return Some(STRUCTURED_LINES);
+    }
+    let used = |cap: &str| {
+        let var = format!("${cap}");
+        let reads = |text: &str| {
+            text.match_indices(&var).any(|(i, _)| {
+                !text[i + var.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+        };
+        a.prelude.iter().any(|p| reads(p))
+            || a.fields.iter().any(|f| match &f.source {
+                field_assign::Source::Expr(e) => reads(e),
+                field_assign::Source::Const(_) => false,
+            })
+    };
+    let free = view
+        .captures
+        .iter()
+        .map(|c| c.trim_start_matches('$'))
+        .filter(|c| !used(c))
+        .count();
+    (free > 0).then_some(free.min(MAX_LINES))
+}
+
+/// The shape of an answer of at most `lines` lines, each `target = expression`: the
+/// constraint the model decodes under, so an answer ends when its lines are used up.
+pub fn answer_regex(lines: usize) -> String {
+    format!(r"(\$?[a-z][A-Za-z0-9_.]{{0,48}} = [^\n]{{1,{MAX_EXPR_CHARS}}}\n){{1,{lines}}}")
+}
+
 /// The head of a formula for prompts: its header and COND lines.
 pub fn head_of(formula: &str) -> String {
     let mut lines = formula
@@ -130,6 +176,8 @@ pub struct Stats {
     pub fields: AtomicUsize,
     /// Answer lines checked.
     pub lines: AtomicUsize,
+    /// TEXT clusters not asked: every capture already had its field.
+    pub nothing_to_map: AtomicUsize,
 }
 
 /// The XP-code tasks on a model: their counts, and which kinds they answer for. One per
@@ -325,14 +373,18 @@ impl XpAssigner<'_> {
         let Some(raw) = view.members.first() else {
             return a;
         };
+        let Some(lines) = line_budget(view, &a) else {
+            stats.nothing_to_map.fetch_add(1, Ordering::Relaxed);
+            return a;
+        };
         let ask = |errors: Option<&str>| {
             let prompt = xp(view.kind, view.head, raw, errors).ok()?;
             model
                 .ask(&Request {
                     task,
                     prompt,
-                    constraint: None,
-                    max_tokens: MAX_TOKENS,
+                    constraint: Some(llm::Constraint::Regex(answer_regex(lines))),
+                    max_tokens: lines * TOKENS_PER_LINE,
                 })
                 .ok()
         };
@@ -438,5 +490,70 @@ mod tests {
         let text = XpTask::new(&model, vec![llm::Task::XpText]);
         assert_eq!(text.over(Box::new(Floor)).assign(&view).fields.len(), 1);
         assert_eq!(text.model.calls(), 0);
+    }
+
+    #[test]
+    fn a_text_answer_gets_one_line_per_unused_capture_and_no_request_without_one() {
+        let members = ["Dec 10 06:55:46 host sshd[1]: from 10.0.0.1 port 22"];
+        let captures = ["time".to_string(), "ip".to_string(), "port".to_string()];
+        let view = ClusterView {
+            kind: ingest::Kind::Text,
+            head: "TEXT = '{$time=DATETIME} {$h=HOSTNAME} sshd[{$pid=NUMBER}]: from {$ip=IPV4} port {$port=NUMBER}'\n",
+            captures: &captures,
+            members: &members,
+            identifier: None,
+        };
+        let with = |fields: &[(&str, &str)]| Assignment {
+            prelude: Vec::new(),
+            fields: fields
+                .iter()
+                .map(|(f, e)| Assigned {
+                    field: (*f).into(),
+                    source: Source::Expr((*e).into()),
+                    why: "test",
+                })
+                .collect(),
+        };
+        // `$ip` is read; `$iptables` would not count as reading `$ip`.
+        let a = with(&[("src.ip", "$ip"), ("object.name", "$iptables")]);
+        assert_eq!(line_budget(&view, &a), Some(2));
+        let all = with(&[
+            ("time", "$time"),
+            ("src.ip", "$ip"),
+            ("src.port", "number($port)"),
+        ]);
+        assert_eq!(line_budget(&view, &all), None);
+        let json = ClusterView {
+            kind: ingest::Kind::Json,
+            ..view.clone()
+        };
+        assert_eq!(line_budget(&json, &all), Some(STRUCTURED_LINES));
+
+        // Nothing to map: the model is not asked.
+        let model = Replies(|_: &Request| -> String { panic!("asked with nothing to map") });
+        let xp = XpTask::new(&model, vec![llm::Task::XpText]);
+        struct All<'x>(&'x Assignment);
+        impl FieldAssigner for All<'_> {
+            fn name(&self) -> &str {
+                "all"
+            }
+            fn assign(&self, _: &ClusterView<'_>) -> Assignment {
+                self.0.clone()
+            }
+        }
+        xp.over(Box::new(All(&all))).assign(&view);
+        assert_eq!(xp.model.calls(), 0);
+        assert_eq!(xp.stats.nothing_to_map.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn the_answer_shape_ends_after_its_lines() {
+        let re = regex::Regex::new(&format!("^(?:{})$", answer_regex(2))).unwrap();
+        assert!(re.is_match("src.ip = $ip\n"));
+        assert!(re.is_match("$p = csv($x, \"/\", \"'\")\nobject.name = $p[0]\n"));
+        assert!(!re.is_match("a = 1\nb = 2\nc = 3\n"), "three lines of two");
+        assert!(!re.is_match("src.ip $ip\n"), "not an assignment");
+        let long = format!("object.name = \"{}\"\n", "x".repeat(MAX_EXPR_CHARS));
+        assert!(!re.is_match(&long), "an expression over the limit");
     }
 }

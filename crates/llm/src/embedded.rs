@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use mistralrs::{
-    LoraModelBuilder, Model, ModelDType, RequestBuilder, TextMessageRole, TextModelBuilder,
+    LoraModelBuilder, Model, ModelDType, RequestBuilder, StopTokens, TextMessageRole,
+    TextModelBuilder,
 };
 use sha2::Digest;
 
@@ -23,6 +24,8 @@ pub struct Embedded {
     loaded: Mutex<Vec<(Option<Task>, Model)>>,
     /// Loads and requests so far.
     usage: Mutex<Usage>,
+    /// The tokens the grammar engine ends a constrained answer with (see [`grammar_ends`]).
+    stops: Vec<u32>,
 }
 
 impl std::fmt::Debug for Embedded {
@@ -38,6 +41,36 @@ impl std::fmt::Debug for Embedded {
 /// (`norm-fields` and `xp-*`), but measured on OpenSSH_2k with every task that took 4.7 GB
 /// peak RSS against 2.0 GB with one: one model at a time keeps memory inside 4 GB.
 const MODELS_HELD: usize = 1;
+
+/// The added tokens the grammar engine (llguidance, through `toktrie_hf_tokenizers`) takes
+/// for end-of-sequence: `<|endoftext|>`, `</s>`, `<|end_of_text|>`, `<eos>`. A chat model may
+/// end its turns with another token (SmolLM2: `<|im_end|>`, the only one mistralrs stops
+/// on), so once a constrained answer is complete the engine forces a token mistralrs does not
+/// stop on and decoding went on to the token limit: measured on OpenSSH_2k, every
+/// `norm-fields` answer took its full 160 tokens for about 60 of JSON. These are added as
+/// stop tokens to every request. Empty when the tokenizer cannot be read (the model load
+/// reports that).
+fn grammar_ends(base: &Path) -> Vec<u32> {
+    let Ok(text) = std::fs::read_to_string(base.join("tokenizer.json")) else {
+        return Vec::new();
+    };
+    let Ok(t) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    ends_of(&t)
+}
+
+/// [`grammar_ends`] of a parsed `tokenizer.json`.
+fn ends_of(tokenizer: &serde_json::Value) -> Vec<u32> {
+    const ENDS: [&str; 4] = ["<|endoftext|>", "</s>", "<|end_of_text|>", "<eos>"];
+    tokenizer["added_tokens"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["content"].as_str().is_some_and(|c| ENDS.contains(&c)))
+        .filter_map(|t| t["id"].as_u64().and_then(|id| u32::try_from(id).ok()))
+        .collect()
+}
 
 /// The files of a PEFT adapter.
 const ADAPTER_FILES: [&str; 2] = ["adapter_config.json", "adapter_model.safetensors"];
@@ -56,6 +89,7 @@ impl Embedded {
             .build()
             .map_err(|e| Error::Model(format!("cannot start the runtime: {e}")))?;
         Ok(Embedded {
+            stops: grammar_ends(base),
             base: base.to_path_buf(),
             adapters: adapters.map(Path::to_path_buf),
             rt,
@@ -160,6 +194,9 @@ impl Llm for Embedded {
             .add_message(TextMessageRole::User, &req.prompt)
             .set_deterministic_sampler()
             .set_sampler_max_len(req.max_tokens);
+        if !self.stops.is_empty() {
+            rb = rb.set_sampler_stop_toks(StopTokens::Ids(self.stops.clone()));
+        }
         match &req.constraint {
             Some(Constraint::JsonSchema(s)) => {
                 rb = rb.set_constraint(mistralrs::Constraint::JsonSchema(s.clone()));
@@ -190,5 +227,23 @@ impl Llm for Embedded {
 
     fn usage(&self) -> Option<Usage> {
         self.usage.lock().ok().map(|u| u.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grammar_end_tokens_are_the_ones_toktrie_takes_for_eos() {
+        let t = serde_json::json!({"added_tokens": [
+            {"id": 0, "content": "<|endoftext|>", "special": true},
+            {"id": 1, "content": "<|im_start|>", "special": true},
+            {"id": 2, "content": "<|im_end|>", "special": true},
+            {"id": 7, "content": "</s>", "special": true},
+        ]});
+        assert_eq!(ends_of(&t), [0, 7]);
+        assert!(ends_of(&serde_json::json!({})).is_empty());
+        assert!(grammar_ends(Path::new("/nonexistent")).is_empty());
     }
 }

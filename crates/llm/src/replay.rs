@@ -71,7 +71,7 @@ impl Llm for Replay {
 
 /// Records the replies of another backend.
 pub struct Recorder<'a> {
-    inner: &'a dyn Llm,
+    inner: Box<dyn Llm + 'a>,
     out: Mutex<std::fs::File>,
 }
 
@@ -85,7 +85,7 @@ impl std::fmt::Debug for Recorder<'_> {
 
 impl<'a> Recorder<'a> {
     /// Appends to `path`.
-    pub fn new(inner: &'a dyn Llm, path: &Path) -> Result<Recorder<'a>, Error> {
+    pub fn new(inner: Box<dyn Llm + 'a>, path: &Path) -> Result<Recorder<'a>, Error> {
         let out = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -149,8 +149,10 @@ mod tests {
             constraint: None,
             max_tokens: 8,
         };
-        let echo = Echo;
-        Recorder::new(&echo, &p).unwrap().complete(&req).unwrap();
+        Recorder::new(Box::new(Echo), &p)
+            .unwrap()
+            .complete(&req)
+            .unwrap();
         let r = Replay::load(&p).unwrap();
         assert_eq!(r.complete(&req).unwrap(), "EVENT");
         let other = Request {

@@ -168,6 +168,10 @@ pub struct LlmArgs {
     /// Recorded replies for `--llm replay`.
     #[arg(long)]
     pub replay: Option<PathBuf>,
+    /// Append every model exchange (task, prompt hash, prompt, reply) to FILE as JSON lines,
+    /// the recording `--llm replay --replay FILE` plays back.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 }
 
 /// `normforge generate` options.
@@ -230,6 +234,8 @@ pub enum ModelCommand {
 
 /// Evaluations.
 #[derive(Debug, Subcommand)]
+// Parsed once per process: the size of a variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum EvalCommand {
     /// Rule generation against an expert KB laid out like open-xp-rules: normalizer
     /// conformance on its tests, then leave-one-source-out generation scored per event kind

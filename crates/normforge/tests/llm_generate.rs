@@ -51,6 +51,7 @@ fn generate_with_the_embedded_model_sends_every_task_through_its_adapter() {
     let log = tmp.path().join("vpn.log");
     std::fs::write(&log, LOG).unwrap();
     let out = tmp.path().join("rules");
+    let recording = tmp.path().join("replies.jsonl");
     let o = Command::new(env!("CARGO_BIN_EXE_normforge"))
         .args([
             "generate", "--llm", "embedded", "--tasks", "all", "--year", "2024", "--json", "-o",
@@ -59,11 +60,23 @@ fn generate_with_the_embedded_model_sends_every_task_through_its_adapter() {
         .arg(&log)
         .arg("--adapters")
         .arg(&adapters)
+        .arg("--record")
+        .arg(&recording)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The model's usage per task; a constrained answer stops when its grammar is complete
+    // (before the stop-token fix every norm-fields answer ran to its 160-token limit).
+    let nf = &report["model"]["tasks"]["norm-fields"];
+    let requests = nf["requests"].as_u64().unwrap();
+    assert!(requests >= 1, "{report}");
+    assert!(
+        nf["completion_tokens"].as_u64().unwrap() < requests * 160,
+        "{report}"
+    );
+    assert!(report["model"]["loads"].as_u64().unwrap() >= 1, "{report}");
     assert_eq!(
         report["assigner"], "retrieval+llm:norm-fields+xp",
         "{report}"
@@ -71,13 +84,13 @@ fn generate_with_the_embedded_model_sends_every_task_through_its_adapter() {
     assert!(
         report["names"]["writer"]
             .as_str()
-            .is_some_and(|w| w.starts_with("metainfo on embedded")),
+            .is_some_and(|w| w.starts_with("metainfo on record:embedded")),
         "{report}"
     );
     assert!(
         report["descriptions"]["writer"]
             .as_str()
-            .is_some_and(|w| w.starts_with("i18n on embedded")),
+            .is_some_and(|w| w.starts_with("i18n on record:embedded")),
         "{report}"
     );
     let packages = report["packages"].as_u64().unwrap();
@@ -100,4 +113,38 @@ fn generate_with_the_embedded_model_sends_every_task_through_its_adapter() {
         "{}",
         String::from_utf8_lossy(&v.stdout)
     );
+    // The recording replays to the same packages, with no model.
+    let again = tmp.path().join("replayed");
+    let o = Command::new(env!("CARGO_BIN_EXE_normforge"))
+        .args([
+            "generate", "--llm", "replay", "--tasks", "all", "--year", "2024", "--json", "-o",
+        ])
+        .arg(&again)
+        .arg(&log)
+        .arg("--replay")
+        .arg(&recording)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let files = |root: &std::path::Path| -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file() && e.file_name() != "report.json")
+            .map(|e| {
+                (
+                    e.path().strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(files(&out), files(&again));
 }

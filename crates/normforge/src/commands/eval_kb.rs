@@ -183,7 +183,8 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
                                 "lines": t.stats.lines.load(std::sync::atomic::Ordering::Relaxed),
                                 "fields": t.stats.fields.load(std::sync::atomic::Ordering::Relaxed),
                                 "repairs": t.stats.repairs.load(std::sync::atomic::Ordering::Relaxed),
-                                "repaired_fields": t.stats.repaired_fields.load(std::sync::atomic::Ordering::Relaxed)},
+                                "repaired_fields": t.stats.repaired_fields.load(std::sync::atomic::Ordering::Relaxed),
+                                "nothing_to_map": t.stats.nothing_to_map.load(std::sync::atomic::Ordering::Relaxed)},
                 });
             }
             if let Some(t) = &with.names {

@@ -175,9 +175,13 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
                 ));
             }
             if let Some(x) = &xp {
+                let n = |c: &std::sync::atomic::AtomicUsize| {
+                    c.load(std::sync::atomic::Ordering::Relaxed)
+                };
                 said.push(format!(
-                    "XP code added {} fields",
-                    x.stats.fields.load(std::sync::atomic::Ordering::Relaxed)
+                    "XP code added {} fields ({} text clusters had every capture mapped already)",
+                    n(&x.stats.fields),
+                    n(&x.stats.nothing_to_map)
                 ));
             }
             if let Some(n) = &out.names {

@@ -44,6 +44,23 @@ pub fn pull(quiet: bool) -> anyhow::Result<PathBuf> {
 
 /// The backend, or `None` for `--llm none`.
 pub fn backend(a: &LlmArgs, quiet: bool) -> anyhow::Result<Option<Box<dyn llm::Llm>>> {
+    let b = inner(a, quiet)?;
+    match (&a.record, b) {
+        (Some(f), Some(b)) => {
+            let r = llm::replay::Recorder::new(b, f)
+                .with_context(|| format!("cannot record to {}", f.display()))?;
+            Ok(Some(Box::new(r)))
+        }
+        (Some(_), None) => Err(crate::exit::Coded(
+            crate::exit::USAGE,
+            "--record records a model's replies: give one with --llm embedded|openai|replay".into(),
+        )
+        .into()),
+        (None, b) => Ok(b),
+    }
+}
+
+fn inner(a: &LlmArgs, quiet: bool) -> anyhow::Result<Option<Box<dyn llm::Llm>>> {
     Ok(match a.llm {
         LlmKind::None => None,
         LlmKind::Embedded => {

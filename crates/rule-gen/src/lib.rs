@@ -477,6 +477,11 @@ mod tests {
 
     fn headed() -> Headed {
         let log = "sshd[1]: Accepted password for ann from 10.0.0.1\nsshd[2]: Accepted password for bob from 10.0.0.2\nsshd[3]: Failed password for ann from 10.0.0.3 port 22\nsshd[4]: Failed password for bob from 10.0.0.4 port 23\n";
+        headed_of(log)
+    }
+
+    /// The event types of a small log, headed (shared with the other modules' tests).
+    pub(crate) fn headed_of(log: &str) -> Headed {
         let events: Vec<ingest::Event> = ingest::Reader::new(
             std::io::Cursor::new(log.as_bytes()),
             ingest::Options::default(),

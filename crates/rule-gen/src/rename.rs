@@ -241,24 +241,7 @@ mod tests {
 
     fn generated() -> Generated {
         let log = "sshd[1]: Accepted password for ann from 10.0.0.1\nsshd[2]: Accepted password for bob from 10.0.0.2\nsshd[3]: Failed password for ann from 10.0.0.3\n";
-        let events: Vec<ingest::Event> = ingest::Reader::new(
-            std::io::Cursor::new(log.as_bytes()),
-            ingest::Options::default(),
-        )
-        .filter_map(|i| match i {
-            Ok(ingest::Item::Event(e)) => Some(e),
-            _ => None,
-        })
-        .collect();
-        let mut c = log_cluster::events::EventClusterer::new(
-            log_cluster::Config::default(),
-            log_cluster::identifier::RuleBased,
-        )
-        .keep_texts(usize::MAX);
-        for e in &events {
-            c.add(e);
-        }
-        let headed = format_synth::merge::headed(&c.finish());
+        let headed = crate::tests::headed_of(log);
         let kb = field_assign::kb::Kb::default();
         let engine = field_assign::engine::Retrieval::new(&kb);
         crate::generate(

@@ -52,20 +52,12 @@ fn generate_with_the_embedded_model_sends_every_task_through_its_adapter() {
     std::fs::write(&log, LOG).unwrap();
     let out = tmp.path().join("rules");
     let recording = tmp.path().join("replies.jsonl");
-    let o = Command::new(env!("CARGO_BIN_EXE_normforge"))
-        .args([
-            "generate", "--llm", "embedded", "--tasks", "all", "--year", "2024", "--json", "-o",
-        ])
-        .arg(&out)
-        .arg(&log)
-        .arg("--adapters")
-        .arg(&adapters)
-        .arg("--record")
-        .arg(&recording)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let o = generate(
+        "embedded",
+        &out,
+        &log,
+        [("--adapters", &adapters), ("--record", &recording)],
+    );
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     // The model's usage per task; a constrained answer stops when its grammar is complete
     // (before the stop-token fix every norm-fields answer ran to its 160-token limit).
@@ -115,22 +107,7 @@ fn generate_with_the_embedded_model_sends_every_task_through_its_adapter() {
     );
     // The recording replays to the same packages, with no model.
     let again = tmp.path().join("replayed");
-    let o = Command::new(env!("CARGO_BIN_EXE_normforge"))
-        .args([
-            "generate", "--llm", "replay", "--tasks", "all", "--year", "2024", "--json", "-o",
-        ])
-        .arg(&again)
-        .arg(&log)
-        .arg("--replay")
-        .arg(&recording)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    generate("replay", &again, &log, [("--replay", &recording)]);
     let files = |root: &std::path::Path| -> Vec<(std::path::PathBuf, Vec<u8>)> {
         let mut v: Vec<_> = walkdir::WalkDir::new(root)
             .into_iter()
@@ -147,4 +124,31 @@ fn generate_with_the_embedded_model_sends_every_task_through_its_adapter() {
         v
     };
     assert_eq!(files(&out), files(&again));
+}
+
+/// `normforge generate --llm LLM --tasks all --year 2024 --json -o OUT LOG` plus `extra`
+/// options; it must succeed.
+fn generate<const N: usize>(
+    llm: &str,
+    out: &std::path::Path,
+    log: &std::path::Path,
+    extra: [(&str, &std::path::Path); N],
+) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_normforge"));
+    c.args([
+        "generate", "--llm", llm, "--tasks", "all", "--year", "2024", "--json", "-o",
+    ])
+    .arg(out)
+    .arg(log);
+    for (flag, value) in extra {
+        c.arg(flag).arg(value);
+    }
+    let o = c.output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
 }

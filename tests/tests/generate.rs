@@ -101,9 +101,10 @@ fn own_kb_text_evaluation_keeps_its_floors() {
         "{:?}",
         r.conformance
     );
-    // Measured 2026-12-04: TEXT P .912 R .492, working 38/38.
+    // Measured 2026-12-05: TEXT P .864 R .512, working 38/38 (before the importance and
+    // status defaults: P .912 R .492).
     let text = &r.by_kind["TEXT"];
-    assert!(text.precision >= 0.90 && text.recall >= 0.48, "{text:?}");
+    assert!(text.precision >= 0.85 && text.recall >= 0.50, "{text:?}");
     assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
     assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);
 }
@@ -118,12 +119,12 @@ fn dev_kb_evaluation_keeps_its_floors() {
     let r = evaluation::kb::evaluate(&kb, Some(&own), YEAR).unwrap();
     assert_eq!(r.conformance.pairs, 637);
     assert!(r.conformance.passed >= 621, "{:?}", r.conformance);
-    // Measured 2026-12-04: EVENTLOG P .892 R .518, JSON P .819 R .493, working 1.000.
+    // Measured 2026-12-05: EVENTLOG P .878 R .551, JSON P .793 R .510, working 1.000.
     let ev = &r.by_kind["EVENTLOG"];
     let js = &r.by_kind["JSON"];
-    assert!(ev.precision >= 0.88 && ev.recall >= 0.51, "{ev:?}");
-    assert!(js.precision >= 0.81 && js.recall >= 0.48, "{js:?}");
-    // The engine's descriptions, measured 2026-12-04: chrF en 38.7, ru 37.0.
+    assert!(ev.precision >= 0.87 && ev.recall >= 0.54, "{ev:?}");
+    assert!(js.precision >= 0.78 && js.recall >= 0.50, "{js:?}");
+    // The engine's descriptions, measured 2026-12-05: chrF en 38.5, ru 37.0.
     assert!(
         r.i18n.en_chrf >= 38.0 && r.i18n.ru_chrf >= 36.5,
         "{:?}",

@@ -13,7 +13,7 @@
 //! 4. **lexicon**: times, the syslog host, msgid from the event identifier, and the
 //!    classification the event's words state.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ingest::Kind;
 use serde_json::Value as J;
@@ -330,7 +330,14 @@ fn msgid_from_identifier(id: &str, slots: &Slots, b: &mut Builder) {
             continue;
         }
         let key = key.rsplit('.').next().unwrap_or(key);
-        let Some(plain) = slots.slots.iter().find(|s| s.key == key) else {
+        // An element with attributes keeps its content in `text` (`EventID` with
+        // `Qualifiers`: `$EventID["text"]`).
+        let Some(plain) = slots.slots.iter().find(|s| s.key == key).or_else(|| {
+            slots
+                .slots
+                .iter()
+                .find(|s| s.key == "text" && s.parent.as_deref() == Some(key))
+        }) else {
             continue;
         };
         let upper = key.to_uppercase();
@@ -474,10 +481,25 @@ impl Retrieval<'_> {
         let Some((sim, rule)) = near.first() else {
             return;
         };
+        // The event source's description is the source's, not one rule's: the rules alike
+        // enough vote, weighted by their similarity (one logon rule of a Windows log does
+        // not make every Windows event "AAA").
+        for f in SOURCE_FIELDS {
+            let mut votes: BTreeMap<&str, f64> = BTreeMap::new();
+            for (s, r) in near.iter().take_while(|(s, _)| *s >= self.th.source_sim) {
+                if let Some(v) = r.constants.get(f) {
+                    *votes.entry(v.as_str()).or_default() += s;
+                }
+            }
+            let best = votes
+                .into_iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)));
+            if let Some((v, _)) = best {
+                b.set(f, Source::Const(v.to_string()), "nearest");
+            }
+        }
         for (f, v) in &rule.constants {
-            let copy = (SOURCE_FIELDS.contains(&f.as_str()) && *sim >= self.th.source_sim)
-                || (CLASS_FIELDS.contains(&f.as_str()) && *sim >= self.th.class_sim);
-            if copy {
+            if CLASS_FIELDS.contains(&f.as_str()) && *sim >= self.th.class_sim {
                 b.set(f, Source::Const(v.clone()), "nearest");
             }
         }
@@ -517,7 +539,19 @@ impl Retrieval<'_> {
             .collect();
         // Earlier lexicon rows first; among slots of one row, shallow paths first.
         known.sort_by_key(|(_, (_, _, rank))| *rank);
-        logon_target_is_subject(&mut known);
+        if logon_target_is_subject(&mut known) {
+            // Alignments learned from other sources may have made the reporting account
+            // (`SubjectUserName`) the subject already: the target's own fields replace them,
+            // so the subject is one account, not a mix of two.
+            let target_fields: Vec<&str> = known
+                .iter()
+                .map(|(_, (f, _, _))| *f)
+                .filter(|f| f.starts_with("subject.account."))
+                .collect();
+            b.out
+                .fields
+                .retain(|a| !(a.why == "learned" && target_fields.contains(&a.field.as_str())));
+        }
         let usable = |s: &Slot, f: &str, t: Transform| {
             let vals: Vec<Option<String>> = real_values(s)
                 .iter()
@@ -613,6 +647,11 @@ impl Retrieval<'_> {
         let (action, object) = lexicon::classify_words(&words);
         if let Some(a) = action {
             b.set("action", Source::Const(a.into()), "words");
+            // What the act is done to, where every source agrees, outweighs a word of the
+            // type's name (auditd `USER_LOGIN` is a login into the system, not an account).
+            if let Some(o) = self.kb.agreed_object(a) {
+                b.set("object", Source::Const(o), "precedent");
+            }
         }
         if let Some(o) = object {
             b.set("object", Source::Const(o.into()), "words");
@@ -737,6 +776,15 @@ fn status_of(slots: &Slots) -> Option<Source> {
     None
 }
 
+/// What every rule states even when nothing above decided it, as the experts' rules do
+/// (each of kb/dev's 637 expert events carries both): the event is informational
+/// (`importance = "info"`, the lowest level) and, with no outcome key, failure word or audit
+/// keyword against it, what it reports happened (`status = "success"`).
+fn defaults(b: &mut Builder) {
+    b.set("importance", Source::Const("info".into()), "default");
+    b.set("status", Source::Const("success".into()), "default");
+}
+
 /// `subject` names what the rule's `subject.*` fields describe: an account when they are
 /// all `subject.account.*`, a process when they are all `subject.process.*` (the taxonomy's
 /// own reading; kb/dev's expert outputs agree in 213 of 232 such events).
@@ -788,16 +836,17 @@ fn syslog_program(members: &[&str], b: &mut Builder) {
 /// In a logon event (it has a logon type) the target account is the one logging on: it is
 /// the subject, and the reporting account (Windows `Subject*`, often the machine itself or
 /// nobody) gives way.
-fn logon_target_is_subject(known: &mut Vec<(&Slot, (&'static str, Transform, usize))>) {
+/// Whether it did.
+fn logon_target_is_subject(known: &mut Vec<(&Slot, (&'static str, Transform, usize))>) -> bool {
     if !known.iter().any(|(_, (f, _, _))| *f == "logon_type") {
-        return;
+        return false;
     }
     let target = |s: &Slot| lexicon::normalize_key(&s.key).starts_with("target");
     if !known
         .iter()
         .any(|(s, (f, _, _))| target(s) && f.starts_with("object.account."))
     {
-        return;
+        return false;
     }
     known.retain(|(s, (f, _, _))| target(s) || !f.starts_with("subject.account."));
     for (s, (f, _, _)) in known.iter_mut() {
@@ -813,6 +862,7 @@ fn logon_target_is_subject(known: &mut Vec<(&Slot, (&'static str, Transform, usi
             }
         }
     }
+    true
 }
 
 /// A host key whose values are addresses in some events and names in others (auditd `node`):
@@ -976,6 +1026,7 @@ impl FieldAssigner for Retrieval<'_> {
         host_split(&slots, &mut b);
         path_split(&slots, &mut b);
         subject_from_fields(&mut b);
+        defaults(&mut b);
         // Keep only the prelude statements an expression uses.
         let used: Vec<String> = b
             .out
@@ -1008,6 +1059,7 @@ pub fn spread<'a>(members: &[&'a str], n: usize) -> Vec<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kb::KbRule;
 
     fn slot(expr: &str, key: &str, values: &[Option<&str>]) -> Slot {
         Slot {
@@ -1237,6 +1289,25 @@ mod tests {
             &mut b,
         );
         assert_eq!(expr(&b, "msgid"), None);
+        // An element with attributes: its content is `text`.
+        let eventid = Slot {
+            parent: Some("EventID".into()),
+            ..slot(r#"$EventID["text"]"#, "text", &[Some("6005")])
+        };
+        let qualifiers = Slot {
+            parent: Some("EventID".into()),
+            ..slot(r#"$EventID["Qualifiers"]"#, "Qualifiers", &[Some("32768")])
+        };
+        let mut b = builder();
+        msgid_from_identifier(
+            "EventID=EventLog/6005",
+            &Slots {
+                prelude: vec![],
+                slots: vec![qualifiers, eventid],
+            },
+            &mut b,
+        );
+        assert_eq!(expr(&b, "msgid"), Some(r#"$EventID["text"]"#));
     }
 
     #[test]
@@ -1305,6 +1376,45 @@ mod tests {
     }
 
     #[test]
+    fn an_object_every_source_agrees_on_outweighs_the_words() {
+        let rule = |i: usize, object: &str| KbRule {
+            dir: format!("src{i}/rule").into(),
+            source: format!("src{i}").into(),
+            kind: Kind::Json,
+            rule: None,
+            keys: BTreeSet::new(),
+            constants: [
+                ("action".to_string(), "login".to_string()),
+                ("object".to_string(), object.to_string()),
+            ]
+            .into(),
+            aligned: Default::default(),
+            seen: Default::default(),
+        };
+        let agreeing = |n: usize| (0..n).map(|i| rule(i, "system")).collect::<Vec<_>>();
+        let kb = Kb::from_rules(agreeing(5));
+        assert_eq!(kb.agreed_object("login").as_deref(), Some("system"));
+        assert_eq!(kb.agreed_object("logout"), None);
+        assert_eq!(Kb::from_rules(agreeing(4)).agreed_object("login"), None);
+        let mut split = agreeing(5);
+        split.push(rule(9, "account"));
+        assert_eq!(Kb::from_rules(split).agreed_object("login"), None);
+        // `USER_LOGIN` says "user" (an account), the KB says a login is into the system.
+        let view = ClusterView {
+            kind: Kind::Json,
+            head: "JSON = ''\nCOND = $type == \"USER_LOGIN\"\n",
+            captures: &[],
+            members: &[r#"{"type": "USER_LOGIN", "acct": "ann"}"#],
+            identifier: Some("type=USER_LOGIN"),
+        };
+        let out = Retrieval::new(&kb).assign(&view);
+        assert_eq!(out.constant("action"), Some("login"));
+        assert_eq!(out.constant("object"), Some("system"));
+        let out = Retrieval::new(&Kb::default()).assign(&view);
+        assert_eq!(out.constant("object"), Some("account"));
+    }
+
+    #[test]
     fn in_a_logon_event_the_target_account_is_the_subject() {
         // Hand-written logon: the machine account reports, the target user logs on.
         let ev = r#"{"Event":{"System":{"EventID":"4624","Channel":"Security","Computer":"pc1"},"EventData":{"Data":[{"Name":"SubjectUserName","text":"PC1$"},{"Name":"TargetUserName","text":"Ann"},{"Name":"TargetLogonId","text":"0x10"},{"Name":"LogonType","text":"3"}]}}}"#;
@@ -1322,6 +1432,43 @@ mod tests {
                 ),
                 ("object.account.name", None),
             ],
+        );
+        // Another source's rules taught `SubjectUserName → subject.account.name`: in a logon
+        // the target still names the subject, whole.
+        let taught = KbRule {
+            dir: "other/rule".into(),
+            source: "other".into(),
+            kind: Kind::Eventlog,
+            rule: None,
+            keys: BTreeSet::new(),
+            constants: BTreeMap::new(),
+            aligned: [(
+                (
+                    "SubjectUserName".to_string(),
+                    "subject.account.name".to_string(),
+                    Transform::Lower,
+                ),
+                5,
+            )]
+            .into(),
+            seen: [("SubjectUserName".to_string(), 5)].into(),
+        };
+        let kb = Kb::from_rules(vec![taught]);
+        let head = "EVENTLOG = 'EventID=\"4624\"'";
+        let view = ClusterView {
+            kind: Kind::Eventlog,
+            head,
+            captures: &[],
+            members: &[ev],
+            identifier: Some("EventID=4624"),
+        };
+        let out = Retrieval::new(&kb).assign(&view);
+        expect_fields(
+            &out,
+            &[(
+                "subject.account.name",
+                Some(r#"lower($Data["TargetUserName"])"#),
+            )],
         );
     }
 }

@@ -81,6 +81,9 @@ pub struct KbRule {
     pub seen: HashMap<String, u32>,
 }
 
+/// Rules that must agree before their object outweighs the words of an event's type.
+pub const AGREED_RULES: usize = 5;
+
 /// A knowledge base.
 #[derive(Debug, Default)]
 pub struct Kb {
@@ -339,6 +342,25 @@ impl Kb {
     /// least two of them agree and they are at least half of those that set it.
     pub fn precedent(&self, field: &str, action: &str, object: Option<&str>) -> Option<String> {
         self.precedent_where(field, Some(action), object)
+    }
+
+    /// The object the rules with this action agree on: at least [`AGREED_RULES`] set one and
+    /// nine in ten of those name the same (a login is into the `system` in every source).
+    pub fn agreed_object(&self, action: &str) -> Option<String> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &self.rules {
+            let c = &r.constants;
+            if c.get("action").map(String::as_str) == Some(action) {
+                if let Some(o) = c.get("object") {
+                    *counts.entry(o).or_default() += 1;
+                }
+            }
+        }
+        let n: usize = counts.values().sum();
+        let (v, k) = counts
+            .into_iter()
+            .max_by_key(|(v, c)| (*c, std::cmp::Reverse(*v)))?;
+        (k >= AGREED_RULES && 10 * k >= 9 * n).then(|| v.to_string())
     }
 
     /// The value `field` takes in most rules with this object, whatever their action (the

@@ -354,7 +354,10 @@ fn structured_head(
         .filter(|p| !p.is_empty())
         .map(Vec::as_slice)
         .collect();
-    let (conds, _left) = separate(flats, &others, &preferred);
+    let (mut conds, _left) = separate(flats, &others, &preferred);
+    if conds.is_empty() && kind == Kind::Json {
+        conds = structured::signature(flats);
+    }
     let cond = (!conds.is_empty()).then(|| {
         conds
             .iter()

@@ -244,6 +244,27 @@ pub fn separate(
     (chosen, left.len())
 }
 
+/// Most top-level keys a [`signature`] names.
+const SIGNATURE_KEYS: usize = 3;
+
+/// A COND for a cluster with nothing of its log to exclude: the presence of a few top-level
+/// keys every member has (shortest names first), so the rule does not take every JSON event
+/// of the knowledge base it joins (the experts' `$eventid != null and $node != null`).
+pub fn signature(members: &[Flat]) -> Vec<Condition> {
+    let Some(first) = members.first() else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&String> = first
+        .keys()
+        .filter(|p| !p.contains('[') && members.iter().all(|m| m.contains_key(*p)))
+        .collect();
+    keys.sort_by_key(|p| (p.len(), p.as_str()));
+    keys.into_iter()
+        .take(SIGNATURE_KEYS)
+        .map(|p| Condition::Present(p.clone()))
+        .collect()
+}
+
 /// Which conditions a COND reaches for first: 0 for the structure (presence, absence) and
 /// type keys (`$event`, `$EventID`, an embedded `syscall=`), 1 for other constant words,
 /// 2 for values that look like data (times, numbers, addresses, free text) — a COND must not
@@ -312,5 +333,28 @@ mod tests {
         let (conds, left) = separate(&a, &[&b], &[]);
         assert_eq!(left, 0);
         assert_eq!(conds[0].to_xp(), "$type == \"LOGIN\"");
+    }
+
+    #[test]
+    fn a_lone_cluster_is_signed_by_its_shared_top_level_keys() {
+        let members: Vec<Flat> = (0..2)
+            .map(|i| {
+                let mut f = Flat::from([
+                    ("$node".into(), "h".into()),
+                    ("$eventid".into(), format!("{i}")),
+                    ("$items[\"A\"]".into(), "x".into()),
+                    ("$timestamp".into(), "1".into()),
+                ]);
+                if i == 0 {
+                    f.insert("$pid".into(), "7".into());
+                }
+                f
+            })
+            .collect();
+        let xp: Vec<String> = signature(&members).iter().map(Condition::to_xp).collect();
+        assert_eq!(
+            xp,
+            ["$node != null", "$eventid != null", "$timestamp != null"]
+        );
     }
 }

@@ -377,6 +377,10 @@ impl<R: BufRead> Reader<R> {
             self.reject(line, "JSON value that is not an object");
             return;
         }
+        if let Some(body) = detect::envelope_body(&v) {
+            self.envelope_body(line, body.to_string());
+            return;
+        }
         let kind = if detect::is_eventlog(&v) {
             Kind::Eventlog
         } else {
@@ -384,6 +388,41 @@ impl<R: BufRead> Reader<R> {
         };
         let text = raw.unwrap_or_else(|| v.to_string());
         self.emit(line, kind, text);
+    }
+
+    /// The event a SIEM transport envelope carries (`{"body": "<event>", "recv_ipv4": …}`):
+    /// the body is the event, typed by its own content; the envelope's metadata is the
+    /// collector's, not the source's, and rules read the body the same way (the normalizer
+    /// unwraps envelopes).
+    fn envelope_body(&mut self, line: usize, body: String) {
+        let t = body.trim();
+        if t.starts_with('{') {
+            match serde_json::from_str::<serde_json::Value>(t) {
+                Ok(v) if v.is_object() && detect::envelope_body(&v).is_none() => {
+                    let kind = if detect::is_eventlog(&v) {
+                        Kind::Eventlog
+                    } else {
+                        Kind::Json
+                    };
+                    self.emit(line, kind, t.to_string());
+                }
+                Ok(_) => self.reject(line, "transport envelope whose body is not one event"),
+                Err(e) => self.reject(
+                    line,
+                    format!("transport envelope with invalid JSON body: {e}"),
+                ),
+            }
+        } else if t.starts_with("<Event") {
+            self.emit(line, Kind::Eventlog, t.to_string());
+        } else if t.is_empty() || t.contains('\n') {
+            self.reject(
+                line,
+                "transport envelope whose body is empty or several lines",
+            );
+        } else {
+            let kind = detect::line_kind(t);
+            self.emit(line, kind, t.to_string());
+        }
     }
 
     fn finish(&mut self) {
@@ -502,6 +541,38 @@ mod tests {
         assert_eq!(rej[0].line, 3);
         let (ev, _) = read(b"[{\"a\": 1},\n {\"a\": 2}]\n{\"b\": 1}{\"b\": 2}\n");
         assert_eq!(ev.len(), 4);
+    }
+
+    #[test]
+    fn transport_envelopes_are_typed_by_their_body() {
+        let input = concat!(
+            r#"{"body": "{\"Event\": {\"System\": {\"EventID\": \"1\"}}}", "recv_ipv4": "10.0.0.1"}"#,
+            "\n",
+            r#"{"body": "<13>Dec 10 06:55:46 h sshd[1]: Accepted password for bob", "tag": "t"}"#,
+            "\n",
+            r#"{"body": "{\"a\": 1}", "uuid": "u"}"#,
+            "\n",
+            r#"{"body": "{\"a\": ", "uuid": "u"}"#,
+            "\n",
+            r#"{"body": "not an envelope: no collector key"}"#,
+            "\n",
+        );
+        let (ev, rej) = read(input.as_bytes());
+        let got: Vec<(usize, Kind, &str)> =
+            ev.iter().map(|e| (e.line, e.kind, &e.text[..8])).collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, Kind::Eventlog, r#"{"Event""#),
+                (2, Kind::Text, "<13>Dec "),
+                (3, Kind::Json, r#"{"a": 1}"#),
+                (5, Kind::Json, r#"{"body":"#),
+            ]
+        );
+        assert!(ev[1].syslog.is_some());
+        assert_eq!(rej.len(), 1);
+        assert_eq!(rej[0].line, 4);
+        assert!(rej[0].reason.contains("envelope"), "{}", rej[0].reason);
     }
 
     #[test]

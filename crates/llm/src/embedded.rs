@@ -141,7 +141,11 @@ impl Embedded {
         let text = TextModelBuilder::new(self.base.to_string_lossy())
             .with_force_cpu()
             .with_dtype(ModelDType::F32)
-            .with_max_num_seqs(1);
+            .with_max_num_seqs(1)
+            // mistralrs 0.8.1 keeps every finished sequence's KV cache for prefix reuse and
+            // evicts only caches held on an accelerator: on the CPU the cache never shrinks
+            // (peak RSS grew to 4.9 GB over one `eval kb --llm` source, 9 GB over xp tasks).
+            .with_prefix_cache_n(None);
         let adapter = task.and_then(|t| Some((t, self.adapter(t)?)));
         let built = match adapter {
             Some((t, dir)) => {

@@ -195,6 +195,18 @@ pub fn generate_while(
     let mut out = Generated::default();
     let mut names: BTreeSet<PathBuf> = BTreeSet::new();
     let clusters: Vec<_> = headed.clusters.iter().zip(&headed.heads).collect();
+    let naming_ids: BTreeMap<usize, String> = headed
+        .clusters
+        .iter()
+        .map(|c| c.id)
+        .zip(naming::distinctive_identifiers(
+            headed
+                .clusters
+                .iter()
+                .map(|c| (c.kind, c.identifier.as_deref())),
+        ))
+        .filter_map(|(id, n)| n.map(|n| (id, n)))
+        .collect();
     for chunk in clusters.chunks(ASSIGN_CHUNK) {
         if !go_on() {
             break;
@@ -245,7 +257,7 @@ pub fn generate_while(
                 id: c.id,
                 size: c.size,
                 kind: c.kind,
-                identifier: c.identifier.as_deref(),
+                identifier: naming_ids.get(&c.id).map(String::as_str),
                 header: &head.header,
             };
             build(

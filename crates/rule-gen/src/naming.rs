@@ -1,5 +1,7 @@
 //! Names: rule names from the event text, folder names sanitized, stable object ids.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use ingest::Kind;
 
 /// A name safe as a folder and in an id: ASCII letters, digits and `_`, at most 64 chars,
@@ -109,6 +111,41 @@ pub fn rule_name(kind: Kind, header: &str, identifier: Option<&str>, cluster: us
     sanitize(&parts.join("_"))
 }
 
+/// The identifiers that name each cluster, by cluster position: each cluster's identifier
+/// without the candidates (`key=value`) that every identified cluster of its kind shares,
+/// since those tell nothing apart (macOS Endpoint Security's `members:thread=thread_id` and
+/// `members:action=result` beside the telling `members:event=exec`). An identifier made only
+/// of shared candidates stays whole.
+pub fn distinctive_identifiers<'a>(
+    clusters: impl Iterator<Item = (Kind, Option<&'a str>)> + Clone,
+) -> Vec<Option<String>> {
+    let mut per_kind: BTreeMap<&str, (usize, BTreeMap<&'a str, usize>)> = BTreeMap::new();
+    for (kind, id) in clusters.clone() {
+        if let Some(id) = id {
+            let e = per_kind.entry(kind.name()).or_default();
+            e.0 += 1;
+            for c in id.split(' ').collect::<BTreeSet<_>>() {
+                *e.1.entry(c).or_default() += 1;
+            }
+        }
+    }
+    clusters
+        .map(|(kind, id)| {
+            let id = id?;
+            let (n, counts) = &per_kind[kind.name()];
+            let telling: Vec<&str> = id
+                .split(' ')
+                .filter(|c| *n < 2 || counts.get(c) != Some(n))
+                .collect();
+            Some(if telling.is_empty() {
+                id.to_string()
+            } else {
+                telling.join(" ")
+            })
+        })
+        .collect()
+}
+
 /// FNV-1a 64.
 pub fn fnv(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -149,6 +186,21 @@ mod tests {
                 2
             ),
             "traffic_forward_deny"
+        );
+        let ids = [
+            (Kind::Json, Some("members:t=thread_id members:event=exec")),
+            (Kind::Json, Some("members:t=thread_id members:event=open")),
+            (Kind::Json, None),
+            (Kind::Eventlog, Some("EventID=EventLog/6005")),
+        ];
+        assert_eq!(
+            distinctive_identifiers(ids.iter().copied()),
+            vec![
+                Some("members:event=exec".to_string()),
+                Some("members:event=open".to_string()),
+                None,
+                Some("EventID=EventLog/6005".to_string()),
+            ]
         );
         assert_eq!(object_id("x"), object_id("x"));
         assert_ne!(object_id("x"), object_id("y"));

@@ -124,9 +124,10 @@ fn dev_kb_evaluation_keeps_its_floors() {
     let js = &r.by_kind["JSON"];
     assert!(ev.precision >= 0.87 && ev.recall >= 0.54, "{ev:?}");
     assert!(js.precision >= 0.78 && js.recall >= 0.50, "{js:?}");
-    // The engine's descriptions, measured 2026-12-05: chrF en 38.5, ru 37.0.
+    // The engine's descriptions, measured 2026-12-05: chrF en 39.5, ru 38.1 (38.5 / 37.0
+    // before objects were named in them).
     assert!(
-        r.i18n.en_chrf >= 38.0 && r.i18n.ru_chrf >= 36.5,
+        r.i18n.en_chrf >= 39.3 && r.i18n.ru_chrf >= 37.8,
         "{:?}",
         r.i18n
     );

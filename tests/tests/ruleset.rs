@@ -110,3 +110,55 @@ fn the_index_agrees_with_trying_every_rule_on_generated_rules() {
         assert_eq!(normalized, events, "{sample}");
     }
 }
+
+/// An event that came in a transport envelope is clustered by its body but normalized as
+/// received: a rule reading the envelope's `recv_ipv4` gets the collector's value.
+#[test]
+fn a_log_run_reads_the_envelope_an_event_came_in() {
+    let rule = ruleset::Loaded::compile(
+        "JSON = ''\nCOND = $user != null\nsubject.account.name = $user\nevent_src.ip = recv_ipv4\nid = \"NF_test_envelope\"\n",
+        "test/envelope".into(),
+    )
+    .unwrap();
+    let set = RuleSet::from_rules(vec![rule], Vec::new());
+    let log = concat!(
+        r#"{"body": "{\"user\": \"ann\"}", "recv_ipv4": "192.0.2.7", "uuid": "u1"}"#,
+        "\n",
+        r#"{"user": "bob"}"#,
+        "\n",
+    );
+    let opts = ruleset::stream::StreamOptions {
+        run: opts(),
+        max_event_bytes: 1 << 20,
+        workers: 1,
+    };
+    let mut got = Vec::new();
+    ruleset::stream::run(
+        &set,
+        Box::new(std::io::Cursor::new(log.as_bytes().to_vec())),
+        &opts,
+        |e| {
+            let fields = e.applied.winner.as_ref().map(|w| w.1.clone());
+            (e.line, e.kind, fields)
+        },
+        |out| {
+            if let ruleset::stream::Out::Event(r) = out {
+                got.push(r);
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(got.len(), 2);
+    let (line, kind, fields) = &got[0];
+    assert_eq!((*line, *kind), (1, ingest::Kind::Json));
+    let fields = fields.as_ref().expect("the enveloped event is normalized");
+    assert_eq!(fields["subject.account.name"], "ann");
+    assert_eq!(fields["event_src.ip"], "192.0.2.7");
+    let bob = got[1].2.as_ref().expect("the bare event is normalized");
+    assert_eq!(bob["subject.account.name"], "bob");
+    assert_ne!(
+        bob.get("event_src.ip"),
+        Some(&serde_json::json!("192.0.2.7"))
+    );
+}

@@ -19,9 +19,19 @@ pub struct Event {
     pub text: String,
     /// The syslog header, for TEXT, KEYVALUE and CEF lines that have one.
     pub syslog: Option<SyslogHeader>,
+    /// The SIEM transport envelope the event came in (`{"body": …, "recv_ipv4": …}`), whole,
+    /// when it came in one; `text` is then its body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub envelope: Option<String>,
 }
 
 impl Event {
+    /// The event as received: the envelope when there was one (rules read its `recv_*`
+    /// members), else `text`.
+    pub fn received(&self) -> &str {
+        self.envelope.as_deref().unwrap_or(&self.text)
+    }
+
     /// The message after a syslog header (the whole text when there is none).
     pub fn body(&self) -> &str {
         match &self.syslog {
@@ -173,6 +183,7 @@ impl<R: BufRead> Reader<R> {
             kind,
             text,
             syslog,
+            envelope: None,
         }));
     }
 
@@ -341,6 +352,7 @@ impl<R: BufRead> Reader<R> {
             kind,
             text: t.to_string(),
             syslog,
+            envelope: None,
         }));
     }
 
@@ -378,7 +390,8 @@ impl<R: BufRead> Reader<R> {
             return;
         }
         if let Some(body) = detect::envelope_body(&v) {
-            self.envelope_body(line, body.to_string());
+            let whole = raw.unwrap_or_else(|| v.to_string());
+            self.envelope_body(line, body.to_string(), whole);
             return;
         }
         let kind = if detect::is_eventlog(&v) {
@@ -394,7 +407,17 @@ impl<R: BufRead> Reader<R> {
     /// the body is the event, typed by its own content; the envelope's metadata is the
     /// collector's, not the source's, and rules read the body the same way (the normalizer
     /// unwraps envelopes).
-    fn envelope_body(&mut self, line: usize, body: String) {
+    fn envelope_body(&mut self, line: usize, body: String, whole: String) {
+        let before = self.out.len();
+        self.envelope_event(line, &body);
+        if self.out.len() > before {
+            if let Some(Item::Event(e)) = self.out.back_mut() {
+                e.envelope = Some(whole);
+            }
+        }
+    }
+
+    fn envelope_event(&mut self, line: usize, body: &str) {
         let t = body.trim();
         if t.starts_with('{') {
             match serde_json::from_str::<serde_json::Value>(t) {
@@ -570,6 +593,8 @@ mod tests {
             ]
         );
         assert!(ev[1].syslog.is_some());
+        assert!(ev[0].received().contains("recv_ipv4"));
+        assert_eq!(ev[3].envelope, None);
         assert_eq!(rej.len(), 1);
         assert_eq!(rej[0].line, 4);
         assert!(rej[0].reason.contains("envelope"), "{}", rej[0].reason);

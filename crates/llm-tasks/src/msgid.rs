@@ -281,6 +281,7 @@ mod tests {
             kind: ingest::Kind::Text,
             text: text.to_string(),
             syslog: None,
+            envelope: None,
         };
         let got = id.candidates(&ev("CONNECT from 10.0.0.1 port 22"));
         assert_eq!(got, vec![("msgid".to_string(), "CONNECT".to_string())]);

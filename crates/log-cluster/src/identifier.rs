@@ -276,6 +276,7 @@ mod tests {
             kind: Kind::Json,
             text: text.to_string(),
             syslog: None,
+            envelope: None,
         }
     }
 

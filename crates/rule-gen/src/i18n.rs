@@ -18,88 +18,223 @@ pub struct Texts {
     pub event_ru: String,
 }
 
-/// (past tense, infinitive) in English and Russian for an action on an object.
-fn verbs(action: &str, object: &str) -> (String, String, String, String) {
-    let (ep, ei, rp, ri) = match (action, object) {
-        ("login", _) => ("logged in", "log in", "вошёл в систему", "войти в систему"),
-        ("logout", _) => (
-            "logged out",
-            "log out",
-            "вышел из системы",
-            "выйти из системы",
-        ),
-        ("open", "connection") => (
-            "opened a connection",
-            "open a connection",
-            "открыл соединение",
-            "открыть соединение",
-        ),
-        ("close", "connection") => (
-            "closed a connection",
-            "close a connection",
-            "закрыл соединение",
-            "закрыть соединение",
-        ),
-        ("open", "session") => (
-            "opened a session",
-            "open a session",
-            "открыл сеанс",
-            "открыть сеанс",
-        ),
-        ("close", "session") => (
-            "closed a session",
-            "close a session",
-            "закрыл сеанс",
-            "закрыть сеанс",
-        ),
-        ("start", "service") => (
-            "started a service",
-            "start a service",
-            "запустил службу",
-            "запустить службу",
-        ),
-        ("start", _) => ("started", "start", "запустился", "запуститься"),
-        ("stop", _) => ("stopped", "stop", "остановился", "остановиться"),
-        ("create", _) => (
-            "created an object",
-            "create an object",
-            "создал объект",
-            "создать объект",
-        ),
-        ("remove", _) => (
-            "removed an object",
-            "remove an object",
-            "удалил объект",
-            "удалить объект",
-        ),
-        ("modify", _) => (
-            "modified an object",
-            "modify an object",
-            "изменил объект",
-            "изменить объект",
-        ),
-        ("clean", _) => (
-            "cleared an object",
-            "clear an object",
-            "очистил объект",
-            "очистить объект",
-        ),
-        ("execute", _) => (
-            "ran a program",
-            "run a program",
-            "запустил программу",
-            "запустить программу",
-        ),
-        _ => {
-            return (
-                format!("performed the action {action}"),
-                format!("perform the action {action}"),
-                format!("выполнил действие {action}"),
-                format!("выполнить действие {action}"),
+/// An act: past tense and infinitive, English and Russian (masculine past; the Russian verbs
+/// take their object in the accusative, as [`object_phrase`] gives it).
+struct Verb {
+    past_en: &'static str,
+    inf_en: &'static str,
+    past_ru: &'static str,
+    inf_ru: &'static str,
+}
+
+const fn verb(
+    past_en: &'static str,
+    inf_en: &'static str,
+    past_ru: &'static str,
+    inf_ru: &'static str,
+) -> Verb {
+    Verb {
+        past_en,
+        inf_en,
+        past_ru,
+        inf_ru,
+    }
+}
+
+/// The verb of an action that takes a direct object, when it has one.
+fn transitive(action: &str) -> Option<Verb> {
+    Some(match action {
+        "create" => verb("created", "create", "создал", "создать"),
+        "remove" => verb("removed", "remove", "удалил", "удалить"),
+        "modify" => verb("modified", "modify", "изменил", "изменить"),
+        "open" => verb("opened", "open", "открыл", "открыть"),
+        "close" => verb("closed", "close", "закрыл", "закрыть"),
+        "start" => verb("started", "start", "запустил", "запустить"),
+        "stop" => verb("stopped", "stop", "остановил", "остановить"),
+        "execute" => verb("executed", "execute", "выполнил", "выполнить"),
+        "read" => verb("read", "read", "прочитал", "прочитать"),
+        "clean" => verb("cleared", "clear", "очистил", "очистить"),
+        "move" | "rename" => verb("renamed", "rename", "переименовал", "переименовать"),
+        "lock" => verb("locked", "lock", "заблокировал", "заблокировать"),
+        "unlock" => verb("unlocked", "unlock", "разблокировал", "разблокировать"),
+        "enable" => verb("enabled", "enable", "включил", "включить"),
+        "disable" => verb("disabled", "disable", "отключил", "отключить"),
+        "install" => verb("installed", "install", "установил", "установить"),
+        "uninstall" => verb("uninstalled", "uninstall", "удалил", "удалить"),
+        "detect" => verb("detected", "detect", "обнаружил", "обнаружить"),
+        _ => return None,
+    })
+}
+
+/// The taxonomy's object as a noun phrase: English, Russian accusative.
+fn object_phrase(object: &str) -> Option<(&'static str, &'static str)> {
+    Some(match object {
+        "file_object" => ("the file object", "файловый объект"),
+        "process" => ("the process", "процесс"),
+        "service" => ("the service", "службу"),
+        "account" => ("the account", "учётную запись"),
+        "user_group" => ("the user group", "группу пользователей"),
+        "session" => ("a session", "сеанс"),
+        "connection" => ("a connection", "соединение"),
+        "command" => ("the command", "команду"),
+        "application" => ("the application", "приложение"),
+        "module" => ("the module", "модуль"),
+        "task" => ("the task", "задачу"),
+        "configuration" => ("the configuration", "конфигурацию"),
+        "policy" => ("the policy", "политику"),
+        "log" => ("the log", "журнал"),
+        "reg_object" => ("the registry object", "объект реестра"),
+        "link" => ("the link", "ссылку"),
+        "resource" => ("the resource", "ресурс"),
+        "rule" => ("the rule", "правило"),
+        "message" => ("the message", "сообщение"),
+        _ => return None,
+    })
+}
+
+/// The placeholder naming the acted-on object: its full path, its name, or the name of the
+/// process or account it is.
+fn object_name(object: Option<&str>, has: &dyn Fn(&str) -> bool) -> Option<&'static str> {
+    let candidates: &[&'static str] = match object {
+        Some("process") => &[
+            "object.process.fullpath",
+            "object.process.name",
+            "object.name",
+        ],
+        Some("account") => &["object.account.name", "object.name"],
+        _ => &["object.fullpath", "object.name"],
+    };
+    candidates.iter().copied().find(|f| has(f))
+}
+
+/// The sentence's predicate: (English, Russian, whether it names the object's placeholder).
+fn predicate(
+    action: &str,
+    object: Option<&str>,
+    failed: bool,
+    has: &dyn Fn(&str) -> bool,
+) -> (String, String, bool) {
+    let simple = |past_en: &str, inf_en: &str, past_ru: &str, inf_ru: &str| {
+        if failed {
+            (
+                format!("failed to {inf_en}"),
+                format!("не смог {inf_ru}"),
+                false,
             )
+        } else {
+            (past_en.to_string(), past_ru.to_string(), false)
         }
     };
-    (ep.into(), ei.into(), rp.into(), ri.into())
+    match action {
+        "login" => return simple("logged in", "log in", "вошёл в систему", "войти в систему"),
+        "logout" => {
+            return simple(
+                "logged out",
+                "log out",
+                "вышел из системы",
+                "выйти из системы",
+            )
+        }
+        "elevate" => {
+            return simple(
+                "elevated privileges",
+                "elevate privileges",
+                "повысил привилегии",
+                "повысить привилегии",
+            )
+        }
+        "deelevate" => {
+            return simple(
+                "lowered privileges",
+                "lower privileges",
+                "понизил привилегии",
+                "понизить привилегии",
+            )
+        }
+        "access" => {
+            // Russian takes the dative here: one generic noun rather than a case per object.
+            let named = object_name(object, has);
+            let obj_en = object.and_then(object_phrase).map_or("an object", |p| p.0);
+            let (obj_en, obj_ru) = match named {
+                Some(f) => (
+                    format!("{obj_en} \"{{{f}}}\""),
+                    format!("объекту «{{{f}}}»"),
+                ),
+                None => (obj_en.to_string(), "объекту".to_string()),
+            };
+            let (en, ru) = if failed {
+                (
+                    format!("failed to access {obj_en}"),
+                    format!("не смог получить доступ к {obj_ru}"),
+                )
+            } else {
+                (
+                    format!("accessed {obj_en}"),
+                    format!("получил доступ к {obj_ru}"),
+                )
+            };
+            return (en, ru, named.is_some());
+        }
+        // A process that starts or stops with no other process named does so itself.
+        "start" | "stop"
+            if matches!(object, None | Some("process")) && object_name(object, has).is_none() =>
+        {
+            return if action == "start" {
+                simple("started", "start", "запустился", "запуститься")
+            } else {
+                simple("stopped", "stop", "остановился", "остановиться")
+            };
+        }
+        _ => {}
+    }
+    let phrase = object.and_then(object_phrase);
+    match (transitive(action), phrase) {
+        (Some(v), Some((obj_en, obj_ru))) => {
+            let named = object_name(object, has);
+            let (obj_en, obj_ru) = match named {
+                Some(f) => (
+                    format!("{obj_en} \"{{{f}}}\""),
+                    format!("{obj_ru} «{{{f}}}»"),
+                ),
+                None => (obj_en.to_string(), obj_ru.to_string()),
+            };
+            if failed {
+                (
+                    format!("failed to {} {obj_en}", v.inf_en),
+                    format!("не смог {} {obj_ru}", v.inf_ru),
+                    named.is_some(),
+                )
+            } else {
+                (
+                    format!("{} {obj_en}", v.past_en),
+                    format!("{} {obj_ru}", v.past_ru),
+                    named.is_some(),
+                )
+            }
+        }
+        (Some(v), None) => {
+            let obj_ru = "объект";
+            if failed {
+                (
+                    format!("failed to {} an object", v.inf_en),
+                    format!("не смог {} {obj_ru}", v.inf_ru),
+                    false,
+                )
+            } else {
+                (
+                    format!("{} an object", v.past_en),
+                    format!("{} {obj_ru}", v.past_ru),
+                    false,
+                )
+            }
+        }
+        (None, _) => simple(
+            &format!("performed the action {action}"),
+            &format!("perform the action {action}"),
+            &format!("выполнил действие {action}"),
+            &format!("выполнить действие {action}"),
+        ),
+    }
 }
 
 /// The descriptions for a rule named `name` (words of the event) with this assignment.
@@ -115,6 +250,11 @@ pub fn texts(name_words: &str, a: &Assignment) -> Texts {
             "The process {subject.process.name}".to_string(),
             "Процесс {subject.process.name}".to_string(),
         )
+    } else if has("subject.account.id") && a.constant("subject") != Some("process") {
+        (
+            "The user with ID {subject.account.id}".to_string(),
+            "Пользователь с идентификатором {subject.account.id}".to_string(),
+        )
     } else if a.constant("subject") == Some("process") {
         ("A process".to_string(), "Процесс".to_string())
     } else {
@@ -122,18 +262,16 @@ pub fn texts(name_words: &str, a: &Assignment) -> Texts {
     };
     let mut en;
     let mut ru;
-    match (a.constant("action"), a.constant("object")) {
-        (Some(action), object) => {
-            let (ep, ei, rp, ri) = verbs(action, object.unwrap_or(""));
-            if a.constant("status") == Some("failure") {
-                en = format!("{subj_en} failed to {ei}");
-                ru = format!("{subj_ru} не смог {ri}");
-            } else {
-                en = format!("{subj_en} {ep}");
-                ru = format!("{subj_ru} {rp}");
-            }
+    let mut object_named = false;
+    match a.constant("action") {
+        Some(action) => {
+            let failed = a.constant("status") == Some("failure");
+            let (p_en, p_ru, named) = predicate(action, a.constant("object"), failed, &has);
+            en = format!("{subj_en} {p_en}");
+            ru = format!("{subj_ru} {p_ru}");
+            object_named = named;
         }
-        (None, _) => {
+        None => {
             let what = if has("msgid") { " {msgid}" } else { "" };
             en = format!("Event{what}: {name_words}");
             ru = format!("Событие{what}: {name_words}");
@@ -143,12 +281,16 @@ pub fn texts(name_words: &str, a: &Assignment) -> Texts {
         en.push_str(" from {src.ip}");
         ru.push_str(" с адреса {src.ip}");
     }
-    if has("object.name") {
+    if has("object.name") && !object_named {
         en.push_str(", object {object.name}");
         ru.push_str(", объект {object.name}");
     }
     en.push_str(" on host {event_src.host}");
     ru.push_str(" на узле {event_src.host}");
+    if has("reason") {
+        en.push_str(". Reason: {reason}");
+        ru.push_str(". Причина: {reason}");
+    }
     Texts {
         description_en: format!("Event: {name_words}"),
         description_ru: format!("Событие: {name_words}"),
@@ -225,6 +367,63 @@ mod tests {
         assert_eq!(
             placeholders(&t.event_en),
             ["subject.account.name", "src.ip", "event_src.host"]
+        );
+    }
+
+    #[test]
+    fn acts_on_named_objects() {
+        let t = texts(
+            "open",
+            &a(&[
+                ("action", Source::Const("create".into())),
+                ("object", Source::Const("file_object".into())),
+                ("subject.account.id", Source::Expr("$uid".into())),
+                ("object.fullpath", Source::Expr("$path".into())),
+                ("object.name", Source::Expr("$name".into())),
+                ("reason", Source::Expr("$why".into())),
+            ]),
+        );
+        assert_eq!(
+            t.event_en,
+            "The user with ID {subject.account.id} created the file object \"{object.fullpath}\" on host {event_src.host}. Reason: {reason}"
+        );
+        assert_eq!(
+            t.event_ru,
+            "Пользователь с идентификатором {subject.account.id} создал файловый объект «{object.fullpath}» на узле {event_src.host}. Причина: {reason}"
+        );
+        let t = texts(
+            "stop",
+            &a(&[
+                ("subject", Source::Const("process".into())),
+                ("action", Source::Const("stop".into())),
+                ("object", Source::Const("service".into())),
+                ("status", Source::Const("failure".into())),
+                ("subject.process.name", Source::Expr("$p".into())),
+            ]),
+        );
+        assert_eq!(
+            t.event_en,
+            "The process {subject.process.name} failed to stop the service on host {event_src.host}"
+        );
+        assert_eq!(
+            t.event_ru,
+            "Процесс {subject.process.name} не смог остановить службу на узле {event_src.host}"
+        );
+        let t = texts(
+            "open",
+            &a(&[
+                ("action", Source::Const("access".into())),
+                ("object", Source::Const("file_object".into())),
+                ("object.name", Source::Expr("$name".into())),
+            ]),
+        );
+        assert_eq!(
+            t.event_en,
+            "A user accessed the file object \"{object.name}\" on host {event_src.host}"
+        );
+        assert_eq!(
+            t.event_ru,
+            "Пользователь получил доступ к объекту «{object.name}» на узле {event_src.host}"
         );
     }
 

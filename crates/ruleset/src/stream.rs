@@ -106,11 +106,11 @@ pub fn run<R: Send>(
                     .into_iter()
                     .map(|item| match item {
                         Item::Event(e) => {
-                            let applied = set.apply(&e.text, run);
+                            let applied = set.apply(e.received(), run);
                             Out::Event(render(&EventResult {
                                 line: e.line,
                                 kind: e.kind,
-                                raw: &e.text,
+                                raw: e.received(),
                                 applied,
                             }))
                         }

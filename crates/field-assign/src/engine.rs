@@ -664,6 +664,21 @@ impl Retrieval<'_> {
                 b.set("status", st, "keywords");
             }
         }
+        // The type's own name may state the outcome (`event=login_failed`): its values, not
+        // the key names a COND tests (`$error == null` says nothing failed).
+        if !b.has("status") {
+            let mut named = compared_values(view.head);
+            for c in view.identifier.unwrap_or("").split(' ') {
+                if let Some((_, v)) = c.split_once('=') {
+                    named.push(' ');
+                    named.push_str(v);
+                }
+            }
+            let words = lexicon::split_words(&named);
+            if let Some(st) = words.iter().find_map(|w| lexicon::status_word(w)) {
+                b.set("status", Source::Const(st.into()), "words");
+            }
+        }
         self.categories(b);
     }
 
@@ -1376,6 +1391,30 @@ mod tests {
     }
 
     #[test]
+    fn well_known_keys_of_unseen_sources_name_their_fields() {
+        let ev = r#"{"TargetFilename": "C:\\tmp\\a.txt", "bytes_in": 10, "bytes_out": 20, "dvc": "10.0.0.9", "dvchost": "FW1", "FailureReason": "bad password"}"#;
+        let view = ClusterView {
+            kind: Kind::Json,
+            head: "JSON = ''\n",
+            captures: &[],
+            members: &[ev],
+            identifier: None,
+        };
+        let out = Retrieval::new(&Kb::default()).assign(&view);
+        expect_fields(
+            &out,
+            &[
+                ("object.fullpath", Some("$TargetFilename")),
+                ("count.bytes_in", Some("$bytes_in")),
+                ("count.bytes_out", Some("$bytes_out")),
+                ("event_src.ip", Some("$dvc")),
+                ("event_src.hostname", Some("lower($dvchost)")),
+                ("reason", Some("$FailureReason")),
+            ],
+        );
+    }
+
+    #[test]
     fn an_object_every_source_agrees_on_outweighs_the_words() {
         let rule = |i: usize, object: &str| KbRule {
             dir: format!("src{i}/rule").into(),
@@ -1412,6 +1451,28 @@ mod tests {
         assert_eq!(out.constant("object"), Some("system"));
         let out = Retrieval::new(&Kb::default()).assign(&view);
         assert_eq!(out.constant("object"), Some("account"));
+    }
+
+    #[test]
+    fn a_type_named_for_its_outcome_states_the_status() {
+        let members = [r#"{"event": "login_failed", "user": "ann", "error": null}"#];
+        let view = ClusterView {
+            kind: Kind::Json,
+            head: "JSON = ''\nCOND = $event == \"login_failed\" and $error == null\n",
+            captures: &[],
+            members: &members,
+            identifier: Some("event=login_failed"),
+        };
+        let out = Retrieval::new(&Kb::default()).assign(&view);
+        assert_eq!(out.constant("status"), Some("failure"));
+        // A key that is absent says nothing: the default stands.
+        let view = ClusterView {
+            head: "JSON = ''\nCOND = $event == \"login\" and $error == null\n",
+            identifier: Some("event=login"),
+            ..view
+        };
+        let out = Retrieval::new(&Kb::default()).assign(&view);
+        assert_eq!(out.constant("status"), Some("success"));
     }
 
     #[test]

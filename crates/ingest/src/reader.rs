@@ -404,9 +404,8 @@ impl<R: BufRead> Reader<R> {
     }
 
     /// The event a SIEM transport envelope carries (`{"body": "<event>", "recv_ipv4": …}`):
-    /// the body is the event, typed by its own content; the envelope's metadata is the
-    /// collector's, not the source's, and rules read the body the same way (the normalizer
-    /// unwraps envelopes).
+    /// the body is the event, typed and clustered by its own content (the envelope's members
+    /// are the collector's, not the source's); the whole envelope stays with it for rule runs.
     fn envelope_body(&mut self, line: usize, body: String, whole: String) {
         let before = self.out.len();
         self.envelope_event(line, &body);

@@ -111,6 +111,22 @@ pub fn rule_name(kind: Kind, header: &str, identifier: Option<&str>, cluster: us
     sanitize(&parts.join("_"))
 }
 
+/// The `key=value` candidates of an identifier, joined by spaces that values may contain too
+/// (`EventID=Service Control Manager/7036`): a candidate starts where a word has a `=`.
+fn candidates(id: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, _) in id.match_indices(' ') {
+        let next = id[i + 1..].split(' ').next().unwrap_or("");
+        if next.contains('=') {
+            out.push(&id[start..i]);
+            start = i + 1;
+        }
+    }
+    out.push(&id[start..]);
+    out
+}
+
 /// The identifiers that name each cluster, by cluster position: each cluster's identifier
 /// without the candidates (`key=value`) that every identified cluster of its kind shares,
 /// since those tell nothing apart (macOS Endpoint Security's `members:thread=thread_id` and
@@ -124,7 +140,7 @@ pub fn distinctive_identifiers<'a>(
         if let Some(id) = id {
             let e = per_kind.entry(kind.name()).or_default();
             e.0 += 1;
-            for c in id.split(' ').collect::<BTreeSet<_>>() {
+            for c in candidates(id).into_iter().collect::<BTreeSet<_>>() {
                 *e.1.entry(c).or_default() += 1;
             }
         }
@@ -133,8 +149,8 @@ pub fn distinctive_identifiers<'a>(
         .map(|(kind, id)| {
             let id = id?;
             let (n, counts) = &per_kind[kind.name()];
-            let telling: Vec<&str> = id
-                .split(' ')
+            let telling: Vec<&str> = candidates(id)
+                .into_iter()
                 .filter(|c| *n < 2 || counts.get(c) != Some(n))
                 .collect();
             Some(if telling.is_empty() {
@@ -192,6 +208,7 @@ mod tests {
             (Kind::Json, Some("members:t=thread_id members:event=open")),
             (Kind::Json, None),
             (Kind::Eventlog, Some("EventID=EventLog/6005")),
+            (Kind::Eventlog, Some("EventID=Service Control Manager/7036")),
         ];
         assert_eq!(
             distinctive_identifiers(ids.iter().copied()),
@@ -200,7 +217,12 @@ mod tests {
                 Some("members:event=open".to_string()),
                 None,
                 Some("EventID=EventLog/6005".to_string()),
+                Some("EventID=Service Control Manager/7036".to_string()),
             ]
+        );
+        assert_eq!(
+            candidates("EventID=Service Control Manager/7036 members:a=b c"),
+            ["EventID=Service Control Manager/7036", "members:a=b c"]
         );
         assert_eq!(object_id("x"), object_id("x"));
         assert_ne!(object_id("x"), object_id("y"));

@@ -434,8 +434,14 @@ impl<R: BufRead> Reader<R> {
                     format!("transport envelope with invalid JSON body: {e}"),
                 ),
             }
+        } else if t.starts_with('[') && serde_json::from_str::<serde_json::Value>(t).is_ok() {
+            self.reject(line, "transport envelope whose body is not one event");
         } else if t.starts_with("<Event") {
-            self.emit(line, Kind::Eventlog, t.to_string());
+            if t.contains("</Event>") {
+                self.emit(line, Kind::Eventlog, t.to_string());
+            } else {
+                self.reject(line, "transport envelope whose <Event> body is not closed");
+            }
         } else if t.is_empty() || t.contains('\n') {
             self.reject(
                 line,
@@ -578,6 +584,12 @@ mod tests {
             "\n",
             r#"{"body": "not an envelope: no collector key"}"#,
             "\n",
+            r#"{"body": "[1, 2]", "uuid": "u"}"#,
+            "\n",
+            r#"{"body": "<Event><System><EventID>1", "uuid": "u"}"#,
+            "\n",
+            r#"{"body": "[notice] a text line", "uuid": "u"}"#,
+            "\n",
         );
         let (ev, rej) = read(input.as_bytes());
         let got: Vec<(usize, Kind, &str)> =
@@ -589,14 +601,17 @@ mod tests {
                 (2, Kind::Text, "<13>Dec "),
                 (3, Kind::Json, r#"{"a": 1}"#),
                 (5, Kind::Json, r#"{"body":"#),
+                (8, Kind::Text, "[notice]"),
             ]
         );
         assert!(ev[1].syslog.is_some());
         assert!(ev[0].received().contains("recv_ipv4"));
         assert_eq!(ev[3].envelope, None);
-        assert_eq!(rej.len(), 1);
-        assert_eq!(rej[0].line, 4);
-        assert!(rej[0].reason.contains("envelope"), "{}", rej[0].reason);
+        let lines: Vec<usize> = rej.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [4, 6, 7]);
+        for r in &rej {
+            assert!(r.reason.contains("envelope"), "{}", r.reason);
+        }
     }
 
     #[test]

@@ -13,28 +13,12 @@ pub fn is_eventlog(v: &serde_json::Value) -> bool {
     v.get("Event").is_some_and(sys) || sys(v)
 }
 
-/// Keys that, beside a string `body`, mark a JSON object as a SIEM transport envelope: the
-/// names the normalizer reads as envelope identifiers (`xp_eval`'s `ENV_NAMES`, which this
-/// crate cannot name; the tests crate checks that the two lists agree).
-pub const ENVELOPE_KEYS: &[&str] = &[
-    "recv_ipv4",
-    "recv_ipv6",
-    "recv_time",
-    "recv_host",
-    "uuid",
-    "tag",
-    "task_id",
-    "input_id",
-    "mime",
-    "normalized",
-];
-
 /// The body of a SIEM transport envelope (`{"body": "<event>", "recv_ipv4": …}`): a string
 /// `body` beside at least one of the collector's keys.
 pub fn envelope_body(v: &serde_json::Value) -> Option<&str> {
     let o = v.as_object()?;
     let body = o.get("body")?.as_str()?;
-    ENVELOPE_KEYS
+    xp_taxonomy::ENVELOPE_NAMES
         .iter()
         .any(|k| o.contains_key(*k))
         .then_some(body)

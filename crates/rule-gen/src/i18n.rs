@@ -331,99 +331,88 @@ mod tests {
     use super::*;
     use field_assign::{Assigned, Source};
 
-    fn a(fields: &[(&str, Source)]) -> Assignment {
+    /// An assignment from `field=value` pairs: a value starting with `$` is an expression,
+    /// any other a constant.
+    fn a(fields: &[&str]) -> Assignment {
         Assignment {
             prelude: vec![],
             fields: fields
                 .iter()
-                .map(|(f, s)| Assigned {
-                    field: f.to_string(),
-                    source: s.clone(),
-                    why: "test",
+                .map(|f| {
+                    let (field, v) = f.split_once('=').unwrap();
+                    let source = if v.starts_with('$') {
+                        Source::Expr(v.into())
+                    } else {
+                        Source::Const(v.into())
+                    };
+                    Assigned {
+                        field: field.to_string(),
+                        source,
+                        why: "test",
+                    }
                 })
                 .collect(),
         }
     }
 
+    /// (fields, English, Russian) of one event description.
+    const CASES: &[(&[&str], &str, &str)] = &[
+        (
+            &[
+                "action=login",
+                "status=failure",
+                "subject.account.name=$for",
+                "src.ip=$from",
+            ],
+            "The user {subject.account.name} failed to log in from {src.ip} on host {event_src.host}",
+            "Пользователь {subject.account.name} не смог войти в систему с адреса {src.ip} на узле {event_src.host}",
+        ),
+        (
+            &[
+                "action=create",
+                "object=file_object",
+                "subject.account.id=$uid",
+                "object.fullpath=$path",
+                "object.name=$name",
+                "reason=$why",
+            ],
+            "The user with ID {subject.account.id} created the file object \"{object.fullpath}\" on host {event_src.host}. Reason: {reason}",
+            "Пользователь с идентификатором {subject.account.id} создал файловый объект «{object.fullpath}» на узле {event_src.host}. Причина: {reason}",
+        ),
+        (
+            &[
+                "subject=process",
+                "action=stop",
+                "object=service",
+                "status=failure",
+                "subject.process.name=$p",
+            ],
+            "The process {subject.process.name} failed to stop the service on host {event_src.host}",
+            "Процесс {subject.process.name} не смог остановить службу на узле {event_src.host}",
+        ),
+        (
+            &["subject=process", "action=stop", "subject.process.name=$p"],
+            "The process {subject.process.name} stopped on host {event_src.host}",
+            "Процесс {subject.process.name} остановился на узле {event_src.host}",
+        ),
+        (
+            &["action=access", "object=file_object", "object.name=$name"],
+            "A user accessed the file object \"{object.name}\" on host {event_src.host}",
+            "Пользователь получил доступ к объекту «{object.name}» на узле {event_src.host}",
+        ),
+    ];
+
     #[test]
-    fn failed_login() {
-        let t = texts(
-            "Failed password",
-            &a(&[
-                ("action", Source::Const("login".into())),
-                ("status", Source::Const("failure".into())),
-                ("subject.account.name", Source::Expr("$for".into())),
-                ("src.ip", Source::Expr("$from".into())),
-            ]),
-        );
-        assert_eq!(
-            t.event_en,
-            "The user {subject.account.name} failed to log in from {src.ip} on host {event_src.host}"
-        );
-        assert_eq!(
-            t.event_ru,
-            "Пользователь {subject.account.name} не смог войти в систему с адреса {src.ip} на узле {event_src.host}"
-        );
+    fn descriptions() {
+        for (fields, en, ru) in CASES {
+            let t = texts("words", &a(fields));
+            assert_eq!(t.event_en, *en, "{fields:?}");
+            assert_eq!(t.event_ru, *ru, "{fields:?}");
+        }
+        let t = texts("words", &a(CASES[0].0));
         assert_eq!(
             placeholders(&t.event_en),
             ["subject.account.name", "src.ip", "event_src.host"]
-        );
-    }
-
-    #[test]
-    fn acts_on_named_objects() {
-        let t = texts(
-            "open",
-            &a(&[
-                ("action", Source::Const("create".into())),
-                ("object", Source::Const("file_object".into())),
-                ("subject.account.id", Source::Expr("$uid".into())),
-                ("object.fullpath", Source::Expr("$path".into())),
-                ("object.name", Source::Expr("$name".into())),
-                ("reason", Source::Expr("$why".into())),
-            ]),
-        );
-        assert_eq!(
-            t.event_en,
-            "The user with ID {subject.account.id} created the file object \"{object.fullpath}\" on host {event_src.host}. Reason: {reason}"
-        );
-        assert_eq!(
-            t.event_ru,
-            "Пользователь с идентификатором {subject.account.id} создал файловый объект «{object.fullpath}» на узле {event_src.host}. Причина: {reason}"
-        );
-        let t = texts(
-            "stop",
-            &a(&[
-                ("subject", Source::Const("process".into())),
-                ("action", Source::Const("stop".into())),
-                ("object", Source::Const("service".into())),
-                ("status", Source::Const("failure".into())),
-                ("subject.process.name", Source::Expr("$p".into())),
-            ]),
-        );
-        assert_eq!(
-            t.event_en,
-            "The process {subject.process.name} failed to stop the service on host {event_src.host}"
-        );
-        assert_eq!(
-            t.event_ru,
-            "Процесс {subject.process.name} не смог остановить службу на узле {event_src.host}"
-        );
-        let t = texts(
-            "open",
-            &a(&[
-                ("action", Source::Const("access".into())),
-                ("object", Source::Const("file_object".into())),
-                ("object.name", Source::Expr("$name".into())),
-            ]),
-        );
-        assert_eq!(
-            t.event_en,
-            "A user accessed the file object \"{object.name}\" on host {event_src.host}"
-        );
-        assert_eq!(
-            t.event_ru,
-            "Пользователь получил доступ к объекту «{object.name}» на узле {event_src.host}"
         );
     }
 

@@ -16,18 +16,7 @@ use crate::text::Matcher;
 use crate::value::Value;
 
 /// Identifiers that read the transport envelope (or the run's defaults) rather than a field.
-pub const ENV_NAMES: &[&str] = &[
-    "recv_ipv4",
-    "recv_ipv6",
-    "recv_time",
-    "recv_host",
-    "uuid",
-    "tag",
-    "task_id",
-    "input_id",
-    "mime",
-    "normalized",
-];
+pub const ENV_NAMES: &[&str] = xp_taxonomy::ENVELOPE_NAMES;
 
 /// Where a value is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,6 +7,22 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// Members of a SIEM transport envelope (`{"body": "<event>", "recv_ipv4": …}`) besides
+/// `body`: the collector's, not the source's. The normalizer reads them as bare identifiers;
+/// ingest recognises an envelope by them.
+pub const ENVELOPE_NAMES: &[&str] = &[
+    "recv_ipv4",
+    "recv_ipv6",
+    "recv_time",
+    "recv_host",
+    "uuid",
+    "tag",
+    "task_id",
+    "input_id",
+    "mime",
+    "normalized",
+];
+
 /// The type of a normalized field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FieldType {

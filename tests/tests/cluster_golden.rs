@@ -13,7 +13,7 @@ fn clusters_json(log: &str) -> String {
 #[test]
 fn sample_logs_cluster_stably() {
     let mut failures = Vec::new();
-    for log in ["sshd.log", "mixed.log", "vpn.log"] {
+    for log in normforge_tests::SAMPLE_LOGS {
         let golden = workspace_root()
             .join("tests/golden/cluster")
             .join(format!("{log}.json"));
@@ -27,7 +27,7 @@ fn sample_logs_cluster_stably() {
 #[test]
 fn sample_log_headers_match_their_clusters_only() {
     let mut failures = Vec::new();
-    for log in ["sshd.log", "mixed.log", "vpn.log"] {
+    for log in normforge_tests::SAMPLE_LOGS {
         let (_, clusters) = sample_clusters(log);
         let headed = format_synth::merge::headed(&clusters);
         let inputs = format_synth::merge::inputs(&headed.clusters);

@@ -70,7 +70,7 @@ fn the_index_agrees_with_trying_every_rule_on_the_expert_kb() {
 
 #[test]
 fn the_index_agrees_with_trying_every_rule_on_generated_rules() {
-    for sample in ["sshd.log", "mixed.log", "vpn.log"] {
+    for sample in normforge_tests::SAMPLE_LOGS {
         let log = workspace_root().join("eval/samples").join(sample);
         let text = std::fs::read(&log).unwrap();
         let (_, clusters) = normforge_tests::sample_clusters(sample);

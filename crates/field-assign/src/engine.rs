@@ -643,6 +643,21 @@ impl Retrieval<'_> {
             text.push(' ');
             text.push_str(i);
         }
+        // A Windows event's documented title states what happened where its data cannot.
+        let title = view
+            .identifier
+            .and_then(crate::catalog::windows_event_title)
+            .map(crate::title::classify_title)
+            .unwrap_or_default();
+        if let Some(a) = title.action {
+            b.set("action", Source::Const(a.into()), "title");
+            if let Some(o) = self.kb.agreed_object(a) {
+                b.set("object", Source::Const(o), "precedent");
+            }
+        }
+        if let Some(o) = title.object {
+            b.set("object", Source::Const(o.into()), "title");
+        }
         let words = lexicon::split_words(&text);
         let (action, object) = lexicon::classify_words(&words);
         if let Some(a) = action {
@@ -663,6 +678,9 @@ impl Retrieval<'_> {
             if let Some(st) = audit_status(slots) {
                 b.set("status", st, "keywords");
             }
+        }
+        if let Some(st) = title.status {
+            b.set("status", Source::Const(st.into()), "title");
         }
         // The type's own name may state the outcome (`event=login_failed`): its values, not
         // the key names a COND tests (`$error == null` says nothing failed).

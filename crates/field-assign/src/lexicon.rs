@@ -458,3 +458,11 @@ mod word_tests {
         assert_eq!(status_word("maybe"), None);
     }
 }
+
+/// What a word (already a lemma) names as an action or as an object, in `event-words.tsv`.
+pub fn word_meaning(word: &str, action: bool) -> Option<&'static str> {
+    event_words()
+        .iter()
+        .find(|(w, a, _)| *a == action && w == word)
+        .map(|(_, _, v)| v.as_str())
+}

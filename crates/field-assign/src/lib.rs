@@ -10,10 +10,12 @@
 //! trait.
 #![deny(missing_docs)]
 
+pub mod catalog;
 pub mod engine;
 pub mod kb;
 pub mod lexicon;
 pub mod slots;
+pub mod title;
 
 use ingest::Kind;
 use serde::Serialize;

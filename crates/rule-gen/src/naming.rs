@@ -74,6 +74,20 @@ fn cef_name(header: &str) -> Vec<String> {
 
 /// A readable rule name for a cluster.
 pub fn rule_name(kind: Kind, header: &str, identifier: Option<&str>, cluster: usize) -> String {
+    // A Windows event the catalog knows is named as the experts name it: id and title
+    // (`4624_An_account_was_successfully_logged_on`).
+    if let Some(id) = identifier {
+        if let Some(title) = field_assign::catalog::windows_event_title(id) {
+            let number = id.rsplit('/').next().unwrap_or(id);
+            let number = number.split(' ').next().unwrap_or(number);
+            let words: Vec<&str> = title
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .take(10)
+                .collect();
+            return sanitize(&format!("{number}_{}", words.join("_")));
+        }
+    }
     let id_part = identifier.map(|i| {
         if kind == Kind::Keyvalue {
             // `type=traffic subtype=forward action=deny`: every type value says something.
@@ -193,6 +207,15 @@ mod tests {
         assert_eq!(
             rule_name(Kind::Eventlog, "EVENTLOG = ''", Some("EventID=4624"), 1),
             "4624"
+        );
+        assert_eq!(
+            rule_name(
+                Kind::Eventlog,
+                "EVENTLOG = ''",
+                Some("EventID=Service Control Manager/7045"),
+                1
+            ),
+            "7045_A_service_was_installed_in_the_system"
         );
         assert_eq!(
             rule_name(

@@ -161,16 +161,17 @@ fn dev_kb_evaluation_keeps_its_floors() {
     assert_eq!(r.conformance.pairs, 637);
     assert!(r.conformance.passed >= 621, "{:?}", r.conformance);
     // Measured 2026-12-05: EVENTLOG P .869 R .652 (P .875 R .551 before the Windows event
-    // catalog), JSON P .791 R .510, working 1.000.
+    // catalog), JSON P .802 R .516 (P .793 R .510 before a started process became the
+    // object), working 1.000.
     let ev = &r.by_kind["EVENTLOG"];
     let js = &r.by_kind["JSON"];
     assert!(ev.precision >= 0.86 && ev.recall >= 0.645, "{ev:?}");
-    assert!(js.precision >= 0.78 && js.recall >= 0.50, "{js:?}");
-    // The engine's descriptions, measured 2026-12-05: chrF en 46.2, ru 44.9 (39.5 / 38.1
+    assert!(js.precision >= 0.79 && js.recall >= 0.51, "{js:?}");
+    // The engine's descriptions, measured 2026-12-05: chrF en 47.2, ru 45.6 (39.5 / 38.1
     // before Windows events were classified by their title; 38.5 / 37.0 before objects were
     // named in them). Rule names: chrF 36.0 (15.5 before they were the titles).
     assert!(
-        r.i18n.en_chrf >= 45.9 && r.i18n.ru_chrf >= 44.6,
+        r.i18n.en_chrf >= 46.9 && r.i18n.ru_chrf >= 45.3,
         "{:?}",
         r.i18n
     );

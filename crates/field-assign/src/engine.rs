@@ -818,6 +818,42 @@ fn defaults(b: &mut Builder) {
     b.set("status", Source::Const("success".into()), "default");
 }
 
+/// In an event that a process started or stopped, the one process the event describes is the
+/// object (Sysmon's `Image` in "Process creation", audit's execve `pid`/`ppid`, "A process has
+/// exited"): keys a lexicon reads as the acting process (`Image` → subject.process.fullpath)
+/// move to object.process.*, its parent's to object.process.parent.*. Where the event names
+/// the new process apart (4688 `NewProcessName`), the other process is the creator: nothing
+/// moves.
+fn started_process_is_the_object(b: &mut Builder) {
+    let act = matches!(b.out.constant("action"), Some("start" | "stop"));
+    if !act || b.out.constant("object") != Some("process") {
+        return;
+    }
+    let named_apart = b.out.fields.iter().any(|a| {
+        a.field.starts_with("object.process.")
+            && !a.field.starts_with("object.process.parent.")
+            && !matches!(
+                a.field.as_str(),
+                "object.process.cmdline" | "object.process.meta"
+            )
+    });
+    if named_apart {
+        return;
+    }
+    let moved: Vec<usize> = (0..b.out.fields.len())
+        .filter(|&i| b.out.fields[i].field.starts_with("subject.process."))
+        .collect();
+    for i in moved {
+        let to = b.out.fields[i].field.replacen("subject.", "object.", 1);
+        if b.has(&to) {
+            b.out.fields[i].field = String::new();
+        } else {
+            b.out.fields[i].field = to;
+        }
+    }
+    b.out.fields.retain(|a| !a.field.is_empty());
+}
+
 /// `subject` names what the rule's `subject.*` fields describe: an account when they are
 /// all `subject.account.*`, a process when they are all `subject.process.*` (the taxonomy's
 /// own reading; kb/dev's expert outputs agree in 213 of 232 such events).
@@ -1056,6 +1092,7 @@ impl FieldAssigner for Retrieval<'_> {
         self.learned(view, &slots, &mut b);
         self.nearest(view, &slots, &mut b);
         self.lexicon(view, &slots, &mut b);
+        started_process_is_the_object(&mut b);
         host_split(&slots, &mut b);
         path_split(&slots, &mut b);
         subject_from_fields(&mut b);
@@ -1264,6 +1301,46 @@ mod tests {
             ],
         );
         assert!(field_of(&out, "object.process.name").is_some());
+    }
+
+    #[test]
+    fn a_started_process_the_event_describes_is_the_object() {
+        let mut b = builder();
+        b.set("action", Source::Const("start".into()), "t");
+        b.set("object", Source::Const("process".into()), "t");
+        b.set("subject.account.name", Source::Expr("$u".into()), "t");
+        b.set(
+            "subject.process.fullpath",
+            Source::Expr("$image".into()),
+            "t",
+        );
+        b.set(
+            "subject.process.parent.id",
+            Source::Expr("$ppid".into()),
+            "t",
+        );
+        b.set("object.process.cmdline", Source::Expr("$cmd".into()), "t");
+        started_process_is_the_object(&mut b);
+        let fields: Vec<&str> = b.out.fields.iter().map(|a| a.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "action",
+                "object",
+                "subject.account.name",
+                "object.process.fullpath",
+                "object.process.parent.id",
+                "object.process.cmdline"
+            ]
+        );
+        // The new process named apart: the subject's process is its creator and stays.
+        let mut b = builder();
+        b.set("action", Source::Const("start".into()), "t");
+        b.set("object", Source::Const("process".into()), "t");
+        b.set("subject.process.id", Source::Expr("$creator".into()), "t");
+        b.set("object.process.id", Source::Expr("$new".into()), "t");
+        started_process_is_the_object(&mut b);
+        assert!(b.has("subject.process.id"));
     }
 
     #[test]

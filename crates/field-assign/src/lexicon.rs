@@ -400,12 +400,27 @@ pub fn source_constants(members: &[&str]) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// `schema/event-words.tsv`: (word, is_action, value) in file order.
-fn event_words() -> &'static [(String, bool, String)] {
-    static W: std::sync::OnceLock<Vec<(String, bool, String)>> = std::sync::OnceLock::new();
+/// One row of `schema/event-words.tsv`.
+struct EventWord {
+    word: String,
+    action: bool,
+    /// A noun of event titles only (`title-object`): as a key name of a structured event it
+    /// names a member, not the event's type (`thread`, `task`, `log`).
+    title_only: bool,
+    value: String,
+}
+
+/// `schema/event-words.tsv` in file order.
+fn event_words() -> &'static [EventWord] {
+    static W: std::sync::OnceLock<Vec<EventWord>> = std::sync::OnceLock::new();
     W.get_or_init(|| {
         rows3(include_str!("../../../schema/event-words.tsv"))
-            .map(|(w, slot, v)| (w.to_string(), slot == "action", v.to_string()))
+            .map(|(w, slot, v)| EventWord {
+                word: w.to_string(),
+                action: slot == "action",
+                title_only: slot == "title-object",
+                value: v.to_string(),
+            })
             .collect()
     })
 }
@@ -415,8 +430,8 @@ pub fn classify_words(words: &[String]) -> (Option<&'static str>, Option<&'stati
     let find = |action: bool| {
         event_words()
             .iter()
-            .find(|(w, a, _)| *a == action && words.iter().any(|x| x == w))
-            .map(|(_, _, v)| v.as_str())
+            .find(|e| e.action == action && !e.title_only && words.contains(&e.word))
+            .map(|e| e.value.as_str())
     };
     (find(true), find(false))
 }
@@ -459,10 +474,11 @@ mod word_tests {
     }
 }
 
-/// What a word (already a lemma) names as an action or as an object, in `event-words.tsv`.
+/// What a word (already a lemma) of an event title names as an action or as an object, in
+/// `event-words.tsv`.
 pub fn word_meaning(word: &str, action: bool) -> Option<&'static str> {
     event_words()
         .iter()
-        .find(|(w, a, _)| *a == action && w == word)
-        .map(|(_, _, v)| v.as_str())
+        .find(|e| e.action == action && e.word == word)
+        .map(|e| e.value.as_str())
 }

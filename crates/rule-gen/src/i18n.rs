@@ -240,7 +240,27 @@ fn predicate(
 /// The descriptions for a rule named `name` (words of the event) with this assignment.
 pub fn texts(name_words: &str, a: &Assignment) -> Texts {
     let has = |f: &str| a.get(f).is_some();
-    let (subj_en, subj_ru) = if has("subject.account.name") {
+    // A process that starts or stops with no actor named does so itself: it is the sentence's
+    // subject (`The process {object.process.name} stopped`).
+    let acting = [
+        "subject.account.name",
+        "subject.process.name",
+        "subject.account.id",
+    ]
+    .iter()
+    .any(|f| has(f));
+    let itself = (!acting
+        && a.constant("object") == Some("process")
+        && matches!(a.constant("action"), Some("start" | "stop")))
+    .then(|| {
+        ["object.process.name", "object.process.fullpath"]
+            .into_iter()
+            .find(|f| has(f))
+    })
+    .flatten();
+    let (subj_en, subj_ru) = if let Some(f) = itself {
+        (format!("The process {{{f}}}"), format!("Процесс {{{f}}}"))
+    } else if has("subject.account.name") {
         (
             "The user {subject.account.name}".to_string(),
             "Пользователь {subject.account.name}".to_string(),
@@ -266,7 +286,12 @@ pub fn texts(name_words: &str, a: &Assignment) -> Texts {
     match a.constant("action") {
         Some(action) => {
             let failed = a.constant("status") == Some("failure");
-            let (p_en, p_ru, named) = predicate(action, a.constant("object"), failed, &has);
+            let (p_en, p_ru, named) = if itself.is_some() {
+                let (en, ru, _) = predicate(action, None, failed, &|_: &str| false);
+                (en, ru, true)
+            } else {
+                predicate(action, a.constant("object"), failed, &has)
+            };
             en = format!("{subj_en} {p_en}");
             ru = format!("{subj_ru} {p_ru}");
             object_named = named;
@@ -394,6 +419,16 @@ mod tests {
             &["subject=process", "action=stop", "subject.process.name=$p"],
             "The process {subject.process.name} stopped on host {event_src.host}",
             "Процесс {subject.process.name} остановился на узле {event_src.host}",
+        ),
+        (
+            &[
+                "subject=process",
+                "action=stop",
+                "object=process",
+                "object.process.name=$p",
+            ],
+            "The process {object.process.name} stopped on host {event_src.host}",
+            "Процесс {object.process.name} остановился на узле {event_src.host}",
         ),
         (
             &["action=access", "object=file_object", "object.name=$name"],

@@ -142,10 +142,11 @@ fn own_kb_text_evaluation_keeps_its_floors() {
         "{:?}",
         r.conformance
     );
-    // Measured 2026-12-05: TEXT P .864 R .512, working 38/38 (before the importance and
+    // Measured 2026-12-05: TEXT P .868 R .529, working 38/38 (P .864 R .512 before the
+    // reporting host became the destination of remote logins; before the importance and
     // status defaults: P .912 R .492).
     let text = &r.by_kind["TEXT"];
-    assert!(text.precision >= 0.85 && text.recall >= 0.50, "{text:?}");
+    assert!(text.precision >= 0.85 && text.recall >= 0.52, "{text:?}");
     assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
     assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);
 }
@@ -160,12 +161,12 @@ fn dev_kb_evaluation_keeps_its_floors() {
     let r = evaluation::kb::evaluate(&kb, Some(&own), YEAR).unwrap();
     assert_eq!(r.conformance.pairs, 637);
     assert!(r.conformance.passed >= 621, "{:?}", r.conformance);
-    // Measured 2026-12-05: EVENTLOG P .869 R .652 (P .875 R .551 before the Windows event
-    // catalog), JSON P .802 R .516 (P .793 R .510 before a started process became the
+    // Measured 2026-12-05: EVENTLOG P .867 R .663 (P .875 R .551 before the Windows event
+    // catalog), JSON P .801 R .517 (P .793 R .510 before a started process became the
     // object), working 1.000.
     let ev = &r.by_kind["EVENTLOG"];
     let js = &r.by_kind["JSON"];
-    assert!(ev.precision >= 0.86 && ev.recall >= 0.645, "{ev:?}");
+    assert!(ev.precision >= 0.86 && ev.recall >= 0.655, "{ev:?}");
     assert!(js.precision >= 0.79 && js.recall >= 0.51, "{js:?}");
     // The engine's descriptions, measured 2026-12-05: chrF en 47.2, ru 45.6 (39.5 / 38.1
     // before Windows events were classified by their title; 38.5 / 37.0 before objects were

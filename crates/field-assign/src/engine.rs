@@ -1536,7 +1536,7 @@ mod tests {
 
     #[test]
     fn well_known_keys_of_unseen_sources_name_their_fields() {
-        let ev = r#"{"TargetFilename": "C:\\tmp\\a.txt", "bytes_in": 10, "bytes_out": 20, "dvc": "10.0.0.9", "dvchost": "FW1", "FailureReason": "bad password"}"#;
+        let ev = r#"{"TargetFilename": "C:\\tmp\\a.txt", "bytes_in": 10, "bytes_out": 20, "dvc": "10.0.0.9", "dvchost": "FW1", "FailureReason": "bad password", "LogonProcessName": "User32"}"#;
         let view = ClusterView {
             kind: Kind::Json,
             head: "JSON = ''\n",
@@ -1554,6 +1554,7 @@ mod tests {
                 ("event_src.ip", Some("$dvc")),
                 ("event_src.hostname", Some("lower($dvchost)")),
                 ("reason", Some("$FailureReason")),
+                ("logon_service", Some("$LogonProcessName")),
             ],
         );
     }

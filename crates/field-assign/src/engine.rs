@@ -873,6 +873,41 @@ fn reporting_host_is_destination(b: &mut Builder) {
     }
 }
 
+/// `object` names what the rule's `object.*` fields describe when nothing else said it: a
+/// process, or the file-system or registry object a path names. Whether anything was set.
+fn object_from_fields(slots: &Slots, b: &mut Builder) -> bool {
+    if b.has("object") {
+        return false;
+    }
+    let has = |p: &str| b.out.fields.iter().any(|a| a.field.starts_with(p));
+    // Not `object.account.*`: owners of files and ids of targets are that too (audit `ouid`).
+    let object = if has("object.process.") {
+        "process"
+    } else if let Some(Source::Expr(e)) = b.out.get("object.fullpath").map(|a| &a.source) {
+        let Some(slot) = slots.slots.iter().find(|s| e.contains(s.expr.as_str())) else {
+            return false;
+        };
+        let vals: Vec<&str> = slot.values.iter().flatten().map(|v| unquote(v)).collect();
+        let registry = |v: &str| {
+            let u = v.to_ascii_uppercase();
+            u.starts_with("HK") || u.starts_with("\\REGISTRY\\")
+        };
+        let file =
+            |v: &str| v.starts_with('/') || v.get(1..3) == Some(":\\") || v.starts_with("\\\\");
+        if !vals.is_empty() && vals.iter().all(|v| registry(v)) {
+            "reg_object"
+        } else if !vals.is_empty() && vals.iter().all(|v| file(v)) {
+            "file_object"
+        } else {
+            return false;
+        }
+    } else {
+        return false;
+    };
+    b.set("object", Source::Const(object.into()), "fields");
+    true
+}
+
 /// `subject` names what the rule's `subject.*` fields describe: an account when they are
 /// all `subject.account.*`, a process when they are all `subject.process.*` (the taxonomy's
 /// own reading; kb/dev's expert outputs agree in 213 of 232 such events).
@@ -1115,6 +1150,9 @@ impl FieldAssigner for Retrieval<'_> {
         host_split(&slots, &mut b);
         reporting_host_is_destination(&mut b);
         path_split(&slots, &mut b);
+        if object_from_fields(&slots, &mut b) {
+            self.categories(&mut b);
+        }
         subject_from_fields(&mut b);
         defaults(&mut b);
         // Keep only the prelude statements an expression uses.
@@ -1390,6 +1428,22 @@ mod tests {
             b.out.get("dst.ip").map(|a| &a.source),
             Some(&Source::Expr("$peer".into()))
         );
+    }
+
+    #[test]
+    fn the_object_is_what_its_path_names() {
+        for (value, want) in [
+            ("/etc/passwd", Some("file_object")),
+            ("C:\\Users\\a.txt", Some("file_object")),
+            ("HKLM\\SOFTWARE\\Run", Some("reg_object")),
+            ("some-name", None),
+        ] {
+            let s = slots(vec![slot("$p", "path", &[Some(value)])]);
+            let mut b = builder();
+            b.set("object.fullpath", Source::Expr("$p".into()), "t");
+            object_from_fields(&s, &mut b);
+            assert_eq!(b.out.constant("object"), want, "{value}");
+        }
     }
 
     #[test]

@@ -425,8 +425,29 @@ fn event_words() -> &'static [EventWord] {
     })
 }
 
+/// Splits a compound event name at a leading verb the lexicon knows (`getattrlist` → get,
+/// attrlist; `readdir` → read, dir; `setflags` → set, flags): API and system-call names are
+/// written so. Words the lexicon knows whole stay whole (`setuid`).
+fn split_compounds(words: &[String]) -> Vec<String> {
+    let mut out = words.to_vec();
+    for w in words {
+        if event_words().iter().any(|e| e.word == *w) {
+            continue;
+        }
+        let head = event_words().iter().find(|e| {
+            e.action && e.word.len() >= 3 && w.len() >= e.word.len() + 3 && w.starts_with(&e.word)
+        });
+        if let Some(e) = head {
+            out.push(e.word.clone());
+            out.push(w[e.word.len()..].to_string());
+        }
+    }
+    out
+}
+
 /// The action and object that the words of an event type name state.
 pub fn classify_words(words: &[String]) -> (Option<&'static str>, Option<&'static str>) {
+    let words = &split_compounds(words);
     let find = |action: bool| {
         event_words()
             .iter()
@@ -467,6 +488,8 @@ mod word_tests {
         assert_eq!(split_words("USER_LOGIN"), ["user", "login"]);
         assert_eq!(split_words("SubjectUserName"), ["subject", "user", "name"]);
         assert_eq!(split_words("$event[\"chdir\"]"), ["event", "chdir"]);
+        let w = split_words("getattrlist readdir");
+        assert_eq!(classify_words(&w), (Some("read"), Some("file_object")));
         let w = split_words("ADD_GROUP");
         assert_eq!(classify_words(&w), (Some("create"), Some("user_group")));
         assert_eq!(status_word("failed'"), Some("failure"));

@@ -818,6 +818,46 @@ fn defaults(b: &mut Builder) {
     b.set("status", Source::Const("success".into()), "default");
 }
 
+/// A Windows account written `DOMAIN\\name` (Sysmon's `User`, many `Account` keys) is two
+/// fields: the domain and the name, read with `csv()` at the backslash when every value has
+/// exactly one.
+fn account_split(slots: &Slots, b: &mut Builder) {
+    for prefix in ["subject.account", "object.account"] {
+        let name = format!("{prefix}.name");
+        let domain = format!("{prefix}.domain");
+        if b.has(&domain) {
+            continue;
+        }
+        let Some(Source::Expr(e)) = b.out.get(&name).map(|a| a.source.clone()) else {
+            continue;
+        };
+        let Some(slot) = slots.slots.iter().find(|s| e == s.expr) else {
+            continue;
+        };
+        let vals: Vec<&str> = slot.values.iter().flatten().map(|v| unquote(v)).collect();
+        let split = |v: &str| {
+            let mut parts = v.split('\\');
+            matches!(
+                (parts.next(), parts.next(), parts.next()),
+                (Some(d), Some(n), None) if !d.is_empty() && !n.is_empty()
+            )
+        };
+        if vals.is_empty() || !vals.iter().all(|v| split(v)) {
+            continue;
+        }
+        let var = format!("${}_parts", prefix.replace('.', "_"));
+        b.out.prelude.push(format!(
+            "{var} = csv({e}, {}, \"\")",
+            xp_syntax::printer::quote_str("\\", '"')
+        ));
+        for a in b.out.fields.iter_mut().filter(|a| a.field == name) {
+            a.source = Source::Expr(format!("{var}[1]"));
+            a.why = "account-split";
+        }
+        b.set(&domain, Source::Expr(format!("{var}[0]")), "account-split");
+    }
+}
+
 /// In an event that a process started or stopped, the one process the event describes is the
 /// object (Sysmon's `Image` in "Process creation", audit's execve `pid`/`ppid`, "A process has
 /// exited"): keys a lexicon reads as the acting process (`Image` → subject.process.fullpath)
@@ -1149,6 +1189,7 @@ impl FieldAssigner for Retrieval<'_> {
         started_process_is_the_object(&mut b);
         host_split(&slots, &mut b);
         reporting_host_is_destination(&mut b);
+        account_split(&slots, &mut b);
         path_split(&slots, &mut b);
         if object_from_fields(&slots, &mut b) {
             self.categories(&mut b);
@@ -1444,6 +1485,32 @@ mod tests {
             object_from_fields(&s, &mut b);
             assert_eq!(b.out.constant("object"), want, "{value}");
         }
+    }
+
+    #[test]
+    fn a_domain_account_splits_into_domain_and_name() {
+        let s = slots(vec![slot("$user", "User", &[Some("EXAMPLE\\alice")])]);
+        let mut b = builder();
+        b.set("subject.account.name", Source::Expr("$user".into()), "t");
+        account_split(&s, &mut b);
+        assert_eq!(
+            b.out.get("subject.account.name").map(|a| &a.source),
+            Some(&Source::Expr("$subject_account_parts[1]".into()))
+        );
+        assert_eq!(
+            b.out.get("subject.account.domain").map(|a| &a.source),
+            Some(&Source::Expr("$subject_account_parts[0]".into()))
+        );
+        assert_eq!(
+            b.out.prelude,
+            ["$subject_account_parts = csv($user, \"\\\\\", \"\")"]
+        );
+        // A plain name stays whole.
+        let s = slots(vec![slot("$user", "User", &[Some("alice")])]);
+        let mut b = builder();
+        b.set("subject.account.name", Source::Expr("$user".into()), "t");
+        account_split(&s, &mut b);
+        assert!(!b.has("subject.account.domain"));
     }
 
     #[test]

@@ -512,8 +512,10 @@ impl Retrieval<'_> {
         order.sort_by_key(|s| (s.expr.matches('[').count(), lexicon::time_rank(&s.key)));
         for s in order.iter().copied() {
             let k = s.key.to_lowercase();
+            // CEF's receipt, start and end times are `rt`, `start`, `end`.
+            let cef_time = view.kind == Kind::Cef && matches!(k.as_str(), "rt" | "start" | "end");
             if !b.has("time")
-                && (k.contains("time") || k.contains("date") || (text_kind && k == "t"))
+                && (k.contains("time") || k.contains("date") || (text_kind && k == "t") || cef_time)
                 && lexicon::all_times(&s.values)
             {
                 b.set("time", Source::Expr(s.expr.clone()), "lexicon");
@@ -596,6 +598,12 @@ impl Retrieval<'_> {
             b.set(f, Source::Expr(e), "lexicon");
         }
         instance_id(view.identifier, slots, b);
+        let cef = (view.kind == Kind::Cef)
+            .then(|| crate::cef::header(view.head))
+            .flatten();
+        if let Some(h) = &cef {
+            cef_conventions(view.head, h, b);
+        }
         let sample: Vec<&str> = view.members.iter().take(self.th.samples).copied().collect();
         for (f, v) in lexicon::source_constants(&sample) {
             b.set(f, Source::Const(v.to_string()), "lexicon");
@@ -620,6 +628,27 @@ impl Retrieval<'_> {
                     b.set("category.high", Source::Const(h.into()), "lexicon");
                     b.set("category.low", Source::Const(l.into()), "lexicon");
                 }
+            }
+            // A CEF event's Name is its title (`Configuration changed`).
+            if let Some(crate::cef::Part::Literal(name)) = cef.as_ref().map(|h| &h.name) {
+                let t = crate::title::classify_title(name);
+                // An alert's name uses acts as nouns (`Web login brute force`): only a verb
+                // form states what happened.
+                let t = if t.verb_form {
+                    t
+                } else {
+                    crate::title::TitleClass::default()
+                };
+                if let Some(a) = t.action {
+                    b.set("action", Source::Const(a.into()), "title");
+                }
+                if let Some(o) = t.object {
+                    b.set("object", Source::Const(o.into()), "title");
+                }
+                if let Some(st) = t.status {
+                    b.set("status", Source::Const(st.into()), "title");
+                }
+                self.categories(b);
             }
             lone_address(slots, b);
             pair_ports(slots, b);
@@ -892,6 +921,44 @@ fn started_process_is_the_object(b: &mut Builder) {
         }
     }
     b.out.fields.retain(|a| !a.field.is_empty());
+}
+
+/// What every CEF rule states from the header: the vendor and product as the event source
+/// (`event_src.vendor`, `event_src.title` in the taxonomy's spelling; they outweigh what the
+/// nearest rule of another source said), the signature id as msgid, the severity as importance.
+fn cef_conventions(head: &str, h: &crate::cef::Header, b: &mut Builder) {
+    use crate::cef::{self, Part};
+    for (part, field) in [
+        (&h.vendor, "event_src.vendor"),
+        (&h.product, "event_src.title"),
+    ] {
+        if let Part::Literal(v) = part {
+            if let Some(name) = cef::source_name(v) {
+                b.out
+                    .fields
+                    .retain(|a| !(a.field == field && a.why == "nearest"));
+                b.set(field, Source::Const(name), "cef");
+            }
+        }
+    }
+    match &h.signature {
+        Part::Literal(s) if !s.trim().is_empty() => {
+            b.set("msgid", Source::Const(s.trim().to_string()), "cef");
+        }
+        Part::Var(v) => b.set("msgid", Source::Expr(v.clone()), "cef"),
+        Part::Literal(_) => {}
+    }
+    match &h.severity {
+        Part::Literal(s) => {
+            if let Some(i) = cef::importance(s) {
+                b.set("importance", Source::Const(i.into()), "cef");
+            }
+        }
+        Part::Var(v) if head.contains(&format!("{{{v}=NUMBER}}")) => {
+            b.set("importance", Source::Expr(cef::importance_expr(v)), "cef");
+        }
+        Part::Var(_) => {}
+    }
 }
 
 /// An event that came from a remote address and names no destination happened on the host
@@ -1511,6 +1578,31 @@ mod tests {
         b.set("subject.account.name", Source::Expr("$user".into()), "t");
         account_split(&s, &mut b);
         assert!(!b.has("subject.account.domain"));
+    }
+
+    #[test]
+    fn a_cef_header_states_source_msgid_importance_and_its_name() {
+        let head = "TEXT = 'CEF:0|Acme Corp|Edge FW|{$v=UNTIL(\"|\")}1001|Firewall rule added|{$sev=NUMBER}|{$ext=REST}'";
+        let ev = "CEF:0|Acme Corp|Edge FW|2.1|1001|Firewall rule added|5|suser=bob rt=Mar 10 2025 06:51:17";
+        let view = ClusterView {
+            kind: Kind::Cef,
+            head,
+            captures: &["v".into(), "sev".into(), "ext".into()],
+            members: &[ev],
+            identifier: None,
+        };
+        let out = Retrieval::new(&Kb::default()).assign(&view);
+        assert_eq!(out.constant("event_src.vendor"), Some("acme_corp"));
+        assert_eq!(out.constant("event_src.title"), Some("edge_fw"));
+        assert_eq!(out.constant("msgid"), Some("1001"));
+        assert_eq!(out.constant("action"), Some("create"));
+        assert_eq!(out.constant("object"), Some("rule"));
+        assert_eq!(
+            field_of(&out, "importance").as_deref(),
+            Some(
+                r#"if number($sev) >= 7 then "high" elif number($sev) >= 4 then "medium" else "low" endif"#
+            )
+        );
     }
 
     #[test]

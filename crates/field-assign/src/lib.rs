@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod catalog;
+pub mod cef;
 pub mod engine;
 pub mod kb;
 pub mod lexicon;

@@ -15,6 +15,9 @@ pub struct TitleClass {
     pub object: Option<&'static str>,
     /// status, when the title says the act failed.
     pub status: Option<&'static str>,
+    /// Whether the action came from a verb form (`created`, `logged on`) rather than a bare
+    /// word that may be a noun (`Web login brute force`).
+    pub verb_form: bool,
 }
 
 /// Multi-word verbs written as the lexicon's one word.
@@ -94,6 +97,8 @@ pub fn classify_title(title: &str) -> TitleClass {
         })
         .collect();
     let mut words: Vec<String> = Vec::new();
+    // Which words are two joined (`logged on`): verb forms.
+    let mut joined_at: Vec<usize> = Vec::new();
     for w in split_words(&plain.join(" ")) {
         let joined = words.last().and_then(|prev| {
             PHRASES
@@ -102,7 +107,10 @@ pub fn classify_title(title: &str) -> TitleClass {
                 .map(|(_, j)| j.to_string())
         });
         match (joined, words.last_mut()) {
-            (Some(j), Some(prev)) => *prev = j,
+            (Some(j), Some(prev)) => {
+                *prev = j;
+                joined_at.push(words.len() - 1);
+            }
             _ => words.push(w),
         }
     }
@@ -123,6 +131,7 @@ pub fn classify_title(title: &str) -> TitleClass {
             action: None,
             object,
             status,
+            verb_form: false,
         };
     };
     let mut action = meaning(&words[v], true);
@@ -147,10 +156,12 @@ pub fn classify_title(title: &str) -> TitleClass {
     if action == Some("create") && object == Some("process") {
         action = Some("start");
     }
+    let verb_form = word_meaning(&words[v], true).is_none() || joined_at.contains(&v);
     TitleClass {
         action,
         object,
         status,
+        verb_form,
     }
 }
 
@@ -221,6 +232,13 @@ mod tests {
         for (title, want) in table {
             assert_eq!(c(title), *want, "{title}");
         }
+    }
+
+    #[test]
+    fn tells_verb_forms_from_bare_words() {
+        assert!(classify_title("User logged out").verb_form);
+        assert!(classify_title("Configuration changed").verb_form);
+        assert!(!classify_title("Web login brute force").verb_form);
     }
 
     #[test]

@@ -298,8 +298,16 @@ pub fn texts(name_words: &str, a: &Assignment) -> Texts {
         }
         None => {
             let what = if has("msgid") { " {msgid}" } else { "" };
-            en = format!("Event{what}: {name_words}");
-            ru = format!("Событие{what}: {name_words}");
+            // A name that starts with the msgid constant says it once (`Event {msgid}: SSH
+            // brute force attempt`, not `… 300417 SSH …`).
+            let words = match a.constant("msgid") {
+                Some(m) if !m.is_empty() && name_words.starts_with(m) => {
+                    name_words[m.len()..].trim_start()
+                }
+                _ => name_words,
+            };
+            en = format!("Event{what}: {words}");
+            ru = format!("Событие{what}: {words}");
         }
     }
     if has("src.ip") {
@@ -444,6 +452,12 @@ mod tests {
             assert_eq!(t.event_en, *en, "{fields:?}");
             assert_eq!(t.event_ru, *ru, "{fields:?}");
         }
+        // No action: the event's name, its msgid said once.
+        let t = texts("300417 SSH brute force attempt", &a(&["msgid=300417"]));
+        assert_eq!(
+            t.event_en,
+            "Event {msgid}: SSH brute force attempt on host {event_src.host}"
+        );
         let t = texts("words", &a(CASES[0].0));
         assert_eq!(
             placeholders(&t.event_en),

@@ -608,6 +608,16 @@ impl Retrieval<'_> {
         for (f, v) in lexicon::source_constants(&sample) {
             b.set(f, Source::Const(v.to_string()), "lexicon");
         }
+        // A Windows event's subsystem is the log it was written to.
+        if view.kind == Kind::Eventlog {
+            if let Some(c) = slots
+                .slots
+                .iter()
+                .find(|s| s.key == "Channel" && s.parent.is_none())
+            {
+                b.set("event_src.subsys", Source::Expr(c.expr.clone()), "lexicon");
+            }
+        }
         if text_kind {
             let words: BTreeSet<String> = view
                 .members

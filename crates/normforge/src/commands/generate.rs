@@ -67,6 +67,12 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
     }
     // With a model, the chosen tasks go through it: stage 1 of clustering (msgid), the fields
     // (norm-fields, xp-*), the rule names, the English descriptions; the engine stays the floor.
+    if backend.is_some() && a.tasks.is_none() && llm_tasks::DEFAULT_TASKS.is_empty() {
+        eprintln!(
+            "note: no task's adapter beats the engine today (adapters/README.md), so none goes \
+             through the model unless --tasks names it"
+        );
+    }
     let asked = |t: llm::Task| {
         backend.is_some()
             && match &a.tasks {

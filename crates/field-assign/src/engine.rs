@@ -633,11 +633,6 @@ impl Retrieval<'_> {
                     b.set("status", Source::Const(st.into()), "lexicon");
                 }
                 self.categories(b);
-                if let Some((g, h, l)) = lexicon::category(&c) {
-                    b.set("category.generic", Source::Const(g.into()), "lexicon");
-                    b.set("category.high", Source::Const(h.into()), "lexicon");
-                    b.set("category.low", Source::Const(l.into()), "lexicon");
-                }
             }
             // A CEF event's Name is its title (`Configuration changed`).
             if let Some(crate::cef::Part::Literal(name)) = cef.as_ref().map(|h| &h.name) {
@@ -756,12 +751,18 @@ impl Retrieval<'_> {
                 b.set(f, Source::Const(v), "precedent");
             }
         }
-        // No rule with this action and object: the object alone, for the categories.
+        // No rule with this action and object: the object alone, for the categories; else
+        // the taxonomy's categories for the object.
         if let Some(o) = &object {
             for f in ["category.generic", "category.high", "category.low"] {
                 if let Some(v) = self.kb.object_precedent(f, o) {
                     b.set(f, Source::Const(v), "precedent");
                 }
+            }
+            if let Some((g, h, l)) = lexicon::object_category(&action, o) {
+                b.set("category.generic", Source::Const(g.into()), "taxonomy");
+                b.set("category.high", Source::Const(h.into()), "taxonomy");
+                b.set("category.low", Source::Const(l.into()), "taxonomy");
             }
         }
     }

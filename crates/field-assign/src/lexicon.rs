@@ -132,21 +132,6 @@ pub fn classify(words: &BTreeSet<String>) -> Option<Class> {
     Some(class)
 }
 
-/// Category fields for a classification (the taxonomy's generic/high/low for common
-/// actions), as the experts fill them.
-pub fn category(class: &Class) -> Option<(&'static str, &'static str, &'static str)> {
-    Some(match (class.action, class.object) {
-        ("login" | "logout", _) => ("Operating System", "Access Management", "Communication"),
-        (_, "connection") => (
-            "Connection",
-            "Network Interaction Management",
-            "Communication",
-        ),
-        ("start" | "stop", _) => ("Process", "System Management", "Manipulation"),
-        _ => return None,
-    })
-}
-
 /// Whether every present value parses as a date and time.
 pub fn all_times(values: &[Option<String>]) -> bool {
     let mut any = false;
@@ -504,4 +489,49 @@ pub fn word_meaning(word: &str, action: bool) -> Option<&'static str> {
         .iter()
         .find(|e| e.action == action && e.word == word)
         .map(|e| e.value.as_str())
+}
+
+/// `schema/categories.tsv`: the taxonomy's categories (generic, high, low) for an action on an
+/// object, when the knowledge base has no precedent.
+pub fn object_category(
+    action: &str,
+    object: &str,
+) -> Option<(&'static str, &'static str, &'static str)> {
+    include_str!("../../../schema/categories.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let c: Vec<&'static str> = l.split('\t').map(str::trim).collect();
+            (c.len() == 5).then(|| (c[0], c[1], c[2], c[3], c[4]))
+        })
+        .find(|(o, acts, ..)| {
+            (*o == object || *o == "*") && (*acts == "*" || acts.split(',').any(|a| a == action))
+        })
+        .map(|(_, _, g, h, l)| (g, h, l))
+}
+
+#[cfg(test)]
+mod category_tests {
+    use super::*;
+
+    #[test]
+    fn categories_by_object_and_act() {
+        assert_eq!(
+            object_category("start", "process"),
+            Some(("Process", "Availability Management", "Control"))
+        );
+        assert_eq!(
+            object_category("modify", "process"),
+            Some(("Process", "System Management", "Manipulation"))
+        );
+        assert_eq!(
+            object_category("login", "session"),
+            Some(("Operating System", "Access Management", "Communication"))
+        );
+        assert_eq!(object_category("access", "system"), None);
+        let text = include_str!("../../../schema/categories.tsv");
+        for l in text.lines().filter(|l| !l.starts_with('#')) {
+            assert_eq!(l.split('\t').count(), 5, "{l}");
+        }
+    }
 }

@@ -126,13 +126,16 @@ fn fits(tax: &Taxonomy, field: &str, values: &[Option<String>]) -> bool {
     })
 }
 
-/// A slot's expression, unquoted when every value is quoted.
+/// A slot's expression, unquoted when values are quoted: `strip()` takes the quotes off the
+/// values that have them and leaves the others (audit writes `comm="nano"` beside the hex
+/// `comm=6E616E6F` of a name with special characters).
 fn slot_expr(s: &Slot) -> String {
-    let quoted = s
-        .values
-        .iter()
-        .flatten()
-        .all(|v| v.len() >= 2 && v.starts_with('"') && v.ends_with('"'));
+    let is_quoted = |v: &String| v.len() >= 2 && v.starts_with('"') && v.ends_with('"');
+    let quoted = s.values.iter().flatten().any(is_quoted)
+        && s.values
+            .iter()
+            .flatten()
+            .all(|v| is_quoted(v) || !v.starts_with('"'));
     if quoted {
         format!("strip({}, '\"', '\"')", s.expr)
     } else {
@@ -1614,6 +1617,14 @@ mod tests {
                 r#"if number($sev) >= 7 then "high" elif number($sev) >= 4 then "medium" else "low" endif"#
             )
         );
+    }
+
+    #[test]
+    fn quotes_come_off_the_values_that_have_them() {
+        let mixed = slot("$comm", "comm", &[Some("\"nano\""), Some("6E616E6F")]);
+        assert_eq!(slot_expr(&mixed), "strip($comm, '\"', '\"')");
+        let plain = slot("$comm", "comm", &[Some("nano")]);
+        assert_eq!(slot_expr(&plain), "$comm");
     }
 
     #[test]

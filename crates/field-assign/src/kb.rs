@@ -392,7 +392,8 @@ impl Kb {
         let (v, k) = counts
             .into_iter()
             .max_by_key(|(v, c)| (*c, std::cmp::Reverse(*v)))?;
-        (k >= 2 && 2 * k >= n).then(|| v.to_string())
+        // A strict majority: a tie between two readings decides nothing.
+        (k >= 2 && 2 * k > n).then(|| v.to_string())
     }
 
     /// Source folders of the rules.

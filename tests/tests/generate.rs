@@ -162,12 +162,13 @@ fn dev_kb_evaluation_keeps_its_floors() {
     assert_eq!(r.conformance.pairs, 637);
     assert!(r.conformance.passed >= 621, "{:?}", r.conformance);
     // Measured 2026-12-05: EVENTLOG P .862 R .688 (P .875 R .551 before the Windows event
-    // catalog), JSON P .800 R .528 (P .793 R .510 before a started process became the
-    // object, target paths the object's and compound API names were split), working 1.000.
+    // catalog), JSON P .802 R .538 (P .793 R .510 before a started process became the
+    // object, target paths the object's, compound API names were split and audit hex decoded),
+    // working 1.000.
     let ev = &r.by_kind["EVENTLOG"];
     let js = &r.by_kind["JSON"];
     assert!(ev.precision >= 0.855 && ev.recall >= 0.68, "{ev:?}");
-    assert!(js.precision >= 0.79 && js.recall >= 0.52, "{js:?}");
+    assert!(js.precision >= 0.79 && js.recall >= 0.53, "{js:?}");
     // The engine's descriptions, measured 2026-12-05: chrF en 48.1, ru 46.5 (39.5 / 38.1
     // before Windows events were classified by their title; 38.5 / 37.0 before objects were
     // named in them). Rule names: chrF 36.0 (15.5 before they were the titles).

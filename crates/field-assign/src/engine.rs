@@ -136,11 +136,43 @@ fn slot_expr(s: &Slot) -> String {
             .iter()
             .flatten()
             .all(|v| is_quoted(v) || !v.starts_with('"'));
-    if quoted {
-        format!("strip({}, '\"', '\"')", s.expr)
+    // Linux audit writes a string value with spaces or control characters as bare hex
+    // (`proctitle=2F62696E2F7368002D63`, its arguments NUL-separated): decoded, NULs as spaces.
+    let hexed = s.values.iter().flatten().any(|v| hex_text(v))
+        && s.values
+            .iter()
+            .flatten()
+            .all(|v| hex_text(v) || is_quoted(v));
+    let e = if hexed {
+        format!("replace(hex_to_string({}), \" \", \"\\u0000\")", s.expr)
     } else {
         s.expr.clone()
+    };
+    if quoted {
+        format!("strip({e}, '\"', '\"')")
+    } else {
+        e
     }
+}
+
+/// Whether a bare value is text written as hex the way audit writes it: an even number (8 or
+/// more) of hex digits that decode to printable ASCII (NUL and tab allowed) with a letter in it
+/// and a character that made the encoding necessary (a space, a control character, a `"`);
+/// a serial that happens to be all hex digits (`31333343`) has none.
+fn hex_text(v: &str) -> bool {
+    if v.len() < 8 || !v.len().is_multiple_of(2) || !v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return false;
+    }
+    let bytes: Option<Vec<u8>> = (0..v.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&v[i..i + 2], 16).ok())
+        .collect();
+    bytes.is_some_and(|b| {
+        b.iter()
+            .all(|&c| c == 0 || c == b'\t' || (0x20..0x7f).contains(&c))
+            && b.iter().any(u8::is_ascii_alphabetic)
+            && b.iter().any(|&c| c <= b' ' || c == b'"')
+    })
 }
 
 /// Values that stand for "none" rather than for data: Windows `-` and the null SID, Linux
@@ -1621,10 +1653,23 @@ mod tests {
 
     #[test]
     fn quotes_come_off_the_values_that_have_them() {
-        let mixed = slot("$comm", "comm", &[Some("\"nano\""), Some("6E616E6F")]);
+        let mixed = slot("$comm", "comm", &[Some("\"nano\""), Some("-")]);
         assert_eq!(slot_expr(&mixed), "strip($comm, '\"', '\"')");
         let plain = slot("$comm", "comm", &[Some("nano")]);
         assert_eq!(slot_expr(&plain), "$comm");
+        // "/bin/sh\0-c" in hex beside a quoted title.
+        let hex = slot(
+            "$t",
+            "proctitle",
+            &[Some("2F62696E2F7368002D63"), Some("\"top\"")],
+        );
+        assert_eq!(
+            slot_expr(&hex),
+            r#"strip(replace(hex_to_string($t), " ", "\u0000"), '"', '"')"#
+        );
+        // Numbers stay numbers.
+        assert!(!hex_text("12345678"));
+        assert!(!hex_text("31333343"));
     }
 
     #[test]

@@ -324,9 +324,40 @@ pub fn texts(name_words: &str, a: &Assignment) -> Texts {
         en.push_str(". Reason: {reason}");
         ru.push_str(". Причина: {reason}");
     }
+    // The rule's description says what happened without placeholders, in each language
+    // (`A user failed to log in` / `Пользователь не смог войти в систему`); with no action
+    // known, the event's own words.
+    let (description_en, description_ru) = match a.constant("action") {
+        Some(action) => {
+            let failed = a.constant("status") == Some("failure");
+            let process = itself.is_some() || a.constant("subject") == Some("process");
+            let (s_en, s_ru) = if process {
+                ("A process", "Процесс")
+            } else {
+                ("A user", "Пользователь")
+            };
+            let object = if itself.is_some() {
+                None
+            } else {
+                a.constant("object")
+            };
+            // Nothing named: a process another starts or stops is still its object.
+            let named = |f: &str| object == Some("process") && f == "object.process.name";
+            let (p_en, p_ru, _) = predicate(action, object, failed, &named);
+            let (p_en, p_ru) = (
+                p_en.replace(" \"{object.process.name}\"", ""),
+                p_ru.replace(" «{object.process.name}»", ""),
+            );
+            (format!("{s_en} {p_en}"), format!("{s_ru} {p_ru}"))
+        }
+        None => (
+            format!("Event: {name_words}"),
+            format!("Событие: {name_words}"),
+        ),
+    };
     Texts {
-        description_en: format!("Event: {name_words}"),
-        description_ru: format!("Событие: {name_words}"),
+        description_en,
+        description_ru,
         event_en: en,
         event_ru: ru,
     }
@@ -452,6 +483,16 @@ mod tests {
             assert_eq!(t.event_en, *en, "{fields:?}");
             assert_eq!(t.event_ru, *ru, "{fields:?}");
         }
+        // The rule's description: the act without placeholders.
+        let t = texts("words", &a(CASES[0].0));
+        assert_eq!(t.description_en, "A user failed to log in");
+        assert_eq!(t.description_ru, "Пользователь не смог войти в систему");
+        let t = texts(
+            "words",
+            &a(&["action=start", "object=process", "subject.account.name=$u"]),
+        );
+        assert_eq!(t.description_en, "A user started the process");
+        assert_eq!(t.description_ru, "Пользователь запустил процесс");
         // No action: the event's name, its msgid said once.
         let t = texts("300417 SSH brute force attempt", &a(&["msgid=300417"]));
         assert_eq!(

@@ -1365,6 +1365,21 @@ mod tests {
         }
     }
 
+    /// A builder holding these fields: a value with `$` in it is an expression, any other a
+    /// constant.
+    fn given(fields: &[(&str, &str)]) -> Builder {
+        let mut b = builder();
+        for (f, v) in fields {
+            let source = if v.contains('$') {
+                Source::Expr(v.to_string())
+            } else {
+                Source::Const(v.to_string())
+            };
+            b.set(f, source, "t");
+        }
+        b
+    }
+
     fn expr<'a>(b: &'a Builder, field: &str) -> Option<&'a str> {
         match b.out.get(field).map(|a| &a.source) {
             Some(Source::Expr(e) | Source::Const(e)) => Some(e),
@@ -1517,21 +1532,14 @@ mod tests {
 
     #[test]
     fn a_started_process_the_event_describes_is_the_object() {
-        let mut b = builder();
-        b.set("action", Source::Const("start".into()), "t");
-        b.set("object", Source::Const("process".into()), "t");
-        b.set("subject.account.name", Source::Expr("$u".into()), "t");
-        b.set(
-            "subject.process.fullpath",
-            Source::Expr("$image".into()),
-            "t",
-        );
-        b.set(
-            "subject.process.parent.id",
-            Source::Expr("$ppid".into()),
-            "t",
-        );
-        b.set("object.process.cmdline", Source::Expr("$cmd".into()), "t");
+        let mut b = given(&[
+            ("action", "start"),
+            ("object", "process"),
+            ("subject.account.name", "$u"),
+            ("subject.process.fullpath", "$image"),
+            ("subject.process.parent.id", "$ppid"),
+            ("object.process.cmdline", "$cmd"),
+        ]);
         started_process_is_the_object(&mut b);
         let fields: Vec<&str> = b.out.fields.iter().map(|a| a.field.as_str()).collect();
         assert_eq!(
@@ -1546,36 +1554,35 @@ mod tests {
             ]
         );
         // The new process named apart: the subject's process is its creator and stays.
-        let mut b = builder();
-        b.set("action", Source::Const("start".into()), "t");
-        b.set("object", Source::Const("process".into()), "t");
-        b.set("subject.process.id", Source::Expr("$creator".into()), "t");
-        b.set("object.process.id", Source::Expr("$new".into()), "t");
+        let mut b = given(&[
+            ("action", "start"),
+            ("object", "process"),
+            ("subject.process.id", "$creator"),
+            ("object.process.id", "$new"),
+        ]);
         started_process_is_the_object(&mut b);
         assert!(b.has("subject.process.id"));
     }
 
     #[test]
     fn the_reporting_host_is_the_destination_of_a_remote_event() {
-        let mut b = builder();
-        b.set("action", Source::Const("login".into()), "t");
-        b.set("src.ip", Source::Expr("$addr".into()), "t");
-        b.set(
-            "event_src.hostname",
-            Source::Expr("lower($host)".into()),
-            "t",
-        );
+        let mut b = given(&[
+            ("action", "login"),
+            ("src.ip", "$addr"),
+            ("event_src.hostname", "lower($host)"),
+        ]);
         reporting_host_is_destination(&mut b);
         assert_eq!(
             b.out.get("dst.hostname").map(|a| &a.source),
             Some(&Source::Expr("lower($host)".into()))
         );
         // A destination of its own (a connection's): nothing is added.
-        let mut b = builder();
-        b.set("action", Source::Const("access".into()), "t");
-        b.set("src.ip", Source::Expr("$addr".into()), "t");
-        b.set("dst.ip", Source::Expr("$peer".into()), "t");
-        b.set("event_src.ip", Source::Expr("$host".into()), "t");
+        let mut b = given(&[
+            ("action", "access"),
+            ("src.ip", "$addr"),
+            ("dst.ip", "$peer"),
+            ("event_src.ip", "$host"),
+        ]);
         reporting_host_is_destination(&mut b);
         assert!(b.out.get("dst.hostname").is_none());
         assert_eq!(

@@ -1,6 +1,9 @@
-//! The Windows event catalog (`schema/windows-events.tsv`): the documented title of a
-//! well-known event id per provider. A Windows event as a SIEM collects it carries no message
-//! text, so the title is the only statement of what happened.
+//! Catalogs of documented event meanings, for events that carry no message text:
+//! - Windows (`schema/windows-events.tsv`): the title of a well-known event id per provider.
+//!   A Windows event as a SIEM collects it carries no message text, so the title is the only
+//!   statement of what happened.
+//! - Linux system calls (`schema/linux-syscalls-x86_64.tsv`): a raw audit `SYSCALL` record
+//!   names the call by number only; the table gives its name and what the call does.
 
 use std::collections::HashMap;
 
@@ -32,6 +35,55 @@ pub fn windows_event_title(identifier: &str) -> Option<&'static str> {
     catalog().get(&(provider, id)).copied()
 }
 
+/// The audit `arch` values of the architecture whose system call table we have: the raw
+/// record's hex code (`arch=c000003e`) and its interpreted name (`ARCH=x86_64`).
+pub const SYSCALL_ARCH: &[&str] = &["c000003e", "x86_64"];
+
+/// A system call: its name and, for the calls that matter to security, what it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Syscall {
+    /// Name (`openat`).
+    pub name: &'static str,
+    /// What the call does (`open and possibly create a file`), when the table says it.
+    pub summary: Option<&'static str>,
+}
+
+/// number → system call, x86_64.
+fn syscalls() -> &'static HashMap<&'static str, Syscall> {
+    static C: std::sync::OnceLock<HashMap<&'static str, Syscall>> = std::sync::OnceLock::new();
+    C.get_or_init(|| {
+        include_str!("../../../schema/linux-syscalls-x86_64.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut c = l.split('\t');
+                let number = c.next()?;
+                let name = c.next()?;
+                let summary = c.next().map(str::trim).filter(|s| !s.is_empty());
+                Some((number, Syscall { name, summary }))
+            })
+            .collect()
+    })
+}
+
+/// The system call of an audit record: `arch` as the record writes it, `number` its
+/// `syscall` value. Only x86_64 is tabled; another architecture's numbers mean other calls.
+pub fn syscall(arch: &str, number: &str) -> Option<Syscall> {
+    if !SYSCALL_ARCH.contains(&arch.trim_matches('"')) {
+        return None;
+    }
+    syscalls().get(number.trim_matches('"')).copied()
+}
+
+/// The system call number a cluster identifier pins (`… items.SYSCALL.syscall=257`).
+pub fn identifier_syscall(identifier: &str) -> Option<&str> {
+    identifier.split(' ').find_map(|c| {
+        let (k, v) = c.split_once('=')?;
+        let key = k.rsplit('.').next().unwrap_or(k);
+        (key == "syscall" && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())).then_some(v)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +101,38 @@ mod tests {
         // The id alone does not say it: 4624 of another provider is unknown.
         assert_eq!(windows_event_title("EventID=Some-Provider/4624"), None);
         assert_eq!(windows_event_title("msgid=4624"), None);
+    }
+
+    #[test]
+    fn syscalls_by_architecture_and_number() {
+        let open = syscall("c000003e", "257").unwrap();
+        assert_eq!(open.name, "openat");
+        assert_eq!(open.summary, Some("open and possibly create a file"));
+        assert_eq!(syscall("x86_64", "59").map(|s| s.name), Some("execve"));
+        // i386 (40000003) numbers mean other calls: 2 is fork there.
+        assert_eq!(syscall("40000003", "2"), None);
+        assert_eq!(syscall("c000003e", "99999"), None);
+        assert_eq!(
+            identifier_syscall("members:items=CWD+PATH+SYSCALL items.SYSCALL.syscall=257"),
+            Some("257")
+        );
+        assert_eq!(identifier_syscall("members:items=USER_START"), None);
+    }
+
+    #[test]
+    fn syscall_rows_are_well_formed() {
+        let text = include_str!("../../../schema/linux-syscalls-x86_64.tsv");
+        let mut seen = std::collections::HashSet::new();
+        for (n, l) in text.lines().enumerate() {
+            if l.starts_with('#') || l.trim().is_empty() {
+                continue;
+            }
+            let cells: Vec<&str> = l.split('\t').collect();
+            assert_eq!(cells.len(), 3, "line {}: {l}", n + 1);
+            assert!(cells[0].parse::<u32>().is_ok(), "line {}: {l}", n + 1);
+            assert!(seen.insert(cells[0]), "line {}: number repeated", n + 1);
+            assert!(!cells[1].is_empty(), "line {}: {l}", n + 1);
+        }
     }
 
     #[test]

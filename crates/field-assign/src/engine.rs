@@ -337,6 +337,22 @@ fn instance_id(identifier: Option<&str>, slots: &Slots, b: &mut Builder) {
     b.set("chain_id", Source::Expr(slot_expr(s)), "lexicon");
 }
 
+/// The system call a cluster's identifier pins (`syscall=257`) when every member's `arch`
+/// is the architecture of the table, with that `arch` slot and its value.
+fn cluster_syscall<'s>(
+    id: &str,
+    slots: &'s Slots,
+) -> Option<(crate::catalog::Syscall, (&'s Slot, &'s str))> {
+    let number = crate::catalog::identifier_syscall(id)?;
+    let arch = slots.slots.iter().find(|s| s.key == "arch")?;
+    let first = arch.values.first()?.as_deref()?;
+    if !arch.values.iter().all(|v| v.as_deref() == Some(first)) {
+        return None;
+    }
+    let code = unquote(first);
+    crate::catalog::syscall(code, number).map(|c| (c, (arch, code)))
+}
+
 fn msgid_from_identifier(id: &str, slots: &Slots, b: &mut Builder) {
     let candidates: Vec<(&str, &str)> = id.split(' ').filter_map(|c| c.split_once('=')).collect();
     let structural = log_cluster::identifier::STRUCTURAL;
@@ -390,9 +406,30 @@ fn msgid_from_identifier(id: &str, slots: &Slots, b: &mut Builder) {
             Some(n) => slot_expr(n),
             None => slot_expr(plain),
         };
+        // A raw audit record names its system call by number: the table names it, for the
+        // architecture the table is for.
+        let expr = match cluster_syscall(id, slots) {
+            Some((call, arch)) => format!(
+                "if {} == \"{}\" then \"{}\" else {expr} endif",
+                slot_expr(arch.0),
+                arch.1,
+                call.name
+            ),
+            None => expr,
+        };
         b.set("msgid", Source::Expr(expr), "lexicon");
         return;
     }
+}
+
+/// Whether `expr` reads the variable `var` (`$kv1` in `$kv1["x"]`, not in `$kv10`).
+fn uses_var(expr: &str, var: &str) -> bool {
+    expr.match_indices(var).any(|(i, _)| {
+        !expr[i + var.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 fn unquote(v: &str) -> &str {
@@ -712,10 +749,14 @@ impl Retrieval<'_> {
             text.push(' ');
             text.push_str(i);
         }
-        // A Windows event's documented title states what happened where its data cannot.
+        // A Windows event's documented title, or what the system call of an audit record
+        // does, states what happened where its data cannot.
         let title = view
             .identifier
-            .and_then(crate::catalog::windows_event_title)
+            .and_then(|id| {
+                crate::catalog::windows_event_title(id)
+                    .or_else(|| cluster_syscall(id, slots).and_then(|(c, _)| c.summary))
+            })
             .map(crate::title::classify_title)
             .unwrap_or_default();
         if let Some(a) = title.action {
@@ -966,7 +1007,15 @@ fn started_process_is_the_object(b: &mut Builder) {
             b.out.fields[i].field = to;
         }
     }
-    b.out.fields.retain(|a| !a.field.is_empty());
+    // The file the event names (audit execve's `PATH` record) is the started program, which
+    // the process fields now say: it is no second object.
+    b.out.fields.retain(|a| {
+        !a.field.is_empty()
+            && !matches!(
+                a.field.as_str(),
+                "object.fullpath" | "object.name" | "object.path" | "object.type" | "object.id"
+            )
+    });
 }
 
 /// What every CEF rule states from the header: the vendor and product as the event source
@@ -1239,6 +1288,44 @@ fn host_split(slots: &Slots, b: &mut Builder) {
     }
 }
 
+/// A path relative to the process's working directory (audit `PATH` records name what the
+/// call was given: `toor`, `./x`, `.`) is made full with that directory (`/root/toor`).
+fn relative_to_cwd(slots: &Slots, b: &mut Builder) {
+    let (Some(Source::Expr(e)), Some(Source::Expr(cwd))) = (
+        b.out.get("object.fullpath").map(|a| a.source.clone()),
+        b.out.get("subject.process.cwd").map(|a| a.source.clone()),
+    ) else {
+        return;
+    };
+    let Some(slot) = slots.slots.iter().find(|s| e.contains(s.expr.as_str())) else {
+        return;
+    };
+    let relative = slot
+        .values
+        .iter()
+        .flatten()
+        .map(|v| unquote(v))
+        .any(|v| !v.is_empty() && !v.starts_with('/'));
+    if !relative {
+        return;
+    }
+    b.out.prelude.push(format!("$object_given_path = {e}"));
+    let p = "$object_given_path";
+    let joined = format!(
+        "if {p} == null or substr({p}, 0, 1) == \"/\" then {p} elif {p} == \".\" then {cwd} \
+         else replace({cwd} + \"/\" + strip({p}, \"./\", \"\"), \"/\", \"//\") endif"
+    );
+    if let Some(a) = b
+        .out
+        .fields
+        .iter_mut()
+        .find(|a| a.field == "object.fullpath")
+    {
+        a.source = Source::Expr(joined);
+        a.why = "cwd";
+    }
+}
+
 /// The experts' path idiom: a full path gives the name (its last component) and the path
 /// (the rest, separator included), read with `csv()` on the separator the values use.
 fn path_split(slots: &Slots, b: &mut Builder) {
@@ -1251,7 +1338,8 @@ fn path_split(slots: &Slots, b: &mut Builder) {
             continue;
         };
         let vals: Vec<&str> = slot.values.iter().flatten().map(|v| unquote(v)).collect();
-        let sep = if vals.iter().all(|v| v.contains('/') && !v.ends_with('/')) {
+        let joined = b.out.get(&full).is_some_and(|a| a.why == "cwd");
+        let sep = if joined || vals.iter().all(|v| v.contains('/') && !v.ends_with('/')) {
             "/"
         } else if vals.iter().all(|v| v.contains('\\') && !v.ends_with('\\')) {
             "\\"
@@ -1303,24 +1391,54 @@ impl FieldAssigner for Retrieval<'_> {
         host_split(&slots, &mut b);
         reporting_host_is_destination(&mut b);
         account_split(&slots, &mut b);
+        relative_to_cwd(&slots, &mut b);
         path_split(&slots, &mut b);
         if object_from_fields(&slots, &mut b) {
             self.categories(&mut b);
         }
         subject_from_fields(&mut b);
         defaults(&mut b);
-        // Keep only the prelude statements an expression uses.
+        // Keep only the prelude statements an expression uses, directly or through another
+        // kept statement (`$kv5 = keyvalue($path_record, …)` keeps `$path_record = …`).
+        let var_of = |p: &str| p.split_whitespace().next().unwrap_or("").to_string();
+        let mut kept = vec![false; b.out.prelude.len()];
+        loop {
+            let mut changed = false;
+            for i in 0..b.out.prelude.len() {
+                if kept[i] {
+                    continue;
+                }
+                let var = var_of(&b.out.prelude[i]);
+                let by_field = b.out.fields.iter().any(|a| match &a.source {
+                    Source::Expr(e) => uses_var(e, &var),
+                    Source::Const(_) => false,
+                });
+                let by_statement = b.out.prelude.iter().zip(&kept).any(|(q, k)| {
+                    *k && var_of(q) != var && uses_var(q.split_once('=').map_or("", |x| x.1), &var)
+                });
+                if by_field || by_statement {
+                    kept[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        // A variable's every definition stays once one is kept.
+        let kept_vars: BTreeSet<String> = b
+            .out
+            .prelude
+            .iter()
+            .zip(&kept)
+            .filter(|(_, k)| **k)
+            .map(|(p, _)| var_of(p))
+            .collect();
         let used: Vec<String> = b
             .out
             .prelude
             .iter()
-            .filter(|p| {
-                let var = p.split_whitespace().next().unwrap_or("");
-                b.out.fields.iter().any(|a| match &a.source {
-                    Source::Expr(e) => e.contains(&format!("{var}[")),
-                    Source::Const(_) => false,
-                })
-            })
+            .filter(|p| kept_vars.contains(&var_of(p)))
             .cloned()
             .collect();
         b.out.prelude = used;
@@ -1404,6 +1522,64 @@ mod tests {
     fn assign_windows(event_id: &str, ev: &str) -> Assignment {
         let head = format!("EVENTLOG = 'EventID=\"{event_id}\"'");
         assign_one(Kind::Eventlog, &head, &format!("EventID={event_id}"), &[ev])
+    }
+
+    /// Runs an assignment as a rule (header `JSON = ''`) on a raw event: field → text.
+    fn run_assignment(a: &Assignment, raw: &str) -> BTreeMap<String, String> {
+        let mut src = String::from("JSON = ''\n");
+        for p in &a.prelude {
+            src.push_str(p);
+            src.push('\n');
+        }
+        for f in &a.fields {
+            let v = match &f.source {
+                Source::Expr(e) => e.clone(),
+                Source::Const(c) => xp_syntax::printer::quote_str(c, '"'),
+            };
+            src.push_str(&format!("{} = {v}\n", f.field));
+        }
+        let rule = xp_eval::Rule::compile(&src, Default::default()).expect(&src);
+        match rule.normalize(raw, &xp_eval::RunOptions::default()) {
+            Ok(Outcome::Normalized(e)) => e
+                .to_json()
+                .into_iter()
+                .map(|(k, v)| (k, v.as_str().map_or(v.to_string(), str::to_string)))
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn audit_syscall_records_name_the_call_its_file_and_why_it_failed() {
+        let ev = |name: &str, exit: &str, success: &str| {
+            format!(
+                r#"{{"items": {{"CWD": ["cwd=\"/root\""], "PATH": ["item=0 name=\"/root/\" inode=10 mode=040700 ouid=0 nametype=PARENT", "item=1 name=\"{name}\" inode=11 mode=0100644 ouid=0 nametype=CREATE"], "SYSCALL": ["arch=c000003e syscall=257 success={success} exit={exit} pid=5 uid=0 euid=0 auid=1000 ses=3 comm=\"nano\" exe=\"/bin/nano\" key=\"home\""]}}}}"#
+            )
+        };
+        let members = [ev("notes.txt", "3", "yes"), ev("/etc/shadow", "-13", "no")];
+        let refs: Vec<&str> = members.iter().map(String::as_str).collect();
+        let a = assign_one(
+            Kind::Json,
+            "JSON = ''",
+            "members:items=CWD+PATH+SYSCALL items.SYSCALL.syscall=257",
+            &refs,
+        );
+        assert_eq!(a.constant("action"), Some("open"));
+        assert_eq!(a.constant("object"), Some("file_object"));
+        let ok = run_assignment(&a, &members[0]);
+        assert_eq!(ok["msgid"], "openat");
+        // A name relative to the working directory is made full.
+        assert_eq!(ok["object.fullpath"], "/root/notes.txt");
+        assert_eq!(ok["object.name"], "notes.txt");
+        assert_eq!(ok["object.path"], "/root/");
+        assert_eq!(ok["object.id"], "11");
+        assert_eq!(ok["object.type"], "regular_file");
+        assert_eq!(ok["event_src.rule"], "home");
+        assert_eq!(ok["subject.account.privileges"], "0");
+        assert!(!ok.contains_key("reason"));
+        let failed = run_assignment(&a, &members[1]);
+        assert_eq!(failed["object.fullpath"], "/etc/shadow");
+        assert_eq!(failed["reason"], "Permission denied");
     }
 
     /// A field's expression or constant.

@@ -31,6 +31,32 @@ pub enum Transform {
     Hex,
     /// A terminal as `who` names it: `/dev/pts/0` → `pts/0`.
     Tty,
+    /// The file type of an octal file mode (POSIX `S_IFMT` bits): `0100644` → `regular_file`.
+    FileType,
+    /// The message of a failed call's negative exit value (`-2` → "No such file or directory").
+    Errno,
+}
+
+/// File types by the octal digits of a mode's `S_IFMT` bits (`0100644`: `010` + `0644`),
+/// the permission bits being the last four digits.
+const FILE_TYPES: &[(&str, &str)] = &[
+    ("010", "regular_file"),
+    ("04", "directory"),
+    ("012", "symlink"),
+    ("014", "socket"),
+    ("02", "character_device"),
+    ("06", "block_device"),
+    ("01", "fifo"),
+];
+
+/// The file type of an octal mode, or `None` when it is no such mode.
+fn file_type(mode: &str) -> Option<&'static str> {
+    let m = mode.trim();
+    if m.len() < 6 || !m.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        return None;
+    }
+    let ifmt = &m[..m.len() - 4];
+    FILE_TYPES.iter().find(|(k, _)| *k == ifmt).map(|(_, t)| *t)
 }
 
 impl Transform {
@@ -46,6 +72,8 @@ impl Transform {
                 .and_then(|h| i64::from_str_radix(h, 16).ok())
                 .map_or_else(String::new, |n| n.to_string()),
             Transform::Tty => v.strip_prefix("/dev/").unwrap_or(v).to_string(),
+            Transform::FileType => file_type(v).unwrap_or_default().to_string(),
+            Transform::Errno => crate::errno::message(v).unwrap_or_default().to_string(),
         }
     }
 
@@ -56,6 +84,16 @@ impl Transform {
             Transform::Lower => format!("lower({expr})"),
             Transform::Hex => format!("maybe_number16({expr})"),
             Transform::Tty => format!("strip({expr}, \"/dev/\", \"\")"),
+            // The type digits are what precedes the four permission digits.
+            Transform::FileType => {
+                let digits = format!("substr({expr}, 0, length({expr}) - 4)");
+                let arms: Vec<String> = FILE_TYPES
+                    .iter()
+                    .map(|(k, t)| format!("{digits} == \"{k}\" then \"{t}\""))
+                    .collect();
+                format!("if {} endif", arms.join(" elif "))
+            }
+            Transform::Errno => crate::errno::switch_expr(expr),
         }
     }
 }
@@ -441,5 +479,38 @@ impl Kb {
             .collect();
         out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.dir.cmp(&b.1.dir)));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_types_of_octal_modes() {
+        let t = Transform::FileType;
+        assert_eq!(t.apply("0100644"), "regular_file");
+        assert_eq!(t.apply("040755"), "directory");
+        assert_eq!(t.apply("0120777"), "symlink");
+        assert_eq!(t.apply("010600"), "fifo");
+        assert_eq!(t.apply("0644"), "");
+        assert_eq!(t.apply("rw-r--r--"), "");
+        // The XP form agrees.
+        let src = format!("JSON = ''\nobject.type = {}\n", t.wrap("$mode"));
+        let rule = Rule::compile(&src, Default::default()).unwrap();
+        for (mode, want) in [
+            ("0100644", Some("regular_file")),
+            ("040755", Some("directory")),
+            ("0644", None),
+        ] {
+            let raw = format!("{{\"mode\": \"{mode}\"}}");
+            let got = match rule.normalize(&raw, &xp_eval::RunOptions::default()) {
+                Ok(xp_eval::Outcome::Normalized(e)) => {
+                    e.get("object.type").and_then(|v| v.to_text())
+                }
+                _ => panic!("no match"),
+            };
+            assert_eq!(got.as_deref(), want, "{mode}");
+        }
     }
 }

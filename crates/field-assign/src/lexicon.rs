@@ -225,6 +225,8 @@ fn key_lexicon() -> &'static (
                 "lower" => Transform::Lower,
                 "hex" => Transform::Hex,
                 "tty" => Transform::Tty,
+                "filetype" => Transform::FileType,
+                "errno" => Transform::Errno,
                 _ => Transform::Same,
             };
             if k.chars().any(|c| c.is_ascii_uppercase()) {

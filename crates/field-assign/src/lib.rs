@@ -13,6 +13,7 @@
 pub mod catalog;
 pub mod cef;
 pub mod engine;
+pub mod errno;
 pub mod kb;
 pub mod lexicon;
 pub mod slots;

@@ -189,11 +189,59 @@ fn candidates(
             }
             for (path, values) in kv_paths {
                 let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                let path = object_record(&path, &values, &mut prelude).unwrap_or(path);
                 open_kv(&path, &values, &mut prelude, &mut exprs);
             }
         }
     }
     (prelude, exprs)
+}
+
+/// The record of a list (`$items["PATH"][0]`) that names the event's object. Linux audit
+/// writes one `PATH` record per path a call touched, each with its role (`nametype`): a
+/// `PARENT` record is the directory holding the object, so the object is the first record
+/// that is no parent. Defines a variable holding that record (the first record when all are
+/// parents) and returns it; `None` for lists whose records carry no role.
+fn object_record(path: &str, values: &[&str], prelude: &mut Vec<String>) -> Option<String> {
+    const ROLE: &str = "nametype=PARENT";
+    let list = path.strip_suffix("[0]")?;
+    if !values.iter().any(|v| v.contains("nametype=")) {
+        return None;
+    }
+    let var = format!("${}_record", key_of(list).to_ascii_lowercase());
+    prelude.push(format!("{var} = {path}"));
+    // Audit's calls touch at most a few paths: a parent and its entry, or two of each for a
+    // rename.
+    for i in 1..4 {
+        prelude.push(format!(
+            "{var} = if find_substr({var}, \"{ROLE}\") != null and {list}[{i}] != null then {list}[{i}] else {var} endif"
+        ));
+    }
+    Some(var)
+}
+
+/// The record a `keyvalue()` helper reads (`$kv1` → `PATH` for `$kv1 = keyvalue($items["PATH"][0], …)`):
+/// the name of the list whose record it opens, through a variable that holds one. `None` for
+/// other helpers (a nested `msg='…'` run).
+fn record_of(expr: &str, prelude: &[String]) -> Option<String> {
+    let var = &expr[..expr.find('[')?];
+    let def = |v: &str| {
+        prelude
+            .iter()
+            .find_map(|l| l.strip_prefix(&format!("{v} = ")))
+            .map(str::to_string)
+    };
+    let d = def(var)?;
+    let mut src = d
+        .strip_prefix("keyvalue(")?
+        .split(", \" \"")
+        .next()?
+        .to_string();
+    if src.starts_with('$') && !src.contains('[') {
+        src = def(&src)?;
+    }
+    let list = src.strip_suffix("[0]")?;
+    Some(key_of(list)).filter(|k| !k.is_empty())
 }
 
 /// Opens `expr`, whose `values` are runs of `key=value` pairs, with `keyvalue()`: one helper
@@ -373,7 +421,7 @@ pub fn read(kind: Kind, head: &str, captures: &[String], members: &[&str]) -> Sl
         .filter(|(_, v)| v.iter().any(Option::is_some))
         .map(|(e, values)| Slot {
             key: key_of(&e),
-            parent: parent_key(&e),
+            parent: parent_key(&e).or_else(|| record_of(&e, &prelude)),
             expr: e,
             values,
         })
@@ -443,6 +491,27 @@ mod tests {
             .iter()
             .any(|x| x.key == "user" && x.values[0].as_deref() == Some("bob")));
         assert!(!s.slots.iter().any(|x| x.expr.contains("xml:lang")));
+    }
+
+    #[test]
+    fn the_object_record_of_an_audit_path_list_is_no_parent() {
+        let members = [
+            r#"{"items": {"PATH": ["item=0 name=\"/var/www/\" inode=1 mode=040755 nametype=PARENT", "item=1 name=\"/var/www/x\" inode=2 mode=0100644 nametype=CREATE"], "SYSCALL": ["arch=c000003e syscall=2 key=\"k\""]}}"#,
+            r#"{"items": {"PATH": ["item=0 name=\"/etc/passwd\" inode=3 mode=0100644 nametype=NORMAL"], "SYSCALL": ["arch=c000003e syscall=2 key=\"k\""]}}"#,
+        ];
+        let s = read(Kind::Json, "JSON = ''", &[], &members);
+        let name = s.slots.iter().find(|x| x.key == "name").unwrap();
+        assert_eq!(
+            name.values,
+            vec![
+                Some("\"/var/www/x\"".into()),
+                Some("\"/etc/passwd\"".into())
+            ]
+        );
+        // Keys of a list's record carry the record's name: `PATH` + `name`, `SYSCALL` + `key`.
+        assert_eq!(name.parent.as_deref(), Some("PATH"));
+        let key = s.slots.iter().find(|x| x.key == "key").unwrap();
+        assert_eq!(key.parent.as_deref(), Some("SYSCALL"));
     }
 
     #[test]

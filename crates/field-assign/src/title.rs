@@ -34,6 +34,9 @@ const PHRASES: &[(&str, &str)] = &[
     ("backed up", "backup"),
     ("back up", "backup"),
     ("directory service", "ds_object"),
+    // Proper names, not a file system directory.
+    ("directory services", "directory_services"),
+    ("active directory", "active_directory"),
 ];
 
 /// Lemma candidates of an inflected word: `created` → create, `stopped` → stop, `modified` →
@@ -152,8 +155,8 @@ pub fn classify_title(title: &str) -> TitleClass {
     } else {
         before.or(after)
     };
-    // A process is started, not created.
-    if action == Some("create") && object == Some("process") {
+    // A process is started, not created; executing a program starts its process.
+    if matches!(action, Some("create" | "execute")) && object == Some("process") {
         action = Some("start");
     }
     let verb_form = word_meaning(&words[v], true).is_none() || joined_at.contains(&v);
@@ -179,6 +182,19 @@ mod tests {
     #[test]
     fn reads_titles() {
         let table: &[(&str, Read<'_>)] = &[
+            // What a system call does (`schema/linux-syscalls-x86_64.tsv`).
+            ("execute a program", (Some("start"), Some("process"), None)),
+            ("create a directory", (Some("create"), Some("file_object"), None)),
+            ("unload a kernel module", (Some("stop"), Some("module"), None)),
+            (
+                "check whether a file can be accessed",
+                (Some("access"), Some("file_object"), None),
+            ),
+            // `Directory Services` is a name, not a file system directory.
+            (
+                "An attempt was made to set the Directory Services Restore Mode administrator password",
+                (Some("modify"), Some("account"), None),
+            ),
             (
                 "A user account was created",
                 (Some("create"), Some("account"), None),

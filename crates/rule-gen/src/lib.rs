@@ -300,7 +300,8 @@ fn build(
     };
     {
         let (vendor, product, source) = meta_for(c.kind, first, &opts.meta);
-        let base = rule_name(c.kind, c.header, c.identifier, c.id);
+        let base = naming::syscall_rule_name(c.identifier, first)
+            .unwrap_or_else(|| rule_name(c.kind, c.header, c.identifier, c.id));
         let mut name = base.clone();
         let mut k = 2;
         let folder = |n: &str| PathBuf::from(&vendor).join(&product).join(&source).join(n);

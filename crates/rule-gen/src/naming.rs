@@ -72,6 +72,20 @@ fn cef_name(header: &str) -> Vec<String> {
     }
 }
 
+/// The name of a rule for audit records of one system call (`syscall_openat`): the
+/// identifier pins the call's number, a member's `arch` says which table numbers it.
+pub fn syscall_rule_name(identifier: Option<&str>, member: &str) -> Option<String> {
+    let number = field_assign::catalog::identifier_syscall(identifier?)?;
+    let arch = member.split("arch=").nth(1)?;
+    let arch: String = arch
+        .trim_start_matches(['"', '\\'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let call = field_assign::catalog::syscall(&arch, number)?;
+    Some(sanitize(&format!("syscall_{}", call.name)))
+}
+
 /// A readable rule name for a cluster.
 pub fn rule_name(kind: Kind, header: &str, identifier: Option<&str>, cluster: usize) -> String {
     // A Windows event the catalog knows is named as the experts name it: id and title
@@ -203,6 +217,22 @@ mod tests {
         assert_eq!(
             rule_name(Kind::Text, h, None, 3),
             "Failed_password_for_from"
+        );
+        assert_eq!(
+            syscall_rule_name(
+                Some("members:items=CWD+PATH+SYSCALL items.SYSCALL.syscall=257"),
+                r#"{"items": {"SYSCALL": ["arch=c000003e syscall=257 success=yes"]}}"#
+            )
+            .as_deref(),
+            Some("syscall_openat")
+        );
+        // Another architecture's numbers are not the table's.
+        assert_eq!(
+            syscall_rule_name(
+                Some("members:items=SYSCALL items.SYSCALL.syscall=2"),
+                "arch=40000003 syscall=2"
+            ),
+            None
         );
         assert_eq!(
             rule_name(Kind::Eventlog, "EVENTLOG = ''", Some("EventID=4624"), 1),

@@ -408,11 +408,14 @@ fn msgid_from_identifier(id: &str, slots: &Slots, b: &mut Builder) {
         };
         // A raw audit record names its system call by number: the table names it, for the
         // architecture the table is for.
+        // The number is tested too: the rule may meet calls its COND does not tell apart.
         let expr = match cluster_syscall(id, slots) {
             Some((call, arch)) => format!(
-                "if {} == \"{}\" then \"{}\" else {expr} endif",
+                "if {} == \"{}\" and {} == \"{}\" then \"{}\" else {expr} endif",
                 slot_expr(arch.0),
                 arch.1,
+                slot_expr(plain),
+                crate::catalog::identifier_syscall(id).unwrap_or_default(),
                 call.name
             ),
             None => expr,
@@ -586,13 +589,36 @@ impl Retrieval<'_> {
             let k = s.key.to_lowercase();
             // CEF's receipt, start and end times are `rt`, `start`, `end`.
             let cef_time = view.kind == Kind::Cef && matches!(k.as_str(), "rt" | "start" | "end");
+            // A capture the header types as a time is one, whatever its name (`audit({$audit=DATETIME}:…)`).
+            let typed = text_kind && view.head.contains(&format!("{{{}=DATETIME", s.expr));
             if !b.has("time")
-                && (k.contains("time") || k.contains("date") || (text_kind && k == "t") || cef_time)
+                && (k.contains("time")
+                    || k.contains("date")
+                    || (text_kind && k == "t")
+                    || cef_time
+                    || typed)
                 && lexicon::all_times(&s.values)
             {
                 b.set("time", Source::Expr(s.expr.clone()), "lexicon");
             }
             if (text_kind && k == "host") || lexicon::is_host_key(&s.key) {
+                // Beside the peer's address in one record (audit's `hostname=… addr=…`), a
+                // host name is the peer's, not the reporting host's.
+                if let Some(peer) = peer_address(s, slots) {
+                    // Only a remote peer has an address; a local session's host name is the
+                    // machine's own (`hostname=centos.local addr=?`).
+                    let e = &s.expr;
+                    let a = slot_expr(peer);
+                    b.set(
+                        "src.hostname",
+                        Source::Expr(format!(
+                            "if maybe_ipv4({e}) == null and maybe_ipv6({e}) == null and {e} != \"?\" \
+                             and (maybe_ipv4({a}) != null or maybe_ipv6({a}) != null) then lower({e}) endif"
+                        )),
+                        "lexicon",
+                    );
+                    continue;
+                }
                 if lexicon::host_field(&s.values).is_none() {
                     host_or_address(s, b);
                 }
@@ -691,6 +717,46 @@ impl Retrieval<'_> {
             }
         }
         if text_kind {
+            // What an audit record's system call does, as for the structured form.
+            let call = view
+                .identifier
+                .and_then(|id| cluster_syscall(id, slots))
+                .and_then(|(c, _)| c.summary)
+                .map(crate::title::classify_title)
+                .unwrap_or_default();
+            if let Some(a) = call.action {
+                b.set("action", Source::Const(a.into()), "title");
+            }
+            if let Some(o) = call.object {
+                b.set("object", Source::Const(o.into()), "title");
+            }
+            if view.kind == Kind::Keyvalue {
+                if let Some(st) = status_of(slots) {
+                    b.set("status", st, "words");
+                }
+                // A record's type names what happened (`type=USER_CMD`, `type=USER_AUTH`),
+                // as a structured event's type discriminator does.
+                if let Some(id) = view.identifier {
+                    // An outcome key's value (`action=accept`) states the status, not the act.
+                    let values: String = id
+                        .split(' ')
+                        .filter_map(|c| c.split_once('='))
+                        .filter(|(k, _)| !lexicon::is_result_key(k))
+                        .map(|(_, v)| v)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let (action, object) = lexicon::classify_words(&lexicon::split_words(&values));
+                    if let Some(a) = action {
+                        b.set("action", Source::Const(a.into()), "words");
+                        if let Some(o) = self.kb.agreed_object(a) {
+                            b.set("object", Source::Const(o), "precedent");
+                        }
+                    }
+                    if let Some(o) = object {
+                        b.set("object", Source::Const(o.into()), "words");
+                    }
+                }
+            }
             let words: BTreeSet<String> = view
                 .members
                 .iter()
@@ -908,8 +974,18 @@ fn status_of(slots: &Slots) -> Option<Source> {
         let Some(states) = states.filter(|x| !x.is_empty()) else {
             continue;
         };
-        if states.iter().all(|x| *x == states[0]) && vals.len() == s.values.len() {
-            return Some(Source::Const(states[0].to_string()));
+        // The outcome stays read per event even where every member agrees: the next event
+        // may fail. The members' failure words name it when none succeeded.
+        if states.iter().all(|x| *x == "failure") {
+            let bad: BTreeSet<String> = vals
+                .iter()
+                .map(|v| xp_syntax::printer::quote_str(v, '"'))
+                .collect();
+            let list = bad.into_iter().collect::<Vec<_>>().join(", ");
+            return Some(Source::Expr(format!(
+                "if in_list([{list}], {}) then \"failure\" else \"success\" endif",
+                s.expr
+            )));
         }
         let ok: BTreeSet<String> = vals
             .iter()
@@ -1192,6 +1268,21 @@ fn logon_target_is_subject(known: &mut Vec<(&Slot, (&'static str, Transform, usi
 
 /// A host key whose values are addresses in some events and names in others (auditd `node`):
 /// `event_src.ip` where the value is an address, the name fields where it is not.
+/// The slot of the same record as `s` (one `keyvalue()` helper) that the lexicon reads as the
+/// source address.
+fn peer_address<'a>(s: &Slot, slots: &'a Slots) -> Option<&'a Slot> {
+    // Audit (and PAM) name them `hostname` and `addr`; a firewall's `devname` beside its
+    // `srcip` is the reporting device.
+    if s.key != "hostname" {
+        return None;
+    }
+    let var = s.expr.split('[').next().filter(|v| v.starts_with("$kv"))?;
+    slots
+        .slots
+        .iter()
+        .find(|o| o.expr.split('[').next() == Some(var) && o.key == "addr")
+}
+
 fn host_or_address(s: &Slot, b: &mut Builder) {
     let vals: Vec<&String> = s.values.iter().flatten().collect();
     let is_ip = |v: &&String| v.trim().parse::<std::net::IpAddr>().is_ok();
@@ -2057,8 +2148,9 @@ mod tests {
         let out = Retrieval::new(&kb).assign(&view);
         assert_eq!(out.constant("action"), Some("login"));
         assert_eq!(out.constant("object"), Some("system"));
+        // Without a KB the verb still names its own object (`login`: into the system).
         let out = Retrieval::new(&Kb::default()).assign(&view);
-        assert_eq!(out.constant("object"), Some("account"));
+        assert_eq!(out.constant("object"), Some("system"));
     }
 
     #[test]

@@ -439,9 +439,19 @@ pub fn classify_words(words: &[String]) -> (Option<&'static str>, Option<&'stati
         event_words()
             .iter()
             .find(|e| e.action == action && !e.title_only && words.contains(&e.word))
-            .map(|e| e.value.as_str())
     };
-    (find(true), find(false))
+    let action = find(true);
+    // A word that names its act and what it is done to says both (`cmd` of `USER_CMD`: a
+    // command executed, though `user` also names an object).
+    let own = action.and_then(|a| {
+        event_words()
+            .iter()
+            .find(|e| !e.action && !e.title_only && e.word == a.word)
+    });
+    (
+        action.map(|e| e.value.as_str()),
+        own.or_else(|| find(false)).map(|e| e.value.as_str()),
+    )
 }
 
 /// The status a result value states (`success`, `yes`, `failed`, `denied`, …).

@@ -244,6 +244,21 @@ fn record_of(expr: &str, prelude: &[String]) -> Option<String> {
     Some(key_of(list)).filter(|k| !k.is_empty())
 }
 
+/// The record type a TEXT header states before its KEYVALUE capture (`type=SYSCALL msg=… {$kv=KEYVALUE}`)
+/// for the keys of that capture (`$kv["key"]`): they are that record's, as a list's are.
+fn header_record(head: &str, expr: &str) -> Option<String> {
+    let var = &expr[..expr.find('[')?];
+    let token = head.find(&format!("{{{var}=KEYVALUE"))?;
+    let before = &head[..token];
+    let at = before.rfind("type=")?;
+    let name: String = before[at + 5..]
+        .chars()
+        .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+        .collect();
+    let starts_word = at == 0 || !before.as_bytes()[at - 1].is_ascii_alphanumeric();
+    (starts_word && name.len() >= 2).then_some(name)
+}
+
 /// Opens `expr`, whose `values` are runs of `key=value` pairs, with `keyvalue()`: one helper
 /// variable in `prelude` and one expression per key in `exprs`. Single-quoted values (auditd
 /// `msg='op=… res=success'`) make `'` the quote; a value that is itself a run of pairs is
@@ -402,7 +417,10 @@ pub fn read(kind: Kind, head: &str, captures: &[String], members: &[&str]) -> Sl
         let mut opened = Vec::new();
         for (e, vals) in exprs.iter().zip(&first) {
             let present: Vec<&String> = vals.iter().flatten().collect();
-            if e.contains('[') || present.is_empty() {
+            // A capture, or a KEYVALUE member holding a quoted run (audit's `msg='op=login
+            // acct="bob" res=failed'`).
+            let member = e.contains('[') && !e.starts_with("$kv");
+            if member || present.is_empty() {
                 continue;
             }
             let keys: Option<Vec<Vec<(String, String)>>> =
@@ -421,7 +439,9 @@ pub fn read(kind: Kind, head: &str, captures: &[String], members: &[&str]) -> Sl
         .filter(|(_, v)| v.iter().any(Option::is_some))
         .map(|(e, values)| Slot {
             key: key_of(&e),
-            parent: parent_key(&e).or_else(|| record_of(&e, &prelude)),
+            parent: parent_key(&e)
+                .or_else(|| record_of(&e, &prelude))
+                .or_else(|| header_record(head, &e)),
             expr: e,
             values,
         })

@@ -61,13 +61,19 @@ impl KvRun<'_> {
                 .iter()
                 .map(|k| (format!("${name}[{}] == null", q(k)), false)),
         );
-        terms.extend(self.constants.iter().map(|(k, v)| {
-            (
-                format!("${name}[{}] == {}", q(k), q(v)),
-                log_cluster::mask::mask_token(v) != v.as_str(),
-            )
-        }));
-        terms
+        // A key that types events (`syscall`, `op`, `type`) is the readable separation; its
+        // number is a type, not a variable.
+        let mut pinned: Vec<(String, bool)> = Vec::new();
+        for (k, v) in &self.constants {
+            let term = format!("${name}[{}] == {}", q(k), q(v));
+            if is_type_key(k) {
+                pinned.push((term, false));
+            } else {
+                terms.push((term, log_cluster::mask::mask_token(v) != v.as_str()));
+            }
+        }
+        pinned.extend(terms);
+        pinned
     }
 
     /// The token text for a variable name.
@@ -84,6 +90,12 @@ impl KvRun<'_> {
             )
         }
     }
+}
+
+/// Whether a key names the event's type (the clusterer splits by it).
+fn is_type_key(k: &str) -> bool {
+    log_cluster::identifier::TYPE_KEYS.contains(&k)
+        || log_cluster::identifier::EMBEDDED_TYPE_KEYS.contains(&k)
 }
 
 fn is_key(k: &str) -> bool {
@@ -113,7 +125,11 @@ fn tail(line: &str, quote: char, sep: &str, kv_sep: &str) -> Option<Vec<(usize, 
                     .filter(|_| line[word_end..].starts_with(' '))
                     .map(str::len)
             };
-            if let Some(eq) = key_len {
+            // A word that ends in `):` labels what follows (audit's record header
+            // `msg=audit(1364481363.243:24287):`): prose before the run, not a pair, so no
+            // run holds it.
+            let label = line[i..word_end].ends_with("):");
+            if let Some(eq) = key_len.filter(|_| !label) {
                 if is_key(&line[i..i + eq]) {
                     // Longest first from the scanner; the spans want them in order.
                     let mut ends = scan_kv(line, i, sep, kv_sep, Some(quote));
@@ -132,6 +148,7 @@ fn tail(line: &str, quote: char, sep: &str, kv_sep: &str) -> Option<Vec<(usize, 
                             line[s..e]
                                 .split_once(kv_sep)
                                 .is_some_and(|(k, _)| is_key(k))
+                                && !line[s..e].ends_with("):")
                         }) {
                             return Some(spans);
                         }
@@ -176,10 +193,16 @@ pub fn find<'a>(members: &[&'a str]) -> Option<KvRun<'a>> {
             .map(|m| tail(m, quote, sep, kv_sep))
             .collect::<Option<_>>()?;
     }
-    // Leading pairs that are the same text everywhere stay literal.
+    // Leading pairs that are the same text everywhere stay literal, unless a label ends the
+    // text before the run (audit's `msg=audit(…):`): what follows a record header is all data.
     let first = &spans[0];
+    let labelled = members
+        .iter()
+        .zip(&spans)
+        .any(|(m, s)| m[..s[0].0].trim_end().ends_with("):"));
     let mut lead = 0;
-    while lead < first.len()
+    while !labelled
+        && lead < first.len()
         && members.iter().zip(&spans).all(|(m, s)| {
             s.get(lead)
                 .is_some_and(|&(a, e)| m[a..e] == members[0][first[lead].0..first[lead].1])
@@ -210,8 +233,10 @@ pub fn find<'a>(members: &[&'a str]) -> Option<KvRun<'a>> {
         // Variable-looking values (numbers, hex) count only when several members agree.
         let plain = v.len() <= 40
             && !v.contains(char::is_whitespace)
-            && (members.len() >= 3 || log_cluster::mask::mask_token(v) == v.as_str());
-        if same && plain && members.len() > 1 {
+            && (members.len() >= 3
+                || log_cluster::mask::mask_token(v) == v.as_str()
+                || is_type_key(k));
+        if same && plain && (members.len() > 1 || is_type_key(k)) {
             constants.push((k.to_string(), v.to_string()));
         }
     }
@@ -251,7 +276,15 @@ mod tests {
             "type=SYSCALL msg=audit(1364481365.020:24291): arch=c000003e syscall=59 success=yes exit=0 comm=\"id\"",
         ];
         let r = find(&m).unwrap();
-        assert_eq!(r.prefixes, vec!["type=SYSCALL"; 3]);
+        // The record header `msg=audit(…):` labels the pairs: it is no pair itself.
+        assert_eq!(
+            r.prefixes,
+            vec![
+                "type=SYSCALL msg=audit(1364481363.243:24287):",
+                "type=SYSCALL msg=audit(1364481364.001:24290):",
+                "type=SYSCALL msg=audit(1364481365.020:24291):"
+            ]
+        );
         assert_eq!(r.quote, '"');
         assert_eq!(
             r.constants,

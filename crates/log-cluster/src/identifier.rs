@@ -119,6 +119,15 @@ impl IdentifierExtractor for RuleBased {
                         out.push(((*k).to_string(), v.trim_matches('"').to_string()));
                     }
                 }
+                // A record typed by `type=` is typed further by its own pairs, as embedded
+                // records are (`type=SYSCALL … syscall=257`).
+                if pairs.contains_key("type") {
+                    for k in EMBEDDED_TYPE_KEYS {
+                        if let Some(v) = pairs.get(k).filter(|v| !v.is_empty()) {
+                            out.push(((*k).to_string(), v.trim_matches('"').to_string()));
+                        }
+                    }
+                }
                 // Pairs behind a syslog header belong to its program, as TEXT messages do.
                 if let Some(app) = ev.syslog.as_ref().and_then(|h| h.app.clone()) {
                     out.push(("program".into(), app));
@@ -220,9 +229,13 @@ pub const STRUCTURAL: &str = "members:";
 /// CEF signature): accepted whatever their count.
 pub const DEFINED: &[&str] = &["EventID", "signature"];
 
-/// Whether a candidate key is accepted without the count test.
+/// Whether a candidate key is accepted without the count test: member names, keys whose
+/// format defines them as the type, and the type keys of a typed record (`syscall` of an
+/// audit `SYSCALL` record: a few events may use many calls, each still a type).
 pub fn is_trusted(key: &str) -> bool {
-    key.starts_with(STRUCTURAL) || DEFINED.contains(&key)
+    key.starts_with(STRUCTURAL)
+        || DEFINED.contains(&key)
+        || EMBEDDED_TYPE_KEYS.contains(&key.rsplit('.').next().unwrap_or(key))
 }
 
 /// Largest number of distinct values a key may take and still be an identifier.

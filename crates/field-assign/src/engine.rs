@@ -599,7 +599,14 @@ impl Retrieval<'_> {
                     || typed)
                 && lexicon::all_times(&s.values)
             {
-                b.set("time", Source::Expr(s.expr.clone()), "lexicon");
+                // A date alone (`date=2025-03-10`) takes its clock from a sibling
+                // (`time=06:50:02`, firewall key=value records).
+                let e = match clock_of(s, slots) {
+                    // A DATETIME capture holds a datetime: its text's first ten bytes are the date.
+                    Some(c) => format!("substr({}, 0, 10) + \" \" + {}", s.expr, slot_expr(c)),
+                    None => s.expr.clone(),
+                };
+                b.set("time", Source::Expr(e), "lexicon");
             }
             if (text_kind && k == "host") || lexicon::is_host_key(&s.key) {
                 // Beside the peer's address in one record (audit's `hostname=… addr=…`), a
@@ -1268,6 +1275,40 @@ fn logon_target_is_subject(known: &mut Vec<(&Slot, (&'static str, Transform, usi
 
 /// A host key whose values are addresses in some events and names in others (auditd `node`):
 /// `event_src.ip` where the value is an address, the name fields where it is not.
+/// For a slot whose every value is a bare date (`2025-03-10`), a slot of clock times
+/// (`06:50:02`, `06:50:02.123`) that goes with it.
+fn clock_of<'a>(s: &Slot, slots: &'a Slots) -> Option<&'a Slot> {
+    let all = |sl: &Slot, f: &dyn Fn(&[u8]) -> bool| {
+        let vs: Vec<&String> = sl.values.iter().flatten().collect();
+        !vs.is_empty() && vs.iter().all(|v| f(unquote(v).as_bytes()))
+    };
+    // A bare date, or what a DATETIME capture makes of one (midnight).
+    let date = |b: &[u8]| {
+        let b = b.strip_suffix(b"T00:00:00.000Z").unwrap_or(b);
+        b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    };
+    let clock = |b: &[u8]| {
+        b.len() >= 8
+            && b[2] == b':'
+            && b[5] == b':'
+            && b.iter().enumerate().all(|(i, c)| {
+                i == 2 || i == 5 || c.is_ascii_digit() || (i >= 8 && matches!(c, b'.' | b','))
+            })
+    };
+    if !all(s, &date) {
+        return None;
+    }
+    slots
+        .slots
+        .iter()
+        .find(|c| c.key.to_ascii_lowercase().contains("time") && all(c, &clock))
+}
+
 /// The slot of the same record as `s` (one `keyvalue()` helper) that the lexicon reads as the
 /// source address.
 fn peer_address<'a>(s: &Slot, slots: &'a Slots) -> Option<&'a Slot> {
@@ -1443,11 +1484,14 @@ fn path_split(slots: &Slots, b: &mut Builder) {
             "{var} = csv({e}, {}, \"\")",
             xp_syntax::printer::quote_str(sep, '"')
         ));
-        b.set(
-            &format!("{prefix}.name"),
-            Source::Expr(name.clone()),
-            "path-split",
-        );
+        // The path names the program; a name read elsewhere may be cut short (the kernel's
+        // `comm` holds 15 bytes: `gnome-keyring-d`) or be the interpreter's (`python` for
+        // `/usr/bin/python2.7`).
+        let short = format!("{prefix}.name");
+        b.out
+            .fields
+            .retain(|a| !(a.field == short && a.why == "lexicon"));
+        b.set(&short, Source::Expr(name.clone()), "path-split");
         b.set(
             &format!("{prefix}.path"),
             Source::Expr(format!("strip({e}, \"\", {name})")),
@@ -1638,6 +1682,14 @@ mod tests {
                 .collect(),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_bare_date_takes_its_clock_from_a_sibling_time() {
+        let ev =
+            r#"{"date": "2025-03-10", "time": "06:50:02", "action": "deny", "srcip": "192.0.2.1"}"#;
+        let a = assign_one(Kind::Json, "JSON = ''", "action=deny", &[ev]);
+        assert_eq!(run_assignment(&a, ev)["time"], "2025-03-10T06:50:02.000Z");
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub enum Transform {
     Lower,
     /// `maybe_number16(…)`: a `0x…` number in decimal.
     Hex,
-    /// A terminal as `who` names it: `/dev/pts/0` → `pts/0`.
+    /// A terminal as `who` names it: `/dev/pts/0` and audit's `pts0` → `pts/0`.
     Tty,
     /// The file type of an octal file mode (POSIX `S_IFMT` bits): `0100644` → `regular_file`.
     FileType,
@@ -71,7 +71,11 @@ impl Transform {
                 .or_else(|| v.trim().strip_prefix("0X"))
                 .and_then(|h| i64::from_str_radix(h, 16).ok())
                 .map_or_else(String::new, |n| n.to_string()),
-            Transform::Tty => v.strip_prefix("/dev/").unwrap_or(v).to_string(),
+            Transform::Tty => match v.strip_prefix("pts") {
+                // Audit's SYSCALL records write the pseudo-terminal `pts0`.
+                Some(n) if n.starts_with(|c: char| c.is_ascii_digit()) => format!("pts/{n}"),
+                _ => v.strip_prefix("/dev/").unwrap_or(v).to_string(),
+            },
             Transform::FileType => file_type(v).unwrap_or_default().to_string(),
             Transform::Errno => crate::errno::message(v).unwrap_or_default().to_string(),
         }
@@ -83,7 +87,9 @@ impl Transform {
             Transform::Same => expr.to_string(),
             Transform::Lower => format!("lower({expr})"),
             Transform::Hex => format!("maybe_number16({expr})"),
-            Transform::Tty => format!("strip({expr}, \"/dev/\", \"\")"),
+            Transform::Tty => format!(
+                "if match({expr}, \"pts[0-9]*\") then \"pts/\" + substr({expr}, 3) else strip({expr}, \"/dev/\", \"\") endif"
+            ),
             // The type digits are what precedes the four permission digits.
             Transform::FileType => {
                 let digits = format!("substr({expr}, 0, length({expr}) - 4)");
@@ -485,6 +491,32 @@ impl Kb {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminals_as_who_names_them() {
+        let t = Transform::Tty;
+        assert_eq!(t.apply("/dev/pts/3"), "pts/3");
+        assert_eq!(t.apply("pts12"), "pts/12");
+        assert_eq!(t.apply("tty1"), "tty1");
+        assert_eq!(t.apply("ssh"), "ssh");
+        let rule = Rule::compile(
+            &format!("JSON = ''\nlogon_service = {}\n", t.wrap("$t")),
+            Default::default(),
+        )
+        .unwrap();
+        for (v, want) in [("pts0", "pts/0"), ("/dev/pts/1", "pts/1"), ("cron", "cron")] {
+            let got = match rule.normalize(
+                &format!("{{\"t\": \"{v}\"}}"),
+                &xp_eval::RunOptions::default(),
+            ) {
+                Ok(xp_eval::Outcome::Normalized(e)) => {
+                    e.get("logon_service").and_then(|v| v.to_text())
+                }
+                _ => panic!("no match"),
+            };
+            assert_eq!(got.as_deref(), Some(want), "{v}");
+        }
+    }
 
     #[test]
     fn file_types_of_octal_modes() {

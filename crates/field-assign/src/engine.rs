@@ -752,16 +752,7 @@ impl Retrieval<'_> {
                         .map(|(_, v)| v)
                         .collect::<Vec<_>>()
                         .join(" ");
-                    let (action, object) = lexicon::classify_words(&lexicon::split_words(&values));
-                    if let Some(a) = action {
-                        b.set("action", Source::Const(a.into()), "words");
-                        if let Some(o) = self.kb.agreed_object(a) {
-                            b.set("object", Source::Const(o), "precedent");
-                        }
-                    }
-                    if let Some(o) = object {
-                        b.set("object", Source::Const(o.into()), "words");
-                    }
+                    self.type_words(&lexicon::split_words(&values), b);
                 }
             }
             let words: BTreeSet<String> = view
@@ -841,19 +832,7 @@ impl Retrieval<'_> {
         if let Some(o) = title.object {
             b.set("object", Source::Const(o.into()), "title");
         }
-        let words = lexicon::split_words(&text);
-        let (action, object) = lexicon::classify_words(&words);
-        if let Some(a) = action {
-            b.set("action", Source::Const(a.into()), "words");
-            // What the act is done to, where every source agrees, outweighs a word of the
-            // type's name (auditd `USER_LOGIN` is a login into the system, not an account).
-            if let Some(o) = self.kb.agreed_object(a) {
-                b.set("object", Source::Const(o), "precedent");
-            }
-        }
-        if let Some(o) = object {
-            b.set("object", Source::Const(o.into()), "words");
-        }
+        self.type_words(&lexicon::split_words(&text), b);
         if let Some(st) = status_of(slots) {
             b.set("status", st, "words");
         }
@@ -881,6 +860,22 @@ impl Retrieval<'_> {
             }
         }
         self.categories(b);
+    }
+
+    /// Action and object from the words of an event type's name (`USER_CMD`).
+    fn type_words(&self, words: &[String], b: &mut Builder) {
+        let (action, object) = lexicon::classify_words(words);
+        if let Some(a) = action {
+            b.set("action", Source::Const(a.into()), "words");
+            // What the act is done to, where every source agrees, outweighs a word of the
+            // type's name (auditd `USER_LOGIN` is a login into the system, not an account).
+            if let Some(o) = self.kb.agreed_object(a) {
+                b.set("object", Source::Const(o), "precedent");
+            }
+        }
+        if let Some(o) = object {
+            b.set("object", Source::Const(o.into()), "words");
+        }
     }
 
     /// subject, category.* and importance as the KB's rules with the same action and object

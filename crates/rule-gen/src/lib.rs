@@ -123,11 +123,22 @@ fn meta_for(kind: Kind, first: &str, meta: &Meta) -> (String, String, String) {
                 h.app.unwrap_or_else(|| "syslog".into()),
                 "syslog".to_string(),
             ),
-            None => (
-                "Generic".to_string(),
-                "text".to_string(),
-                "text".to_string(),
-            ),
+            // A well-known source recognised by its content names the product (a raw
+            // audit.log: `auditd`).
+            None => {
+                let known = field_assign::lexicon::source_constants(&[first]);
+                let of = |f: &str| {
+                    known
+                        .iter()
+                        .find(|(k, _)| *k == f)
+                        .map(|(_, v)| v.to_string())
+                };
+                (
+                    "Generic".to_string(),
+                    of("event_src.subsys").unwrap_or_else(|| "text".into()),
+                    "text".to_string(),
+                )
+            }
         },
         Kind::Json => ("Generic".into(), "json".into(), "json".into()),
         Kind::Tabular => ("Generic".into(), "tabular".into(), "tabular".into()),

@@ -12,13 +12,8 @@ fn catalog() -> &'static HashMap<(&'static str, &'static str), &'static str> {
     static C: std::sync::OnceLock<HashMap<(&'static str, &'static str), &'static str>> =
         std::sync::OnceLock::new();
     C.get_or_init(|| {
-        include_str!("../../../schema/windows-events.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| {
-                let mut c = l.split('\t');
-                Some(((c.next()?, c.next()?), c.next()?.trim()))
-            })
+        crate::tsv::rows(include_str!("../../../schema/windows-events.tsv"))
+            .filter_map(|(_, c)| Some(((*c.first()?, *c.get(1)?), *c.get(2)?)))
             .collect()
     })
 }
@@ -52,15 +47,11 @@ pub struct Syscall {
 fn syscalls() -> &'static HashMap<&'static str, Syscall> {
     static C: std::sync::OnceLock<HashMap<&'static str, Syscall>> = std::sync::OnceLock::new();
     C.get_or_init(|| {
-        include_str!("../../../schema/linux-syscalls-x86_64.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| {
-                let mut c = l.split('\t');
-                let number = c.next()?;
-                let name = c.next()?;
-                let summary = c.next().map(str::trim).filter(|s| !s.is_empty());
-                Some((number, Syscall { name, summary }))
+        crate::tsv::rows(include_str!("../../../schema/linux-syscalls-x86_64.tsv"))
+            .filter_map(|(_, c)| {
+                let name = *c.get(1)?;
+                let summary = c.get(2).copied().filter(|s| !s.is_empty());
+                Some((*c.first()?, Syscall { name, summary }))
             })
             .collect()
     })
@@ -119,33 +110,51 @@ mod tests {
         assert_eq!(identifier_syscall("members:items=USER_START"), None);
     }
 
-    #[test]
-    fn syscall_rows_are_well_formed() {
-        let text = include_str!("../../../schema/linux-syscalls-x86_64.tsv");
+    /// Checks every row of a catalog: `cells` columns, a number in column `number`, and the
+    /// columns `required` not empty; numbers unique when `unique`.
+    fn well_formed(
+        text: &'static str,
+        cells: usize,
+        number: usize,
+        required: &[usize],
+        unique: bool,
+    ) {
         let mut seen = std::collections::HashSet::new();
-        for (n, l) in text.lines().enumerate() {
-            if l.starts_with('#') || l.trim().is_empty() {
-                continue;
+        for (n, c) in crate::tsv::rows(text) {
+            assert_eq!(c.len(), cells, "line {n}: {c:?}");
+            assert!(c[number].parse::<u32>().is_ok(), "line {n}: {c:?}");
+            assert!(
+                !unique || seen.insert(c[number]),
+                "line {n}: number repeated"
+            );
+            for &r in required {
+                assert!(!c[r].is_empty(), "line {n}: {c:?}");
             }
-            let cells: Vec<&str> = l.split('\t').collect();
-            assert_eq!(cells.len(), 3, "line {}: {l}", n + 1);
-            assert!(cells[0].parse::<u32>().is_ok(), "line {}: {l}", n + 1);
-            assert!(seen.insert(cells[0]), "line {}: number repeated", n + 1);
-            assert!(!cells[1].is_empty(), "line {}: {l}", n + 1);
         }
     }
 
     #[test]
     fn catalog_rows_are_well_formed() {
-        let text = include_str!("../../../schema/windows-events.tsv");
-        for (n, l) in text.lines().enumerate() {
-            if l.starts_with('#') || l.trim().is_empty() {
-                continue;
-            }
-            let cells: Vec<&str> = l.split('\t').collect();
-            assert_eq!(cells.len(), 3, "line {}: {l}", n + 1);
-            assert!(cells[1].parse::<u32>().is_ok(), "line {}: {l}", n + 1);
-            assert!(!cells[2].trim().is_empty(), "line {}: {l}", n + 1);
-        }
+        well_formed(
+            include_str!("../../../schema/linux-syscalls-x86_64.tsv"),
+            3,
+            0,
+            &[1],
+            true,
+        );
+        well_formed(
+            include_str!("../../../schema/windows-events.tsv"),
+            3,
+            1,
+            &[2],
+            false,
+        );
+        well_formed(
+            include_str!("../../../schema/linux-errno.tsv"),
+            3,
+            0,
+            &[1, 2],
+            true,
+        );
     }
 }

@@ -425,16 +425,6 @@ fn msgid_from_identifier(id: &str, slots: &Slots, b: &mut Builder) {
     }
 }
 
-/// Whether `expr` reads the variable `var` (`$kv1` in `$kv1["x"]`, not in `$kv10`).
-fn uses_var(expr: &str, var: &str) -> bool {
-    expr.match_indices(var).any(|(i, _)| {
-        !expr[i + var.len()..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-    })
-}
-
 fn unquote(v: &str) -> &str {
     v.strip_prefix('"')
         .and_then(|x| x.strip_suffix('"'))
@@ -1540,11 +1530,11 @@ impl FieldAssigner for Retrieval<'_> {
                 }
                 let var = var_of(&b.out.prelude[i]);
                 let by_field = b.out.fields.iter().any(|a| match &a.source {
-                    Source::Expr(e) => uses_var(e, &var),
+                    Source::Expr(e) => mentions(e, &var),
                     Source::Const(_) => false,
                 });
                 let by_statement = b.out.prelude.iter().zip(&kept).any(|(q, k)| {
-                    *k && var_of(q) != var && uses_var(q.split_once('=').map_or("", |x| x.1), &var)
+                    *k && var_of(q) != var && mentions(q.split_once('=').map_or("", |x| x.1), &var)
                 });
                 if by_field || by_statement {
                     kept[i] = true;

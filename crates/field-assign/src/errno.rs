@@ -5,15 +5,8 @@
 fn table() -> &'static [(i64, &'static str)] {
     static T: std::sync::OnceLock<Vec<(i64, &'static str)>> = std::sync::OnceLock::new();
     T.get_or_init(|| {
-        include_str!("../../../schema/linux-errno.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| {
-                let mut c = l.split('\t');
-                let n = c.next()?.parse().ok()?;
-                let _name = c.next()?;
-                Some((n, c.next()?.trim()))
-            })
+        crate::tsv::rows(include_str!("../../../schema/linux-errno.tsv"))
+            .filter_map(|(_, c)| Some((c.first()?.parse().ok()?, *c.get(2)?)))
             .collect()
     })
 }
@@ -50,15 +43,9 @@ mod tests {
 
     #[test]
     fn the_switch_runs_in_xp() {
-        let src = format!(
-            "JSON = ''\n$kv = keyvalue($msg, \" \", \"=\")\nreason = {}\n",
-            switch_expr("$kv[\"exit\"]")
-        );
-        let rule = xp_eval::Rule::compile(&src, Default::default()).unwrap();
-        let run = |raw: &str| match rule.normalize(raw, &xp_eval::RunOptions::default()) {
-            Ok(xp_eval::Outcome::Normalized(e)) => e.get("reason").and_then(|v| v.to_text()),
-            _ => panic!("no match"),
-        };
+        let kv = "$kv = keyvalue($msg, \" \", \"=\")\n";
+        let run =
+            |raw: &str| crate::tsv::run_field(kv, "reason", &switch_expr("$kv[\"exit\"]"), raw);
         assert_eq!(
             run(r#"{"msg": "success=no exit=-2"}"#).as_deref(),
             Some("No such file or directory")

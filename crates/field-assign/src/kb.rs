@@ -492,6 +492,11 @@ impl Kb {
 mod tests {
     use super::*;
 
+    /// What the XP form of `t` makes of `v` (a JSON event's `$v`).
+    fn in_xp(t: Transform, field: &str, v: &str) -> Option<String> {
+        crate::tsv::run_field("", field, &t.wrap("$v"), &format!("{{\"v\": \"{v}\"}}"))
+    }
+
     #[test]
     fn terminals_as_who_names_them() {
         let t = Transform::Tty;
@@ -499,22 +504,8 @@ mod tests {
         assert_eq!(t.apply("pts12"), "pts/12");
         assert_eq!(t.apply("tty1"), "tty1");
         assert_eq!(t.apply("ssh"), "ssh");
-        let rule = Rule::compile(
-            &format!("JSON = ''\nlogon_service = {}\n", t.wrap("$t")),
-            Default::default(),
-        )
-        .unwrap();
         for (v, want) in [("pts0", "pts/0"), ("/dev/pts/1", "pts/1"), ("cron", "cron")] {
-            let got = match rule.normalize(
-                &format!("{{\"t\": \"{v}\"}}"),
-                &xp_eval::RunOptions::default(),
-            ) {
-                Ok(xp_eval::Outcome::Normalized(e)) => {
-                    e.get("logon_service").and_then(|v| v.to_text())
-                }
-                _ => panic!("no match"),
-            };
-            assert_eq!(got.as_deref(), Some(want), "{v}");
+            assert_eq!(in_xp(t, "logon_service", v).as_deref(), Some(want), "{v}");
         }
     }
 
@@ -528,21 +519,12 @@ mod tests {
         assert_eq!(t.apply("0644"), "");
         assert_eq!(t.apply("rw-r--r--"), "");
         // The XP form agrees.
-        let src = format!("JSON = ''\nobject.type = {}\n", t.wrap("$mode"));
-        let rule = Rule::compile(&src, Default::default()).unwrap();
         for (mode, want) in [
             ("0100644", Some("regular_file")),
             ("040755", Some("directory")),
             ("0644", None),
         ] {
-            let raw = format!("{{\"mode\": \"{mode}\"}}");
-            let got = match rule.normalize(&raw, &xp_eval::RunOptions::default()) {
-                Ok(xp_eval::Outcome::Normalized(e)) => {
-                    e.get("object.type").and_then(|v| v.to_text())
-                }
-                _ => panic!("no match"),
-            };
-            assert_eq!(got.as_deref(), want, "{mode}");
+            assert_eq!(in_xp(t, "object.type", mode).as_deref(), want, "{mode}");
         }
     }
 }

@@ -194,12 +194,7 @@ mod tests {
 /// The rows of a three-column lexicon table: comment and blank lines skipped, rows with fewer
 /// than three cells ignored.
 fn rows3(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut c = l.split('\t');
-            Some((c.next()?, c.next()?, c.next()?.trim()))
-        })
+    crate::tsv::rows(text).filter_map(|(_, c)| Some((*c.first()?, *c.get(1)?, *c.get(2)?)))
 }
 
 /// One lexicon row: field, transform and the row's rank (earlier rows win over later ones).

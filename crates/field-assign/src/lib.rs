@@ -18,6 +18,7 @@ pub mod kb;
 pub mod lexicon;
 pub mod slots;
 pub mod title;
+pub mod tsv;
 
 use ingest::Kind;
 use serde::Serialize;

@@ -967,26 +967,21 @@ fn status_of(slots: &Slots) -> Option<Source> {
             continue;
         };
         // The outcome stays read per event even where every member agrees: the next event
-        // may fail. The members' failure words name it when none succeeded.
-        if states.iter().all(|x| *x == "failure") {
-            let bad: BTreeSet<String> = vals
-                .iter()
-                .map(|v| xp_syntax::printer::quote_str(v, '"'))
-                .collect();
-            let list = bad.into_iter().collect::<Vec<_>>().join(", ");
-            return Some(Source::Expr(format!(
-                "if in_list([{list}], {}) then \"failure\" else \"success\" endif",
-                s.expr
-            )));
-        }
-        let ok: BTreeSet<String> = vals
+        // may fail. The members' success words name it, their failure words when none
+        // succeeded.
+        let (named, other) = if states.iter().all(|x| *x == "failure") {
+            ("failure", "success")
+        } else {
+            ("success", "failure")
+        };
+        let listed: BTreeSet<String> = vals
             .iter()
-            .filter(|v| lexicon::status_word(v) == Some("success"))
+            .filter(|v| lexicon::status_word(v) == Some(named))
             .map(|v| xp_syntax::printer::quote_str(v, '"'))
             .collect();
-        let list = ok.into_iter().collect::<Vec<_>>().join(", ");
+        let list = listed.into_iter().collect::<Vec<_>>().join(", ");
         return Some(Source::Expr(format!(
-            "if in_list([{list}], {}) then \"success\" else \"failure\" endif",
+            "if in_list([{list}], {}) then \"{named}\" else \"{other}\" endif",
             s.expr
         )));
     }

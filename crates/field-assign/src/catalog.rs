@@ -4,6 +4,8 @@
 //!   statement of what happened.
 //! - Linux system calls (`schema/linux-syscalls-x86_64.tsv`): a raw audit `SYSCALL` record
 //!   names the call by number only; the table gives its name and what the call does.
+//! - Linux audit record types (`schema/linux-audit-records.tsv`): a record's type
+//!   (`CRED_ACQ`) is an abbreviation; the table states what a record of the type reports.
 
 use std::collections::HashMap;
 
@@ -75,6 +77,43 @@ pub fn identifier_syscall(identifier: &str) -> Option<&str> {
     })
 }
 
+/// record type → what a record of the type reports (types with a summary only).
+fn audit_records() -> &'static HashMap<&'static str, &'static str> {
+    static C: std::sync::OnceLock<HashMap<&'static str, &'static str>> = std::sync::OnceLock::new();
+    C.get_or_init(|| {
+        crate::tsv::rows(include_str!("../../../schema/linux-audit-records.tsv"))
+            .filter_map(|(_, c)| Some((*c.first()?, *c.get(2).filter(|s| !s.is_empty())?)))
+            .collect()
+    })
+}
+
+/// What the audit records a cluster identifier names report (`type=USER_START`, or the
+/// record list of an envelope, `members:items=COMMENT+CRED_ACQ`), when one record of the
+/// list has a summary. Beside a `SYSCALL` record such a record states what the call did
+/// (`LOGIN`: the write to `/proc/self/loginuid` set the login id); the auxiliary records
+/// that only describe the call's arguments have no summary.
+pub fn audit_record_summary(identifier: &str) -> Option<&'static str> {
+    audit_record(identifier).map(|(_, summary)| summary)
+}
+
+/// The record type an identifier names that states what happened, and its summary
+/// (`members:items=COMMENT+CRED_ACQ` → `CRED_ACQ`), as `audit_record_summary` finds it.
+pub fn audit_record(identifier: &str) -> Option<(&str, &'static str)> {
+    let types: Vec<&str> = identifier
+        .split(' ')
+        .filter_map(|c| {
+            let (k, v) = c.split_once('=')?;
+            matches!(k.rsplit(['.', ':']).next(), Some("type" | "items")).then_some(v)
+        })
+        .flat_map(|v| v.split('+'))
+        .collect();
+    let mut summaries = types
+        .iter()
+        .filter_map(|t| Some((*t, audit_records().get(t).copied()?)));
+    let first = summaries.next()?;
+    summaries.next().is_none().then_some(first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +131,31 @@ mod tests {
         // The id alone does not say it: 4624 of another provider is unknown.
         assert_eq!(windows_event_title("EventID=Some-Provider/4624"), None);
         assert_eq!(windows_event_title("msgid=4624"), None);
+    }
+
+    #[test]
+    fn audit_record_types_by_name() {
+        assert_eq!(
+            audit_record_summary("type=USER_START"),
+            Some("a user logged in and a session was started for them")
+        );
+        assert_eq!(
+            audit_record_summary("members:items=COMMENT+CRED_ACQ"),
+            audit_record_summary("type=CRED_ACQ")
+        );
+        // What a system call did, beside its auxiliary records.
+        assert_eq!(
+            audit_record_summary("members:items=KERN_MODULE+PROCTITLE+SYSCALL"),
+            Some("a kernel module was loaded")
+        );
+        assert_eq!(
+            audit_record_summary("members:items=CWD+PATH+PROCTITLE+SYSCALL"),
+            None
+        );
+        // Auxiliary records and other logs' types say nothing.
+        assert_eq!(audit_record_summary("type=PROCTITLE"), None);
+        assert_eq!(audit_record_summary("type=traffic"), None);
+        assert_eq!(audit_record_summary("msgid=USER_START"), None);
     }
 
     #[test]
@@ -148,6 +212,13 @@ mod tests {
             1,
             &[2],
             false,
+        );
+        well_formed(
+            include_str!("../../../schema/linux-audit-records.tsv"),
+            3,
+            1,
+            &[0],
+            true,
         );
         well_formed(
             include_str!("../../../schema/linux-errno.tsv"),

@@ -714,11 +714,13 @@ impl Retrieval<'_> {
             }
         }
         if text_kind {
-            // What an audit record's system call does, as for the structured form.
+            // What an audit record's system call or record type reports, as for the structured form.
             let call = view
                 .identifier
-                .and_then(|id| cluster_syscall(id, slots))
-                .and_then(|(c, _)| c.summary)
+                .and_then(|id| {
+                    crate::catalog::audit_record_summary(id)
+                        .or_else(|| cluster_syscall(id, slots).and_then(|(c, _)| c.summary))
+                })
                 .map(crate::title::classify_title)
                 .unwrap_or_default();
             if let Some(a) = call.action {
@@ -781,6 +783,8 @@ impl Retrieval<'_> {
                 }
                 self.categories(b);
             }
+            // The categories of an act the record's type or system call stated.
+            self.categories(b);
             lone_address(slots, b);
             pair_ports(slots, b);
             syslog_program(view.members, b);
@@ -803,12 +807,13 @@ impl Retrieval<'_> {
             text.push(' ');
             text.push_str(i);
         }
-        // A Windows event's documented title, or what the system call of an audit record
-        // does, states what happened where its data cannot.
+        // A Windows event's documented title, or what the system call or the record type of
+        // an audit record reports, states what happened where its data cannot.
         let title = view
             .identifier
             .and_then(|id| {
                 crate::catalog::windows_event_title(id)
+                    .or_else(|| crate::catalog::audit_record_summary(id))
                     .or_else(|| cluster_syscall(id, slots).and_then(|(c, _)| c.summary))
             })
             .map(crate::title::classify_title)

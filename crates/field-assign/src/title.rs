@@ -23,6 +23,11 @@ pub struct TitleClass {
 /// Multi-word verbs written as the lexicon's one word.
 const PHRASES: &[(&str, &str)] = &[
     ("logged on", "logon"),
+    ("logging on", "logon"),
+    ("logging in", "login"),
+    ("logging off", "logoff"),
+    ("logging out", "logout"),
+    ("shut down", "shutdown"),
     ("log on", "logon"),
     ("logged in", "login"),
     ("log in", "login"),
@@ -189,6 +194,16 @@ mod tests {
             (
                 "check whether a file can be accessed",
                 (Some("access"), Some("file_object"), None),
+            ),
+            // What an audit record type reports (`schema/linux-audit-records.tsv`).
+            (
+                "credentials were acquired for a user logging in",
+                (Some("login"), Some("system"), None),
+            ),
+            ("the system was shut down", (Some("stop"), Some("system"), None)),
+            (
+                "a command was executed by a user",
+                (Some("execute"), Some("command"), None),
             ),
             // `Directory Services` is a name, not a file system directory.
             (

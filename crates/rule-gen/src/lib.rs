@@ -311,7 +311,8 @@ fn build(
     };
     {
         let (vendor, product, source) = meta_for(c.kind, first, &opts.meta);
-        let base = naming::syscall_rule_name(c.identifier, first)
+        let base = naming::audit_record_rule_name(c.identifier)
+            .or_else(|| naming::syscall_rule_name(c.identifier, first))
             .unwrap_or_else(|| rule_name(c.kind, c.header, c.identifier, c.id));
         let mut name = base.clone();
         let mut k = 2;

@@ -86,6 +86,13 @@ pub fn syscall_rule_name(identifier: Option<&str>, member: &str) -> Option<Strin
     Some(sanitize(&format!("syscall_{}", call.name)))
 }
 
+/// The name of a rule for one type of Linux audit record (`cred_acq`, as `ausearch -m`
+/// knows it): the record type that states what happened, in lower case like the call names.
+pub fn audit_record_rule_name(identifier: Option<&str>) -> Option<String> {
+    let (record, _) = field_assign::catalog::audit_record(identifier?)?;
+    Some(sanitize(&record.to_ascii_lowercase()))
+}
+
 /// A readable rule name for a cluster.
 pub fn rule_name(kind: Kind, header: &str, identifier: Option<&str>, cluster: usize) -> String {
     // A Windows event the catalog knows is named as the experts name it: id and title
@@ -226,6 +233,11 @@ mod tests {
             .as_deref(),
             Some("syscall_openat")
         );
+        assert_eq!(
+            audit_record_rule_name(Some("members:items=COMMENT+CRED_ACQ")).as_deref(),
+            Some("cred_acq")
+        );
+        assert_eq!(audit_record_rule_name(Some("type=PROCTITLE")), None);
         // Another architecture's numbers are not the table's.
         assert_eq!(
             syscall_rule_name(

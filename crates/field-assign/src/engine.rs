@@ -355,6 +355,14 @@ fn cluster_syscall<'s>(
 
 fn msgid_from_identifier(id: &str, slots: &Slots, b: &mut Builder) {
     let candidates: Vec<(&str, &str)> = id.split(' ').filter_map(|c| c.split_once('=')).collect();
+    // An audit event of user-space records is of the type of the record that reports the
+    // act (`USER_START` beside a collector's `COMMENT`); one with a system call is the call's.
+    if let Some((record, _)) = crate::catalog::audit_record(id) {
+        if !id.split([' ', '=', '+']).any(|w| w == "SYSCALL") {
+            b.set("msgid", Source::Const(record.to_string()), "lexicon");
+            return;
+        }
+    }
     let structural = log_cluster::identifier::STRUCTURAL;
     // The tag counts when nothing else types the event but pairs inside that union's records.
     if let Some((_, tag)) = candidates.first().and_then(|(k, v)| {
@@ -603,7 +611,7 @@ impl Retrieval<'_> {
                 // host name is the peer's, not the reporting host's.
                 if let Some(peer) = peer_address(s, slots) {
                     // Only a remote peer has an address; a local session's host name is the
-                    // machine's own (`hostname=centos.local addr=?`).
+                    // machine's own (`hostname=centos.local addr=?`): the event source's.
                     let e = &s.expr;
                     let a = slot_expr(peer);
                     b.set(
@@ -611,6 +619,15 @@ impl Retrieval<'_> {
                         Source::Expr(format!(
                             "if maybe_ipv4({e}) == null and maybe_ipv6({e}) == null and {e} != \"?\" \
                              and (maybe_ipv4({a}) != null or maybe_ipv6({a}) != null) then lower({e}) endif"
+                        )),
+                        "lexicon",
+                    );
+                    b.set(
+                        "event_src.hostname",
+                        Source::Expr(format!(
+                            "if maybe_ipv4({e}) == null and maybe_ipv6({e}) == null \
+                             and not in_list([\"?\", \"\"], {e}) \
+                             and maybe_ipv4({a}) == null and maybe_ipv6({a}) == null then lower({e}) endif"
                         )),
                         "lexicon",
                     );

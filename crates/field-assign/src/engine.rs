@@ -337,6 +337,35 @@ fn instance_id(identifier: Option<&str>, slots: &Slots, b: &mut Builder) {
     b.set("chain_id", Source::Expr(slot_expr(s)), "lexicon");
 }
 
+/// A Linux audit record names the login identity (`auid`) apart from the user the process
+/// runs as (`uid`): where no effective id (`euid`) states them, the process's user id is the
+/// privileges the actor acted with (`useradd` running as root: `uid=0`). Not for a login or
+/// logout: its actor is the user who logs in, on whose behalf the service (`sshd`, root)
+/// runs.
+fn process_user(slots: &Slots, b: &mut Builder) {
+    if b.has("subject.account.privileges")
+        || matches!(b.out.constant("action"), Some("login" | "logout"))
+    {
+        return;
+    }
+    let record = |s: &Slot| s.expr.split('[').next().unwrap_or("").to_string();
+    let Some(uid) = slots.slots.iter().find(|s| s.key == "uid") else {
+        return;
+    };
+    let same = |k: &str| {
+        slots
+            .slots
+            .iter()
+            .any(|s| s.key == k && record(s) == record(uid))
+    };
+    if !same("auid") || same("euid") {
+        return;
+    }
+    if let Some(e) = guarded(uid, slot_expr(uid)) {
+        b.set("subject.account.privileges", Source::Expr(e), "lexicon");
+    }
+}
+
 /// The system call a cluster's identifier pins (`syscall=257`) when every member's `arch`
 /// is the architecture of the table, with that `arch` slot and its value.
 fn cluster_syscall<'s>(
@@ -1534,6 +1563,7 @@ impl FieldAssigner for Retrieval<'_> {
             self.categories(&mut b);
         }
         subject_from_fields(&mut b);
+        process_user(&slots, &mut b);
         defaults(&mut b);
         // Keep only the prelude statements an expression uses, directly or through another
         // kept statement (`$kv5 = keyvalue($path_record, …)` keeps `$path_record = …`).

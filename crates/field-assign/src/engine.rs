@@ -1132,6 +1132,37 @@ fn started_process_is_the_object(b: &mut Builder) {
     });
 }
 
+/// A PAM record (`acct="jr" exe="/usr/sbin/sshd"`) is written by the service a user goes
+/// through for the account `acct`. When the user logs in or out, that service is the
+/// system's side of the act, not the actor: its process is the object's.
+fn login_service_is_the_object(slots: &Slots, b: &mut Builder) {
+    if !matches!(b.out.constant("action"), Some("login" | "logout")) {
+        return;
+    }
+    let record = |s: &Slot| s.expr.split('[').next().unwrap_or("").to_string();
+    let pam = slots.slots.iter().any(|e| {
+        e.key == "exe"
+            && slots
+                .slots
+                .iter()
+                .any(|a| a.key == "acct" && record(a) == record(e))
+    });
+    if !pam
+        || b
+            .out
+            .fields
+            .iter()
+            .any(|a| a.field.starts_with("object.process."))
+    {
+        return;
+    }
+    for a in &mut b.out.fields {
+        if a.field.starts_with("subject.process.") {
+            a.field = a.field.replacen("subject.", "object.", 1);
+        }
+    }
+}
+
 /// What every CEF rule states from the header: the vendor and product as the event source
 /// (`event_src.vendor`, `event_src.title` in the taxonomy's spelling; they outweigh what the
 /// nearest rule of another source said), the signature id as msgid, the severity as importance.
@@ -1554,6 +1585,7 @@ impl FieldAssigner for Retrieval<'_> {
         self.nearest(view, &slots, &mut b);
         self.lexicon(view, &slots, &mut b);
         started_process_is_the_object(&mut b);
+        login_service_is_the_object(&slots, &mut b);
         host_split(&slots, &mut b);
         reporting_host_is_destination(&mut b);
         account_split(&slots, &mut b);

@@ -162,14 +162,22 @@ fn dev_kb_evaluation_keeps_its_floors() {
     assert_eq!(r.conformance.pairs, 637);
     assert!(r.conformance.passed >= 621, "{:?}", r.conformance);
     // Measured 2026-12-06: EVENTLOG P .862 R .688 (P .875 R .551 before the Windows event
-    // catalog), JSON P .816 R .618 (P .817 R .599 before audit record types were read by
-    // `schema/linux-audit-records.tsv`; P .802 R .538 before audit records were read as audit
+    // catalog), JSON P .825 R .638 (P .816 R .618 before PAM records were read for the
+    // service's side of a login, the process's privileges and the local host name; P .817
+    // R .599 before audit record types were read by `schema/linux-audit-records.tsv`;
+    // P .802 R .538 before audit records were read as audit
     // writes them: system calls named, the object's PATH record, rule key, errno reason;
     // P .793 R .510 before a started process became the object), working 1.000.
     let ev = &r.by_kind["EVENTLOG"];
     let js = &r.by_kind["JSON"];
     assert!(ev.precision >= 0.855 && ev.recall >= 0.68, "{ev:?}");
-    assert!(js.precision >= 0.805 && js.recall >= 0.61, "{js:?}");
+    assert!(js.precision >= 0.815 && js.recall >= 0.63, "{js:?}");
+    // Step 4's target on the whole KB: recall ≥ .65 (measured .652, P .835).
+    assert!(
+        r.total.precision >= 0.75 && r.total.recall >= 0.65,
+        "{:?}",
+        r.total
+    );
     // The engine's descriptions, measured 2026-12-06: chrF en 54.1, ru 53.2 (51.5 / 49.8
     // before audit record types were described, 48.1 / 46.5 before system calls were;
     // 39.5 / 38.1 before Windows events were classified by their title). Rule names: chrF

@@ -1148,8 +1148,7 @@ fn login_service_is_the_object(slots: &Slots, b: &mut Builder) {
                 .any(|a| a.key == "acct" && record(a) == record(e))
     });
     if !pam
-        || b
-            .out
+        || b.out
             .fields
             .iter()
             .any(|a| a.field.starts_with("object.process."))
@@ -2180,6 +2179,46 @@ mod tests {
                 ("subject.account.session_id", Some(r#"$kv0["ses"]"#)),
                 // The record serial that differs per event links the records of one event.
                 ("chain_id", Some("$eventid")),
+                // useradd runs as root: the privileges the actor acted with.
+                ("subject.account.privileges", Some(r#"$kv0["uid"]"#)),
+                // The record type reports the act, and is the msgid.
+                ("action", Some("create")),
+                ("object", Some("account")),
+                ("msgid", Some("ADD_USER")),
+                // The envelope's node names the reporting machine before the record's
+                // `hostname=h1 addr=?` (a local session: the same machine) does.
+                ("event_src.hostname", Some("lower($node)")),
+                (
+                    "src.hostname",
+                    Some(
+                        r#"if maybe_ipv4($kv1["hostname"]) == null and maybe_ipv6($kv1["hostname"]) == null and $kv1["hostname"] != "?" and (maybe_ipv4($kv1["addr"]) != null or maybe_ipv6($kv1["addr"]) != null) then lower($kv1["hostname"]) endif"#,
+                    ),
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_pam_login_names_the_user_and_the_service_as_the_object_side() {
+        let a = r#"{"eventid":"80","node":"h1","items":{"COMMENT":["note"],"CRED_ACQ":["pid=20 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:setcred acct=\"jr\" exe=\"/usr/sbin/sshd\" hostname=10.0.0.9 addr=10.0.0.9 terminal=ssh res=success' UID=\"root\" AUID=\"unset\""]}}"#;
+        let b = r#"{"eventid":"81","node":"h1","items":{"COMMENT":["note"],"CRED_ACQ":["pid=21 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:setcred acct=\"ann\" exe=\"/usr/sbin/sshd\" hostname=10.0.0.7 addr=10.0.0.7 terminal=ssh res=success' UID=\"root\" AUID=\"unset\""]}}"#;
+        let out = assign_one(
+            Kind::Json,
+            "JSON = ''\nCOND = $items[\"CRED_ACQ\"] != null",
+            "members:items=COMMENT+CRED_ACQ",
+            &[a, b],
+        );
+        expect_fields(
+            &out,
+            &[
+                ("action", Some("login")),
+                ("object", Some("system")),
+                // The collector's comment is no record type.
+                ("msgid", Some("CRED_ACQ")),
+                ("object.process.fullpath", Some(r#"$kv1["exe"]"#)),
+                ("subject.process.fullpath", None),
+                // sshd's root is not the privileges of the user logging in.
+                ("subject.account.privileges", None),
             ],
         );
     }

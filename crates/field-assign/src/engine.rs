@@ -337,6 +337,28 @@ fn instance_id(identifier: Option<&str>, slots: &Slots, b: &mut Builder) {
     b.set("chain_id", Source::Expr(slot_expr(s)), "lexicon");
 }
 
+/// Records nested under an act's `target` or `child` describe what the act is done to
+/// (macOS Endpoint Security's `event.signal.target`, `event.fork.child`): a process or account
+/// key there names the object's process or account, not the actor's.
+fn object_side(expr: &str, field: &'static str, tax: &'static Taxonomy) -> &'static str {
+    let nested = expr.to_ascii_lowercase();
+    if !(nested.contains(r#"["target"]"#) || nested.contains(r#"["child"]"#)) {
+        return field;
+    }
+    let Some(rest) = field
+        .strip_prefix("subject.process.")
+        .map(|r| format!("object.process.{r}"))
+        .or_else(|| {
+            field
+                .strip_prefix("subject.account.")
+                .map(|r| format!("object.account.{r}"))
+        })
+    else {
+        return field;
+    };
+    tax.get(&rest).map_or(field, |f| f.name.as_str())
+}
+
 /// A Linux audit record names the login identity (`auid`) apart from the user the process
 /// runs as (`uid`): where no effective id (`euid`) states them, the process's user id is the
 /// privileges the actor acted with (`useradd` running as root: `uid=0`). Not for a login or
@@ -678,7 +700,10 @@ impl Retrieval<'_> {
         let tax = Taxonomy::embedded();
         let mut known: Vec<(&Slot, (&str, Transform, usize))> = order
             .iter()
-            .filter_map(|s| Some((*s, lexicon::key_entry(s.parent.as_deref(), &s.key)?)))
+            .filter_map(|s| {
+                let (f, t, rank) = lexicon::key_entry(s.parent.as_deref(), &s.key)?;
+                Some((*s, (object_side(&s.expr, f, tax), t, rank)))
+            })
             .collect();
         // Earlier lexicon rows first; among slots of one row, shallow paths first.
         known.sort_by_key(|(_, (_, _, rank))| *rank);

@@ -173,7 +173,7 @@ fn candidates(
         _ => {
             let mut kv_paths: Vec<(String, Vec<String>)> = Vec::new();
             for m in members {
-                for (path, value) in format_synth::structured::flatten(kind, m) {
+                for (path, value) in format_synth::structured::flatten_to(kind, m, 4) {
                     if value.starts_with('\u{1}') {
                         continue;
                     }

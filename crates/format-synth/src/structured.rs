@@ -14,12 +14,18 @@ pub type Flat = BTreeMap<String, String>;
 
 /// Flattens an event of a structured kind into XP access expressions.
 pub fn flatten(kind: Kind, raw: &str) -> Flat {
+    flatten_to(kind, raw, 3)
+}
+
+/// [`flatten`] down to maps `max` levels deep (field reading looks deeper than the header's
+/// conditions: macOS Endpoint Security's `$event["exec"]["target"]["executable"]["path"]`).
+pub fn flatten_to(kind: Kind, raw: &str, max: usize) -> Flat {
     let mut out = Flat::new();
     match kind {
         Kind::Eventlog => {
             if let Ok((_, b)) = xp_eval::input::eventlog::decode_eventlog(raw, &|_| true) {
                 for (k, v) in b {
-                    walk(&format!("${k}"), &v, 0, &mut out);
+                    walk(&format!("${k}"), &v, 0, max, &mut out);
                 }
             }
         }
@@ -27,7 +33,7 @@ pub fn flatten(kind: Kind, raw: &str) -> Flat {
             if let Ok(Value::Map(m)) = xp_eval::input::json::parse_json(raw.trim()) {
                 for (k, v) in m.iter() {
                     if is_var_name(k) {
-                        walk(&format!("${k}"), v, 0, &mut out);
+                        walk(&format!("${k}"), v, 0, max, &mut out);
                     }
                 }
             }
@@ -36,7 +42,7 @@ pub fn flatten(kind: Kind, raw: &str) -> Flat {
             if let Ok(b) = xp_eval::input::cef::decode_cef(raw) {
                 for (k, v) in b {
                     if is_var_name(&k) && k != "extension" {
-                        walk(&format!("${k}"), &v, 2, &mut out);
+                        walk(&format!("${k}"), &v, 2, max, &mut out);
                     }
                 }
             }
@@ -45,7 +51,7 @@ pub fn flatten(kind: Kind, raw: &str) -> Flat {
             if let Ok(b) = xp_eval::input::tabular::decode_tabular(raw, "") {
                 for (k, v) in b {
                     if is_var_name(&k) && k != "columns" && k != "header" {
-                        walk(&format!("${k}"), &v, 2, &mut out);
+                        walk(&format!("${k}"), &v, 2, max, &mut out);
                     }
                 }
             }
@@ -61,20 +67,20 @@ fn is_var_name(k: &str) -> bool {
         && !k.starts_with(|c: char| c.is_ascii_digit())
 }
 
-fn walk(path: &str, v: &Value, depth: usize, out: &mut Flat) {
+fn walk(path: &str, v: &Value, depth: usize, max: usize, out: &mut Flat) {
     match v {
-        Value::Map(m) if depth < 3 => {
+        Value::Map(m) if depth < max => {
             out.insert(path.to_string(), "\u{1}present".to_string());
             for (k, v) in m.iter() {
                 let key = k.replace('\\', "\\\\").replace('"', "\\\"");
-                walk(&format!("{path}[\"{key}\"]"), v, depth + 1, out);
+                walk(&format!("{path}[\"{key}\"]"), v, depth + 1, max, out);
             }
         }
         Value::List(items) => {
             out.insert(path.to_string(), "\u{1}present".to_string());
             // The first record of a list of strings (auditd `$items["SYSCALL"][0]`).
             if let Some(first @ Value::Str(_)) = items.first() {
-                walk(&format!("{path}[0]"), first, depth + 1, out);
+                walk(&format!("{path}[0]"), first, depth + 1, max, out);
             }
         }
         Value::Map(_) => {

@@ -156,7 +156,7 @@ fn slot_expr(s: &Slot) -> String {
 }
 
 /// Whether a bare value is text written as hex the way audit writes it: an even number (8 or
-/// more) of hex digits that decode to printable ASCII (NUL and tab allowed) with a letter in it
+/// more) of hex digits that decode to printable UTF-8 (NUL and tab allowed) with a letter in it
 /// and a character that made the encoding necessary (a space, a control character, a `"`);
 /// a serial that happens to be all hex digits (`31333343`) has none.
 fn hex_text(v: &str) -> bool {
@@ -167,11 +167,19 @@ fn hex_text(v: &str) -> bool {
         .step_by(2)
         .map(|i| u8::from_str_radix(&v[i..i + 2], 16).ok())
         .collect();
-    bytes.is_some_and(|b| {
-        b.iter()
-            .all(|&c| c == 0 || c == b'\t' || (0x20..0x7f).contains(&c))
-            && b.iter().any(u8::is_ascii_alphabetic)
-            && b.iter().any(|&c| c <= b' ' || c == b'"')
+    // UTF-8 text (a Cyrillic file name) is text too; random bytes seldom are valid UTF-8.
+    // Audit cuts a long value at a byte count, maybe inside the last character.
+    let text = bytes.and_then(|b| match std::str::from_utf8(&b) {
+        Ok(t) => Some(t.to_string()),
+        Err(e) if e.error_len().is_none() => {
+            Some(String::from_utf8_lossy(&b[..e.valid_up_to()]).into_owned())
+        }
+        Err(_) => None,
+    });
+    text.is_some_and(|t| {
+        t.chars().all(|c| c == '\0' || c == '\t' || !c.is_control())
+            && t.chars().any(|c| c.is_alphabetic())
+            && t.chars().any(|c| c <= ' ' || c == '"')
     })
 }
 

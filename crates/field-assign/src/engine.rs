@@ -156,7 +156,7 @@ fn slot_expr(s: &Slot) -> String {
 }
 
 /// Whether a bare value is text written as hex the way audit writes it: an even number (8 or
-/// more) of hex digits that decode to printable UTF-8 (NUL and tab allowed) with a letter in it
+/// more) of hex digits that decode to printable UTF-8 (NUL, tab and line breaks allowed) with a letter in it
 /// and a character that made the encoding necessary (a space, a control character, a `"`);
 /// a serial that happens to be all hex digits (`31333343`) has none.
 fn hex_text(v: &str) -> bool {
@@ -177,7 +177,7 @@ fn hex_text(v: &str) -> bool {
         Err(_) => None,
     });
     text.is_some_and(|t| {
-        t.chars().all(|c| c == '\0' || c == '\t' || !c.is_control())
+        t.chars().all(|c| matches!(c, '\0' | '\t' | '\n' | '\r') || !c.is_control())
             && t.chars().any(|c| c.is_alphabetic())
             && t.chars().any(|c| c <= ' ' || c == '"')
     })
@@ -343,6 +343,38 @@ fn instance_id(identifier: Option<&str>, slots: &Slots, b: &mut Builder) {
         return;
     };
     b.set("chain_id", Source::Expr(slot_expr(s)), "lexicon");
+}
+
+/// A Linux audit `EXECVE` record lists the new program's arguments one key each (`argc=3
+/// a0="ls" a1="-la" a2=2F746D702F612062`, hex where a value needs it): joined, they are the
+/// command line. Only the record that counts them (`argc`): the `SYSCALL` record's `a0`…`a3`
+/// are the call's raw register values.
+fn program_arguments(slots: &Slots, b: &mut Builder) {
+    if b.has("object.process.cmdline") {
+        return;
+    }
+    let record = |s: &Slot| s.expr.split('[').next().unwrap_or("").to_string();
+    let Some(argc) = slots.slots.iter().find(|s| s.key == "argc") else {
+        return;
+    };
+    let args: Vec<String> = (0..)
+        .map_while(|i| {
+            let key = format!("a{i}");
+            slots
+                .slots
+                .iter()
+                .find(|s| s.key == key && record(s) == record(argc))
+                .map(slot_expr)
+        })
+        .collect();
+    if args.is_empty() {
+        return;
+    }
+    b.set(
+        "object.process.cmdline",
+        Source::Expr(format!("join(remove([{}], null), \" \")", args.join(", "))),
+        "lexicon",
+    );
 }
 
 /// Records nested under an act's `target` or `child` describe what the act is done to
@@ -1628,6 +1660,7 @@ impl FieldAssigner for Retrieval<'_> {
         }
         subject_from_fields(&mut b);
         process_user(&slots, &mut b);
+        program_arguments(&slots, &mut b);
         defaults(&mut b);
         // Keep only the prelude statements an expression uses, directly or through another
         // kept statement (`$kv5 = keyvalue($path_record, …)` keeps `$path_record = …`).

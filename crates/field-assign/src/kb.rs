@@ -35,7 +35,21 @@ pub enum Transform {
     FileType,
     /// The message of a failed call's negative exit value (`-2` → "No such file or directory").
     Errno,
+    /// A direction in the taxonomy's words: Windows Filtering Platform's message codes
+    /// (`%%14592` Inbound, `%%14593` Outbound) and the words inbound/outbound → ingress,
+    /// egress; other values (audit's `from-client`, `both`) as written.
+    Direction,
 }
+
+/// Direction values and the taxonomy's word for them.
+const DIRECTIONS: &[(&str, &str)] = &[
+    ("%%14592", "ingress"),
+    ("%%14593", "egress"),
+    ("inbound", "ingress"),
+    ("outbound", "egress"),
+    ("Inbound", "ingress"),
+    ("Outbound", "egress"),
+];
 
 /// File types by the octal digits of a mode's `S_IFMT` bits (`0100644`: `010` + `0644`),
 /// the permission bits being the last four digits.
@@ -78,6 +92,11 @@ impl Transform {
             },
             Transform::FileType => file_type(v).unwrap_or_default().to_string(),
             Transform::Errno => crate::errno::message(v).unwrap_or_default().to_string(),
+            Transform::Direction => DIRECTIONS
+                .iter()
+                .find(|(k, _)| *k == v.trim())
+                .map_or(v, |(_, d)| d)
+                .to_string(),
         }
     }
 
@@ -100,6 +119,13 @@ impl Transform {
                 format!("if {} endif", arms.join(" elif "))
             }
             Transform::Errno => crate::errno::switch_expr(expr),
+            Transform::Direction => {
+                let arms: Vec<String> = DIRECTIONS
+                    .iter()
+                    .map(|(k, d)| format!("{expr} == \"{k}\" then \"{d}\""))
+                    .collect();
+                format!("if {} else {expr} endif", arms.join(" elif "))
+            }
         }
     }
 }
@@ -506,6 +532,20 @@ mod tests {
         assert_eq!(t.apply("ssh"), "ssh");
         for (v, want) in [("pts0", "pts/0"), ("/dev/pts/1", "pts/1"), ("cron", "cron")] {
             assert_eq!(in_xp(t, "logon_service", v).as_deref(), Some(want), "{v}");
+        }
+    }
+
+    #[test]
+    fn directions_in_the_taxonomy_words() {
+        let t = Transform::Direction;
+        for (v, want) in [
+            ("%%14592", "ingress"),
+            ("%%14593", "egress"),
+            ("Outbound", "egress"),
+            ("from-client", "from-client"),
+        ] {
+            assert_eq!(t.apply(v), want, "{v}");
+            assert_eq!(in_xp(t, "direction", v).as_deref(), Some(want), "{v}");
         }
     }
 

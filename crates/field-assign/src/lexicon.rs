@@ -222,6 +222,7 @@ fn key_lexicon() -> &'static (
                 "tty" => Transform::Tty,
                 "filetype" => Transform::FileType,
                 "errno" => Transform::Errno,
+                "direction" => Transform::Direction,
                 _ => Transform::Same,
             };
             if k.chars().any(|c| c.is_ascii_uppercase()) {

@@ -177,7 +177,8 @@ fn hex_text(v: &str) -> bool {
         Err(_) => None,
     });
     text.is_some_and(|t| {
-        t.chars().all(|c| matches!(c, '\0' | '\t' | '\n' | '\r') || !c.is_control())
+        t.chars()
+            .all(|c| matches!(c, '\0' | '\t' | '\n' | '\r') || !c.is_control())
             && t.chars().any(|c| c.is_alphabetic())
             && t.chars().any(|c| c <= ' ' || c == '"')
     })

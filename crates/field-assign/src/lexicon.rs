@@ -150,8 +150,12 @@ pub fn host_field(values: &[Option<String>]) -> Option<&'static str> {
     if vs.is_empty() {
         return None;
     }
-    if vs.iter().all(|v| v.parse::<std::net::IpAddr>().is_ok()) {
+    let ip = |v: &&String| v.parse::<std::net::IpAddr>().is_ok();
+    if vs.iter().all(ip) {
         Some("event_src.ip")
+    } else if vs.iter().any(ip) {
+        // Addresses beside names: split per event (`host_or_address`).
+        None
     } else if vs.iter().all(|v| v.contains('.')) {
         Some("event_src.fqdn")
     } else if vs.iter().all(|v| !v.contains('.')) {
@@ -167,6 +171,16 @@ mod tests {
 
     fn ws(s: &str) -> BTreeSet<String> {
         crate::kb::words(s)
+    }
+
+    #[test]
+    fn host_values_name_their_field() {
+        let v = |xs: &[&str]| xs.iter().map(|x| Some(x.to_string())).collect::<Vec<_>>();
+        assert_eq!(host_field(&v(&["10.0.0.1", "::1"])), Some("event_src.ip"));
+        assert_eq!(host_field(&v(&["web1.corp.lan"])), Some("event_src.fqdn"));
+        assert_eq!(host_field(&v(&["web1"])), Some("event_src.hostname"));
+        // An address is dotted too: beside an FQDN it is no name.
+        assert_eq!(host_field(&v(&["10.0.0.1", "web1.corp.lan"])), None);
     }
 
     #[test]

@@ -1102,7 +1102,23 @@ fn status_of(slots: &Slots) -> Option<Source> {
             s.expr
         )));
     }
-    None
+    avc_decision(slots)
+}
+
+/// An SELinux access vector cache message states its decision first (`avc:  denied  {
+/// send_msg } for …`, `avc:  granted …`); an AppArmor one as `apparmor="DENIED"` (a result
+/// key). Where some members of the cluster were denied, the status is read per event.
+fn avc_decision(slots: &Slots) -> Option<Source> {
+    let s = slots.slots.iter().find(|s| {
+        s.values
+            .iter()
+            .flatten()
+            .any(|v| unquote(v).trim_start().starts_with("avc:") && v.contains(" denied "))
+    })?;
+    Some(Source::Expr(format!(
+        "if find_substr({}, \" denied \") != null then \"failure\" else \"success\" endif",
+        slot_expr(s)
+    )))
 }
 
 /// What every rule states even when nothing above decided it, as the experts' rules do

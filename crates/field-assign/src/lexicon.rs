@@ -482,7 +482,16 @@ pub fn status_word(v: &str) -> Option<&'static str> {
 pub fn is_result_key(key: &str) -> bool {
     matches!(
         normalize_key(key).as_str(),
-        "res" | "result" | "outcome" | "status" | "success" | "eventoutcome" | "act" | "action"
+        "res"
+            | "result"
+            | "outcome"
+            | "status"
+            | "success"
+            | "eventoutcome"
+            | "act"
+            | "action"
+            // AppArmor's decision (`apparmor="DENIED"`).
+            | "apparmor"
     )
 }
 

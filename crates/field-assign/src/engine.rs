@@ -346,6 +346,42 @@ fn instance_id(identifier: Option<&str>, slots: &Slots, b: &mut Builder) {
     b.set("chain_id", Source::Expr(slot_expr(s)), "lexicon");
 }
 
+/// Account management records of Linux (shadow-utils and PAM: `op=adding user acct="bob"
+/// id=1002`, `op=delete-group grp="dev"`) name the account or group acted on by `acct`,
+/// `grp` and `id`: when the act is done to an account or a group (not a login, whose `acct`
+/// is the user logging in), those are the object's.
+fn managed_account(slots: &Slots, b: &mut Builder) {
+    let object = match b.out.constant("object") {
+        Some("account") => "account",
+        Some("user_group") => "user_group",
+        _ => return,
+    };
+    if matches!(b.out.constant("action"), Some("login" | "logout")) {
+        return;
+    }
+    let find = |k: &str| slots.slots.iter().find(|s| s.key == k);
+    let numeric = |s: &Slot| {
+        s.values
+            .iter()
+            .flatten()
+            .all(|v| !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit()))
+    };
+    let (name_field, id_field, name) = if object == "account" {
+        ("object.account.name", "object.account.id", find("acct"))
+    } else {
+        ("object.name", "object.id", find("grp").or_else(|| find("acct")))
+    };
+    if let Some(e) = name.and_then(|s| guarded(s, slot_expr(s))) {
+        b.set(name_field, Source::Expr(e), "lexicon");
+    }
+    if let Some(e) = find("id")
+        .filter(|s| numeric(s))
+        .and_then(|s| guarded(s, slot_expr(s)))
+    {
+        b.set(id_field, Source::Expr(e), "lexicon");
+    }
+}
+
 /// A Linux audit `EXECVE` record lists the new program's arguments one key each (`argc=3
 /// a0="ls" a1="-la" a2=2F746D702F612062`, hex where a value needs it): joined, they are the
 /// command line. Only the record that counts them (`argc`): the `SYSCALL` record's `a0`…`a3`
@@ -1678,6 +1714,7 @@ impl FieldAssigner for Retrieval<'_> {
         subject_from_fields(&mut b);
         process_user(&slots, &mut b);
         program_arguments(&slots, &mut b);
+        managed_account(&slots, &mut b);
         defaults(&mut b);
         // Keep only the prelude statements an expression uses, directly or through another
         // kept statement (`$kv5 = keyvalue($path_record, …)` keeps `$path_record = …`).

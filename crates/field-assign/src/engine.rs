@@ -346,6 +346,51 @@ fn instance_id(identifier: Option<&str>, slots: &Slots, b: &mut Builder) {
     b.set("chain_id", Source::Expr(slot_expr(s)), "lexicon");
 }
 
+/// A Linux audit `SOCKADDR` record holds the call's `struct sockaddr` as hex (`saddr=
+/// 0200 0035 0A003465 …`: family 2, IPv4, in host order; port and address in network
+/// order). For an IPv4 address: the address and port a socket was connected or sent to or
+/// bound at (`connect`, `sendto`, `sendmsg`, `bind`) are the destination's, those a
+/// connection was accepted or a datagram received from are the source's.
+fn socket_address(identifier: Option<&str>, slots: &Slots, b: &mut Builder) {
+    let Some(call) = identifier
+        .and_then(|id| cluster_syscall(id, slots))
+        .map(|(c, _)| c.name)
+    else {
+        return;
+    };
+    let side = match call {
+        "connect" | "sendto" | "sendmsg" | "sendmmsg" | "bind" => "dst",
+        "accept" | "accept4" | "recvfrom" | "recvmsg" | "recvmmsg" => "src",
+        _ => return,
+    };
+    let Some(s) = slots.slots.iter().find(|s| {
+        s.key == "saddr"
+            && s.values.iter().flatten().any(|v| {
+                v.len() >= 16 && v.starts_with("0200") && v.bytes().all(|c| c.is_ascii_hexdigit())
+            })
+    }) else {
+        return;
+    };
+    let e = &s.expr;
+    let inet = format!("substr({e}, 0, 4) == \"0200\"");
+    let octets: Vec<String> = (0..4)
+        .map(|i| format!("string(number16(substr({e}, {}, 2)))", 8 + 2 * i))
+        .collect();
+    b.set(
+        &format!("{side}.ip"),
+        Source::Expr(format!(
+            "if {inet} then {} endif",
+            octets.join(" + \".\" + ")
+        )),
+        "lexicon",
+    );
+    b.set(
+        &format!("{side}.port"),
+        Source::Expr(format!("if {inet} then number16(substr({e}, 4, 4)) endif")),
+        "lexicon",
+    );
+}
+
 /// Account management records of Linux (shadow-utils and PAM: `op=adding user acct="bob"
 /// id=1002`, `op=delete-group grp="dev"`) name the account or group acted on by `acct`,
 /// `grp` and `id`: when the act is done to an account or a group (not a login, whose `acct`
@@ -1715,6 +1760,7 @@ impl FieldAssigner for Retrieval<'_> {
         process_user(&slots, &mut b);
         program_arguments(&slots, &mut b);
         managed_account(&slots, &mut b);
+        socket_address(view.identifier, &slots, &mut b);
         defaults(&mut b);
         // Keep only the prelude statements an expression uses, directly or through another
         // kept statement (`$kv5 = keyvalue($path_record, …)` keeps `$path_record = …`).

@@ -366,27 +366,41 @@ fn socket_address(identifier: Option<&str>, slots: &Slots, b: &mut Builder) {
     let Some(s) = slots.slots.iter().find(|s| {
         s.key == "saddr"
             && s.values.iter().flatten().any(|v| {
-                v.len() >= 16 && v.starts_with("0200") && v.bytes().all(|c| c.is_ascii_hexdigit())
+                v.len() >= 16
+                    && (v.starts_with("0200") || v.starts_with("0A00"))
+                    && v.bytes().all(|c| c.is_ascii_hexdigit())
             })
     }) else {
         return;
     };
     let e = &s.expr;
+    // The dotted address of the four bytes at hex offset `at`.
+    let dotted = |at: usize| {
+        (0..4)
+            .map(|i| format!("string(number16(substr({e}, {}, 2)))", at + 2 * i))
+            .collect::<Vec<_>>()
+            .join(" + \".\" + ")
+    };
+    // IPv4 (family 2), or IPv6 (family 10) holding an IPv4-mapped address (`::ffff:a.b.c.d`:
+    // the 16 address bytes start after port and flow info, the IPv4 ones are the last four).
     let inet = format!("substr({e}, 0, 4) == \"0200\"");
-    let octets: Vec<String> = (0..4)
-        .map(|i| format!("string(number16(substr({e}, {}, 2)))", 8 + 2 * i))
-        .collect();
+    let mapped = format!(
+        "substr({e}, 0, 4) == \"0A00\" and substr({e}, 16, 24) == \"00000000000000000000FFFF\""
+    );
     b.set(
         &format!("{side}.ip"),
         Source::Expr(format!(
-            "if {inet} then {} endif",
-            octets.join(" + \".\" + ")
+            "if {inet} then {} elif {mapped} then {} endif",
+            dotted(8),
+            dotted(40)
         )),
         "lexicon",
     );
     b.set(
         &format!("{side}.port"),
-        Source::Expr(format!("if {inet} then number16(substr({e}, 4, 4)) endif")),
+        Source::Expr(format!(
+            "if {inet} or {mapped} then number16(substr({e}, 4, 4)) endif"
+        )),
         "lexicon",
     );
 }

@@ -363,17 +363,30 @@ fn socket_address(identifier: Option<&str>, slots: &Slots, b: &mut Builder) {
         "accept" | "accept4" | "recvfrom" | "recvmsg" | "recvmmsg" => "src",
         _ => return,
     };
-    let Some(s) = slots.slots.iter().find(|s| {
-        s.key == "saddr"
-            && s.values.iter().flatten().any(|v| {
-                v.len() >= 16
-                    && (v.starts_with("0200") || v.starts_with("0A00"))
-                    && v.bytes().all(|c| c.is_ascii_hexdigit())
-            })
+    let sockaddr = |v: &str| {
+        v.len() >= 16
+            && (v.starts_with("0200") || v.starts_with("0A00"))
+            && v.bytes().all(|c| c.is_ascii_hexdigit())
+    };
+    // The `saddr` key, or the record when that is its only pair (`saddr=0200…`, unopened).
+    let Some(e) = slots.slots.iter().find_map(|s| {
+        let vals: Vec<&String> = s.values.iter().flatten().collect();
+        if s.key == "saddr" && vals.iter().any(|v| sockaddr(v)) {
+            Some(s.expr.clone())
+        } else if !vals.is_empty()
+            && vals
+                .iter()
+                .all(|v| v.strip_prefix("saddr=").is_some_and(|h| !h.contains(' ')))
+            && vals.iter().any(|v| sockaddr(&v["saddr=".len()..]))
+        {
+            Some(format!("strip({}, \"saddr=\", \"\")", s.expr))
+        } else {
+            None
+        }
     }) else {
         return;
     };
-    let e = &s.expr;
+    let e = &e;
     // The dotted address of the four bytes at hex offset `at`.
     let dotted = |at: usize| {
         (0..4)
@@ -428,7 +441,11 @@ fn managed_account(slots: &Slots, b: &mut Builder) {
     let (name_field, id_field, name) = if object == "account" {
         ("object.account.name", "object.account.id", find("acct"))
     } else {
-        ("object.name", "object.id", find("grp").or_else(|| find("acct")))
+        (
+            "object.name",
+            "object.id",
+            find("grp").or_else(|| find("acct")),
+        )
     };
     if let Some(e) = name.and_then(|s| guarded(s, slot_expr(s))) {
         b.set(name_field, Source::Expr(e), "lexicon");
@@ -2375,6 +2392,67 @@ mod tests {
                     ),
                 ),
             ],
+        );
+    }
+
+    #[test]
+    fn socket_calls_decode_their_address_by_the_calls_direction() {
+        let ev = |call: &str, saddr: &str| {
+            format!(
+                r#"{{"items": {{"SOCKADDR": ["saddr={saddr}"], "SYSCALL": ["arch=c000003e syscall={call} success=yes exit=0 pid=7 uid=0 auid=0 ses=1 comm=\"nc\" exe=\"/usr/bin/nc\""]}}}}"#
+            )
+        };
+        // connect(2) to 10.0.52.101:53.
+        let connect = ev("42", "020000350A0034650000000000000000");
+        let out = assign_one(
+            Kind::Json,
+            "JSON = ''\nCOND = $items[\"SOCKADDR\"] != null",
+            "members:items=SOCKADDR+SYSCALL items.SYSCALL.syscall=42",
+            &[connect.as_str()],
+        );
+        let got = run_assignment(&out, &connect);
+        assert_eq!(got.get("dst.ip").map(String::as_str), Some("10.0.52.101"));
+        assert_eq!(got.get("dst.port").map(String::as_str), Some("53"));
+        // accept4(2) from ::ffff:3.100.200.200 port 38000: the source.
+        let accept = ev(
+            "288",
+            "0A0094700000000000000000000000000000FFFF0364C8C800000000",
+        );
+        let out = assign_one(
+            Kind::Json,
+            "JSON = ''\nCOND = $items[\"SOCKADDR\"] != null",
+            "members:items=SOCKADDR+SYSCALL items.SYSCALL.syscall=288",
+            &[accept.as_str()],
+        );
+        let got = run_assignment(&out, &accept);
+        assert_eq!(got.get("src.ip").map(String::as_str), Some("3.100.200.200"));
+        assert_eq!(got.get("src.port").map(String::as_str), Some("38000"));
+        assert_eq!(got.get("dst.ip"), None);
+    }
+
+    #[test]
+    fn account_management_names_the_account_acted_on() {
+        let a = r#"{"items":{"DEL_USER":["pid=5 uid=0 auid=1000 ses=2 msg='op=deleting user acct=\"bob\" id=1002 exe=\"/usr/sbin/userdel\" hostname=h addr=? terminal=pts/0 res=success' UID=\"root\" AUID=\"ann\""]}}"#;
+        let out = assign_one(
+            Kind::Json,
+            "JSON = ''\nCOND = $items[\"DEL_USER\"] != null",
+            "members:items=DEL_USER",
+            &[a],
+        );
+        let got = run_assignment(&out, a);
+        assert_eq!(got.get("action").map(String::as_str), Some("remove"));
+        assert_eq!(got.get("object").map(String::as_str), Some("account"));
+        assert_eq!(
+            got.get("object.account.name").map(String::as_str),
+            Some("bob")
+        );
+        assert_eq!(
+            got.get("object.account.id").map(String::as_str),
+            Some("1002")
+        );
+        assert_eq!(
+            got.get("subject.account.name").map(String::as_str),
+            Some("ann")
         );
     }
 

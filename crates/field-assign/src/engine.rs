@@ -1326,6 +1326,53 @@ fn started_process_is_the_object(b: &mut Builder) {
     });
 }
 
+/// A process start that names the new process apart from the process that made it
+/// (Windows 4688: `NewProcessId` beside the creator's `ProcessId`; a `fork`'s child) reports
+/// the creator, its subject, as the new process's parent too, when the two ids differ in
+/// every member (an `exec` keeps its pid: the process that calls it is no parent).
+fn creator_is_the_parent(slots: &Slots, b: &mut Builder) {
+    let act = matches!(b.out.constant("action"), Some("start"));
+    if !act || b.out.constant("object") != Some("process") {
+        return;
+    }
+    let values = |f: &str| -> Option<Vec<Option<String>>> {
+        let Some(Source::Expr(e)) = b.out.get(f).map(|a| &a.source) else {
+            return None;
+        };
+        slots
+            .slots
+            .iter()
+            .find(|s| e.contains(s.expr.as_str()))
+            .map(|s| s.values.clone())
+    };
+    let (Some(new), Some(creator)) = (values("object.process.id"), values("subject.process.id"))
+    else {
+        return;
+    };
+    let differ = new
+        .iter()
+        .zip(&creator)
+        .all(|(n, c)| matches!((n, c), (Some(n), Some(c)) if n != c));
+    if !differ {
+        return;
+    }
+    // The creator stays the actor too: it is the subject that started the process.
+    let copies: Vec<(String, Source)> = b
+        .out
+        .fields
+        .iter()
+        .filter_map(|a| {
+            let rest = a.field.strip_prefix("subject.process.")?;
+            let to = format!("object.process.parent.{rest}");
+            (!rest.starts_with("parent.") && Taxonomy::embedded().get(&to).is_some())
+                .then(|| (to, a.source.clone()))
+        })
+        .collect();
+    for (to, source) in copies {
+        b.set(&to, source, "creator");
+    }
+}
+
 /// A PAM record (`acct="jr" exe="/usr/sbin/sshd"`) is written by the service a user goes
 /// through for the account `acct`. When the user logs in or out, that service is the
 /// system's side of the act, not the actor: its process is the object's.
@@ -1716,7 +1763,13 @@ fn relative_to_cwd(slots: &Slots, b: &mut Builder) {
 /// The experts' path idiom: a full path gives the name (its last component) and the path
 /// (the rest, separator included), read with `csv()` on the separator the values use.
 fn path_split(slots: &Slots, b: &mut Builder) {
-    for prefix in ["subject.process", "object.process", "object"] {
+    for prefix in [
+        "subject.process",
+        "object.process",
+        "object",
+        "subject.process.parent",
+        "object.process.parent",
+    ] {
         let full = format!("{prefix}.fullpath");
         let Some(Source::Expr(e)) = b.out.get(&full).map(|a| a.source.clone()) else {
             continue;
@@ -1778,6 +1831,7 @@ impl FieldAssigner for Retrieval<'_> {
         self.nearest(view, &slots, &mut b);
         self.lexicon(view, &slots, &mut b);
         started_process_is_the_object(&mut b);
+        creator_is_the_parent(&slots, &mut b);
         login_service_is_the_object(&slots, &mut b);
         host_split(&slots, &mut b);
         reporting_host_is_destination(&mut b);

@@ -1375,7 +1375,8 @@ fn creator_is_the_parent(slots: &Slots, b: &mut Builder) {
 
 /// A PAM record (`acct="jr" exe="/usr/sbin/sshd"`) is written by the service a user goes
 /// through for the account `acct`. When the user logs in or out, that service is the
-/// system's side of the act, not the actor: its process is the object's.
+/// system's side of the act, not the actor: its process is the object's, and the user
+/// `acct` the subject.
 fn login_service_is_the_object(slots: &Slots, b: &mut Builder) {
     if !matches!(b.out.constant("action"), Some("login" | "logout")) {
         return;
@@ -1401,6 +1402,19 @@ fn login_service_is_the_object(slots: &Slots, b: &mut Builder) {
             a.field = a.field.replacen("subject.", "object.", 1);
         }
     }
+    // The actor is the user who logs in (`acct`), with the login identity (`auid`) when it
+    // is set; the service's own user (`uid=0`, root) is not them.
+    let find = |k: &str| slots.slots.iter().find(|s| s.key == k);
+    let mut replace = |field: &str, slot: Option<&Slot>| {
+        let Some(s) = slot else { return };
+        b.out.fields.retain(|a| a.field != field);
+        // Unset in every member (`auid=4294967295`): no field.
+        if let Some(e) = guarded(s, slot_expr(s)) {
+            b.set(field, Source::Expr(e), "lexicon");
+        }
+    };
+    replace("subject.account.name", find("acct"));
+    replace("subject.account.id", find("auid"));
 }
 
 /// What every CEF rule states from the header: the vendor and product as the event source
@@ -2529,8 +2543,11 @@ mod tests {
                 ("msgid", Some("CRED_ACQ")),
                 ("object.process.fullpath", Some(r#"$kv1["exe"]"#)),
                 ("subject.process.fullpath", None),
-                // sshd's root is not the privileges of the user logging in.
+                // sshd's root is not the privileges, the name or the id of the user
+                // logging in: `acct` names them, the login identity is unset.
                 ("subject.account.privileges", None),
+                ("subject.account.name", Some(r#"$kv1["acct"]"#)),
+                ("subject.account.id", None),
             ],
         );
     }

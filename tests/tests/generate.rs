@@ -161,8 +161,12 @@ fn dev_kb_evaluation_keeps_its_floors() {
     let r = evaluation::kb::evaluate(&kb, Some(&own), YEAR).unwrap();
     assert_eq!(r.conformance.pairs, 637);
     assert!(r.conformance.passed >= 621, "{:?}", r.conformance);
-    // Measured 2026-12-06: EVENTLOG P .862 R .688 (P .875 R .551 before the Windows event
-    // catalog), JSON P .825 R .638 (P .816 R .618 before PAM records were read for the
+    // Measured 2026-12-06: EVENTLOG P .863 R .693 (P .875 R .551 before the Windows event
+    // catalog; R .688 before a process start's creator became the new process's parent),
+    // JSON P .825 R .651 (P .825 R .638 before host values mixing addresses and names were
+    // split, audit sockaddrs decoded, EXECVE arguments joined, account management records
+    // read for the account acted on, Endpoint Security's targets read as the object; P .816
+    // R .618 before PAM records were read for the
     // service's side of a login, the process's privileges and the local host name; P .817
     // R .599 before audit record types were read by `schema/linux-audit-records.tsv`;
     // P .802 R .538 before audit records were read as audit
@@ -170,21 +174,21 @@ fn dev_kb_evaluation_keeps_its_floors() {
     // P .793 R .510 before a started process became the object), working 1.000.
     let ev = &r.by_kind["EVENTLOG"];
     let js = &r.by_kind["JSON"];
-    assert!(ev.precision >= 0.855 && ev.recall >= 0.68, "{ev:?}");
-    assert!(js.precision >= 0.815 && js.recall >= 0.63, "{js:?}");
-    // Step 4's target on the whole KB: recall ≥ .65 (measured .652, P .835).
+    // Step 4's targets, per kind and on the whole KB: P ≥ .75, R ≥ .65.
+    assert!(ev.precision >= 0.855 && ev.recall >= 0.69, "{ev:?}");
+    assert!(js.precision >= 0.82 && js.recall >= 0.65, "{js:?}");
     assert!(
         r.total.precision >= 0.75 && r.total.recall >= 0.65,
         "{:?}",
         r.total
     );
-    // The engine's descriptions, measured 2026-12-06: chrF en 54.1, ru 53.2 (51.5 / 49.8
+    // The engine's descriptions, measured 2026-12-06: chrF en 55.3, ru 54.3 (51.5 / 49.8
     // before audit record types were described, 48.1 / 46.5 before system calls were;
     // 39.5 / 38.1 before Windows events were classified by their title). Rule names: chrF
     // 68.5 (41.3 before audit records were named by their type, 36.0 before
     // `syscall_<name>`, 15.5 before the Windows titles).
     assert!(
-        r.i18n.en_chrf >= 53.5 && r.i18n.ru_chrf >= 52.6,
+        r.i18n.en_chrf >= 54.8 && r.i18n.ru_chrf >= 53.8,
         "{:?}",
         r.i18n
     );

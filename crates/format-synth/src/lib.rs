@@ -105,6 +105,9 @@ pub fn synthesize(clusters: &[ClusterInput<'_>]) -> Vec<Head> {
             c.members.iter().step_by(step).map(move |m| (i, *m))
         })
         .collect();
+    // Where the log's lines hold many different words (`for <name> from`), once for all.
+    let sampled: Vec<&str> = text_samples.iter().map(|(_, m)| *m).collect();
+    let seen = text::Seen::of(&sampled);
     clusters
         .iter()
         .enumerate()
@@ -115,7 +118,7 @@ pub fn synthesize(clusters: &[ClusterInput<'_>]) -> Vec<Head> {
                     .filter(|(j, _)| *j != i)
                     .map(|(_, m)| *m)
                     .collect();
-                text_head(&c.members, i as u64, &others)
+                text_head(&c.members, i as u64, &others, &seen)
             }
             Kind::Cef => {
                 let others: Vec<&str> = text_samples
@@ -221,7 +224,7 @@ fn text_cond(
 }
 
 /// TEXT: from a sample, then from all members, then loosely typed, then a catch-all.
-fn text_head(members: &[&str], seed: u64, others: &[&str]) -> Head {
+fn text_head(members: &[&str], seed: u64, others: &[&str], seen: &text::Seen) -> Head {
     let n = members.len();
     let picked: Vec<&str> = sample(n, seed).into_iter().map(|i| members[i]).collect();
     let attempts: [(&[&str], bool, &'static str); 3] = [
@@ -230,7 +233,7 @@ fn text_head(members: &[&str], seed: u64, others: &[&str]) -> Head {
         (members, true, "loose"),
     ];
     for (from, loose, method) in attempts {
-        let t = text::synthesize(from, loose);
+        let t = text::synthesize_seen(from, loose, Some(seen));
         let header = format!("TEXT = {}", quote(&t.template));
         let matched = count(&header, None, members);
         if matched == n {
@@ -645,7 +648,9 @@ mod overlap_tests {
         }];
         let heads = synthesize(&clusters);
         assert_ne!(heads[0].method, "fallback", "{}", heads[0].header);
-        assert!(heads[0].header.contains("session closed for user cyrus"));
+        assert!(heads[0]
+            .header
+            .contains("session closed for user {$user=WORD}"));
         assert!(!heads[0].header.contains("DATETIME"), "{}", heads[0].header);
         assert_eq!(heads[0].matched, lines.len());
     }

@@ -25,7 +25,7 @@ struct Tk<'a> {
     var: bool,
 }
 
-fn tokens(line: &str) -> Vec<Tk<'_>> {
+fn tokens<'a>(line: &'a str, seen: Option<&Seen>) -> Vec<Tk<'a>> {
     let b = line.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -56,7 +56,14 @@ fn tokens(line: &str) -> Vec<Tk<'_>> {
             }
         }
         let text = &line[i..end];
-        let var = log_cluster::mask::mask_token(text) != text;
+        // A word after one that introduces a name (`user admin`) is data too.
+        let named = out.last().is_some_and(|p: &Tk<'_>| {
+            p.spaced
+                && spaced
+                && log_cluster::template::names_next(p.text)
+                && log_cluster::template::is_name_after(text)
+        });
+        let var = named || log_cluster::mask::mask_token(text) != text;
         out.push(Tk {
             text,
             date: false,
@@ -65,6 +72,14 @@ fn tokens(line: &str) -> Vec<Tk<'_>> {
         });
         spaced = false;
         i = end;
+    }
+    if let Some(seen) = seen {
+        let data: Vec<bool> = (0..out.len())
+            .map(|i| log_cluster::template::is_plain_word(out[i].text) && seen.is_data(&out, i))
+            .collect();
+        for (t, d) in out.iter_mut().zip(data) {
+            t.var |= d;
+        }
     }
     out
 }
@@ -94,13 +109,70 @@ pub struct TextTemplate {
 /// Builds a template from members (one line each). `loose` types every region as WORD,
 /// STRING* or REST (the fallback when typed tokens do not match every member).
 pub fn synthesize(members: &[&str], loose: bool) -> TextTemplate {
+    synthesize_seen(members, loose, None)
+}
+
+/// As [`synthesize`], with what the log's other events show ([`Seen`]): a word of the
+/// members sits where the log shows many different words is data, even when the members
+/// agree on it (one `Accepted password for alice from …` among `… for root from …`,
+/// `… for deploy from …`).
+pub fn synthesize_seen(members: &[&str], loose: bool, seen: Option<&Seen>) -> TextTemplate {
     synthesize_styled(
         members,
         Style {
             loose,
             list_first: false,
+            seen,
         },
     )
+}
+
+/// The plain words a log's events hold between two neighbouring tokens (variable data
+/// masked: `for <*> from`, `user <*> from`).
+#[derive(Debug, Default)]
+pub struct Seen {
+    words: std::collections::HashMap<(String, String), BTreeSet<String>>,
+}
+
+/// Distinct words a place must show, besides the word at hand, to be a place for data.
+const SEEN_OTHERS: usize = 3;
+
+impl Seen {
+    /// From the events (lines) of a log.
+    pub fn of(lines: &[&str]) -> Seen {
+        let mut seen = Seen::default();
+        for l in lines {
+            let t = tokens(l, None);
+            for i in 0..t.len() {
+                let Some(key) = Self::key(&t, i) else {
+                    continue;
+                };
+                if log_cluster::template::is_plain_word(t[i].text) {
+                    let set = seen.words.entry(key).or_default();
+                    if set.len() <= SEEN_OTHERS + 1 {
+                        set.insert(t[i].text.to_string());
+                    }
+                }
+            }
+        }
+        seen
+    }
+
+    /// The place of the word at `i`: its two neighbours, when both are plain words (a masked
+    /// neighbour or the line's end says too little of the place: `port <*> ssh2`).
+    fn key(t: &[Tk<'_>], i: usize) -> Option<(String, String)> {
+        let prev = t.get(i.checked_sub(1)?)?;
+        let next = t.get(i + 1)?;
+        let plain = |x: &Tk<'_>| !x.var && log_cluster::template::is_plain_word(x.text);
+        (plain(prev) && plain(next)).then(|| (prev.text.to_string(), next.text.to_string()))
+    }
+
+    /// Whether the word at `i` sits where the log shows other words.
+    fn is_data(&self, t: &[Tk<'_>], i: usize) -> bool {
+        Self::key(t, i)
+            .and_then(|k| self.words.get(&k))
+            .is_some_and(|s| s.iter().filter(|w| *w != t[i].text).count() >= SEEN_OTHERS)
+    }
 }
 
 /// As [`synthesize`] (not loose), but a closed set of phrases becomes alternatives even where
@@ -112,20 +184,23 @@ pub fn synthesize_listing(members: &[&str]) -> TextTemplate {
         Style {
             loose: false,
             list_first: true,
+            seen: None,
         },
     )
 }
 
 /// How regions are typed.
 #[derive(Clone, Copy, Debug)]
-struct Style {
+struct Style<'a> {
     /// Every region WORD, STRING* or REST.
     loose: bool,
     /// Alternatives before optional words.
     list_first: bool,
+    /// What the log's other events show.
+    seen: Option<&'a Seen>,
 }
 
-fn synthesize_styled(members: &[&str], style: Style) -> TextTemplate {
+fn synthesize_styled(members: &[&str], style: Style<'_>) -> TextTemplate {
     // A syslog header (RFC 3164) shared by all members: time, host, program and pid.
     let headers: Vec<Option<ingest::syslog::SyslogHeader>> =
         members.iter().map(|m| ingest::syslog::parse(m)).collect();
@@ -179,7 +254,7 @@ fn synthesize_styled(members: &[&str], style: Style) -> TextTemplate {
     synthesize_body(members, style, &[])
 }
 
-fn synthesize_body(members: &[&str], style: Style, taken: &[&str]) -> TextTemplate {
+fn synthesize_body(members: &[&str], style: Style<'_>, taken: &[&str]) -> TextTemplate {
     if let Some(run) = crate::kv::find(members) {
         let mut t = if run.prefixes.iter().all(|p| p.is_empty()) {
             TextTemplate {
@@ -206,7 +281,7 @@ fn synthesize_body(members: &[&str], style: Style, taken: &[&str]) -> TextTempla
         }
         return t;
     }
-    let toks: Vec<Vec<Tk<'_>>> = members.iter().map(|m| tokens(m)).collect();
+    let toks: Vec<Vec<Tk<'_>>> = members.iter().map(|m| tokens(m, style.seen)).collect();
     if toks.iter().all(Vec::is_empty) {
         return TextTemplate {
             template: String::new(),
@@ -328,7 +403,7 @@ fn join(t: &[Tk<'_>]) -> String {
 }
 
 /// Renders pieces; names captures after the literal before them.
-fn render(pieces: &[Piece], style: Style, taken: &[&str]) -> TextTemplate {
+fn render(pieces: &[Piece], style: Style<'_>, taken: &[&str]) -> TextTemplate {
     let loose = style.loose;
     let mut tpl = String::new();
     let mut captures: Vec<(String, TokenType)> = Vec::new();
@@ -924,7 +999,38 @@ mod tests {
         ];
         assert_eq!(
             synthesize(&m, false).template,
-            "closed by user root {$ip=IPV4} port {$port=NUMBER} srcip={$srcip=IPV4} peer {$peer=IPV4}"
+            "closed by user {$user=WORD} {$ip=IPV4} port {$port=NUMBER} srcip={$srcip=IPV4} peer {$peer=IPV4}"
+        );
+    }
+
+    #[test]
+    fn a_name_is_data_where_the_log_shows_others_or_a_naming_word_says_so() {
+        // After `user`: data even when the members agree; a verb after it is not a name.
+        assert_eq!(
+            synthesize(&["Invalid user admin from 10.0.0.1"], false).template,
+            "Invalid user {$user=WORD} from {$from=IPV4}"
+        );
+        assert_eq!(
+            synthesize(&["user logged out"], false).template,
+            "user logged out"
+        );
+        // Where the log's other events hold several other words (`for root from`, …).
+        let others = [
+            "Failed password for root from 10.0.0.2",
+            "Failed password for bob from 10.0.0.3",
+            "Accepted publickey for deploy from 10.0.0.4",
+        ];
+        let seen = Seen::of(&others);
+        let one = ["Accepted password for alice from 10.0.0.1"];
+        assert_eq!(
+            synthesize_seen(&one, false, Some(&seen)).template,
+            "Accepted password for {$for=WORD} from {$from=IPV4}"
+        );
+        // Two other words are not enough evidence: a pair of states stays literal.
+        let seen = Seen::of(&others[..2]);
+        assert_eq!(
+            synthesize_seen(&one, false, Some(&seen)).template,
+            "Accepted password for alice from {$from=IPV4}"
         );
     }
 

@@ -347,6 +347,9 @@ fn split_constants(
             .map(|&d| distinct[d].masked[pos].as_str())
             .collect();
         if col.iter().any(|v| *v != col[0])
+            && !(pos > 0
+                && template::names_next(&distinct[members[0]].masked[pos - 1])
+                && col.iter().all(|v| template::is_name_after(v)))
             && template::is_constant_column(&col)
             && (template::is_upper_column(&col)
                 || ctx.is_constant(&distinct[members[0]].masked, pos))

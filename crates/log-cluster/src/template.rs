@@ -151,6 +151,30 @@ pub fn is_constant_column(values: &[&str]) -> bool {
     is_upper_column(values) || distinct.len() <= 3 && distinct.iter().all(|v| is_plain_word(v))
 }
 
+/// Words that introduce a name (`Invalid user admin`, `session closed for user deploy`,
+/// `account bob`): the word after one is data however few values a small log shows of it.
+const NAMING_WORDS: &[&str] = &["user", "username", "account", "group", "hostname", "domain"];
+
+/// Words that follow a naming word as its verb or state, not as a name (`user logged in`,
+/// `account locked`, `group is empty`).
+const NOT_NAMES: &[&str] = &[
+    "is", "was", "has", "had", "not", "does", "did", "can", "cannot", "will", "exists", "and",
+    "or", "from", "for", "to", "with", "by", "on", "in", "at", "of",
+];
+
+/// Whether the token `prev` introduces a name in the token after it.
+pub fn names_next(prev: &str) -> bool {
+    let core = prev.trim_end_matches([':', '=']).to_ascii_lowercase();
+    NAMING_WORDS.contains(&core.as_str())
+}
+
+/// Whether `word` after a naming word is a name: not a verb form or state (`logged`,
+/// `locked`, `is`).
+pub fn is_name_after(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    is_plain_word(word) && !w.ends_with("ed") && !NOT_NAMES.contains(&w.as_str())
+}
+
 /// Upper-case identifiers (`RUNNING`, `FAIL_TASK_CLEANUP`) are states and event names:
 /// constants however many there are.
 pub fn is_upper_column(values: &[&str]) -> bool {
@@ -186,6 +210,18 @@ mod tests {
             .collect();
         let refs: Vec<(&[Tok], usize)> = owned.iter().map(|v| (v.as_slice(), 1)).collect();
         template_of(&refs)
+    }
+
+    #[test]
+    fn names_follow_naming_words() {
+        assert!(names_next("user"));
+        assert!(names_next("User:"));
+        assert!(!names_next("session"));
+        assert!(!names_next("for"));
+        assert!(is_name_after("admin"));
+        assert!(!is_name_after("logged"));
+        assert!(!is_name_after("locked"));
+        assert!(!is_name_after("is"));
     }
 
     #[test]

@@ -39,7 +39,17 @@ pub enum Transform {
     /// (`%%14592` Inbound, `%%14593` Outbound) and the words inbound/outbound → ingress,
     /// egress; other values (audit's `from-client`, `both`) as written.
     Direction,
+    /// A Windows token elevation type's message code (`%%1936`) as the enumeration names it
+    /// (`TokenElevationTypeDefault`; Full `%%1937`, Limited `%%1938`).
+    Elevation,
 }
+
+/// `TOKEN_ELEVATION_TYPE` values as Windows security events write them.
+const ELEVATIONS: &[(&str, &str)] = &[
+    ("%%1936", "TokenElevationTypeDefault"),
+    ("%%1937", "TokenElevationTypeFull"),
+    ("%%1938", "TokenElevationTypeLimited"),
+];
 
 /// Direction values and the taxonomy's word for them.
 const DIRECTIONS: &[(&str, &str)] = &[
@@ -97,6 +107,11 @@ impl Transform {
                 .find(|(k, _)| *k == v.trim())
                 .map_or(v, |(_, d)| d)
                 .to_string(),
+            Transform::Elevation => ELEVATIONS
+                .iter()
+                .find(|(k, _)| *k == v.trim())
+                .map_or("", |(_, d)| d)
+                .to_string(),
         }
     }
 
@@ -125,6 +140,13 @@ impl Transform {
                     .map(|(k, d)| format!("{expr} == \"{k}\" then \"{d}\""))
                     .collect();
                 format!("if {} else {expr} endif", arms.join(" elif "))
+            }
+            Transform::Elevation => {
+                let arms: Vec<String> = ELEVATIONS
+                    .iter()
+                    .map(|(k, d)| format!("    case \"{k}\" \"{d}\""))
+                    .collect();
+                format!("switch {expr}\n{}\nendswitch", arms.join("\n"))
             }
         }
     }
@@ -547,6 +569,18 @@ mod tests {
             assert_eq!(t.apply(v), want, "{v}");
             assert_eq!(in_xp(t, "direction", v).as_deref(), Some(want), "{v}");
         }
+    }
+
+    #[test]
+    fn token_elevation_types_by_name() {
+        let t = Transform::Elevation;
+        assert_eq!(t.apply("%%1938"), "TokenElevationTypeLimited");
+        assert_eq!(t.apply("%%9999"), "");
+        assert_eq!(
+            in_xp(t, "subject.account.privileges", "%%1936").as_deref(),
+            Some("TokenElevationTypeDefault")
+        );
+        assert_eq!(in_xp(t, "subject.account.privileges", "x"), None);
     }
 
     #[test]

@@ -237,6 +237,7 @@ fn key_lexicon() -> &'static (
                 "filetype" => Transform::FileType,
                 "errno" => Transform::Errno,
                 "direction" => Transform::Direction,
+                "elevation" => Transform::Elevation,
                 _ => Transform::Same,
             };
             if k.chars().any(|c| c.is_ascii_uppercase()) {

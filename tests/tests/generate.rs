@@ -161,9 +161,9 @@ fn dev_kb_evaluation_keeps_its_floors() {
     let r = evaluation::kb::evaluate(&kb, Some(&own), YEAR).unwrap();
     assert_eq!(r.conformance.pairs, 637);
     assert!(r.conformance.passed >= 621, "{:?}", r.conformance);
-    // Measured 2026-12-06: EVENTLOG P .863 R .693 (P .875 R .551 before the Windows event
+    // Measured 2026-12-06: EVENTLOG P .863 R .695 (P .875 R .551 before the Windows event
     // catalog; R .688 before a process start's creator became the new process's parent),
-    // JSON P .825 R .651 (P .825 R .638 before host values mixing addresses and names were
+    // JSON P .825 R .653 (P .825 R .638 before host values mixing addresses and names were
     // split, audit sockaddrs decoded, EXECVE arguments joined, account management records
     // read for the account acted on, Endpoint Security's targets read as the object; P .816
     // R .618 before PAM records were read for the

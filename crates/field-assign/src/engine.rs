@@ -2470,29 +2470,26 @@ mod tests {
                 r#"{{"items": {{"SOCKADDR": ["saddr={saddr}"], "SYSCALL": ["arch=c000003e syscall={call} success=yes exit=0 pid=7 uid=0 auid=0 ses=1 comm=\"nc\" exe=\"/usr/bin/nc\""]}}}}"#
             )
         };
+        // The engine on one event of one call, run on that event.
+        let run = |call: &str, saddr: &str| {
+            let raw = ev(call, saddr);
+            let out = assign_one(
+                Kind::Json,
+                "JSON = ''\nCOND = $items[\"SOCKADDR\"] != null",
+                &format!("members:items=SOCKADDR+SYSCALL items.SYSCALL.syscall={call}"),
+                &[raw.as_str()],
+            );
+            run_assignment(&out, &raw)
+        };
         // connect(2) to 10.0.52.101:53.
-        let connect = ev("42", "020000350A0034650000000000000000");
-        let out = assign_one(
-            Kind::Json,
-            "JSON = ''\nCOND = $items[\"SOCKADDR\"] != null",
-            "members:items=SOCKADDR+SYSCALL items.SYSCALL.syscall=42",
-            &[connect.as_str()],
-        );
-        let got = run_assignment(&out, &connect);
+        let got = run("42", "020000350A0034650000000000000000");
         assert_eq!(got.get("dst.ip").map(String::as_str), Some("10.0.52.101"));
         assert_eq!(got.get("dst.port").map(String::as_str), Some("53"));
         // accept4(2) from ::ffff:3.100.200.200 port 38000: the source.
-        let accept = ev(
+        let got = run(
             "288",
             "0A0094700000000000000000000000000000FFFF0364C8C800000000",
         );
-        let out = assign_one(
-            Kind::Json,
-            "JSON = ''\nCOND = $items[\"SOCKADDR\"] != null",
-            "members:items=SOCKADDR+SYSCALL items.SYSCALL.syscall=288",
-            &[accept.as_str()],
-        );
-        let got = run_assignment(&out, &accept);
         assert_eq!(got.get("src.ip").map(String::as_str), Some("3.100.200.200"));
         assert_eq!(got.get("src.port").map(String::as_str), Some("38000"));
         assert_eq!(got.get("dst.ip"), None);

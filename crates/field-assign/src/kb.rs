@@ -44,6 +44,20 @@ pub enum Transform {
     Elevation,
 }
 
+/// The value a code table gives `v`.
+fn looked_up(table: &'static [(&str, &str)], v: &str) -> Option<&'static str> {
+    table.iter().find(|(k, _)| *k == v.trim()).map(|(_, d)| *d)
+}
+
+/// `expr == "code" then "value" elif …` over a code table (an `if` without its ends).
+fn if_arms(table: &[(&str, &str)], expr: &str) -> String {
+    table
+        .iter()
+        .map(|(k, d)| format!("{expr} == \"{k}\" then \"{d}\""))
+        .collect::<Vec<_>>()
+        .join(" elif ")
+}
+
 /// `TOKEN_ELEVATION_TYPE` values as Windows security events write them.
 const ELEVATIONS: &[(&str, &str)] = &[
     ("%%1936", "TokenElevationTypeDefault"),
@@ -102,16 +116,8 @@ impl Transform {
             },
             Transform::FileType => file_type(v).unwrap_or_default().to_string(),
             Transform::Errno => crate::errno::message(v).unwrap_or_default().to_string(),
-            Transform::Direction => DIRECTIONS
-                .iter()
-                .find(|(k, _)| *k == v.trim())
-                .map_or(v, |(_, d)| d)
-                .to_string(),
-            Transform::Elevation => ELEVATIONS
-                .iter()
-                .find(|(k, _)| *k == v.trim())
-                .map_or("", |(_, d)| d)
-                .to_string(),
+            Transform::Direction => looked_up(DIRECTIONS, v).unwrap_or(v).to_string(),
+            Transform::Elevation => looked_up(ELEVATIONS, v).unwrap_or_default().to_string(),
         }
     }
 
@@ -134,20 +140,10 @@ impl Transform {
                 format!("if {} endif", arms.join(" elif "))
             }
             Transform::Errno => crate::errno::switch_expr(expr),
-            Transform::Direction => {
-                let arms: Vec<String> = DIRECTIONS
-                    .iter()
-                    .map(|(k, d)| format!("{expr} == \"{k}\" then \"{d}\""))
-                    .collect();
-                format!("if {} else {expr} endif", arms.join(" elif "))
-            }
-            Transform::Elevation => {
-                let arms: Vec<String> = ELEVATIONS
-                    .iter()
-                    .map(|(k, d)| format!("    case \"{k}\" \"{d}\""))
-                    .collect();
-                format!("switch {expr}\n{}\nendswitch", arms.join("\n"))
-            }
+            // Unknown values as written.
+            Transform::Direction => format!("if {} else {expr} endif", if_arms(DIRECTIONS, expr)),
+            // Unknown codes: no value.
+            Transform::Elevation => format!("if {} endif", if_arms(ELEVATIONS, expr)),
         }
     }
 }
@@ -557,30 +553,38 @@ mod tests {
         }
     }
 
-    #[test]
-    fn directions_in_the_taxonomy_words() {
-        let t = Transform::Direction;
-        for (v, want) in [
-            ("%%14592", "ingress"),
-            ("%%14593", "egress"),
-            ("Outbound", "egress"),
-            ("from-client", "from-client"),
-        ] {
-            assert_eq!(t.apply(v), want, "{v}");
-            assert_eq!(in_xp(t, "direction", v).as_deref(), Some(want), "{v}");
+    /// The Rust and the XP form of a code table's transform agree on `(value, wanted)`
+    /// (`None`: no value).
+    fn decodes(t: Transform, field: &str, cases: &[(&str, Option<&str>)]) {
+        for (v, want) in cases {
+            assert_eq!(t.apply(v), want.unwrap_or_default(), "{v}");
+            assert_eq!(in_xp(t, field, v).as_deref(), *want, "{v}");
         }
     }
 
     #[test]
-    fn token_elevation_types_by_name() {
-        let t = Transform::Elevation;
-        assert_eq!(t.apply("%%1938"), "TokenElevationTypeLimited");
-        assert_eq!(t.apply("%%9999"), "");
-        assert_eq!(
-            in_xp(t, "subject.account.privileges", "%%1936").as_deref(),
-            Some("TokenElevationTypeDefault")
+    fn code_tables_decode_in_rust_and_in_xp() {
+        // Directions in the taxonomy's words; other values as written.
+        decodes(
+            Transform::Direction,
+            "direction",
+            &[
+                ("%%14592", Some("ingress")),
+                ("%%14593", Some("egress")),
+                ("Outbound", Some("egress")),
+                ("from-client", Some("from-client")),
+            ],
         );
-        assert_eq!(in_xp(t, "subject.account.privileges", "x"), None);
+        // Token elevation types by their enumeration names; unknown codes give nothing.
+        decodes(
+            Transform::Elevation,
+            "subject.account.privileges",
+            &[
+                ("%%1936", Some("TokenElevationTypeDefault")),
+                ("%%1938", Some("TokenElevationTypeLimited")),
+                ("%%9999", None),
+            ],
+        );
     }
 
     #[test]

@@ -130,9 +130,9 @@ fn windows_events_are_named_and_classified_by_their_title() {
     }
 }
 
-/// The project's own KB evaluated as if it were an expert KB: its one TEXT source is generated
-/// with nothing of its own to retrieve, so the figures measure the TEXT engine on a source it
-/// has no precedent for.
+/// The project's own KB evaluated as if it were an expert KB: each of its TEXT sources (sshd,
+/// sudo, su, shadow-utils) is generated with nothing of its own to retrieve, so the figures
+/// measure the TEXT engine on sources it has no precedent for.
 #[test]
 fn own_kb_text_evaluation_keeps_its_floors() {
     let own = workspace_root().join("knowledge-base");
@@ -142,11 +142,12 @@ fn own_kb_text_evaluation_keeps_its_floors() {
         "{:?}",
         r.conformance
     );
-    // Measured 2026-12-05: TEXT P .868 R .529, working 38/38 (P .864 R .512 before the
-    // reporting host became the destination of remote logins; before the importance and
-    // status defaults: P .912 R .492).
+    // Measured 2026-12-06 with the sudo, su and shadow-utils sources: TEXT P .867 R .656
+    // (74 events), working 62/62 (P .738 R .463 before syslog messages were read as titles,
+    // refusal words, switch-user programs, `;`-separated pairs, the operating system's
+    // programs and learning from alike rules only; sshd alone on 2026-12-05: P .868 R .529).
     let text = &r.by_kind["TEXT"];
-    assert!(text.precision >= 0.85 && text.recall >= 0.52, "{text:?}");
+    assert!(text.precision >= 0.85 && text.recall >= 0.64, "{text:?}");
     assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
     assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);
 }

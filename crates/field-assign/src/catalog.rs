@@ -77,6 +77,18 @@ pub fn identifier_syscall(identifier: &str) -> Option<&str> {
     })
 }
 
+/// Whether a syslog program is one of the operating system's own (`schema/unix-programs.tsv`).
+pub fn is_unix_program(program: &str) -> bool {
+    static C: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    C.get_or_init(|| {
+        crate::tsv::rows(include_str!("../../../schema/unix-programs.tsv"))
+            .filter_map(|(_, c)| c.first().copied())
+            .collect()
+    })
+    .contains(program)
+}
+
 /// record type → what a record of the type reports (types with a summary only).
 fn audit_records() -> &'static HashMap<&'static str, &'static str> {
     static C: std::sync::OnceLock<HashMap<&'static str, &'static str>> = std::sync::OnceLock::new();
@@ -220,6 +232,12 @@ mod tests {
             &[0],
             true,
         );
+        let mut programs = std::collections::HashSet::new();
+        for (n, c) in crate::tsv::rows(include_str!("../../../schema/unix-programs.tsv")) {
+            assert!(c.len() == 2 && !c[1].is_empty(), "line {n}: {c:?}");
+            assert!(programs.insert(c[0]), "line {n}: {c:?} twice");
+        }
+        assert!(is_unix_program("sshd") && !is_unix_program("nginx"));
         well_formed(
             include_str!("../../../schema/linux-errno.tsv"),
             3,

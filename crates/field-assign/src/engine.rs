@@ -704,6 +704,25 @@ impl Retrieval<'_> {
 
     fn learned(&self, view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) {
         let tax = Taxonomy::embedded();
+        // Words of text lines mean what they mean in alike messages: their alignments are
+        // learned from the rules alike enough to the cluster (as the source's description is).
+        let text_family = matches!(view.kind, Kind::Text | Kind::Keyvalue | Kind::Cef);
+        let alike: Vec<&crate::kb::KbRule> = if text_family {
+            let words: BTreeSet<String> = view
+                .members
+                .iter()
+                .take(self.th.samples)
+                .flat_map(|m| crate::kb::words(m))
+                .collect();
+            self.kb
+                .nearest(view.kind, &words)
+                .into_iter()
+                .take_while(|(sim, _)| *sim >= self.th.source_sim)
+                .map(|(_, r)| r)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut cands: Vec<(f64, u32, usize, String, Transform)> = Vec::new();
         for (i, s) in slots.slots.iter().enumerate() {
             let key = if s.expr.starts_with("$kv")
@@ -713,12 +732,26 @@ impl Retrieval<'_> {
             } else {
                 s.key.clone()
             };
-            for (f, t, n, share) in self.kb.fields_of_key(view.kind, &key) {
+            // An audit record's login id (`auid`) is the user's id: a `uid` learned as the
+            // user's id elsewhere (PAM's `uid=`) is the process's here.
+            let audit_uid = s.key.eq_ignore_ascii_case("uid")
+                && slots.slots.iter().any(|o| {
+                    o.key == "auid" && o.expr.split('[').next() == s.expr.split('[').next()
+                });
+            let fields = if text_family {
+                self.kb.fields_of_key_in(view.kind, &key, &alike)
+            } else {
+                self.kb.fields_of_key(view.kind, &key)
+            };
+            for (f, t, n, share) in fields {
                 if n >= self.th.min_tests
                     && share >= self.th.min_share
                     && !rule_specific(&f)
                     && tax.get(&f).is_some()
                     && fits(tax, &f, &real_values(s))
+                    && !(audit_uid && f == "subject.account.id")
+                    && !(f.ends_with("account.name")
+                        && real_values(s).iter().flatten().any(|v| v.contains('/')))
                 {
                     cands.push((share, n, i, f, t));
                 }
@@ -977,13 +1010,40 @@ impl Retrieval<'_> {
                 .take(self.th.samples)
                 .flat_map(|m| crate::kb::words(m))
                 .collect();
-            if let Some(c) = lexicon::classify(&words) {
+            let class = lexicon::classify(&words);
+            if let Some(c) = class {
                 b.set("subject", Source::Const(c.subject.into()), "lexicon");
                 b.set("action", Source::Const(c.action.into()), "lexicon");
                 b.set("object", Source::Const(c.object.into()), "lexicon");
                 if let Some(st) = c.status {
                     b.set("status", Source::Const(st.into()), "lexicon");
                 }
+                self.categories(b);
+            }
+            // A message no word pattern knows reads like a title (`delete user '…'`,
+            // `password changed for …`, `new group: name=…`), and says when it failed
+            // (`FAILED SU`, `user NOT in sudoers`).
+            // (A CEF header's Name is read below, as an alert's title.)
+            if let Some(prose) = crate::prose::literal_prose(view.head).filter(|_| cef.is_none()) {
+                if class.is_none() {
+                    let t = crate::title::classify_title(&prose);
+                    if let Some(a) = t.action {
+                        b.set("action", Source::Const(a.into()), "title");
+                    }
+                    if let Some(o) = t.object {
+                        b.set("object", Source::Const(o.into()), "title");
+                    }
+                }
+                if crate::prose::states_failure(&prose) {
+                    b.set("status", Source::Const("failure".into()), "words");
+                }
+            }
+            if crate::prose::switch_user(view.members) && switch_user_acts(b) {
+                // The categories of the act it now is.
+                b.out.fields.retain(|a| {
+                    !(a.field.starts_with("category.") || a.field == "subject")
+                        || !matches!(a.why, "precedent" | "taxonomy")
+                });
                 self.categories(b);
             }
             // A CEF event's Name is its title (`Configuration changed`).
@@ -1109,6 +1169,7 @@ impl Retrieval<'_> {
             "category.generic",
             "category.high",
             "category.low",
+            "importance",
         ] {
             if let Some(v) = self.kb.precedent(f, &action, object.as_deref()) {
                 b.set(f, Source::Const(v), "precedent");
@@ -1531,6 +1592,32 @@ fn subject_from_fields(b: &mut Builder) {
     b.set("subject", Source::Const(subject.into()), "fields");
 }
 
+/// A switch-user program's (`su`, `sudo`) session or authentication changes the identity the
+/// user acts with: the experts' `elevate` (and `deelevate` when the session ends) on the
+/// account, not a login to the system.
+/// Whether it changed the act.
+fn switch_user_acts(b: &mut Builder) -> bool {
+    let action = b.out.get("action").map(|a| a.source.clone());
+    let act = match action {
+        Some(Source::Const(a)) if a == "login" || a == "open" || a == "start" => "elevate",
+        Some(Source::Const(a)) if a == "logout" || a == "close" || a == "stop" => "deelevate",
+        Some(_) => return false,
+        // A record that names the command it ran (sudo's `COMMAND=`) reports the command.
+        None if b.has("object.process.cmdline") => {
+            b.set("action", Source::Const("execute".into()), "switch-user");
+            b.set("object", Source::Const("command".into()), "switch-user");
+            return true;
+        }
+        None => "elevate",
+    };
+    b.out
+        .fields
+        .retain(|a| !matches!(a.field.as_str(), "action" | "object"));
+    b.set("action", Source::Const(act.into()), "switch-user");
+    b.set("object", Source::Const("account".into()), "switch-user");
+    true
+}
+
 /// The program of a syslog header that every member shares (`sshd[812]:`) is the process that
 /// wrote the event and the subsystem of its source.
 fn syslog_program(members: &[&str], b: &mut Builder) {
@@ -1553,7 +1640,30 @@ fn syslog_program(members: &[&str], b: &mut Builder) {
     }) else {
         return;
     };
+    // The program outweighs what the nearest rule of another program said of the source
+    // (an sshd rule's `event_src.subsys = "sshd"`, `event_src.vendor = "openbsd"`).
+    let other = b
+        .out
+        .get("event_src.subsys")
+        .is_some_and(|a| a.why == "nearest" && !matches!(&a.source, Source::Const(v) if *v == app));
+    b.out.fields.retain(|a| {
+        !(a.why == "nearest"
+            && (a.field == "event_src.subsys" || other && a.field == "event_src.vendor"))
+    });
     b.set("subject.process.name", Source::Const(app.clone()), "syslog");
+    // A program of the operating system itself: the source is the system.
+    if crate::catalog::is_unix_program(&app) {
+        b.set(
+            "event_src.title",
+            Source::Const("unix_like".into()),
+            "syslog",
+        );
+        b.set(
+            "event_src.category",
+            Source::Const("Operating system".into()),
+            "syslog",
+        );
+    }
     b.set("event_src.subsys", Source::Const(app), "syslog");
 }
 

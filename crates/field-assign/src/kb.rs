@@ -514,6 +514,37 @@ impl Kb {
         out
     }
 
+    /// As [`Kb::fields_of_key`], counted over some of the rules only (those alike enough to
+    /// a cluster: what `name=` means in `useradd`'s lines says little of an audit record's).
+    pub fn fields_of_key_in(
+        &self,
+        kind: Kind,
+        key: &str,
+        rules: &[&KbRule],
+    ) -> Vec<(String, Transform, u32, f64)> {
+        let key = if family(kind) == 0 {
+            key.to_lowercase()
+        } else {
+            key.to_string()
+        };
+        let seen: u32 = rules.iter().filter_map(|r| r.seen.get(&key)).sum();
+        let mut counts: HashMap<(String, Transform), u32> = HashMap::new();
+        for r in rules {
+            for ((k, f, t), n) in &r.aligned {
+                if *k == key {
+                    *counts.entry((f.clone(), *t)).or_default() += n;
+                }
+            }
+        }
+        let seen = f64::from(seen).max(1.0);
+        let mut out: Vec<(String, Transform, u32, f64)> = counts
+            .into_iter()
+            .map(|((f, t), n)| (f, t, n, f64::from(n) / seen))
+            .collect();
+        out.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)).then(a.0.cmp(&b.0)));
+        out
+    }
+
     /// The rules nearest to a set of keys (Jaccard similarity), best first, among rules of
     /// the same kind family.
     pub fn nearest(&self, kind: Kind, keys: &BTreeSet<String>) -> Vec<(f64, &KbRule)> {

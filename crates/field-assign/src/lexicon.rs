@@ -119,6 +119,11 @@ const FAILURE: &[&str] = &[
     "cannot", "timeout", "exceeded", "illegal", "bad",
 ];
 
+/// Whether a (lower-case) word says an action failed.
+pub fn is_failure_word(w: &str) -> bool {
+    FAILURE.contains(&w)
+}
+
 /// The classification the words state, if any.
 pub fn classify(words: &BTreeSet<String>) -> Option<Class> {
     let mut class = CLASSES

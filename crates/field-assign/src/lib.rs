@@ -16,6 +16,7 @@ pub mod engine;
 pub mod errno;
 pub mod kb;
 pub mod lexicon;
+pub mod prose;
 pub mod slots;
 pub mod title;
 pub mod tsv;

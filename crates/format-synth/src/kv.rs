@@ -20,7 +20,7 @@ pub struct KvRun<'a> {
     pub prefixes: Vec<&'a str>,
     /// The quote character values may be wrapped in.
     pub quote: char,
-    /// The pair separator: `" "` (any whitespace) or `","`.
+    /// The pair separator: `" "` (any whitespace), `","` or `";"`.
     pub sep: &'static str,
     /// Between key and value: `"="`, or `": "` (`Src: 10.0.0.1 Dst: 10.0.0.2 Proto: tcp`).
     pub kv_sep: &'static str,
@@ -140,7 +140,7 @@ fn tail(line: &str, quote: char, sep: &str, kv_sep: &str) -> Option<Vec<(usize, 
                         for &e in &ends {
                             spans.push((start, e));
                             let after = line[e..].trim_start_matches(|c: char| {
-                                c.is_whitespace() || sep == "," && c == ','
+                                c.is_whitespace() || sep != " " && sep.contains(c)
                             });
                             start = line.len() - after.len();
                         }
@@ -171,27 +171,32 @@ pub fn find<'a>(members: &[&'a str]) -> Option<KvRun<'a>> {
     } else {
         '"'
     };
-    let mut sep = " ";
-    let runs = |kv_sep: &'static str| {
+    let runs = |sep: &'static str, kv_sep: &'static str| {
         members
             .iter()
-            .map(|m| tail(m, quote, " ", kv_sep))
-            .collect::<Option<Vec<_>>>()
-            .map(|s| (kv_sep, s))
-    };
-    let (kv_sep, mut spans) = runs("=").or_else(|| runs(": "))?;
-    // `a=1, b=2, c=3`: every pair but the last ends in a comma.
-    let commas = members.iter().zip(&spans).all(|(m, s)| {
-        s[..s.len() - 1]
-            .iter()
-            .all(|&(a, e)| m[a..e].ends_with(','))
-    });
-    if commas {
-        sep = ",";
-        spans = members
-            .iter()
             .map(|m| tail(m, quote, sep, kv_sep))
-            .collect::<Option<_>>()?;
+            .collect::<Option<Vec<_>>>()
+            .map(|s| (sep, kv_sep, s))
+    };
+    // Pairs split by whitespace, else by semicolons (sudo's `TTY=pts/0 ; PWD=/root ;
+    // COMMAND=/usr/bin/id -u`, where a value may hold spaces).
+    let (mut sep, kv_sep, mut spans) = runs(" ", "=")
+        .or_else(|| runs(" ", ": "))
+        .or_else(|| runs(";", "="))?;
+    // `a=1, b=2, c=3` (or `a=1; b=2; c=3`): every pair but the last ends in the separator.
+    for punct in [",", ";"] {
+        let ends_with = members.iter().zip(&spans).all(|(m, s)| {
+            s[..s.len() - 1]
+                .iter()
+                .all(|&(a, e)| m[a..e].ends_with(punct))
+        });
+        if sep == " " && ends_with {
+            sep = punct;
+            spans = members
+                .iter()
+                .map(|m| tail(m, quote, sep, kv_sep))
+                .collect::<Option<_>>()?;
+        }
     }
     // Leading pairs that are the same text everywhere stay literal, unless a label ends the
     // text before the run (audit's `msg=audit(…):`): what follows a record header is all data.
@@ -200,8 +205,10 @@ pub fn find<'a>(members: &[&'a str]) -> Option<KvRun<'a>> {
         .iter()
         .zip(&spans)
         .any(|(m, s)| m[..s[0].0].trim_end().ends_with("):"));
+    // One member agrees with itself everywhere: nothing says which pairs are constant.
     let mut lead = 0;
     while !labelled
+        && members.len() > 1
         && lead < first.len()
         && members.iter().zip(&spans).all(|(m, s)| {
             s.get(lead)
@@ -328,6 +335,24 @@ mod tests {
         let r = find(&m).unwrap();
         assert_eq!(r.sep, ",");
         assert_eq!(r.token("kv"), r#"{$kv=KEYVALUE(",", "=", "\"")}"#);
+    }
+
+    #[test]
+    fn semicolon_separated_pairs_with_spaces_in_values() {
+        let m = [
+            "sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx",
+            "sudo:      bob : TTY=pts/3 ; PWD=/root ; USER=root ; ENV=A=1 ; COMMAND=/usr/bin/apt-get -y upgrade",
+        ];
+        let r = find(&m).unwrap();
+        assert_eq!(r.sep, ";");
+        assert_eq!(r.prefixes, ["sudo:    alice :", "sudo:      bob :"]);
+        assert_eq!(r.present, ["TTY", "PWD", "USER", "COMMAND"]);
+        assert_eq!(r.token("kv"), r#"{$kv=KEYVALUE(";", "=", "\"")}"#);
+        let kv = parse_kv(&m[1][m[1].find("TTY").unwrap()..], r.sep, "=", Some('"'));
+        assert_eq!(
+            kv.get("COMMAND").and_then(Value::to_text).as_deref(),
+            Some("/usr/bin/apt-get -y upgrade")
+        );
     }
 
     #[test]

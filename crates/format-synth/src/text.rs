@@ -213,15 +213,13 @@ fn synthesize_styled(members: &[&str], style: Style<'_>) -> TextTemplate {
             h.as_ref()
                 .is_some_and(|h| h.rfc == 3164 && h.app == app && h.host.is_some())
         })
-        && (headers.iter().all(|h| {
+        && headers.iter().all(|h| {
             h.as_ref().is_some_and(|h| {
                 h.pid
                     .as_deref()
-                    .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+                    .is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             })
-        }) || headers
-            .iter()
-            .all(|h| h.as_ref().is_some_and(|h| h.pid.is_none())));
+        });
     // The template reads the time with DATETIME: every member's must be one it recognises
     // (a lenient syslog parse also takes `Jun 32 75:86:77`).
     let uniform = uniform
@@ -229,7 +227,12 @@ fn synthesize_styled(members: &[&str], style: Style<'_>) -> TextTemplate {
             .iter()
             .all(|m| xp_eval::datetime::parse_prefix(m, Some(2000)).is_some());
     if uniform {
-        let with_pid = headers[0].as_ref().is_some_and(|h| h.pid.is_some());
+        // Some programs log their pid on some lines only (`sudo:` beside `sudo[2202]:`, as
+        // the line came from the daemon or through journald): an optional group then.
+        let pids = headers
+            .iter()
+            .filter(|h| h.as_ref().is_some_and(|h| h.pid.is_some()))
+            .count();
         let bodies: Vec<&str> = members
             .iter()
             .zip(&headers)
@@ -242,8 +245,12 @@ fn synthesize_styled(members: &[&str], style: Style<'_>) -> TextTemplate {
             ("time".to_string(), TokenType::Datetime),
             ("host".to_string(), TokenType::Hostname),
         ];
-        if with_pid {
+        if pids == members.len() {
             template.push_str("[{$pid=NUMBER}]");
+        } else if pids > 0 {
+            template.push_str("{\"[\"$pid=NUMBER\"]\"|}");
+        }
+        if pids > 0 {
             captures.push(("pid".to_string(), TokenType::Number));
         }
         template.push_str(": ");

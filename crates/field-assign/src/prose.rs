@@ -1,0 +1,147 @@
+//! The constant prose of a TEXT header: what a syslog message says in words once its
+//! variable parts, its syslog prefix and its key=value pairs are set aside
+//! (`delete user '{$user=WORD}'` → `delete user`), read like an event title.
+
+/// The literal text of a TEXT header's template after the syslog program (`…sshd[…]: `), with
+/// groups and `key=value` words removed; `None` for other headers or when no word is left.
+pub fn literal_prose(head: &str) -> Option<String> {
+    let start = head.find("TEXT")?;
+    let body = &head[start..];
+    let open = body.find('\'')?;
+    let close = body.rfind('\'')?;
+    let template = body.get(open + 1..close)?;
+    let syslog = template.starts_with("{$time=DATETIME} {$host=HOSTNAME} ");
+    let mut text = String::new();
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut chars = template.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    if depth == 0 {
+                        text.push(n);
+                    }
+                }
+            }
+            '"' if depth > 0 => quoted = !quoted,
+            '{' if !quoted => {
+                depth += 1;
+                if depth == 1 {
+                    text.push(' ');
+                }
+            }
+            '}' if !quoted && depth > 0 => depth -= 1,
+            _ if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    let text = if syslog {
+        let at = text.find(": ")?;
+        text[at + 2..].to_string()
+    } else {
+        text
+    };
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| !w.contains('='))
+        .collect();
+    words
+        .iter()
+        .any(|w| w.chars().any(char::is_alphabetic))
+        .then(|| words.join(" "))
+}
+
+/// Words that say an act failed when a message states it without a verb of failure
+/// (`3 incorrect password attempts`, `user NOT in sudoers`, `command not allowed`).
+const REFUSALS: &[&str] = &[
+    "incorrect",
+    "forbidden",
+    "unauthorized",
+    "disallowed",
+    "prohibited",
+];
+
+/// What follows `not` when a message reports a refusal.
+const NOT_WHAT: &[&str] = &["allowed", "permitted", "authorized", "in"];
+
+/// Whether the prose reports a failure: a failure word of [`crate::lexicon`], a refusal
+/// word, or `not` before one of [`NOT_WHAT`].
+pub fn states_failure(prose: &str) -> bool {
+    let words: Vec<String> = prose
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        crate::lexicon::is_failure_word(w)
+            || REFUSALS.contains(&w.as_str())
+            || w == "not"
+                && words
+                    .get(i + 1)
+                    .is_some_and(|n| NOT_WHAT.contains(&n.as_str()))
+    })
+}
+
+/// Programs that run a command or a shell as another user: their PAM sessions and
+/// authentications are a change of identity (the taxonomy's `elevate`), not a login.
+const SWITCH_USER: &[&str] = &[
+    "su", "sudo", "runuser", "doas", "pkexec", "ksu", "sg", "newgrp",
+];
+
+/// Whether every member was written by a switch-user program, by its syslog program or by
+/// the PAM service it names (`pam_unix(su-l:session)`).
+pub fn switch_user(members: &[&str]) -> bool {
+    let is_switch = |name: &str| {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        let base = base.split_once('-').map_or(base, |(b, _)| b);
+        SWITCH_USER.contains(&base)
+    };
+    !members.is_empty()
+        && members.iter().all(|m| {
+            let pam = m
+                .find("pam_")
+                .and_then(|i| m[i..].find('(').map(|j| i + j + 1))
+                .and_then(|s| m[s..].find(':').map(|e| &m[s..s + e]));
+            pam.is_some_and(is_switch)
+                || ingest::syslog::parse(m)
+                    .and_then(|h| h.app)
+                    .is_some_and(|a| is_switch(&a))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_of_a_syslog_header() {
+        let h = r#"TEXT = '{$time=DATETIME} {$host=HOSTNAME} userdel[{$pid=NUMBER}]: delete user \'{$v4=WORD}\''"#;
+        assert_eq!(literal_prose(h).as_deref(), Some("delete user ' '"));
+        let h = r#"TEXT = '{$time=DATETIME} {$host=HOSTNAME} groupadd{"["$pid=NUMBER"]"|}: new group: name=developers, GID={$gid=NUMBER}'"#;
+        assert_eq!(literal_prose(h).as_deref(), Some("new group:"));
+        assert_eq!(literal_prose("JSON = ''"), None);
+    }
+
+    #[test]
+    fn refusals_are_failures() {
+        assert!(states_failure("user NOT in sudoers ; TTY="));
+        assert!(states_failure("incorrect password attempts"));
+        assert!(states_failure("FAILED SU (to root) on"));
+        assert!(!states_failure("session opened for user by"));
+        assert!(!states_failure("note in the log"));
+    }
+
+    #[test]
+    fn switch_user_programs() {
+        assert!(switch_user(&[
+            "2025-05-12T08:30:00+00:00 app-03 su[5120]: pam_unix(su-l:session): session opened for user postgres by alice(uid=1000)"
+        ]));
+        assert!(switch_user(&[
+            "Mar  1 10:00:00 host sudo: pam_unix(sudo:session): session closed for user root"
+        ]));
+        assert!(!switch_user(&[
+            "Mar  1 10:00:00 host sshd[1]: pam_unix(sshd:session): session closed for user root"
+        ]));
+    }
+}

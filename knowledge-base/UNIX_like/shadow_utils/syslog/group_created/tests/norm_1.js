@@ -1,0 +1,21 @@
+{
+  "action": "create",
+  "category.generic": "Group",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "app-03",
+  "event_src.subsys": "shadow_utils",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_shadow_utils_syslog_group_created",
+  "importance": "low",
+  "msgid": "groupadd_new_group",
+  "object": "user_group",
+  "object.id": "1002",
+  "object.name": "deploy",
+  "status": "success",
+  "subject": "account",
+  "subject.process.id": "7001",
+  "subject.process.name": "useradd",
+  "time": "2025-06-01T10:00:02.310Z"
+}

@@ -1,0 +1,21 @@
+{
+  "action": "create",
+  "category.generic": "Group",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "app-03",
+  "event_src.subsys": "shadow_utils",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_shadow_utils_syslog_group_created",
+  "importance": "low",
+  "msgid": "groupadd_new_group",
+  "object": "user_group",
+  "object.id": "1500",
+  "object.name": "developers",
+  "status": "success",
+  "subject": "account",
+  "subject.process.id": "7350",
+  "subject.process.name": "groupadd",
+  "time": "2025-06-03T09:12:00.750Z"
+}

@@ -1,0 +1,20 @@
+{
+  "action": "remove",
+  "category.generic": "Group",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "app-03",
+  "event_src.subsys": "shadow_utils",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_shadow_utils_syslog_group_deleted",
+  "importance": "low",
+  "msgid": "groupdel_group_removed",
+  "object": "user_group",
+  "object.name": "deploy",
+  "status": "success",
+  "subject": "account",
+  "subject.process.id": "7120",
+  "subject.process.name": "groupdel",
+  "time": "2025-06-05T17:46:01.441Z"
+}

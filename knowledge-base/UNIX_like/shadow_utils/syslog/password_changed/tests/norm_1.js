@@ -1,0 +1,22 @@
+{
+  "action": "modify",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "datafield4": "pam_unix",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "app-03",
+  "event_src.subsys": "shadow_utils",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_shadow_utils_syslog_password_changed",
+  "importance": "low",
+  "msgid": "passwd_password_changed",
+  "object": "account",
+  "object.account.name": "deploy",
+  "object.property": "password",
+  "status": "success",
+  "subject": "account",
+  "subject.process.id": "7012",
+  "subject.process.name": "passwd",
+  "time": "2025-06-01T10:00:15.902Z"
+}

@@ -1,0 +1,22 @@
+{
+  "action": "create",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "app-03",
+  "event_src.subsys": "shadow_utils",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_shadow_utils_syslog_user_created",
+  "importance": "low",
+  "logon_service": "pts/0",
+  "msgid": "useradd_new_user",
+  "object": "account",
+  "object.account.id": "1002",
+  "object.account.name": "deploy",
+  "status": "success",
+  "subject": "account",
+  "subject.process.id": "7001",
+  "subject.process.name": "useradd",
+  "time": "2025-06-01T10:00:02.314Z"
+}

@@ -1,0 +1,22 @@
+{
+  "action": "create",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.fqdn": "mail.example.org",
+  "event_src.hostname": "mail",
+  "event_src.subsys": "shadow_utils",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_shadow_utils_syslog_user_created",
+  "importance": "low",
+  "msgid": "useradd_new_user",
+  "object": "account",
+  "object.account.id": "998",
+  "object.account.name": "svc-backup",
+  "status": "success",
+  "subject": "account",
+  "subject.process.id": "812",
+  "subject.process.name": "useradd",
+  "time": "2025-06-02T14:31:40.000Z"
+}

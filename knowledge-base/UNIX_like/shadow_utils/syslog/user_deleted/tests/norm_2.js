@@ -1,0 +1,20 @@
+{
+  "action": "remove",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.ip": "10.0.4.21",
+  "event_src.subsys": "shadow_utils",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_shadow_utils_syslog_user_deleted",
+  "importance": "low",
+  "msgid": "userdel_delete_user",
+  "object": "account",
+  "object.account.name": "contractor7",
+  "status": "success",
+  "subject": "account",
+  "subject.process.id": "451",
+  "subject.process.name": "userdel",
+  "time": "2025-06-06T08:00:00.000Z"
+}

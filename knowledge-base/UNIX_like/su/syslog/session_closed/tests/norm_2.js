@@ -1,0 +1,21 @@
+{
+  "action": "deelevate",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "datafield4": "pam_unix",
+  "event_src.category": "Operating system",
+  "event_src.fqdn": "gw.branch.example",
+  "event_src.hostname": "gw",
+  "event_src.subsys": "su",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_su_syslog_session_closed",
+  "importance": "low",
+  "msgid": "su_session_closed",
+  "object": "account",
+  "object.account.name": "root",
+  "status": "success",
+  "subject": "account",
+  "subject.process.name": "su",
+  "time": "2025-05-12T09:10:00.000Z"
+}

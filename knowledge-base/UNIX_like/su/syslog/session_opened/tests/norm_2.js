@@ -1,0 +1,23 @@
+{
+  "action": "elevate",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "datafield4": "pam_unix",
+  "event_src.category": "Operating system",
+  "event_src.fqdn": "gw.branch.example",
+  "event_src.hostname": "gw",
+  "event_src.subsys": "su",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_su_syslog_session_opened",
+  "importance": "low",
+  "msgid": "su_session_opened",
+  "object": "account",
+  "object.account.name": "root",
+  "status": "success",
+  "subject": "account",
+  "subject.account.id": "1003",
+  "subject.account.name": "ops",
+  "subject.process.name": "su",
+  "time": "2025-05-12T09:02:13.550Z"
+}

@@ -1,0 +1,21 @@
+{
+  "action": "elevate",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.ip": "192.0.2.44",
+  "event_src.subsys": "su",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_su_syslog_switch_failed",
+  "importance": "medium",
+  "logon_service": "pts/2",
+  "msgid": "su_failed",
+  "object": "account",
+  "object.account.name": "root",
+  "status": "failure",
+  "subject": "account",
+  "subject.account.name": "guest",
+  "subject.process.name": "su",
+  "time": "2025-05-13T22:15:11.002Z"
+}

@@ -1,0 +1,22 @@
+{
+  "action": "elevate",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "app-03",
+  "event_src.subsys": "su",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_su_syslog_switch_failed",
+  "importance": "medium",
+  "logon_service": "pts/5",
+  "msgid": "su_failed",
+  "object": "account",
+  "object.account.name": "oracle",
+  "status": "failure",
+  "subject": "account",
+  "subject.account.name": "bob",
+  "subject.process.id": "6001",
+  "subject.process.name": "su",
+  "time": "2025-05-14T07:00:45.900Z"
+}

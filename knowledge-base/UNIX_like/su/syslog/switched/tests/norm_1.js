@@ -1,0 +1,22 @@
+{
+  "action": "elevate",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "app-03",
+  "event_src.subsys": "su",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_su_syslog_switched",
+  "importance": "low",
+  "logon_service": "pts/0",
+  "msgid": "su_switched",
+  "object": "account",
+  "object.account.name": "postgres",
+  "status": "success",
+  "subject": "account",
+  "subject.account.name": "alice",
+  "subject.process.id": "5120",
+  "subject.process.name": "su",
+  "time": "2025-05-12T08:30:00.098Z"
+}

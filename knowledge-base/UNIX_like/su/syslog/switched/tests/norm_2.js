@@ -1,0 +1,22 @@
+{
+  "action": "elevate",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.fqdn": "gw.branch.example",
+  "event_src.hostname": "gw",
+  "event_src.subsys": "su",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_su_syslog_switched",
+  "importance": "low",
+  "logon_service": "tty1",
+  "msgid": "su_switched",
+  "object": "account",
+  "object.account.name": "root",
+  "status": "success",
+  "subject": "account",
+  "subject.account.name": "ops",
+  "subject.process.name": "su",
+  "time": "2025-05-12T09:02:13.547Z"
+}

@@ -1,0 +1,23 @@
+{
+  "action": "elevate",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "datafield4": "pam_unix",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "web-02",
+  "event_src.subsys": "sudo",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_sudo_syslog_pam_auth_failure",
+  "importance": "low",
+  "logon_service": "pts/1",
+  "msgid": "sudo_pam_auth_failure",
+  "object": "account",
+  "reason": "authentication failure",
+  "status": "failure",
+  "subject": "account",
+  "subject.account.id": "1001",
+  "subject.account.name": "bob",
+  "subject.process.name": "sudo",
+  "time": "2025-04-02T11:20:25.410Z"
+}

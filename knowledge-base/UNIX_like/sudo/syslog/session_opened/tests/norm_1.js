@@ -1,0 +1,23 @@
+{
+  "action": "elevate",
+  "category.generic": "Account",
+  "category.high": "Users And Rights Management",
+  "category.low": "Manipulation",
+  "datafield4": "pam_unix",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "web-02",
+  "event_src.subsys": "sudo",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_sudo_syslog_session_opened",
+  "importance": "low",
+  "msgid": "sudo_session_opened",
+  "object": "account",
+  "object.account.id": "0",
+  "object.account.name": "root",
+  "status": "success",
+  "subject": "account",
+  "subject.account.id": "1000",
+  "subject.account.name": "alice",
+  "subject.process.name": "sudo",
+  "time": "2025-04-02T09:14:07.530Z"
+}

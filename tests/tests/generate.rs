@@ -131,8 +131,8 @@ fn windows_events_are_named_and_classified_by_their_title() {
 }
 
 /// The project's own KB evaluated as if it were an expert KB: each of its TEXT sources (sshd,
-/// sudo, su, shadow-utils) is generated with nothing of its own to retrieve, so the figures
-/// measure the TEXT engine on sources it has no precedent for.
+/// sudo, su, shadow-utils, cron, systemd-logind) is generated with nothing of its own to
+/// retrieve, so the figures measure the TEXT engine on sources it has no precedent for.
 #[test]
 fn own_kb_text_evaluation_keeps_its_floors() {
     let own = workspace_root().join("knowledge-base");
@@ -142,12 +142,15 @@ fn own_kb_text_evaluation_keeps_its_floors() {
         "{:?}",
         r.conformance
     );
-    // Measured 2026-12-06 with the sudo, su and shadow-utils sources: TEXT P .867 R .656
-    // (74 events), working 62/62 (P .738 R .463 before syslog messages were read as titles,
-    // refusal words, switch-user programs, `;`-separated pairs, the operating system's
-    // programs and learning from alike rules only; sshd alone on 2026-12-05: P .868 R .529).
+    // Measured 2026-12-06 with six sources: TEXT P .868 R .671 (84 events), working 68/68.
+    // With sudo, su and shadow-utils only: P .738 R .463 before syslog messages were read as
+    // titles, refusal words, switch-user programs, `;`-separated pairs, the operating
+    // system's programs and learning from alike rules only, P .867 R .656 after; cron and
+    // systemd-logind, written after those changes, scored P .773 R .615 and P .667 R .500
+    // (then .818/.664 and .938/.833 with a session's words and host names split per event).
+    // sshd alone on 2026-12-05: P .868 R .529.
     let text = &r.by_kind["TEXT"];
-    assert!(text.precision >= 0.85 && text.recall >= 0.64, "{text:?}");
+    assert!(text.precision >= 0.85 && text.recall >= 0.66, "{text:?}");
     assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
     assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);
 }

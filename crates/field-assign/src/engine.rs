@@ -794,9 +794,18 @@ impl Retrieval<'_> {
         // The event source's description is the source's, not one rule's: the rules alike
         // enough vote, weighted by their similarity (one logon rule of a Windows log does
         // not make every Windows event "AAA").
+        // The vendor is the subsystem's: once a matching rule named the subsystem, only rules
+        // of that subsystem say who makes it (an sshd rule's `openbsd` is not systemd-logind's).
+        let subsys = b.out.constant("event_src.subsys").map(str::to_string);
         for f in SOURCE_FIELDS {
             let mut votes: BTreeMap<&str, f64> = BTreeMap::new();
             for (s, r) in near.iter().take_while(|(s, _)| *s >= self.th.source_sim) {
+                if f == "event_src.vendor"
+                    && subsys.is_some()
+                    && r.constants.get("event_src.subsys") != subsys.as_ref()
+                {
+                    continue;
+                }
                 if let Some(v) = r.constants.get(f) {
                     *votes.entry(v.as_str()).or_default() += s;
                 }
@@ -1169,7 +1178,6 @@ impl Retrieval<'_> {
             "category.generic",
             "category.high",
             "category.low",
-            "importance",
         ] {
             if let Some(v) = self.kb.precedent(f, &action, object.as_deref()) {
                 b.set(f, Source::Const(v), "precedent");
@@ -1592,6 +1600,28 @@ fn subject_from_fields(b: &mut Builder) {
     b.set("subject", Source::Const(subject.into()), "fields");
 }
 
+/// One value names one account: when the subject's and the object's account read the same
+/// value (`session opened for user alice`, learned as the subject from one rule and as the
+/// object from another), it is the subject's — the account acting — unless the act switches
+/// identity (`elevate`, `deelevate`: the account switched to is the object).
+fn one_side_per_account(b: &mut Builder) {
+    let switch = matches!(b.out.constant("action"), Some("elevate" | "deelevate"));
+    for part in ["name", "id"] {
+        let subject = format!("subject.account.{part}");
+        let object = format!("object.account.{part}");
+        let same = match (b.out.get(&subject), b.out.get(&object)) {
+            (Some(s), Some(o)) => {
+                matches!((&s.source, &o.source), (Source::Expr(a), Source::Expr(c)) if a == c)
+            }
+            _ => false,
+        };
+        if same {
+            let drop = if switch { subject } else { object };
+            b.out.fields.retain(|a| a.field != drop);
+        }
+    }
+}
+
 /// A switch-user program's (`su`, `sudo`) session or authentication changes the identity the
 /// user acts with: the experts' `elevate` (and `deelevate` when the session ends) on the
 /// account, not a login to the system.
@@ -1970,6 +2000,7 @@ impl FieldAssigner for Retrieval<'_> {
         program_arguments(&slots, &mut b);
         managed_account(&slots, &mut b);
         socket_address(view.identifier, &slots, &mut b);
+        one_side_per_account(&mut b);
         defaults(&mut b);
         // Keep only the prelude statements an expression uses, directly or through another
         // kept statement (`$kv5 = keyvalue($path_record, …)` keeps `$path_record = …`).

@@ -69,6 +69,15 @@ const CLASSES: &[(&[&str], Class)] = &[
         &["logged", "out"],
         c("account", "logout", "session", Some("success")),
     ),
+    // systemd-logind: `New session 42 of user alice.`, `Removed session 42.`
+    (
+        &["new", "session", "user"],
+        c("account", "login", "system", Some("success")),
+    ),
+    (
+        &["removed", "session"],
+        c("account", "logout", "system", Some("success")),
+    ),
     (&["disconnected"], c("process", "close", "connection", None)),
     (&["disconnect"], c("process", "close", "connection", None)),
     (
@@ -161,12 +170,11 @@ pub fn host_field(values: &[Option<String>]) -> Option<&'static str> {
     } else if vs.iter().any(ip) {
         // Addresses beside names: split per event (`host_or_address`).
         None
-    } else if vs.iter().all(|v| v.contains('.')) {
-        Some("event_src.fqdn")
     } else if vs.iter().all(|v| !v.contains('.')) {
         Some("event_src.hostname")
     } else {
-        None
+        // Names, some dotted: the engine's host split decides per event.
+        Some("event_src.fqdn")
     }
 }
 
@@ -206,6 +214,11 @@ mod tests {
         assert_eq!(
             host_field(&[Some("web1".into())]),
             Some("event_src.hostname")
+        );
+        // Short names beside FQDNs: split per event by the engine.
+        assert_eq!(
+            host_field(&[Some("app-03".into()), Some("db-01.corp.example".into())]),
+            Some("event_src.fqdn")
         );
     }
 }

@@ -1,0 +1,22 @@
+{
+  "action": "execute",
+  "category.generic": "Command",
+  "category.high": "System Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "app-03",
+  "event_src.subsys": "cron",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_cron_syslog_command_run",
+  "importance": "low",
+  "logon_service": "cron",
+  "msgid": "cron_cmd",
+  "object": "command",
+  "object.process.cmdline": "test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )",
+  "status": "success",
+  "subject": "account",
+  "subject.account.name": "root",
+  "subject.process.id": "22871",
+  "subject.process.name": "CRON",
+  "time": "2025-07-01T06:25:01.120Z"
+}

@@ -1,0 +1,23 @@
+{
+  "action": "execute",
+  "category.generic": "Command",
+  "category.high": "System Management",
+  "category.low": "Manipulation",
+  "event_src.category": "Operating system",
+  "event_src.fqdn": "db-01.corp.example",
+  "event_src.hostname": "db-01",
+  "event_src.subsys": "cron",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_cron_syslog_command_run",
+  "importance": "low",
+  "logon_service": "cron",
+  "msgid": "cron_cmd",
+  "object": "command",
+  "object.process.cmdline": "/usr/local/bin/pg_backup.sh --full",
+  "status": "success",
+  "subject": "account",
+  "subject.account.name": "postgres",
+  "subject.process.id": "3012",
+  "subject.process.name": "CRON",
+  "time": "2025-07-01T07:00:01.004Z"
+}

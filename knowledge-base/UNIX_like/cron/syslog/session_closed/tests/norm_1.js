@@ -1,0 +1,23 @@
+{
+  "action": "logout",
+  "category.generic": "Operating System",
+  "category.high": "Access Management",
+  "category.low": "Communication",
+  "datafield4": "pam_unix",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "app-03",
+  "event_src.subsys": "cron",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_cron_syslog_session_closed",
+  "importance": "low",
+  "logon_auth_method": "local",
+  "logon_service": "cron",
+  "msgid": "cron_session_closed",
+  "object": "system",
+  "status": "success",
+  "subject": "account",
+  "subject.account.name": "root",
+  "subject.process.id": "22871",
+  "subject.process.name": "CRON",
+  "time": "2025-07-01T06:25:01.101Z"
+}

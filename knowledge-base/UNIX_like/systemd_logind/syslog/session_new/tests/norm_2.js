@@ -1,0 +1,21 @@
+{
+  "action": "login",
+  "category.generic": "Operating System",
+  "category.high": "Access Management",
+  "category.low": "Communication",
+  "event_src.category": "Operating system",
+  "event_src.hostname": "app-03",
+  "event_src.subsys": "systemd-logind",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_systemd_logind_syslog_session_new",
+  "importance": "low",
+  "msgid": "logind_new_session",
+  "object": "system",
+  "status": "success",
+  "subject": "account",
+  "subject.account.name": "deploy",
+  "subject.account.session_id": "c3",
+  "subject.process.id": "655",
+  "subject.process.name": "systemd-logind",
+  "time": "2025-07-02T09:01:12.007Z"
+}

@@ -1,0 +1,21 @@
+{
+  "action": "logout",
+  "category.generic": "Operating System",
+  "category.high": "Access Management",
+  "category.low": "Communication",
+  "event_src.category": "Operating system",
+  "event_src.fqdn": "ws-44.office.example",
+  "event_src.hostname": "ws-44",
+  "event_src.subsys": "systemd-logind",
+  "event_src.title": "unix_like",
+  "id": "NF_UNIX_like_systemd_logind_syslog_session_removed",
+  "importance": "low",
+  "msgid": "logind_removed_session",
+  "object": "system",
+  "status": "success",
+  "subject": "account",
+  "subject.account.session_id": "42",
+  "subject.process.id": "712",
+  "subject.process.name": "systemd-logind",
+  "time": "2025-07-02T17:45:03.998Z"
+}

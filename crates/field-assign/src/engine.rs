@@ -280,6 +280,85 @@ fn lone_address(slots: &Slots, b: &mut Builder) {
     }
 }
 
+/// Addresses of a TEXT header placed by the word before them (`src outside:{$a=IPV4}/…`,
+/// `for …`, `dst …`, `to …`: `prose::address_side`), and the number right after an address
+/// and a `/` or `:` its port (`10.0.0.1/443`). Only when the header has two or more address
+/// captures and every one is placed: a lone address is the lexicon's.
+fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
+    if b.has("src.ip") || b.has("dst.ip") {
+        return;
+    }
+    let Some(template) = head
+        .find("TEXT")
+        .and_then(|i| head[i..].find('\'').map(|j| i + j + 1))
+        .and_then(|s| head.rfind('\'').filter(|&e| e > s).map(|e| &head[s..e]))
+    else {
+        return;
+    };
+    let is_ip = |s: &Slot| {
+        let vals = real_values(s);
+        vals.iter().any(Option::is_some)
+            && vals
+                .iter()
+                .flatten()
+                .all(|v| v.trim().parse::<std::net::IpAddr>().is_ok())
+    };
+    // (side, address slot, port slot) in header order.
+    let mut placed: Vec<(&'static str, &Slot, Option<&Slot>)> = Vec::new();
+    let mut ips = 0;
+    for s in &slots.slots {
+        if !s.expr.starts_with('$') || s.expr.contains('[') || !is_ip(s) {
+            continue;
+        }
+        ips += 1;
+        let token = format!("{{{}=", s.expr);
+        let Some(at) = template.find(&token) else {
+            return;
+        };
+        // The literal text since the previous capture.
+        let before = &template[..at];
+        let since = before.rfind('}').map_or(before, |i| &before[i + 1..]);
+        let side = since
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .rev()
+            .take(3)
+            .find_map(crate::prose::address_side);
+        let Some(side) = side else {
+            return;
+        };
+        // The capture right after it, behind one `/` or `:`.
+        let after = &template[at..];
+        let close = after.find('}').map_or(after.len(), |i| i + 1);
+        let rest = &after[close..];
+        let port = [("/{$", 3), (":{$", 3)].iter().find_map(|(lead, n)| {
+            let name_end = rest.starts_with(lead).then(|| rest[*n..].find('='))??;
+            let name = format!("${}", &rest[*n..*n + name_end]);
+            slots.slots.iter().find(|p| {
+                p.expr == name
+                    && real_values(p)
+                        .iter()
+                        .flatten()
+                        .all(|v| v.trim().parse::<u16>().is_ok())
+            })
+        });
+        placed.push((side, s, port));
+    }
+    if ips < 2 || placed.len() != ips || placed.iter().filter(|p| p.0 == "src").count() != 1 {
+        return;
+    }
+    for (side, ip, port) in placed {
+        if let Some(e) = guarded(ip, slot_expr(ip)) {
+            b.set(&format!("{side}.ip"), Source::Expr(e), "direction-word");
+        }
+        if let Some(p) = port {
+            if let Some(e) = guarded(p, slot_expr(p)) {
+                b.set(&format!("{side}.port"), Source::Expr(e), "direction-word");
+            }
+        }
+    }
+}
+
 /// Whether expression `e` reads `x` (`$ip` is not read by `$ip2`).
 fn mentions(e: &str, x: &str) -> bool {
     e.match_indices(x).any(|(i, _)| {
@@ -1076,8 +1155,25 @@ impl Retrieval<'_> {
                 }
                 self.categories(b);
             }
+            // A Cisco message tag names the type and its severity (`%ASA-4-106023:`).
+            let tags: Vec<Option<(&str, u8, &str)>> = view
+                .members
+                .iter()
+                .map(|m| crate::prose::cisco_tag(m))
+                .collect();
+            if let Some(Some(first)) = tags.first() {
+                if tags.iter().all(|t| t.as_ref() == Some(first)) {
+                    b.set("msgid", Source::Const(first.2.into()), "cisco-tag");
+                    b.set(
+                        "importance",
+                        Source::Const(crate::prose::severity_importance(first.1).into()),
+                        "cisco-tag",
+                    );
+                }
+            }
             // The categories of an act the record's type or system call stated.
             self.categories(b);
+            directed_addresses(view.head, slots, b);
             lone_address(slots, b);
             pair_ports(slots, b);
             syslog_program(view.members, b);
@@ -2151,6 +2247,44 @@ mod tests {
                 .collect(),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_firewall_line_places_its_addresses_by_their_words_and_reads_its_cisco_tag() {
+        let head = r#"TEXT = '{$time=DATETIME} {$host=HOSTNAME} %ASA-4-106023: Deny {$proto=WORD} src outside:{$outside=IPV4}/{$p1=NUMBER} dst inside:{$inside=IPV4}/{$p2=NUMBER} by access-group "acl" {$rest=REST}'"#;
+        let members = [
+            r#"2025-08-02T13:13:13+00:00 fw1 %ASA-4-106023: Deny tcp src outside:203.0.113.50/40000 dst inside:10.10.1.5/3389 by access-group "acl" [0x0, 0x0]"#,
+            r#"2025-08-02T13:14:00+00:00 fw1 %ASA-4-106023: Deny udp src outside:198.51.100.9/5353 dst inside:10.10.1.6/53 by access-group "acl" [0x0, 0x0]"#,
+        ];
+        let kb = Kb::default();
+        let captures: Vec<String> = [
+            "time", "host", "proto", "outside", "p1", "inside", "p2", "rest",
+        ]
+        .iter()
+        .map(|c| (*c).to_string())
+        .collect();
+        let view = ClusterView {
+            kind: Kind::Text,
+            head,
+            captures: &captures,
+            members: &members,
+            identifier: None,
+        };
+        let a = Retrieval::new(&kb).assign(&view);
+        expect_fields(
+            &a,
+            &[
+                ("src.ip", Some("$outside")),
+                ("src.port", Some("$p1")),
+                ("dst.ip", Some("$inside")),
+                ("dst.port", Some("$p2")),
+                ("subject", Some("rule")),
+                ("action", Some("deny")),
+                ("object", Some("connection")),
+                ("msgid", Some("106023")),
+                ("importance", Some("low")),
+            ],
+        );
     }
 
     #[test]

@@ -78,6 +78,59 @@ const CLASSES: &[(&[&str], Class)] = &[
         &["removed", "session"],
         c("account", "logout", "system", Some("success")),
     ),
+    // A firewall's verdict on a packet or connection between two ends (UFW's `[UFW BLOCK]
+    // … SRC= DST=`, ASA's `Deny tcp src … dst …`): the rule decided, the connection is the
+    // object, the verdict is the act and the decision itself succeeded.
+    (
+        &["block", "src", "dst"],
+        c("rule", "deny", "connection", Some("success")),
+    ),
+    (
+        &["deny", "src", "dst"],
+        c("rule", "deny", "connection", Some("success")),
+    ),
+    (
+        &["denied", "src", "dst"],
+        c("rule", "deny", "connection", Some("success")),
+    ),
+    (
+        &["drop", "src", "dst"],
+        c("rule", "deny", "connection", Some("success")),
+    ),
+    (
+        &["dropped", "src", "dst"],
+        c("rule", "deny", "connection", Some("success")),
+    ),
+    (
+        &["reject", "src", "dst"],
+        c("rule", "deny", "connection", Some("success")),
+    ),
+    (
+        &["allow", "src", "dst"],
+        c("rule", "allow", "connection", Some("success")),
+    ),
+    (
+        &["accept", "src", "dst"],
+        c("rule", "allow", "connection", Some("success")),
+    ),
+    (
+        &["permit", "src", "dst"],
+        c("rule", "allow", "connection", Some("success")),
+    ),
+    (
+        &["permitted", "src", "dst"],
+        c("rule", "allow", "connection", Some("success")),
+    ),
+    // A stateful firewall's connection table (ASA `Built inbound TCP connection`,
+    // `Teardown TCP connection`).
+    (
+        &["built", "connection"],
+        c("rule", "open", "connection", Some("success")),
+    ),
+    (
+        &["teardown", "connection"],
+        c("rule", "close", "connection", Some("success")),
+    ),
     (&["disconnected"], c("process", "close", "connection", None)),
     (&["disconnect"], c("process", "close", "connection", None)),
     (

@@ -110,8 +110,61 @@ pub fn switch_user(members: &[&str]) -> bool {
         })
 }
 
+/// A Cisco message's `%FACILITY-SEVERITY-MNEMONIC:` tag (IOS `%LINK-3-UPDOWN:`, ASA
+/// `%ASA-6-302013:`): the facility, the syslog severity (0 emergency … 7 debugging) and the
+/// mnemonic, which names the message type.
+pub fn cisco_tag(line: &str) -> Option<(&str, u8, &str)> {
+    let at = line.find('%')?;
+    let rest = &line[at + 1..];
+    let end = rest.find(':')?;
+    let mut parts = rest[..end].splitn(3, '-');
+    let (facility, severity, mnemonic) = (parts.next()?, parts.next()?, parts.next()?);
+    let ident = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    };
+    let severity = severity.parse::<u8>().ok().filter(|s| *s <= 7)?;
+    (ident(facility) && ident(mnemonic)).then_some((facility, severity, mnemonic))
+}
+
+/// The taxonomy's importance for a syslog severity: emergency to critical are high, errors
+/// medium, warnings and notices low, informational and debugging info.
+pub fn severity_importance(severity: u8) -> &'static str {
+    match severity {
+        0..=2 => "high",
+        3 => "medium",
+        4 | 5 => "low",
+        _ => "info",
+    }
+}
+
+/// Words that say which end of a connection an address is (`src outside:10.0.0.1/80`,
+/// `for outside:…`, `from …`; `dst …`, `to …`).
+pub fn address_side(word: &str) -> Option<&'static str> {
+    match word.to_ascii_lowercase().as_str() {
+        "src" | "source" | "from" | "for" | "client" | "sender" | "srcip" => Some("src"),
+        "dst" | "destination" | "to" | "server" | "target" | "dstip" => Some("dst"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cisco_tags() {
+        assert_eq!(
+            cisco_tag("fw %ASA-6-302013: Built inbound TCP connection"),
+            Some(("ASA", 6, "302013"))
+        );
+        assert_eq!(
+            cisco_tag("sw1: %LINK-3-UPDOWN: Interface Gi0/1, changed state to down"),
+            Some(("LINK", 3, "UPDOWN"))
+        );
+        assert_eq!(cisco_tag("100% done: ok"), None);
+        assert_eq!(severity_importance(4), "low");
+    }
+
     use super::*;
 
     #[test]

@@ -1282,7 +1282,9 @@ impl Retrieval<'_> {
         // No rule with this action and object: the object alone, for the categories; else
         // the taxonomy's categories for the object.
         if let Some(o) = &object {
-            for f in ["category.generic", "category.high", "category.low"] {
+            // The object's class and domain, not the kind of act (`category.low`): a verdict on
+            // a connection is Control, opening one Communication (the taxonomy's rows say it).
+            for f in ["category.generic", "category.high"] {
                 if let Some(v) = self.kb.object_precedent(f, o) {
                     b.set(f, Source::Const(v), "precedent");
                 }

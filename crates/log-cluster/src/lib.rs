@@ -441,13 +441,13 @@ fn keep_words(distinct: &[Distinct], g: Vec<usize>) -> Vec<Vec<usize>> {
         .map(|&d| (distinct[d].masked.as_slice(), distinct[d].members.len()))
         .collect();
     let tpl = template::template_of(&masked);
-    let kept = tpl.iter().filter(|x| template::is_plain_word(x)).count();
+    // A closing record of `;`-separated pairs is a constant part of the message, as a word is.
+    let word = |x: &str| template::is_plain_word(x) || x == mask::SEMICOLON_RUN;
+    let kept = tpl.iter().filter(|x| word(x)).count();
     let reference = masked
         .iter()
         .max_by_key(|(m, n)| (*n, m.len()))
-        .map_or(0, |(m, _)| {
-            m.iter().filter(|x| template::is_plain_word(x)).count()
-        });
+        .map_or(0, |(m, _)| m.iter().filter(|x| word(x)).count());
     if kept * 2 >= reference {
         vec![g]
     } else {
@@ -470,5 +470,20 @@ mod tests {
         ];
         let c = cluster_texts(&texts, &Config::default());
         assert_eq!(c.len(), 3, "{c:?}");
+    }
+
+    #[test]
+    fn records_of_semicolon_pairs_are_one_type_whatever_their_values() {
+        // sudo's command records: the user before the record and the record's optional keys
+        // and spaced values vary; the event type does not.
+        let texts = [
+            "alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id",
+            "bob : TTY=pts/3 ; PWD=/root ; USER=root ; ENV=LANG=C ; COMMAND=/usr/bin/apt-get -y upgrade",
+            "deploy : TTY=unknown ; PWD=/srv/app ; USER=postgres ; GROUP=postgres ; COMMAND=/usr/bin/psql",
+            "carol : TTY=pts/1 ; PWD=/home/carol ; USER=root ; COMMAND=/bin/ls /root",
+        ];
+        let c = cluster_texts(&texts, &Config::default());
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].template, "<*> : <*;*>");
     }
 }

@@ -80,10 +80,50 @@ fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> Tok) -> Vec<T
                 }
             }
         }
+        // A run of `key=value` pairs split by `;` that ends the message (sudo's `TTY=pts/0 ;
+        // PWD=/root ; USER=root ; COMMAND=/usr/bin/id -u`): one record, whatever its values
+        // hold (spaces, more words) or which optional keys it has; one token.
+        if text[i..end].contains('=') && text[end..].contains(';') {
+            let ends = xp_eval::builtins::keyvalue::scan_kv(text, i, ";", "=", Some('"'));
+            if ends.len() >= SEMICOLON_PAIRS && ends.first() == Some(&text.trim_end().len()) {
+                out.push(Tok::from(SEMICOLON_RUN));
+                break;
+            }
+        }
         out.push(mask_tok(&text[i..end]));
         i = end;
     }
     absorb_units(out)
+}
+
+/// Fewest `;`-separated pairs that make a record of [`SEMICOLON_RUN`].
+const SEMICOLON_PAIRS: usize = 3;
+
+/// The token a message's closing run of `;`-separated pairs masks to.
+pub const SEMICOLON_RUN: &str = "<*;*>";
+
+#[cfg(test)]
+mod semicolon_tests {
+    #[test]
+    fn a_closing_semicolon_record_is_one_token() {
+        let a = super::mask_message(
+            "sudo: alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id -u",
+        );
+        let b = super::mask_message(
+            "sudo: bob : TTY=unknown ; PWD=/srv ; USER=root ; GROUP=adm ; COMMAND=/bin/ls /root /tmp",
+        );
+        assert_eq!(a.len(), b.len());
+        assert_eq!(
+            a.last().map(|t| t.to_string()),
+            Some(super::SEMICOLON_RUN.to_string())
+        );
+        // Two pairs are no record; prose with a semicolon stays tokens.
+        let c = super::mask_message("x a=1 ; b=2");
+        assert_ne!(
+            c.last().map(|t| t.to_string()),
+            Some(super::SEMICOLON_RUN.to_string())
+        );
+    }
 }
 
 /// Units of size that belong to the number before them (a size reads as one value in any

@@ -288,11 +288,7 @@ fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
     if b.has("src.ip") || b.has("dst.ip") {
         return;
     }
-    let Some(template) = head
-        .find("TEXT")
-        .and_then(|i| head[i..].find('\'').map(|j| i + j + 1))
-        .and_then(|s| head.rfind('\'').filter(|&e| e > s).map(|e| &head[s..e]))
-    else {
+    let Some(template) = crate::prose::text_template(head) else {
         return;
     };
     let is_ip = |s: &Slot| {
@@ -829,6 +825,7 @@ impl Retrieval<'_> {
                     && tax.get(&f).is_some()
                     && fits(tax, &f, &real_values(s))
                     && !(audit_uid && f == "subject.account.id")
+                    // An account's name holds no `/` (a PATH record's `name=` is a file).
                     && !(f.ends_with("account.name")
                         && real_values(s).iter().flatten().any(|v| v.contains('/')))
                 {

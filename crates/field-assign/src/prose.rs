@@ -5,11 +5,7 @@
 /// The literal text of a TEXT header's template after the syslog program (`…sshd[…]: `), with
 /// groups and `key=value` words removed; `None` for other headers or when no word is left.
 pub fn literal_prose(head: &str) -> Option<String> {
-    let start = head.find("TEXT")?;
-    let body = &head[start..];
-    let open = body.find('\'')?;
-    let close = body.rfind('\'')?;
-    let template = body.get(open + 1..close)?;
+    let template = text_template(head)?;
     let syslog = template.starts_with("{$time=DATETIME} {$host=HOSTNAME} ");
     let mut text = String::new();
     let mut depth = 0usize;
@@ -50,6 +46,15 @@ pub fn literal_prose(head: &str) -> Option<String> {
         .iter()
         .any(|w| w.chars().any(char::is_alphabetic))
         .then(|| words.join(" "))
+}
+
+/// The template of a TEXT header (between the quotes of `TEXT = '…'`), as written.
+pub fn text_template(head: &str) -> Option<&str> {
+    let start = head.find("TEXT")?;
+    let body = &head[start..];
+    let open = body.find('\'')?;
+    let close = body.rfind('\'')?;
+    body.get(open + 1..close)
 }
 
 /// Words that say an act failed when a message states it without a verb of failure

@@ -187,7 +187,9 @@ fn hex_text(v: &str) -> bool {
 /// Values that stand for "none" rather than for data: Windows `-` and the null SID, Linux
 /// audit `?` and `unset`, `(null)`, `(none)`, `N/A`.
 /// A field never takes them.
-const PLACEHOLDERS: &[&str] = &["-", "?", "(null)", "(none)", "N/A", "S-1-0-0", "unset"];
+const PLACEHOLDERS: &[&str] = &[
+    "-", "?", "(null)", "(none)", "N/A", "S-1-0-0", "unset", "unknown",
+];
 
 /// The unset user id of Linux audit (`(uint32) -1`): a placeholder only under a user-id key
 /// (`auid`, `uid`, `euid`); an unset session (`ses=4294967295`) is still reported as such.
@@ -2011,6 +2013,28 @@ fn relative_to_cwd(slots: &Slots, b: &mut Builder) {
 
 /// The experts' path idiom: a full path gives the name (its last component) and the path
 /// (the rest, separator included), read with `csv()` on the separator the values use.
+/// A command line is not the program's path: when the value a process's `cmdline` reads is
+/// also its `fullpath` (learned from records whose commands had no arguments), the path is the
+/// command line's first word.
+fn command_line_is_no_path(b: &mut Builder) {
+    for prefix in ["subject.process", "object.process"] {
+        let full = format!("{prefix}.fullpath");
+        let cmd = format!("{prefix}.cmdline");
+        let same = match (b.out.get(&full), b.out.get(&cmd)) {
+            (Some(f), Some(c)) => f.source == c.source,
+            _ => false,
+        };
+        if let (true, Some(Source::Expr(e))) = (same, b.out.get(&cmd).map(|a| a.source.clone())) {
+            b.out.fields.retain(|a| a.field != full);
+            b.set(
+                &full,
+                Source::Expr(format!("csv({e}, \" \", \"\")[0]")),
+                "command-line",
+            );
+        }
+    }
+}
+
 fn path_split(slots: &Slots, b: &mut Builder) {
     for prefix in [
         "subject.process",
@@ -2086,6 +2110,7 @@ impl FieldAssigner for Retrieval<'_> {
         reporting_host_is_destination(&mut b);
         account_split(&slots, &mut b);
         relative_to_cwd(&slots, &mut b);
+        command_line_is_no_path(&mut b);
         path_split(&slots, &mut b);
         if object_from_fields(&slots, &mut b) {
             self.categories(&mut b);

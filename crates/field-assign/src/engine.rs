@@ -114,8 +114,18 @@ impl Builder {
     }
 }
 
-/// Whether every present value of a slot fits the field's type.
+/// Whether every present value of a slot fits the field's type. An account's name is not a
+/// number (`UID=995` of useradd is the id; auditd's interpreted `UID="bob"` is the name).
 fn fits(tax: &Taxonomy, field: &str, values: &[Option<String>]) -> bool {
+    if field.ends_with("account.name")
+        && !values.iter().flatten().next().is_none()
+        && values
+            .iter()
+            .flatten()
+            .all(|v| !v.is_empty() && unquote(v).bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
     let ty = tax.type_of(field);
     values.iter().flatten().all(|v| match ty {
         Some(FieldType::Ip) => v.trim().parse::<std::net::IpAddr>().is_ok(),
@@ -1124,6 +1134,19 @@ impl Retrieval<'_> {
                 if crate::prose::states_failure(&prose) {
                     b.set("status", Source::Const("failure".into()), "words");
                 }
+                // `Failed to start …`: the act that failed.
+                if let Some(a) = crate::prose::failed_act(&prose) {
+                    if !b.has("action") {
+                        b.set("action", Source::Const(a.into()), "words");
+                    }
+                }
+            }
+            if systemd_unit_object(view.members, slots, b) {
+                b.out.fields.retain(|a| {
+                    !(a.field.starts_with("category.") || a.field == "subject")
+                        || !matches!(a.why, "precedent" | "taxonomy")
+                });
+                self.categories(b);
             }
             if crate::prose::switch_user(view.members) && switch_user_acts(b) {
                 // The categories of the act it now is.
@@ -1717,6 +1740,69 @@ fn one_side_per_account(b: &mut Builder) {
             b.out.fields.retain(|a| a.field != drop);
         }
     }
+    // The object account's name is the object's name: not a second, generic one.
+    let same = match (b.out.get("object.account.name"), b.out.get("object.name")) {
+        (Some(a), Some(o)) => {
+            matches!((&a.source, &o.source), (Source::Expr(x), Source::Expr(y)) if x == y)
+        }
+        _ => false,
+    };
+    if same {
+        b.out.fields.retain(|a| a.field != "object.name");
+    }
+}
+
+/// A systemd unit a message names (`Started nginx.service`, `nginx.service: Main process
+/// exited`) is the object: a service, named by the unit (a constant, or the capture that holds
+/// it). Whether the object changed.
+fn systemd_unit_object(members: &[&str], slots: &Slots, b: &mut Builder) -> bool {
+    let units: Option<Vec<&str>> = members
+        .iter()
+        .map(|m| {
+            let body = ingest::syslog::parse(m).map_or(*m, |h| &m[h.body.min(m.len())..]);
+            crate::prose::systemd_unit(body)
+        })
+        .collect();
+    let Some(units) = units.filter(|u| !u.is_empty()) else {
+        return false;
+    };
+    if !units.iter().all(|u| u.ends_with(".service")) {
+        return false;
+    }
+    if !matches!(
+        b.out.constant("object"),
+        None | Some("process" | "application" | "service")
+    ) {
+        return false;
+    }
+    let name = if units.iter().all(|u| *u == units[0]) {
+        Some(Source::Const(units[0].to_string()))
+    } else {
+        // The slots read a sample of the members: each of its values is one of the units.
+        slots.slots.iter().find_map(|s| {
+            let vals: Vec<&str> = s.values.iter().flatten().map(|v| unquote(v)).collect();
+            if vals.is_empty() || vals.len() != s.values.len() {
+                None
+            } else if vals.iter().all(|v| units.contains(v)) {
+                Some(Source::Expr(slot_expr(s)))
+            } else if vals
+                .iter()
+                .all(|v| units.contains(&format!("{v}.service").as_str()))
+            {
+                Some(Source::Expr(format!("{} + \".service\"", slot_expr(s))))
+            } else {
+                None
+            }
+        })
+    };
+    b.out.fields.retain(|a| {
+        !(a.field == "object" || a.field.starts_with("object.process.") && a.why != "kb")
+    });
+    b.set("object", Source::Const("service".into()), "systemd-unit");
+    if let Some(n) = name {
+        b.set("object.name", n, "systemd-unit");
+    }
+    true
 }
 
 /// A switch-user program's (`su`, `sudo`) session or authentication changes the identity the

@@ -144,6 +144,42 @@ pub fn severity_importance(severity: u8) -> &'static str {
     }
 }
 
+/// The act a `failed to <verb>` phrase names (`Failed to start docker.service`), by the
+/// verb's meaning in `schema/event-words.tsv`.
+pub fn failed_act(prose: &str) -> Option<&'static str> {
+    let words: Vec<String> = prose
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.windows(3).find_map(|w| {
+        (w[0] == "failed" && w[1] == "to")
+            .then(|| crate::lexicon::word_meaning(&w[2], true))
+            .flatten()
+    })
+}
+
+/// Suffixes of systemd unit names (`nginx.service`, `backup.timer`).
+const UNIT_SUFFIXES: &[&str] = &[
+    ".service", ".socket", ".timer", ".mount", ".target", ".path", ".slice", ".scope",
+];
+
+/// The systemd unit a message names (`Started nginx.service - …`, `nginx.service: Main
+/// process exited`): its first word that ends in a unit suffix.
+pub fn systemd_unit(body: &str) -> Option<&str> {
+    body.split_whitespace()
+        .map(|w| w.trim_end_matches([':', '.', ',', ';']))
+        .find(|w| {
+            UNIT_SUFFIXES.iter().any(|s| {
+                w.len() > s.len()
+                    && w.ends_with(s)
+                    && w[..w.len() - s.len()].chars().all(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '@' | '.' | '\\')
+                    })
+            })
+        })
+}
+
 /// Words that say which end of a connection an address is (`src outside:10.0.0.1/80`,
 /// `for outside:…`, `from …`; `dst …`, `to …`).
 pub fn address_side(word: &str) -> Option<&'static str> {
@@ -168,6 +204,24 @@ mod tests {
         );
         assert_eq!(cisco_tag("100% done: ok"), None);
         assert_eq!(severity_importance(4), "low");
+    }
+
+    #[test]
+    fn systemd_units_and_failed_acts() {
+        assert_eq!(
+            systemd_unit("Started nginx.service - A high performance web server."),
+            Some("nginx.service")
+        );
+        assert_eq!(
+            systemd_unit("redis-server.service: Main process exited, code=killed"),
+            Some("redis-server.service")
+        );
+        assert_eq!(systemd_unit("Accepted password for root"), None);
+        assert_eq!(
+            failed_act("Failed to start docker.service - Docker"),
+            Some("start")
+        );
+        assert_eq!(failed_act("Failed password for root"), None);
     }
 
     use super::*;

@@ -118,7 +118,7 @@ impl Builder {
 /// number (`UID=995` of useradd is the id; auditd's interpreted `UID="bob"` is the name).
 fn fits(tax: &Taxonomy, field: &str, values: &[Option<String>]) -> bool {
     if field.ends_with("account.name")
-        && !values.iter().flatten().next().is_none()
+        && values.iter().flatten().next().is_some()
         && values
             .iter()
             .flatten()

@@ -771,6 +771,9 @@ fn split_parts(values: &[String]) -> Vec<Part> {
             }
         }
     }
+    if let Some(parts) = split_brackets(values) {
+        return parts;
+    }
     let (pre, cores, suf) = split_common(values);
     let mut out = Vec::new();
     if !pre.is_empty() {
@@ -781,6 +784,58 @@ fn split_parts(values: &[String]) -> Vec<Part> {
         out.push(Part::Lit(suf));
     }
     out
+}
+
+/// Brackets that wrap a second value inside one token (postfix's `client[203.0.113.5]`).
+const BRACKETS: &[char] = &['[', ']', '(', ')', '<', '>'];
+
+/// Single-token values that share their brackets (`unknown[203.0.113.45]`,
+/// `mx.example.com[198.51.100.25]`): cut at them, so each value inside is typed apart
+/// (`{$v=HOSTNAME}[{$ip=IPV4}]`) rather than the whole token being one WORD.
+fn split_brackets(values: &[String]) -> Option<Vec<Part>> {
+    let skeleton = |v: &str| -> String { v.chars().filter(|c| BRACKETS.contains(c)).collect() };
+    let first = skeleton(values.first()?);
+    if first.is_empty()
+        || values
+            .iter()
+            .any(|v| v.is_empty() || v.contains(char::is_whitespace) || skeleton(v) != first)
+    {
+        return None;
+    }
+    let pieces: Vec<Vec<&str>> = values.iter().map(|v| v.split(BRACKETS).collect()).collect();
+    let mut out = Vec::new();
+    for (k, b) in first
+        .chars()
+        .map(Some)
+        .chain(std::iter::once(None))
+        .enumerate()
+    {
+        let col: Vec<&str> = pieces.iter().map(|p| p[k]).collect();
+        if col.iter().all(|c| *c == col[0]) {
+            if !col[0].is_empty() {
+                out.push(Part::Lit(col[0].to_string()));
+            }
+        } else if col.iter().any(|c| c.is_empty()) {
+            return None;
+        } else {
+            out.push(Part::Core(col.iter().map(|c| (*c).to_string()).collect()));
+        }
+        if let Some(b) = b {
+            out.push(Part::Lit(b.to_string()));
+        }
+    }
+    // Adjacent literals read as one.
+    let mut merged: Vec<Part> = Vec::new();
+    for p in out {
+        match (merged.last_mut(), p) {
+            (Some(Part::Lit(a)), Part::Lit(b)) => a.push_str(&b),
+            (_, p) => merged.push(p),
+        }
+    }
+    merged
+        .iter()
+        .any(|p| matches!(p, Part::Core(_)))
+        .then_some(merged)
 }
 
 /// Cuts `v` at the literal segments: the cores between them, or `None`.
@@ -1050,6 +1105,18 @@ mod tests {
         assert_eq!(
             synthesize(&m, false).template,
             "uid={$uid=NUMBER} port {$port=NUMBER} from {$from=IPV4}"
+        );
+    }
+
+    #[test]
+    fn a_value_in_brackets_inside_a_token_is_typed_apart() {
+        let m = [
+            "connect from unknown[203.0.113.45]",
+            "connect from mx.example.com[198.51.100.25]",
+        ];
+        assert_eq!(
+            synthesize(&m, false).template,
+            "connect from {$from=WORD}[{$ip=IPV4}]"
         );
     }
 }

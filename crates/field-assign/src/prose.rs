@@ -68,7 +68,20 @@ const REFUSALS: &[&str] = &[
 ];
 
 /// What follows `not` when a message reports a refusal.
-const NOT_WHAT: &[&str] = &["allowed", "permitted", "authorized", "in"];
+const NOT_WHAT: &[&str] = &[
+    "allowed",
+    "permitted",
+    "authorized",
+    "in",
+    "found",
+    "known",
+    "resolve",
+    "receive",
+    "exist",
+    "available",
+    "supported",
+    "accepted",
+];
 
 /// Whether the prose reports a failure: a failure word of [`crate::lexicon`], a refusal
 /// word, or `not` before one of [`NOT_WHAT`].
@@ -242,6 +255,10 @@ mod tests {
         assert!(states_failure("FAILED SU (to root) on"));
         assert!(!states_failure("session opened for user by"));
         assert!(!states_failure("note in the log"));
+        assert!(states_failure("Did not receive identification string from"));
+        assert!(states_failure("Name or service not known"));
+        // A statement about an address is no failed act.
+        assert!(!states_failure("but this does not map back to the address"));
     }
 
     #[test]

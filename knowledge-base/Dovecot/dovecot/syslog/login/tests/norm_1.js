@@ -1,0 +1,23 @@
+{
+  "action": "login",
+  "category.generic": "Operating System",
+  "category.high": "Access Management",
+  "category.low": "Communication",
+  "dst.ip": "192.0.2.10",
+  "event_src.category": "Mail server",
+  "event_src.hostname": "mail-01",
+  "event_src.subsys": "dovecot",
+  "event_src.title": "dovecot",
+  "id": "NF_Dovecot_dovecot_syslog_login",
+  "importance": "low",
+  "logon_auth_method": "PLAIN",
+  "logon_service": "imap",
+  "msgid": "dovecot_login",
+  "object": "system",
+  "src.ip": "203.0.113.5",
+  "status": "success",
+  "subject": "account",
+  "subject.account.name": "alice",
+  "subject.process.name": "dovecot",
+  "time": "2025-10-01T08:01:12.345Z"
+}

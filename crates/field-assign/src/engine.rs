@@ -2317,15 +2317,26 @@ mod tests {
 
     /// The engine alone (an empty KB) on one cluster.
     fn assign_one(kind: Kind, head: &str, identifier: &str, members: &[&str]) -> Assignment {
-        let kb = Kb::default();
+        assign_with(kind, head, &[], Some(identifier), members)
+    }
+
+    /// The engine (empty KB) on a cluster with the header's captures named.
+    fn assign_with(
+        kind: Kind,
+        head: &str,
+        captures: &[&str],
+        identifier: Option<&str>,
+        members: &[&str],
+    ) -> Assignment {
+        let captures: Vec<String> = captures.iter().map(|c| (*c).to_string()).collect();
         let view = ClusterView {
             kind,
             head,
-            captures: &[],
+            captures: &captures,
             members,
-            identifier: Some(identifier),
+            identifier,
         };
-        Retrieval::new(&kb).assign(&view)
+        Retrieval::new(&Kb::default()).assign(&view)
     }
 
     /// The engine on one Windows event of the given EventID, headed as generation heads it.
@@ -2366,21 +2377,10 @@ mod tests {
             r#"2025-08-02T13:13:13+00:00 fw1 %ASA-4-106023: Deny tcp src outside:203.0.113.50/40000 dst inside:10.10.1.5/3389 by access-group "acl" [0x0, 0x0]"#,
             r#"2025-08-02T13:14:00+00:00 fw1 %ASA-4-106023: Deny udp src outside:198.51.100.9/5353 dst inside:10.10.1.6/53 by access-group "acl" [0x0, 0x0]"#,
         ];
-        let kb = Kb::default();
-        let captures: Vec<String> = [
+        let captures = [
             "time", "host", "proto", "outside", "p1", "inside", "p2", "rest",
-        ]
-        .iter()
-        .map(|c| (*c).to_string())
-        .collect();
-        let view = ClusterView {
-            kind: Kind::Text,
-            head,
-            captures: &captures,
-            members: &members,
-            identifier: None,
-        };
-        let a = Retrieval::new(&kb).assign(&view);
+        ];
+        let a = assign_with(Kind::Text, head, &captures, None, &members);
         expect_fields(
             &a,
             &[

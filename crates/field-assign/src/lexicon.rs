@@ -78,49 +78,6 @@ const CLASSES: &[(&[&str], Class)] = &[
         &["removed", "session"],
         c("account", "logout", "system", Some("success")),
     ),
-    // A firewall's verdict on a packet or connection between two ends (UFW's `[UFW BLOCK]
-    // … SRC= DST=`, ASA's `Deny tcp src … dst …`): the rule decided, the connection is the
-    // object, the verdict is the act and the decision itself succeeded.
-    (
-        &["block", "src", "dst"],
-        c("rule", "deny", "connection", Some("success")),
-    ),
-    (
-        &["deny", "src", "dst"],
-        c("rule", "deny", "connection", Some("success")),
-    ),
-    (
-        &["denied", "src", "dst"],
-        c("rule", "deny", "connection", Some("success")),
-    ),
-    (
-        &["drop", "src", "dst"],
-        c("rule", "deny", "connection", Some("success")),
-    ),
-    (
-        &["dropped", "src", "dst"],
-        c("rule", "deny", "connection", Some("success")),
-    ),
-    (
-        &["reject", "src", "dst"],
-        c("rule", "deny", "connection", Some("success")),
-    ),
-    (
-        &["allow", "src", "dst"],
-        c("rule", "allow", "connection", Some("success")),
-    ),
-    (
-        &["accept", "src", "dst"],
-        c("rule", "allow", "connection", Some("success")),
-    ),
-    (
-        &["permit", "src", "dst"],
-        c("rule", "allow", "connection", Some("success")),
-    ),
-    (
-        &["permitted", "src", "dst"],
-        c("rule", "allow", "connection", Some("success")),
-    ),
     // A stateful firewall's connection table (ASA `Built inbound TCP connection`,
     // `Teardown TCP connection`).
     (
@@ -175,6 +132,33 @@ const fn c(
     }
 }
 
+/// A firewall's verdict on a packet or connection between two ends (UFW's `[UFW BLOCK] …
+/// SRC= DST=`, ASA's `Deny tcp src … dst …`): the verdict word and the act it states. The rule
+/// decided, the connection is the object, and the decision itself succeeded.
+const VERDICTS: &[(&str, &str)] = &[
+    ("block", "deny"),
+    ("deny", "deny"),
+    ("denied", "deny"),
+    ("drop", "deny"),
+    ("dropped", "deny"),
+    ("reject", "deny"),
+    ("allow", "allow"),
+    ("accept", "allow"),
+    ("permit", "allow"),
+    ("permitted", "allow"),
+];
+
+/// The verdict a record between two ends (`src`, `dst`) states, if any.
+fn verdict(words: &BTreeSet<String>) -> Option<Class> {
+    if !(words.contains("src") && words.contains("dst")) {
+        return None;
+    }
+    VERDICTS
+        .iter()
+        .find(|(w, _)| words.contains(*w))
+        .map(|(_, act)| c("rule", act, "connection", Some("success")))
+}
+
 /// Words that say an action failed.
 const FAILURE: &[&str] = &[
     "failed", "failure", "failures", "error", "denied", "refused", "rejected", "invalid", "unable",
@@ -188,10 +172,12 @@ pub fn is_failure_word(w: &str) -> bool {
 
 /// The classification the words state, if any.
 pub fn classify(words: &BTreeSet<String>) -> Option<Class> {
-    let mut class = CLASSES
-        .iter()
-        .find(|(ws, _)| ws.iter().all(|w| words.contains(*w)))
-        .map(|(_, c)| *c)?;
+    let mut class = verdict(words).or_else(|| {
+        CLASSES
+            .iter()
+            .find(|(ws, _)| ws.iter().all(|w| words.contains(*w)))
+            .map(|(_, c)| *c)
+    })?;
     if class.status.is_none() {
         let failed = FAILURE.iter().any(|w| words.contains(*w));
         class.status = Some(if failed { "failure" } else { "success" });

@@ -117,6 +117,31 @@ pub struct SourceResult {
     pub scores: KindScores,
     /// What generation made of each of its clusters.
     pub clusters: Vec<ClusterResult>,
+    /// Each expert event against what its generated rule made of it (written apart, by
+    /// `eval kb --diffs`, not part of the report).
+    #[serde(skip)]
+    pub events: Vec<EventDiff>,
+}
+
+/// One expert test event against the generated rule that normalized it: the pairs it missed,
+/// got wrong and added (`id` left out, values compared by the field's type).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EventDiff {
+    /// Source folder relative to the KB.
+    pub source: String,
+    /// The expert rule's folder name.
+    pub expert_rule: String,
+    /// The test (`raw_N`).
+    pub test: String,
+    /// The generated rule's package folder, absent when no generated rule normalizes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Expert pairs the generated event lacks.
+    pub missing: Map<String, J>,
+    /// Fields both have, with different values: `[expected, generated]`.
+    pub wrong: BTreeMap<String, [J; 2]>,
+    /// Generated pairs the expert event lacks.
+    pub extra: Map<String, J>,
 }
 
 /// One generated cluster of a source.
@@ -171,6 +196,8 @@ pub struct FieldCounts {
 struct Expert {
     /// The expert rule's folder name.
     rule: String,
+    /// The test (`raw_N`).
+    test: String,
     raw: String,
     norm: Map<String, J>,
     en: Option<String>,
@@ -199,6 +226,7 @@ fn read_experts(rules: &[PathBuf]) -> Vec<Expert> {
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default(),
+                test: t.name.clone(),
                 en: expert_description(dir, "en", &norm),
                 ru: expert_description(dir, "ru", &norm),
                 raw,
@@ -232,7 +260,7 @@ fn evaluate_source(
     per_kind: &mut BTreeMap<String, KindScores>,
     chrf_sums: &mut (f64, f64, f64, usize),
     fields: &mut BTreeMap<String, BTreeMap<String, FieldCounts>>,
-) -> (KindScores, Vec<ClusterResult>) {
+) -> (KindScores, Vec<ClusterResult>, Vec<EventDiff>) {
     let tax = Taxonomy::embedded();
     // The pooled log and the first line of each event in it.
     let mut log = String::new();
@@ -287,6 +315,7 @@ fn evaluate_source(
     let mut cluster_of: BTreeMap<usize, usize> = BTreeMap::new();
     let mut total = KindScores::default();
     let mut results = Vec::new();
+    let mut diffs = Vec::new();
     for c in &headed.clusters {
         let pkg = generated.packages.iter().find(|p| p.cluster == c.id);
         results.push(ClusterResult {
@@ -363,6 +392,30 @@ fn evaluate_source(
                     f.correct += 1;
                 }
             }
+            let mut d = EventDiff {
+                expert_rule: e.rule.clone(),
+                test: e.test.clone(),
+                rule: by.map(|p| p.dir.to_string_lossy().replace('\\', "/")),
+                ..EventDiff::default()
+            };
+            for (k, v) in &expected {
+                match o.get(k.as_str()) {
+                    None => {
+                        d.missing.insert(k.to_string(), (*v).clone());
+                    }
+                    Some(a) if !xp_package::compare::values_equal(tax.type_of(k), v, a) => {
+                        d.wrong.insert(k.to_string(), [(*v).clone(), a.clone()]);
+                    }
+                    Some(_) => {}
+                }
+            }
+            for (k, a) in o
+                .iter()
+                .filter(|(k, _)| *k != "id" && !e.norm.contains_key(*k))
+            {
+                d.extra.insert(k.clone(), a.clone());
+            }
+            diffs.push(d);
             s.generated = o.keys().filter(|k| *k != "id").count();
             s.correct = expected
                 .iter()
@@ -371,6 +424,17 @@ fn evaluate_source(
                         .is_some_and(|a| xp_package::compare::values_equal(tax.type_of(k), v, a))
                 })
                 .count();
+        }
+        if out.is_none() {
+            diffs.push(EventDiff {
+                expert_rule: e.rule.clone(),
+                test: e.test.clone(),
+                missing: expected
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), (*v).clone()))
+                    .collect(),
+                ..EventDiff::default()
+            });
         }
         let (en, ru) = match by {
             Some(p) => (
@@ -401,7 +465,7 @@ fn evaluate_source(
         total.add(&s);
     }
     total.finish();
-    (total, results)
+    (total, results, diffs)
 }
 
 /// Runs the evaluation. `own_kb`: the project's KB, used for retrieval only for its sources
@@ -531,7 +595,7 @@ pub fn evaluate_progress(
                 .cloned()
                 .collect(),
         );
-        let (scores, clusters) = evaluate_source(
+        let (scores, clusters, mut events) = evaluate_source(
             &experts,
             &kb,
             wrap,
@@ -540,11 +604,16 @@ pub fn evaluate_progress(
             &mut chrf_sums,
             &mut report.fields,
         );
+        let name = rel(&source, kb_dir);
+        for d in &mut events {
+            d.source.clone_from(&name);
+        }
         report.sources.push(SourceResult {
-            source: rel(&source, kb_dir),
+            source: name,
             rules: this.len(),
             scores,
             clusters,
+            events,
         });
     }
     for k in report.by_kind.values_mut() {

@@ -1398,12 +1398,71 @@ fn status_of(slots: &Slots) -> Option<Source> {
             .map(|v| xp_syntax::printer::quote_str(v, '"'))
             .collect();
         let list = listed.into_iter().collect::<Vec<_>>().join(", ");
+        // A PAM stage before the session that succeeded leaves the login under way.
+        let success = match pam_stage(slots) {
+            None => "\"success\"".to_string(),
+            Some(PamStages::All) => "\"ongoing\"".to_string(),
+            Some(PamStages::Some { op, stages }) => {
+                format!("if in_list([{stages}], {op}) then \"ongoing\" else \"success\" endif")
+            }
+        };
+        let quoted = |st: &str| {
+            if st == "success" {
+                success.clone()
+            } else {
+                format!("\"{st}\"")
+            }
+        };
         return Some(Source::Expr(format!(
-            "if in_list([{list}], {}) then \"{named}\" else \"{other}\" endif",
-            s.expr
+            "if in_list([{list}], {}) then {} else {} endif",
+            s.expr,
+            quoted(named),
+            quoted(other)
         )));
     }
     avc_decision(slots)
+}
+
+/// The stages of a PAM conversation that come before the session: authenticating the user,
+/// checking the account, establishing credentials (`op=PAM:authentication`,
+/// `PAM:accounting`, `PAM:setcred`). One that succeeded is a step of a login still under way
+/// (`ongoing`), as the session's opening is its completion.
+const PAM_STAGES: &[&str] = &["PAM:authentication", "PAM:accounting", "PAM:setcred"];
+
+enum PamStages {
+    /// Every member's operation is such a stage.
+    All,
+    /// Some are: the operation's expression and those values (quoted, comma-separated).
+    Some { op: String, stages: String },
+}
+
+/// The operation slot of a cluster of PAM records whose members name pre-session stages.
+fn pam_stage(slots: &Slots) -> Option<PamStages> {
+    let s = slots.slots.iter().find(|s| {
+        s.key == "op"
+            && s.values
+                .iter()
+                .flatten()
+                .any(|v| PAM_STAGES.contains(&unquote(v)))
+    })?;
+    let stage = |v: &Option<String>| {
+        v.as_deref()
+            .is_some_and(|v| PAM_STAGES.contains(&unquote(v)))
+    };
+    if s.values.iter().all(stage) {
+        return Some(PamStages::All);
+    }
+    let listed: BTreeSet<String> = s
+        .values
+        .iter()
+        .flatten()
+        .filter(|v| PAM_STAGES.contains(&unquote(v)))
+        .map(|v| xp_syntax::printer::quote_str(unquote(v), '"'))
+        .collect();
+    Some(PamStages::Some {
+        op: slot_expr(s),
+        stages: listed.into_iter().collect::<Vec<_>>().join(", "),
+    })
 }
 
 /// An SELinux access vector cache message states its decision first (`avc:  denied  {
@@ -1831,6 +1890,133 @@ fn switch_user_acts(b: &mut Builder) -> bool {
     true
 }
 
+/// A verdict on traffic (`allow`, `deny` a connection) is a rule's act (the experts' firewall rules:
+/// `subject = "rule"`): the process whose connection was judged is the object, and the
+/// verdict carried out is a success, whatever word it is told with (`blocked` is no failure
+/// of the filter).
+fn verdict_of_a_rule(b: &mut Builder) {
+    if !matches!(b.out.constant("action"), Some("allow" | "deny"))
+        || b.out.constant("object") != Some("connection")
+    {
+        return;
+    }
+    if b.out.constant("subject") != Some("rule") {
+        b.out.fields.retain(|a| a.field != "subject");
+        b.set("subject", Source::Const("rule".into()), "verdict");
+    }
+    if b.out.constant("status") == Some("failure") {
+        b.out.fields.retain(|a| a.field != "status");
+        b.set("status", Source::Const("success".into()), "verdict");
+    }
+    if !b
+        .out
+        .fields
+        .iter()
+        .any(|a| a.field.starts_with("object.process."))
+    {
+        for a in &mut b.out.fields {
+            if let Some(rest) = a.field.strip_prefix("subject.process.") {
+                a.field = format!("object.process.{rest}");
+            }
+        }
+    }
+}
+
+impl Retrieval<'_> {
+    /// A structured record type that several programs write (auditd's `USER_START` by sshd,
+    /// gdm and su alike): where some members were written by a switch-user program, the act
+    /// is read per event: `elevate` (or `deelevate`) on the account for those, the login (or
+    /// logout) on the system for the others, with each act's categories.
+    fn switch_user_per_event(&self, slots: &Slots, b: &mut Builder) {
+        let Some(Source::Const(action)) = b.out.get("action").map(|a| a.source.clone()) else {
+            return;
+        };
+        let act = match action.as_str() {
+            "login" | "open" | "start" => "elevate",
+            "logout" | "close" | "stop" => "deelevate",
+            _ => return,
+        };
+        // The program as a slot (its values) and as the expression of its name.
+        let Some(program) = slots.slots.iter().find(|s| {
+            matches!(s.key.as_str(), "exe" | "comm" | "program" | "process")
+                && s.values
+                    .iter()
+                    .flatten()
+                    .any(|v| crate::prose::is_switch_user_program(unquote(v).trim_matches('"')))
+        }) else {
+            return;
+        };
+        let all = program.values.iter().all(|v| {
+            v.as_deref()
+                .is_some_and(|v| crate::prose::is_switch_user_program(unquote(v).trim_matches('"')))
+        });
+        let name = ["object.process.name", "subject.process.name"]
+            .iter()
+            .find_map(|f| match b.out.get(f).map(|a| &a.source) {
+                Some(Source::Expr(e)) => Some(e.clone()),
+                _ => None,
+            });
+        let old: BTreeMap<&str, String> = [
+            "object",
+            "subject",
+            "category.generic",
+            "category.high",
+            "category.low",
+        ]
+        .into_iter()
+        .filter_map(|f| match b.out.get(f).map(|a| &a.source) {
+            Some(Source::Const(v)) => Some((f, v.clone())),
+            _ => None,
+        })
+        .collect();
+        let mut new: BTreeMap<&str, String> = BTreeMap::new();
+        new.insert("action", act.to_string());
+        new.insert("object", "account".to_string());
+        for f in [
+            "subject",
+            "category.generic",
+            "category.high",
+            "category.low",
+        ] {
+            if let Some(v) = self.kb.precedent(f, act, Some("account")) {
+                new.insert(f, v);
+            }
+        }
+        if let Some((g, h, l)) = lexicon::object_category(act, "account") {
+            new.entry("category.generic").or_insert_with(|| g.into());
+            new.entry("category.high").or_insert_with(|| h.into());
+            new.entry("category.low").or_insert_with(|| l.into());
+        }
+        let mut old = old;
+        old.insert("action", action.clone());
+        let cond = match (all, name) {
+            (true, _) => None,
+            (false, Some(n)) => {
+                b.out.prelude.push(format!(
+                    "$switches_user = in_list({}, {n})",
+                    crate::prose::switch_user_list()
+                ));
+                Some("$switches_user".to_string())
+            }
+            (false, None) => return,
+        };
+        for (f, v) in new {
+            let source = match (&cond, old.get(f)) {
+                (None, _) => Source::Const(v),
+                (Some(_), Some(o)) if *o == v => continue,
+                (Some(c), Some(o)) => Source::Expr(format!(
+                    "if {c} then {} else {} endif",
+                    xp_syntax::printer::quote_str(&v, '"'),
+                    xp_syntax::printer::quote_str(o, '"')
+                )),
+                (Some(_), None) => continue,
+            };
+            b.out.fields.retain(|a| a.field != f);
+            b.set(f, source, "switch-user");
+        }
+    }
+}
+
 /// The program of a syslog header that every member shares (`sshd[812]:`) is the process that
 /// wrote the event and the subsystem of its source.
 fn syslog_program(members: &[&str], b: &mut Builder) {
@@ -2207,6 +2393,8 @@ impl FieldAssigner for Retrieval<'_> {
         managed_account(&slots, &mut b);
         socket_address(view.identifier, &slots, &mut b);
         one_side_per_account(&mut b);
+        self.switch_user_per_event(&slots, &mut b);
+        verdict_of_a_rule(&mut b);
         defaults(&mut b);
         // Keep only the prelude statements an expression uses, directly or through another
         // kept statement (`$kv5 = keyvalue($path_record, …)` keeps `$path_record = …`).
@@ -2420,7 +2608,7 @@ mod tests {
             "members:items=CWD+PATH+SYSCALL items.SYSCALL.syscall=257",
             &refs,
         );
-        assert_eq!(a.constant("action"), Some("open"));
+        assert_eq!(a.constant("action"), Some("access"));
         assert_eq!(a.constant("object"), Some("file_object"));
         let ok = run_assignment(&a, &members[0]);
         assert_eq!(ok["msgid"], "openat");
@@ -2932,6 +3120,53 @@ mod tests {
                 ("subject.account.id", None),
             ],
         );
+    }
+
+    #[test]
+    fn a_pam_stage_before_the_session_is_ongoing_and_su_elevates_per_event() {
+        let rec = |ty: &str, op: &str, exe: &str, res: &str| {
+            format!(
+                r#"{{"eventid":"9","node":"h1","items":{{"{ty}":["pid=20 uid=0 auid=1000 ses=3 msg='op={op} acct=\"jr\" exe=\"{exe}\" hostname=? addr=? terminal=pts/1 res={res}'"]}}}}"#
+            )
+        };
+        let members = [
+            rec(
+                "USER_AUTH",
+                "PAM:authentication",
+                "/usr/sbin/sshd",
+                "success",
+            ),
+            rec("USER_AUTH", "PAM:authentication", "/usr/bin/su", "success"),
+            rec("USER_AUTH", "PAM:authentication", "/usr/bin/sudo", "failed"),
+        ];
+        let refs: Vec<&str> = members.iter().map(String::as_str).collect();
+        let out = assign_one(
+            Kind::Json,
+            "JSON = ''\nCOND = $items[\"USER_AUTH\"] != null",
+            "members:items=USER_AUTH",
+            &refs,
+        );
+        let read = |i: usize| run_assignment(&out, &members[i]);
+        // sshd's authentication is a step of a login still under way; su's raises the user.
+        assert_eq!(read(0)["status"], "ongoing", "{out:#?}");
+        assert_eq!(read(0)["action"], "login");
+        assert_eq!(read(1)["action"], "elevate");
+        assert_eq!(read(1)["object"], "account");
+        assert_eq!(read(2)["status"], "failure");
+        // The session itself is no pre-session stage.
+        let start = rec(
+            "USER_START",
+            "PAM:session_open",
+            "/usr/sbin/sshd",
+            "success",
+        );
+        let out = assign_one(
+            Kind::Json,
+            "JSON = ''\nCOND = $items[\"USER_START\"] != null",
+            "members:items=USER_START",
+            &[start.as_str()],
+        );
+        assert_eq!(run_assignment(&out, &start)["status"], "success");
     }
 
     #[test]

@@ -107,14 +107,24 @@ const SWITCH_USER: &[&str] = &[
     "su", "sudo", "runuser", "doas", "pkexec", "ksu", "sg", "newgrp",
 ];
 
+/// Whether a program (a name or a path, `su-l` for su's login-shell PAM service) is a
+/// switch-user program.
+pub fn is_switch_user_program(name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let base = base.split_once('-').map_or(base, |(b, _)| b);
+    SWITCH_USER.contains(&base)
+}
+
+/// The switch-user programs, as an XP list literal (`["su", "sudo", …]`).
+pub fn switch_user_list() -> String {
+    let names: Vec<String> = SWITCH_USER.iter().map(|p| format!("\"{p}\"")).collect();
+    format!("[{}]", names.join(", "))
+}
+
 /// Whether every member was written by a switch-user program, by its syslog program or by
 /// the PAM service it names (`pam_unix(su-l:session)`).
 pub fn switch_user(members: &[&str]) -> bool {
-    let is_switch = |name: &str| {
-        let base = name.rsplit('/').next().unwrap_or(name);
-        let base = base.split_once('-').map_or(base, |(b, _)| b);
-        SWITCH_USER.contains(&base)
-    };
+    let is_switch = is_switch_user_program;
     !members.is_empty()
         && members.iter().all(|m| {
             let pam = m

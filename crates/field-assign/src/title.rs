@@ -164,6 +164,18 @@ pub fn classify_title(title: &str) -> TitleClass {
     if matches!(action, Some("create" | "execute")) && object == Some("process") {
         action = Some("start");
     }
+    // Setting what an actor may do (a thread's capabilities, special privileges) raises it.
+    if matches!(action, Some("modify"))
+        && words
+            .iter()
+            .any(|w| matches!(w.as_str(), "capabilities" | "privileges"))
+    {
+        action = Some("elevate");
+    }
+    // A file is accessed, not opened (the taxonomy opens sessions, connections and devices).
+    if action == Some("open") && object == Some("file_object") {
+        action = Some("access");
+    }
     let verb_form = word_meaning(&words[v], true).is_none() || joined_at.contains(&v);
     TitleClass {
         action,
@@ -190,6 +202,12 @@ mod tests {
             // What a system call does (`schema/linux-syscalls-x86_64.tsv`).
             ("execute a program", (Some("start"), Some("process"), None)),
             ("create a directory", (Some("create"), Some("file_object"), None)),
+            ("set the capabilities of a thread", (Some("elevate"), Some("thread"), None)),
+            (
+                "the capabilities of a process were changed",
+                (Some("elevate"), Some("process"), None),
+            ),
+            ("open and possibly create a file", (Some("access"), Some("file_object"), None)),
             ("unload a kernel module", (Some("stop"), Some("module"), None)),
             (
                 "check whether a file can be accessed",

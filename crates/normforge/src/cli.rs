@@ -259,6 +259,11 @@ pub enum EvalCommand {
         /// Also write the report as one self-contained HTML page (tables and plots).
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+        /// Also write, per expert test event, what the generated rule missed, got wrong and
+        /// added, as JSON lines (`{"source", "expert_rule", "test", "rule", "missing",
+        /// "wrong", "extra"}`).
+        #[arg(long, value_name = "FILE")]
+        diffs: Option<PathBuf>,
         /// The language-model tasks an `--llm` run sends through the model, comma-separated
         /// (default: every task that has one): `norm-fields` (field assignment, in the
         /// generation scores), `i18n` (English event descriptions, in the chrF score),

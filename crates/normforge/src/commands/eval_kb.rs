@@ -48,6 +48,8 @@ pub struct Args<'a> {
     pub sources: &'a [String],
     pub json: bool,
     pub html: Option<&'a Path>,
+    /// Per-event differences as JSON lines.
+    pub diffs: Option<&'a Path>,
     /// `None`: every task.
     pub tasks: Option<&'a [String]>,
     pub llm: &'a crate::cli::LlmArgs,
@@ -61,6 +63,7 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
         sources,
         json,
         html,
+        diffs,
         tasks,
         llm: llm_args,
     } = a;
@@ -143,6 +146,14 @@ pub fn run(a: Args<'_>) -> anyhow::Result<u8> {
             }
         );
         super::html::write(path, &evaluation::page::kb_page(&report, &sub))?;
+    }
+    if let Some(path) = diffs {
+        let mut lines = Vec::new();
+        for d in report.sources.iter().flat_map(|s| &s.events) {
+            serde_json::to_writer(&mut lines, d)?;
+            lines.push(b'\n');
+        }
+        super::html::write_atomic(path, &lines)?;
     }
     if json {
         let mut v = serde_json::to_value(&report)?;

@@ -1,4 +1,4 @@
-//! Writing an HTML report file atomically (a temporary sibling renamed into place).
+//! Writing an HTML report (or any report file) atomically (a temporary sibling renamed into place).
 
 use std::path::Path;
 
@@ -8,6 +8,11 @@ use anyhow::Context;
 pub fn write(path: &Path, page: &review::html::Page) -> anyhow::Result<()> {
     let html = review::html::render(page)
         .map_err(|e| anyhow::anyhow!("internal error rendering the HTML report: {e}"))?;
+    write_atomic(path, html.as_bytes())
+}
+
+/// Writes `bytes` to `path` through a temporary sibling renamed into place.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let name = path
         .file_name()
         .with_context(|| format!("{}: not a file name", path.display()))?;
@@ -16,7 +21,7 @@ pub fn write(path: &Path, page: &review::html::Page) -> anyhow::Result<()> {
         name.to_string_lossy(),
         std::process::id()
     ));
-    std::fs::write(&tmp, html).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| {
         let _ = std::fs::remove_file(&tmp);
         format!("{}: cannot write", path.display())

@@ -56,6 +56,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             sources,
             json,
             html,
+            diffs,
             tasks,
             llm,
         }) => eval_kb::run(eval_kb::Args {
@@ -65,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             sources: &sources,
             json,
             html: html.as_deref(),
+            diffs: diffs.as_deref(),
             tasks: tasks.as_deref(),
             llm: &llm,
         }),

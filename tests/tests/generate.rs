@@ -171,7 +171,11 @@ fn dev_kb_evaluation_keeps_its_floors() {
     let r = evaluation::kb::evaluate(&kb, Some(&own), YEAR).unwrap();
     assert_eq!(r.conformance.pairs, 637);
     assert!(r.conformance.passed >= 621, "{:?}", r.conformance);
-    // Measured 2026-12-06: EVENTLOG P .868 R .699, JSON P .826 R .653 (EVENTLOG P .863 R .695
+    // Measured 2026-12-06 (tenth session): EVENTLOG P .872 R .702, JSON P .843 R .667
+    // (EVENTLOG P .868 R .699, JSON P .826 R .653 before PAM's pre-session stages were
+    // ongoing, switch-user and account tools' records read per event, a file accessed
+    // rather than opened, capabilities raised and a traffic verdict made a rule's success;
+    // EVENTLOG P .863 R .695
     // before the kind of act (`category.low`) stopped following the object alone;
     // P .875 R .551 before the Windows event
     // catalog; R .688 before a process start's creator became the new process's parent),
@@ -187,20 +191,21 @@ fn dev_kb_evaluation_keeps_its_floors() {
     let ev = &r.by_kind["EVENTLOG"];
     let js = &r.by_kind["JSON"];
     // Step 4's targets, per kind and on the whole KB: P ≥ .75, R ≥ .65.
-    assert!(ev.precision >= 0.855 && ev.recall >= 0.69, "{ev:?}");
-    assert!(js.precision >= 0.82 && js.recall >= 0.65, "{js:?}");
+    assert!(ev.precision >= 0.865 && ev.recall >= 0.695, "{ev:?}");
+    assert!(js.precision >= 0.835 && js.recall >= 0.66, "{js:?}");
     assert!(
         r.total.precision >= 0.75 && r.total.recall >= 0.65,
         "{:?}",
         r.total
     );
-    // The engine's descriptions, measured 2026-12-06: chrF en 55.3, ru 54.3 (51.5 / 49.8
+    // The engine's descriptions, measured 2026-12-06: chrF en 55.5, ru 54.4 (55.4 / 54.3
+    // before a filter's verdict was told with the rule as its subject; 51.5 / 49.8
     // before audit record types were described, 48.1 / 46.5 before system calls were;
     // 39.5 / 38.1 before Windows events were classified by their title). Rule names: chrF
     // 68.5 (41.3 before audit records were named by their type, 36.0 before
     // `syscall_<name>`, 15.5 before the Windows titles).
     assert!(
-        r.i18n.en_chrf >= 54.8 && r.i18n.ru_chrf >= 53.8,
+        r.i18n.en_chrf >= 55.0 && r.i18n.ru_chrf >= 53.9,
         "{:?}",
         r.i18n
     );

@@ -89,6 +89,28 @@ pub fn is_unix_program(program: &str) -> bool {
     .contains(program)
 }
 
+/// The account and group tools among them (`schema/unix-programs.tsv`) with the act their
+/// description states (`groupmod`: "modify a group" → modify a user_group): create, modify
+/// or remove an account or a user group.
+pub fn account_managers() -> &'static [(&'static str, &'static str, &'static str)] {
+    static C: std::sync::OnceLock<Vec<(&'static str, &'static str, &'static str)>> =
+        std::sync::OnceLock::new();
+    C.get_or_init(|| {
+        crate::tsv::rows(include_str!("../../../schema/unix-programs.tsv"))
+            .filter_map(|(_, c)| {
+                let (name, what) = (*c.first()?, *c.get(1)?);
+                let t = crate::title::classify_title(what);
+                match (t.action?, t.object?) {
+                    (a @ ("create" | "modify" | "remove"), o @ ("account" | "user_group")) => {
+                        Some((name, a, o))
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
+    })
+}
+
 /// record type → what a record of the type reports (types with a summary only).
 fn audit_records() -> &'static HashMap<&'static str, &'static str> {
     static C: std::sync::OnceLock<HashMap<&'static str, &'static str>> = std::sync::OnceLock::new();
@@ -238,6 +260,10 @@ mod tests {
             assert!(programs.insert(c[0]), "line {n}: {c:?} twice");
         }
         assert!(is_unix_program("sshd") && !is_unix_program("nginx"));
+        let managers = account_managers();
+        assert!(managers.contains(&("groupmod", "modify", "user_group")));
+        assert!(managers.contains(&("useradd", "create", "account")));
+        assert!(managers.contains(&("gpasswd", "modify", "user_group")));
         well_formed(
             include_str!("../../../schema/linux-errno.tsv"),
             3,

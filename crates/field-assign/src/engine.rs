@@ -1914,7 +1914,8 @@ fn verdict_of_a_rule(b: &mut Builder) {
         .iter()
         .any(|a| a.field.starts_with("object.process."))
     {
-        for a in &mut b.out.fields {
+        // The program that logged the line (`kernel:`) is the reporter, not the process.
+        for a in b.out.fields.iter_mut().filter(|a| a.why != "syslog") {
             if let Some(rest) = a.field.strip_prefix("subject.process.") {
                 a.field = format!("object.process.{rest}");
             }
@@ -1922,33 +1923,75 @@ fn verdict_of_a_rule(b: &mut Builder) {
     }
 }
 
+/// What a program's record says was done, where the program states it better than the
+/// record's type: a switch-user program's session or authentication (`su`, `sudo`) raises
+/// the user (`elevate` or `deelevate` the account); an account or group tool
+/// (`schema/unix-programs.tsv`: `groupmod` modifies a user group) does its own act where the
+/// record only reports an access check or a login (auditd's `USER_ACCT` by `groupmod`).
+fn program_act(program: &str, action: &str) -> Option<(&'static str, &'static str)> {
+    if crate::prose::is_switch_user_program(program) {
+        return match action {
+            "login" | "open" | "start" => Some(("elevate", "account")),
+            "logout" | "close" | "stop" => Some(("deelevate", "account")),
+            _ => None,
+        };
+    }
+    if matches!(action, "create" | "modify" | "remove") {
+        return None;
+    }
+    let base = program.rsplit('/').next().unwrap_or(program);
+    crate::catalog::account_managers()
+        .iter()
+        .find(|(n, _, _)| *n == base)
+        .map(|(_, a, o)| (*a, *o))
+}
+
+/// The programs whose records [`program_act`] reads as `(action, object)`, as an XP list
+/// literal: every switch-user program for elevate/deelevate, else every tool with that act.
+fn programs_with(act: (&str, &str)) -> String {
+    if matches!(act.0, "elevate" | "deelevate") {
+        return crate::prose::switch_user_list();
+    }
+    let names: Vec<String> = crate::catalog::account_managers()
+        .iter()
+        .filter(|(n, a, o)| (*a, *o) == act && !crate::prose::is_switch_user_program(n))
+        .map(|(n, _, _)| format!("\"{n}\""))
+        .collect();
+    format!("[{}]", names.join(", "))
+}
+
 impl Retrieval<'_> {
     /// A structured record type that several programs write (auditd's `USER_START` by sshd,
-    /// gdm and su alike): where some members were written by a switch-user program, the act
-    /// is read per event: `elevate` (or `deelevate`) on the account for those, the login (or
-    /// logout) on the system for the others, with each act's categories.
-    fn switch_user_per_event(&self, slots: &Slots, b: &mut Builder) {
+    /// gdm and su alike, `USER_ACCT` by sshd and groupmod): where some members were written by
+    /// a program whose act [`program_act`] knows, the act is read per event, with each act's
+    /// object, subject and categories; the record's own act stays for the others.
+    fn program_acts_per_event(&self, slots: &Slots, b: &mut Builder) {
         let Some(Source::Const(action)) = b.out.get("action").map(|a| a.source.clone()) else {
             return;
         };
-        let act = match action.as_str() {
-            "login" | "open" | "start" => "elevate",
-            "logout" | "close" | "stop" => "deelevate",
-            _ => return,
+        let base = |v: &str| {
+            let v = unquote(v).trim_matches('"');
+            v.rsplit('/').next().unwrap_or(v).to_string()
         };
-        // The program as a slot (its values) and as the expression of its name.
+        // The program as a slot (its values).
         let Some(program) = slots.slots.iter().find(|s| {
             matches!(s.key.as_str(), "exe" | "comm" | "program" | "process")
                 && s.values
                     .iter()
                     .flatten()
-                    .any(|v| crate::prose::is_switch_user_program(unquote(v).trim_matches('"')))
+                    .any(|v| program_act(&base(v), &action).is_some())
         }) else {
             return;
         };
+        let acts: BTreeSet<(&str, &str)> = program
+            .values
+            .iter()
+            .flatten()
+            .filter_map(|v| program_act(&base(v), &action))
+            .collect();
         let all = program.values.iter().all(|v| {
             v.as_deref()
-                .is_some_and(|v| crate::prose::is_switch_user_program(unquote(v).trim_matches('"')))
+                .is_some_and(|v| program_act(&base(v), &action).is_some())
         });
         let name = ["object.process.name", "subject.process.name"]
             .iter()
@@ -1956,63 +1999,82 @@ impl Retrieval<'_> {
                 Some(Source::Expr(e)) => Some(e.clone()),
                 _ => None,
             });
-        let old: BTreeMap<&str, String> = [
+        let fields = [
+            "action",
             "object",
             "subject",
             "category.generic",
             "category.high",
             "category.low",
-        ]
-        .into_iter()
-        .filter_map(|f| match b.out.get(f).map(|a| &a.source) {
-            Some(Source::Const(v)) => Some((f, v.clone())),
-            _ => None,
-        })
-        .collect();
-        let mut new: BTreeMap<&str, String> = BTreeMap::new();
-        new.insert("action", act.to_string());
-        new.insert("object", "account".to_string());
-        for f in [
-            "subject",
-            "category.generic",
-            "category.high",
-            "category.low",
-        ] {
-            if let Some(v) = self.kb.precedent(f, act, Some("account")) {
-                new.insert(f, v);
+        ];
+        let old: BTreeMap<&str, String> = fields
+            .into_iter()
+            .filter_map(|f| match b.out.get(f).map(|a| &a.source) {
+                Some(Source::Const(v)) => Some((f, v.clone())),
+                _ => None,
+            })
+            .collect();
+        // Each act's values of the fields.
+        let of_act = |(a, o): (&str, &str)| {
+            let mut m: BTreeMap<&str, String> = BTreeMap::new();
+            m.insert("action", a.to_string());
+            m.insert("object", o.to_string());
+            for f in [
+                "subject",
+                "category.generic",
+                "category.high",
+                "category.low",
+            ] {
+                if let Some(v) = self.kb.precedent(f, a, Some(o)) {
+                    m.insert(f, v);
+                }
             }
-        }
-        if let Some((g, h, l)) = lexicon::object_category(act, "account") {
-            new.entry("category.generic").or_insert_with(|| g.into());
-            new.entry("category.high").or_insert_with(|| h.into());
-            new.entry("category.low").or_insert_with(|| l.into());
-        }
-        let mut old = old;
-        old.insert("action", action.clone());
-        let cond = match (all, name) {
-            (true, _) => None,
-            (false, Some(n)) => {
-                b.out.prelude.push(format!(
-                    "$switches_user = in_list({}, {n})",
-                    crate::prose::switch_user_list()
-                ));
-                Some("$switches_user".to_string())
+            if let Some((g, h, l)) = lexicon::object_category(a, o) {
+                m.entry("category.generic").or_insert_with(|| g.into());
+                m.entry("category.high").or_insert_with(|| h.into());
+                m.entry("category.low").or_insert_with(|| l.into());
             }
-            (false, None) => return,
+            m
         };
-        for (f, v) in new {
-            let source = match (&cond, old.get(f)) {
-                (None, _) => Source::Const(v),
-                (Some(_), Some(o)) if *o == v => continue,
-                (Some(c), Some(o)) => Source::Expr(format!(
-                    "if {c} then {} else {} endif",
-                    xp_syntax::printer::quote_str(&v, '"'),
-                    xp_syntax::printer::quote_str(o, '"')
-                )),
-                (Some(_), None) => continue,
-            };
+        let per_act: Vec<((&str, &str), BTreeMap<&str, String>)> =
+            acts.iter().map(|&a| (a, of_act(a))).collect();
+        if all && per_act.len() == 1 {
+            for (f, v) in &per_act[0].1 {
+                b.out.fields.retain(|a| a.field != *f);
+                b.set(f, Source::Const(v.clone()), "program");
+            }
+            return;
+        }
+        let Some(name) = name else {
+            return;
+        };
+        b.out.prelude.push(format!("$program = {name}"));
+        for f in fields {
+            let default = old.get(f);
+            let values: Vec<(String, Option<&String>)> = per_act
+                .iter()
+                .map(|(a, m)| (programs_with(*a), m.get(f)))
+                .collect();
+            // A field an act leaves unknown, or that no member keeps, stays as it was.
+            if values.iter().any(|(_, v)| v.is_none())
+                || (!all && default.is_none())
+                || values.iter().all(|(_, v)| *v == default)
+            {
+                continue;
+            }
+            let q = |v: &str| xp_syntax::printer::quote_str(v, '"');
+            let mut e = String::new();
+            for (i, (list, v)) in values.iter().enumerate() {
+                let v = v.map(|v| q(v)).unwrap_or_default();
+                let word = if i == 0 { "if" } else { " elif" };
+                e.push_str(&format!("{word} in_list({list}, $program) then {v}"));
+            }
+            match default {
+                Some(d) => e.push_str(&format!(" else {} endif", q(d))),
+                None => e.push_str(" endif"),
+            }
             b.out.fields.retain(|a| a.field != f);
-            b.set(f, source, "switch-user");
+            b.set(f, Source::Expr(e), "program");
         }
     }
 }
@@ -2393,7 +2455,7 @@ impl FieldAssigner for Retrieval<'_> {
         managed_account(&slots, &mut b);
         socket_address(view.identifier, &slots, &mut b);
         one_side_per_account(&mut b);
-        self.switch_user_per_event(&slots, &mut b);
+        self.program_acts_per_event(&slots, &mut b);
         verdict_of_a_rule(&mut b);
         defaults(&mut b);
         // Keep only the prelude statements an expression uses, directly or through another
@@ -3167,6 +3229,35 @@ mod tests {
             &[start.as_str()],
         );
         assert_eq!(run_assignment(&out, &start)["status"], "success");
+    }
+
+    #[test]
+    fn an_account_tool_states_its_act_where_the_record_reports_an_access_check() {
+        let rec = |op: &str, exe: &str| {
+            format!(
+                r#"{{"eventid":"9","node":"h1","items":{{"USER_ACCT":["pid=20 uid=0 auid=1000 ses=3 msg='op={op} acct=\"jr\" exe=\"{exe}\" hostname=? addr=? terminal=pts/1 res=success'"]}}}}"#
+            )
+        };
+        let members = [
+            rec("PAM:accounting", "/usr/sbin/sshd"),
+            rec("modifying group", "/usr/sbin/groupmod"),
+        ];
+        let refs: Vec<&str> = members.iter().map(String::as_str).collect();
+        let out = assign_one(
+            Kind::Json,
+            "JSON = ''\nCOND = $items[\"USER_ACCT\"] != null",
+            "members:items=USER_ACCT",
+            &refs,
+        );
+        let (sshd, groupmod) = (
+            run_assignment(&out, &members[0]),
+            run_assignment(&out, &members[1]),
+        );
+        assert_eq!(groupmod["action"], "modify", "{out:#?}");
+        assert_eq!(groupmod["object"], "user_group");
+        assert_ne!(sshd["action"], "modify");
+        assert_eq!(sshd["status"], "ongoing");
+        assert_eq!(groupmod["status"], "success");
     }
 
     #[test]

@@ -237,8 +237,48 @@ fn predicate(
     }
 }
 
+/// A view of an assignment for the descriptions, where a classification field read per event
+/// (`action = if in_list([…], $program) then "elevate" else "login" endif`) counts by its
+/// usual value, the `else` branch: the act of the record's type, which the other members
+/// share.
+struct Usual<'a>(&'a Assignment);
+
+impl Usual<'_> {
+    fn get(&self, field: &str) -> Option<&field_assign::Assigned> {
+        self.0.get(field)
+    }
+
+    fn constant(&self, field: &str) -> Option<&str> {
+        if let Some(c) = self.0.constant(field) {
+            return Some(c);
+        }
+        match &self.0.get(field)?.source {
+            // An outcome read per event has no usual value: its `else` is the failure.
+            field_assign::Source::Expr(e) if e.starts_with("if ") && field != "status" => {
+                let (expr, _) = xp_syntax::parser::parse_expr(e);
+                match expr?.kind {
+                    xp_syntax::ast::ExprKind::If {
+                        otherwise: Some(o), ..
+                    } => match o.kind {
+                        // The literal as written, when it has no escapes (act words).
+                        xp_syntax::ast::ExprKind::Str(v, _) => {
+                            let start = o.span.start as usize + 1;
+                            let end = (o.span.end as usize).checked_sub(1)?;
+                            e.get(start..end).filter(|w| *w == v)
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The descriptions for a rule named `name` (words of the event) with this assignment.
 pub fn texts(name_words: &str, a: &Assignment) -> Texts {
+    let a = &Usual(a);
     let has = |f: &str| a.get(f).is_some();
     // A process that starts or stops with no actor named does so itself: it is the sentence's
     // subject (`The process {object.process.name} stopped`).
@@ -283,7 +323,23 @@ pub fn texts(name_words: &str, a: &Assignment) -> Texts {
     let mut en;
     let mut ru;
     let mut object_named = false;
+    // A filter's verdict on traffic: the rule is the sentence's subject (neuter in Russian).
+    let verdict = match (a.constant("subject"), a.constant("action")) {
+        (Some("rule"), Some("allow")) => Some(("allowed", "разрешило")),
+        (Some("rule"), Some("deny")) => Some(("blocked", "заблокировало")),
+        _ => None,
+    };
     match a.constant("action") {
+        Some(_) if verdict.is_some() => {
+            let (v_en, v_ru) = verdict.unwrap_or_default();
+            let (rule_en, rule_ru) = if has("subject.name") {
+                ("The rule {subject.name}", "Правило {subject.name}")
+            } else {
+                ("A filtering rule", "Правило фильтрации")
+            };
+            en = format!("{rule_en} {v_en} a connection");
+            ru = format!("{rule_ru} {v_ru} подключение");
+        }
         Some(action) => {
             let failed = a.constant("status") == Some("failure");
             let (p_en, p_ru, named) = if itself.is_some() {
@@ -328,6 +384,13 @@ pub fn texts(name_words: &str, a: &Assignment) -> Texts {
     // (`A user failed to log in` / `Пользователь не смог войти в систему`); with no action
     // known, the event's own words.
     let (description_en, description_ru) = match a.constant("action") {
+        Some(_) if verdict.is_some() => {
+            let (v_en, v_ru) = verdict.unwrap_or_default();
+            (
+                format!("A filtering rule {v_en} a connection"),
+                format!("Правило фильтрации {v_ru} подключение"),
+            )
+        }
         Some(action) => {
             let failed = a.constant("status") == Some("failure");
             let process = itself.is_some() || a.constant("subject") == Some("process");
@@ -499,6 +562,18 @@ mod tests {
             t.event_en,
             "Event {msgid}: SSH brute force attempt on host {event_src.host}"
         );
+        // An act read per event is told by its usual value, the `else` branch.
+        let mut per_event = a(&["object=system", "subject.account.name=$u"]);
+        per_event.fields.push(field_assign::Assigned {
+            field: "action".into(),
+            source: Source::Expr(r#"if $switches_user then "elevate" else "login" endif"#.into()),
+            why: "test",
+        });
+        let usual = texts(
+            "words",
+            &a(&["action=login", "object=system", "subject.account.name=$u"]),
+        );
+        assert_eq!(texts("words", &per_event).event_en, usual.event_en);
         let t = texts("words", &a(CASES[0].0));
         assert_eq!(
             placeholders(&t.event_en),

@@ -39,6 +39,46 @@ fn tokens<'a>(line: &'a str, seen: Option<&Seen>) -> Vec<Tk<'a>> {
         let end = line[i..]
             .find(char::is_whitespace)
             .map_or(line.len(), |e| i + e);
+        // A quoted string of several words holding data (a request line, a user agent): one
+        // token, as the clusterer masks it (`log_cluster::mask`), read with STRING.
+        if b[i] == b'"' {
+            if let Some(close) = line[i + 1..].find('"').map(|e| i + 1 + e) {
+                let inner = &line[i + 1..close];
+                let after = b.get(close + 1);
+                if inner.contains(char::is_whitespace)
+                    && inner.bytes().any(|c| c.is_ascii_digit() || c == b'/')
+                    && after.is_none_or(|c| c.is_ascii_whitespace() || c.is_ascii_punctuation())
+                    && after != Some(&b'"')
+                {
+                    out.push(Tk {
+                        text: &line[i..=close],
+                        date: false,
+                        spaced,
+                        var: true,
+                    });
+                    spaced = false;
+                    i = close + 1;
+                    continue;
+                }
+            }
+        }
+        // A time in brackets (the Common Log Format's `[10/Oct/2000:13:55:36 -0700]`): the
+        // bracket is literal text, the time one token.
+        if matches!(b[i], b'[' | b'(')
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && xp_eval::datetime::parse_prefix(&line[i + 1..], Some(2000))
+                .is_some_and(|(len, _)| len >= 8)
+        {
+            out.push(Tk {
+                text: &line[i..=i],
+                date: false,
+                spaced,
+                var: false,
+            });
+            spaced = false;
+            i += 1;
+            continue;
+        }
         if b[i].is_ascii_digit() || b[i].is_ascii_uppercase() {
             if let Some((len, _)) = xp_eval::datetime::parse_prefix(&line[i..], Some(2000)) {
                 let stop = i + len;
@@ -690,6 +730,16 @@ fn type_of(values: &[&str], at_end: bool) -> Typed {
 }
 
 fn loose_type(values: &[&str], at_end: bool) -> Typed {
+    // Quoted strings (`"Mozilla/5.0 (X11; Linux x86_64)"`): STRING reads one, quotes dropped.
+    let quoted = |v: &&str| {
+        v.len() >= 2
+            && v.starts_with('"')
+            && v.ends_with('"')
+            && !v[1..v.len() - 1].contains(['"', '\\'])
+    };
+    if values.iter().all(quoted) {
+        return (TokenType::String, None, "");
+    }
     let single = values
         .iter()
         .all(|v| !v.is_empty() && !v.contains(char::is_whitespace));
@@ -981,6 +1031,23 @@ fn unique_name(base: &str, taken: &[(String, TokenType)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_access_lines_read_their_bracketed_time_and_quoted_strings() {
+        let m = [
+            r#"10.0.0.11 - - [06/Dec/2026:06:00:09 +0000] "GET /login HTTP/1.1" 200 512 "-" "curl/8.0""#,
+            r#"10.0.0.7 - - [06/Dec/2026:06:01:13 +0000] "POST /api/v1/items?id=3 HTTP/1.1" 404 90 "-" "Mozilla/5.0 (X11; Linux x86_64)""#,
+        ];
+        let t = synthesize(&m, false);
+        assert_eq!(
+            t.template,
+            r#"{$ip=IPV4} - - [{$v2=DATETIME}] {$v3=STRING} {$v4=NUMBER} {$v5=NUMBER} "-" {$v6=STRING}"#
+        );
+        // The clusterer sees as many tokens in each, whatever the agent's words.
+        let shape = |l: &str| log_cluster::mask::mask_message(l);
+        assert_eq!(shape(m[0]).len(), shape(m[1]).len());
+        assert_eq!(shape(m[1])[4], "\"<*>\"");
+    }
 
     #[test]
     fn sshd_members() {

@@ -80,6 +80,40 @@ fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> Tok) -> Vec<T
                 }
             }
         }
+        // A time in brackets (the Common Log Format's `[10/Oct/2000:13:55:36 -0700]`).
+        if first == b'[' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            if let Some((len, _)) = xp_eval::datetime::parse_prefix(&text[i + 1..], Some(2000)) {
+                let stop = i + 1 + len;
+                let tok_end = text[stop..]
+                    .find(|c: char| c.is_whitespace())
+                    .map_or(text.len(), |e| stop + e);
+                let rest = &text[stop..tok_end];
+                if len >= 8 && rest.chars().all(|c| !c.is_alphanumeric()) {
+                    out.push(Tok::from(format!("[{WILDCARD}{rest}")));
+                    i = tok_end;
+                    continue;
+                }
+            }
+        }
+        // A quoted string of several words holding data (a request line, a user agent, a
+        // URL with spaces): one value, however many words it has.
+        if first == b'"' {
+            if let Some(close) = text[i + 1..].find('"').map(|e| i + 1 + e) {
+                let inner = &text[i + 1..close];
+                let tok_end = text[close + 1..]
+                    .find(|c: char| c.is_whitespace())
+                    .map_or(text.len(), |e| close + 1 + e);
+                let rest = &text[close + 1..tok_end];
+                if inner.contains(char::is_whitespace)
+                    && inner.bytes().any(|b| b.is_ascii_digit() || b == b'/')
+                    && rest.chars().all(|c| !c.is_alphanumeric() && c != '"')
+                {
+                    out.push(Tok::from(format!("\"{WILDCARD}\"{rest}")));
+                    i = tok_end;
+                    continue;
+                }
+            }
+        }
         // A run of `key=value` pairs split by `;` that ends the message (sudo's `TTY=pts/0 ;
         // PWD=/root ; USER=root ; COMMAND=/usr/bin/id -u`): one record, whatever its values
         // hold (spaces, more words) or which optional keys it has; one token.

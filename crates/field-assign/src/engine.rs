@@ -1250,6 +1250,9 @@ impl Retrieval<'_> {
         if let Some(st) = title.status {
             b.set("status", Source::Const(st.into()), "title");
         }
+        if let Some(st) = error_present(slots) {
+            b.set("status", st, "error");
+        }
         // The type's own name may state the outcome (`event=login_failed`): its values, not
         // the key names a COND tests (`$error == null` says nothing failed).
         if !b.has("status") {
@@ -1421,6 +1424,18 @@ fn status_of(slots: &Slots) -> Option<Source> {
         )));
     }
     avc_decision(slots)
+}
+
+/// An error key that some members fill (`"errorCode": "AccessDenied"`) and others leave out
+/// or null: the event failed where it holds a value.
+fn error_present(slots: &Slots) -> Option<Source> {
+    let s = slots.slots.iter().find(|s| {
+        lexicon::is_error_key(&s.key) && s.values.iter().flatten().any(|v| !unquote(v).is_empty())
+    })?;
+    Some(Source::Expr(format!(
+        "if {e} != null and {e} != \"\" then \"failure\" else \"success\" endif",
+        e = s.expr
+    )))
 }
 
 /// The stages of a PAM conversation that come before the session: authenticating the user,
@@ -2645,6 +2660,24 @@ mod tests {
                 ("importance", Some("low")),
             ],
         );
+    }
+
+    #[test]
+    fn a_cloud_audit_record_fails_where_it_holds_an_error_code() {
+        let ok = r#"{"eventTime": "2026-12-06T06:00:01Z", "eventName": "CreateUser", "sourceIPAddress": "192.0.2.4", "userIdentity": {"userName": "alice"}, "errorCode": null}"#;
+        let denied = r#"{"eventTime": "2026-12-06T06:00:02Z", "eventName": "CreateUser", "sourceIPAddress": "192.0.2.5", "userIdentity": {"userName": "bob"}, "errorCode": "AccessDenied"}"#;
+        let a = assign_one(
+            Kind::Json,
+            "JSON = ''\nCOND = $eventName == \"CreateUser\"",
+            "eventName=CreateUser",
+            &[ok, denied],
+        );
+        let (ok, denied) = (run_assignment(&a, ok), run_assignment(&a, denied));
+        assert_eq!(ok["status"], "success", "{a:#?}");
+        assert_eq!(denied["status"], "failure");
+        assert_eq!(denied["reason"], "AccessDenied");
+        assert_eq!(denied["src.ip"], "192.0.2.5");
+        assert_eq!(denied["action"], "create");
     }
 
     #[test]

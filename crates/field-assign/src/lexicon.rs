@@ -536,6 +536,15 @@ pub fn status_word(v: &str) -> Option<&'static str> {
     }
 }
 
+/// Keys that hold an error only when the act failed (cloud audit trails' `errorCode`, many
+/// JSON APIs' `error`): present, the event failed; absent or empty, it succeeded.
+pub fn is_error_key(key: &str) -> bool {
+    matches!(
+        normalize_key(key).as_str(),
+        "error" | "errorcode" | "errortype" | "errormessage" | "err"
+    )
+}
+
 /// Keys that hold an outcome.
 pub fn is_result_key(key: &str) -> bool {
     matches!(

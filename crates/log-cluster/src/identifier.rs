@@ -33,6 +33,10 @@ pub const TYPE_KEYS: &[&str] = &[
     "MessageId",
     "event_type",
     "eventType",
+    // Cloud audit trails: AWS CloudTrail's `eventName`, Azure's `operationName`.
+    "eventName",
+    "event_name",
+    "operationName",
     "type",
     "subtype",
     "logid",

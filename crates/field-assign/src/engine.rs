@@ -885,12 +885,22 @@ impl Retrieval<'_> {
         // The vendor is the subsystem's: once a matching rule named the subsystem, only rules
         // of that subsystem say who makes it (an sshd rule's `openbsd` is not systemd-logind's).
         let subsys = b.out.constant("event_src.subsys").map(str::to_string);
+        // Lines a syslog program wrote describe that program's source: a rule of another
+        // program (sshd's `unix_like`) says nothing of a database server's.
+        let program = shared_program(view.members)
+            .filter(|_| matches!(view.kind, Kind::Text | Kind::Keyvalue));
         for f in SOURCE_FIELDS {
             let mut votes: BTreeMap<&str, f64> = BTreeMap::new();
             for (s, r) in near.iter().take_while(|(s, _)| *s >= self.th.source_sim) {
                 if f == "event_src.vendor"
                     && subsys.is_some()
                     && r.constants.get("event_src.subsys") != subsys.as_ref()
+                {
+                    continue;
+                }
+                if program
+                    .as_ref()
+                    .is_some_and(|p| r.constants.get("event_src.subsys") != Some(p))
                 {
                     continue;
                 }
@@ -2092,6 +2102,20 @@ impl Retrieval<'_> {
             b.set(f, Source::Expr(e), "program");
         }
     }
+}
+
+/// The syslog program every member names (`postgres` of `postgres[812]:`), if they agree.
+fn shared_program(members: &[&str]) -> Option<String> {
+    let mut app: Option<String> = None;
+    for m in members {
+        let a = ingest::syslog::parse(m).and_then(|h| h.app)?;
+        match &app {
+            Some(x) if *x != a => return None,
+            Some(_) => {}
+            None => app = Some(a),
+        }
+    }
+    app
 }
 
 /// The program of a syslog header that every member shares (`sshd[812]:`) is the process that

@@ -541,8 +541,12 @@ fn render(pieces: &[Piece], style: Style<'_>, taken: &[&str]) -> TextTemplate {
                     match part {
                         Part::Lit(l) => {
                             tpl.push_str(&literal(&l));
-                            last_word = name_from(&l);
-                            keyed = l.ends_with(['=', ':']);
+                            // An opening quote (`for user "alice"`) leaves the word before
+                            // it naming the value.
+                            if !l.chars().all(|c| matches!(c, '"' | '\'')) {
+                                last_word = name_from(&l);
+                                keyed = l.ends_with(['=', ':']);
+                            }
                         }
                         Part::Core(core) => {
                             let cores: Vec<&str> = core.iter().map(String::as_str).collect();
@@ -1047,6 +1051,20 @@ mod tests {
         let shape = |l: &str| log_cluster::mask::mask_message(l);
         assert_eq!(shape(m[0]).len(), shape(m[1]).len());
         assert_eq!(shape(m[1])[4], "\"<*>\"");
+    }
+
+    #[test]
+    fn a_quoted_value_is_named_by_the_word_before_its_quote() {
+        let m = [
+            r#"FATAL:  password authentication failed for user "app""#,
+            r#"FATAL:  password authentication failed for user "report""#,
+        ];
+        let t = synthesize(&m, false);
+        assert!(
+            t.template.ends_with(r#"for user "{$user=WORD}""#),
+            "{}",
+            t.template
+        );
     }
 
     #[test]

@@ -1310,6 +1310,10 @@ impl Retrieval<'_> {
             "category.high",
             "category.low",
         ] {
+            // The categories of an act on an object nobody named are no one's to guess.
+            if object.is_none() && f.starts_with("category.") {
+                continue;
+            }
             if let Some(v) = self.kb.precedent(f, &action, object.as_deref()) {
                 b.set(f, Source::Const(v), "precedent");
             }

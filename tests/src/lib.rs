@@ -72,13 +72,14 @@ pub fn check_golden(path: &Path, actual: &str) -> Result<(), String> {
 }
 
 /// The sample logs of `eval/samples` the golden tests cover.
-pub const SAMPLE_LOGS: [&str; 6] = [
+pub const SAMPLE_LOGS: [&str; 7] = [
     "sshd.log",
     "mixed.log",
     "vpn.log",
     "windows.log",
     "auditd.log",
     "linux-host.log",
+    "services.log",
 ];
 
 /// Reads and clusters a sample log of `eval/samples` (keeping member texts for synthesis):

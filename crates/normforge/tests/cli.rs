@@ -804,3 +804,51 @@ fn eval_kb_scores_each_model_task_beside_the_engine_and_keeps_the_engine_when_it
     assert_eq!(names["adapter"]["fallbacks"].as_u64(), Some(calls));
     assert!(v["tasks"].get("msgid").is_none(), "not asked for");
 }
+
+#[test]
+fn eval_kb_writes_each_expert_event_difference_as_a_json_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let kb = root.join("knowledge-base");
+    let d = tempfile::tempdir().unwrap();
+    let diffs = d.path().join("diffs.jsonl");
+    let o = run(&[
+        "eval",
+        "kb",
+        kb.to_str().unwrap(),
+        "--sources",
+        "UNIX_like/su/",
+        "--year",
+        "2025",
+        "--diffs",
+        diffs.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = std::fs::read_to_string(&diffs).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // One line per expert event of the chosen source, each naming its test.
+    assert_eq!(
+        lines.len() as u64,
+        report["total"]["events"].as_u64().unwrap(),
+        "{text}"
+    );
+    assert!(lines.iter().all(|l| l["source"] == "UNIX_like/su/syslog"
+        && l["test"].as_str().unwrap().starts_with("raw_")
+        && l["missing"].is_object()
+        && l["wrong"].is_object()
+        && l["extra"].is_object()));
+    // What was missed or wrong is what the scores count as not correct.
+    let lost: usize = lines
+        .iter()
+        .map(|l| l["missing"].as_object().unwrap().len() + l["wrong"].as_object().unwrap().len())
+        .sum();
+    let t = &report["total"];
+    assert_eq!(
+        lost as u64,
+        t["expert"].as_u64().unwrap() - t["correct"].as_u64().unwrap()
+    );
+}

@@ -1919,6 +1919,62 @@ fn switch_user_acts(b: &mut Builder) -> bool {
     true
 }
 
+/// Severity words and the importance they state: the highest levels of syslog, application
+/// log levels and alert scales are `high`, errors `medium`, warnings and notices `low`,
+/// information and debugging `info`.
+const SEVERITY_WORDS: &[(&str, &[&str])] = &[
+    (
+        "high",
+        &[
+            "emerg",
+            "emergency",
+            "alert",
+            "crit",
+            "critical",
+            "fatal",
+            "high",
+        ],
+    ),
+    ("medium", &["err", "error", "medium"]),
+    ("low", &["warn", "warning", "notice", "low"]),
+    ("info", &["info", "informational", "debug", "trace"]),
+];
+
+/// A severity or level key whose every value is a severity word (`"severity": "high"`,
+/// `level=error`) states the importance, read per event.
+fn severity_words(slots: &Slots, b: &mut Builder) {
+    if b.has("importance") {
+        return;
+    }
+    let known = |v: &str| {
+        let v = unquote(v).trim_matches('"').to_ascii_lowercase();
+        SEVERITY_WORDS
+            .iter()
+            .any(|(_, ws)| ws.contains(&v.as_str()))
+    };
+    let Some(s) = slots.slots.iter().find(|s| {
+        matches!(
+            lexicon::normalize_key(&s.key).as_str(),
+            "severity" | "level" | "loglevel" | "severitylevel" | "priority" | "sev"
+        ) && s.values.iter().flatten().next().is_some()
+            && s.values.iter().flatten().all(|v| known(v))
+    }) else {
+        return;
+    };
+    let mut e = String::new();
+    for (i, (imp, words)) in SEVERITY_WORDS.iter().take(3).enumerate() {
+        let list: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+        let word = if i == 0 { "if" } else { " elif" };
+        e.push_str(&format!(
+            "{word} in_list([{}], lower({})) then \"{imp}\"",
+            list.join(", "),
+            slot_expr(s)
+        ));
+    }
+    e.push_str(" else \"info\" endif");
+    b.set("importance", Source::Expr(e), "severity");
+}
+
 /// A verdict on traffic (`allow`, `deny` a connection) is a rule's act (the experts' firewall rules:
 /// `subject = "rule"`): the process whose connection was judged is the object, and the
 /// verdict carried out is a success, whatever word it is told with (`blocked` is no failure
@@ -2500,6 +2556,7 @@ impl FieldAssigner for Retrieval<'_> {
         one_side_per_account(&mut b);
         self.program_acts_per_event(&slots, &mut b);
         verdict_of_a_rule(&mut b);
+        severity_words(&slots, &mut b);
         defaults(&mut b);
         // Keep only the prelude statements an expression uses, directly or through another
         // kept statement (`$kv5 = keyvalue($path_record, …)` keeps `$path_record = …`).
@@ -2706,6 +2763,19 @@ mod tests {
         assert_eq!(denied["reason"], "AccessDenied");
         assert_eq!(denied["src.ip"], "192.0.2.5");
         assert_eq!(denied["action"], "create");
+    }
+
+    #[test]
+    fn severity_words_state_the_importance_per_event() {
+        let high = r#"{"ts": "2026-12-06T06:00:01Z", "level": "CRITICAL", "msg": "disk full"}"#;
+        let warn = r#"{"ts": "2026-12-06T06:00:02Z", "level": "warning", "msg": "disk full"}"#;
+        let a = assign_one(Kind::Json, "JSON = ''", "", &[high, warn]);
+        assert_eq!(run_assignment(&a, high)["importance"], "high", "{a:#?}");
+        assert_eq!(run_assignment(&a, warn)["importance"], "low");
+        // A numeric level has no scale of its own: the default stays.
+        let n = r#"{"ts": "2026-12-06T06:00:02Z", "level": "4", "msg": "disk full"}"#;
+        let a = assign_one(Kind::Json, "JSON = ''", "", &[n]);
+        assert_eq!(a.constant("importance"), Some("info"));
     }
 
     #[test]

@@ -1975,6 +1975,79 @@ fn severity_words(slots: &Slots, b: &mut Builder) {
     b.set("importance", Source::Expr(e), "severity");
 }
 
+/// The importance of a severity word, if it is one.
+fn severity_of(word: &str) -> Option<&'static str> {
+    let w = word.to_ascii_lowercase();
+    SEVERITY_WORDS
+        .iter()
+        .find(|(_, ws)| ws.contains(&w.as_str()))
+        .map(|(imp, _)| *imp)
+}
+
+/// A TEXT message's log level: a capture whose every value is an upper-case level word
+/// (`INFO`, `WARN`, `ERROR`), read per event; else a level the header writes as constant text,
+/// an upper-case word (`FATAL:`, `- WARN [`) or bracketed in any case (`[error]`).
+fn text_level(head: &str, slots: &Slots, b: &mut Builder) {
+    if b.has("importance") {
+        return;
+    }
+    let upper_level = |v: &str| {
+        let v = unquote(v);
+        !v.is_empty() && v.bytes().all(|c| c.is_ascii_uppercase()) && severity_of(v).is_some()
+    };
+    if let Some(s) = slots.slots.iter().find(|s| {
+        s.values.iter().flatten().next().is_some()
+            && s.values.iter().flatten().all(|v| upper_level(v))
+    }) {
+        let key = Slot {
+            key: "level".into(),
+            ..s.clone()
+        };
+        severity_words(
+            &Slots {
+                prelude: Vec::new(),
+                slots: vec![key],
+            },
+            b,
+        );
+        return;
+    }
+    // The header's literal text (the format string, quotes and captures left out).
+    let Some(start) = head.find("TEXT = '") else {
+        return;
+    };
+    let template = &head[start + 8..];
+    let mut literal = String::new();
+    let mut depth = 0;
+    for c in template.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            '\'' if depth == 0 => break,
+            _ if depth == 0 => literal.push(c),
+            _ => literal.push(' '),
+        }
+    }
+    let level = literal.split_whitespace().find_map(|w| {
+        let bracketed = w
+            .strip_prefix('[')
+            .and_then(|x| x.strip_suffix(']'))
+            .or_else(|| w.strip_prefix('<').and_then(|x| x.strip_suffix('>')));
+        match bracketed {
+            Some(x) => severity_of(x),
+            None => {
+                let x = w.strip_suffix(':').unwrap_or(w);
+                (x.len() >= 3 && x.bytes().all(|c| c.is_ascii_uppercase()))
+                    .then(|| severity_of(x))
+                    .flatten()
+            }
+        }
+    });
+    if let Some(imp) = level {
+        b.set("importance", Source::Const(imp.into()), "level");
+    }
+}
+
 /// A verdict on traffic (`allow`, `deny` a connection) is a rule's act (the experts' firewall rules:
 /// `subject = "rule"`): the process whose connection was judged is the object, and the
 /// verdict carried out is a success, whatever word it is told with (`blocked` is no failure
@@ -2557,6 +2630,9 @@ impl FieldAssigner for Retrieval<'_> {
         self.program_acts_per_event(&slots, &mut b);
         verdict_of_a_rule(&mut b);
         severity_words(&slots, &mut b);
+        if matches!(view.kind, Kind::Text) {
+            text_level(view.head, &slots, &mut b);
+        }
         defaults(&mut b);
         // Keep only the prelude statements an expression uses, directly or through another
         // kept statement (`$kv5 = keyvalue($path_record, …)` keeps `$path_record = …`).
@@ -2697,7 +2773,12 @@ mod tests {
 
     /// Runs an assignment as a rule (header `JSON = ''`) on a raw event: field → text.
     fn run_assignment(a: &Assignment, raw: &str) -> BTreeMap<String, String> {
-        let mut src = String::from("JSON = ''\n");
+        run_text(a, "JSON = ''", raw)
+    }
+
+    /// Runs an assignment under its header.
+    fn run_text(a: &Assignment, head: &str, raw: &str) -> BTreeMap<String, String> {
+        let mut src = format!("{head}\n");
         for p in &a.prelude {
             src.push_str(p);
             src.push('\n');
@@ -2744,6 +2825,34 @@ mod tests {
                 ("msgid", Some("106023")),
                 ("importance", Some("low")),
             ],
+        );
+    }
+
+    #[test]
+    fn a_text_message_states_its_level() {
+        let head = r#"TEXT = '{$time=DATETIME} {$host=HOSTNAME} postgres[{$pid=NUMBER}]: FATAL: password authentication failed for user "{$user=WORD}"'"#;
+        let members = [
+            r#"Nov  4 08:02:58 db-01 postgres[3102]: FATAL:  password authentication failed for user "report""#,
+        ];
+        let a = assign_with(
+            Kind::Text,
+            head,
+            &["time", "host", "pid", "user"],
+            None,
+            &members,
+        );
+        assert_eq!(a.constant("importance"), Some("high"));
+        // A level that varies is read per event.
+        let head = "TEXT = '{$time=DATETIME} - {$level=WORD} [main] job done'";
+        let members = [
+            "2025-11-04 08:00:01,001 - INFO [main] job done",
+            "2025-11-04 08:00:02,001 - WARN [main] job done",
+        ];
+        let a = assign_with(Kind::Text, head, &["time", "level"], None, &members);
+        assert_eq!(
+            run_text(&a, head, members[1])["importance"],
+            "low",
+            "{a:#?}"
         );
     }
 

@@ -2121,9 +2121,10 @@ fn programs_with(act: (&str, &str)) -> String {
 impl Retrieval<'_> {
     /// A structured record type that several programs write (auditd's `USER_START` by sshd,
     /// gdm and su alike, `USER_ACCT` by sshd and groupmod): where some members were written by
-    /// a program whose act [`program_act`] knows, the act is read per event, with each act's
+    /// a program whose act [`program_act`] knows, the act is read per event (through
+    /// `$program_name`, the executable's base name), with each act's
     /// object, subject and categories; the record's own act stays for the others.
-    fn program_acts_per_event(&self, slots: &Slots, b: &mut Builder) {
+    fn program_acts_per_event(&self, head: &str, slots: &Slots, b: &mut Builder) {
         let Some(Source::Const(action)) = b.out.get("action").map(|a| a.source.clone()) else {
             return;
         };
@@ -2206,7 +2207,13 @@ impl Retrieval<'_> {
         let Some(name) = name else {
             return;
         };
-        b.out.prelude.push(format!("$program = {name}"));
+        // A variable of its own, unless the header or another statement already has it.
+        if head.contains("$program_name")
+            || b.out.prelude.iter().any(|p| p.contains("$program_name"))
+        {
+            return;
+        }
+        b.out.prelude.push(format!("$program_name = {name}"));
         for f in fields {
             let default = old.get(f);
             let values: Vec<(String, Option<&String>)> = per_act
@@ -2225,7 +2232,7 @@ impl Retrieval<'_> {
             for (i, (list, v)) in values.iter().enumerate() {
                 let v = v.map(|v| q(v)).unwrap_or_default();
                 let word = if i == 0 { "if" } else { " elif" };
-                e.push_str(&format!("{word} in_list({list}, $program) then {v}"));
+                e.push_str(&format!("{word} in_list({list}, $program_name) then {v}"));
             }
             match default {
                 Some(d) => e.push_str(&format!(" else {} endif", q(d))),
@@ -2627,7 +2634,7 @@ impl FieldAssigner for Retrieval<'_> {
         managed_account(&slots, &mut b);
         socket_address(view.identifier, &slots, &mut b);
         one_side_per_account(&mut b);
-        self.program_acts_per_event(&slots, &mut b);
+        self.program_acts_per_event(view.head, &slots, &mut b);
         verdict_of_a_rule(&mut b);
         severity_words(&slots, &mut b);
         if matches!(view.kind, Kind::Text) {

@@ -2118,6 +2118,11 @@ fn programs_with(act: (&str, &str)) -> String {
     format!("[{}]", names.join(", "))
 }
 
+/// An act: `(action, object)`.
+type Act<'a> = (&'a str, &'a str);
+/// Fields and their constant values.
+type FieldValues<'a> = BTreeMap<&'a str, String>;
+
 impl Retrieval<'_> {
     /// A structured record type that several programs write (auditd's `USER_START` by sshd,
     /// gdm and su alike, `USER_ACCT` by sshd and groupmod): where some members were written by
@@ -2195,8 +2200,7 @@ impl Retrieval<'_> {
             }
             m
         };
-        let per_act: Vec<((&str, &str), BTreeMap<&str, String>)> =
-            acts.iter().map(|&a| (a, of_act(a))).collect();
+        let per_act: Vec<(Act, FieldValues)> = acts.iter().map(|&a| (a, of_act(a))).collect();
         if all && per_act.len() == 1 {
             for (f, v) in &per_act[0].1 {
                 b.out.fields.retain(|a| a.field != *f);

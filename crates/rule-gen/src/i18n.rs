@@ -238,7 +238,7 @@ fn predicate(
 }
 
 /// A view of an assignment for the descriptions, where a classification field read per event
-/// (`action = if in_list([…], $program) then "elevate" else "login" endif`) counts by its
+/// (`action = if in_list([…], $program_name) then "elevate" else "login" endif`) counts by its
 /// usual value, the `else` branch: the act of the record's type, which the other members
 /// share.
 struct Usual<'a>(&'a Assignment);
@@ -566,7 +566,9 @@ mod tests {
         let mut per_event = a(&["object=system", "subject.account.name=$u"]);
         per_event.fields.push(field_assign::Assigned {
             field: "action".into(),
-            source: Source::Expr(r#"if $switches_user then "elevate" else "login" endif"#.into()),
+            source: Source::Expr(
+                r#"if in_list(["su"], $program_name) then "elevate" else "login" endif"#.into(),
+            ),
             why: "test",
         });
         let usual = texts(

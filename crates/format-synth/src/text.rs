@@ -26,6 +26,48 @@ struct Tk<'a> {
 }
 
 fn tokens<'a>(line: &'a str, seen: Option<&Seen>) -> Vec<Tk<'a>> {
+    tokens_with(line, seen, true)
+}
+
+/// A quoted string of several words taken as one token by [`tokens`].
+fn is_quoted_run(t: &Tk<'_>) -> bool {
+    t.text.len() >= 2
+        && t.text.starts_with('"')
+        && t.text.ends_with('"')
+        && t.text.contains(char::is_whitespace)
+}
+
+/// Quoted runs that hold as many words in every member (a request line `"GET /cart
+/// HTTP/1.1"`) are opened again, word by word, so that their constant words stay literal;
+/// those whose words vary in number (user agents) stay one token.
+fn open_quoted_runs(toks: &mut [Vec<Tk<'_>>]) {
+    let Some(n) = toks.first().map(Vec::len) else {
+        return;
+    };
+    if toks.iter().any(|t| t.len() != n) {
+        return;
+    }
+    for j in (0..n).rev() {
+        let words = |t: &Tk<'_>| t.text.split_whitespace().count();
+        let w0 = words(&toks[0][j]);
+        if !toks
+            .iter()
+            .all(|t| is_quoted_run(&t[j]) && words(&t[j]) == w0)
+        {
+            continue;
+        }
+        for t in toks.iter_mut() {
+            let run = t[j];
+            let mut inner = tokens_with(run.text, None, false);
+            if let Some(first) = inner.first_mut() {
+                first.spaced = run.spaced;
+            }
+            t.splice(j..=j, inner);
+        }
+    }
+}
+
+fn tokens_with<'a>(line: &'a str, seen: Option<&Seen>, merge_quotes: bool) -> Vec<Tk<'a>> {
     let b = line.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -41,7 +83,7 @@ fn tokens<'a>(line: &'a str, seen: Option<&Seen>) -> Vec<Tk<'a>> {
             .map_or(line.len(), |e| i + e);
         // A quoted string of several words holding data (a request line, a user agent): one
         // token, as the clusterer masks it (`log_cluster::mask`), read with STRING.
-        if b[i] == b'"' {
+        if merge_quotes && b[i] == b'"' {
             if let Some(close) = line[i + 1..].find('"').map(|e| i + 1 + e) {
                 let inner = &line[i + 1..close];
                 let after = b.get(close + 1);
@@ -328,7 +370,8 @@ fn synthesize_body(members: &[&str], style: Style<'_>, taken: &[&str]) -> TextTe
         }
         return t;
     }
-    let toks: Vec<Vec<Tk<'_>>> = members.iter().map(|m| tokens(m, style.seen)).collect();
+    let mut toks: Vec<Vec<Tk<'_>>> = members.iter().map(|m| tokens(m, style.seen)).collect();
+    open_quoted_runs(&mut toks);
     if toks.iter().all(Vec::is_empty) {
         return TextTemplate {
             template: String::new(),
@@ -542,8 +585,8 @@ fn render(pieces: &[Piece], style: Style<'_>, taken: &[&str]) -> TextTemplate {
                         Part::Lit(l) => {
                             tpl.push_str(&literal(&l));
                             // An opening quote (`for user "alice"`) leaves the word before
-                            // it naming the value.
-                            if !l.chars().all(|c| matches!(c, '"' | '\'')) {
+                            // it naming the value; a closing one names nothing.
+                            if k > 0 || !l.chars().all(|c| matches!(c, '"' | '\'')) {
                                 last_word = name_from(&l);
                                 keyed = l.ends_with(['=', ':']);
                             }
@@ -1045,8 +1088,10 @@ mod tests {
         let t = synthesize(&m, false);
         assert_eq!(
             t.template,
-            r#"{$ip=IPV4} - - [{$v2=DATETIME}] {$v3=STRING} {$v4=NUMBER} {$v5=NUMBER} "-" {$v6=STRING}"#
+            r#"{$ip=IPV4} - - [{$v2=DATETIME}] "{$v3=WORD} /{$v4=WORD} HTTP/{$http=NUMBER}" {$v6=NUMBER} {$v7=NUMBER} "-" {$v8=STRING}"#
         );
+        // A request line of as many words in every member is read word by word; user agents
+        // of different word counts are one STRING.
         // The clusterer sees as many tokens in each, whatever the agent's words.
         let shape = |l: &str| log_cluster::mask::mask_message(l);
         assert_eq!(shape(m[0]).len(), shape(m[1]).len());

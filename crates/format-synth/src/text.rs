@@ -83,26 +83,19 @@ fn tokens_with<'a>(line: &'a str, seen: Option<&Seen>, merge_quotes: bool) -> Ve
             .map_or(line.len(), |e| i + e);
         // A quoted string of several words holding data (a request line, a user agent): one
         // token, as the clusterer masks it (`log_cluster::mask`), read with STRING.
-        if merge_quotes && b[i] == b'"' {
-            if let Some(close) = line[i + 1..].find('"').map(|e| i + 1 + e) {
-                let inner = &line[i + 1..close];
-                let after = b.get(close + 1);
-                if inner.contains(char::is_whitespace)
-                    && inner.bytes().any(|c| c.is_ascii_digit() || c == b'/')
-                    && after.is_none_or(|c| c.is_ascii_whitespace() || c.is_ascii_punctuation())
-                    && after != Some(&b'"')
-                {
-                    out.push(Tk {
-                        text: &line[i..=close],
-                        date: false,
-                        spaced,
-                        var: true,
-                    });
-                    spaced = false;
-                    i = close + 1;
-                    continue;
-                }
-            }
+        if let Some(close) = merge_quotes
+            .then(|| log_cluster::mask::quoted_run(line, i))
+            .flatten()
+        {
+            out.push(Tk {
+                text: &line[i..=close],
+                date: false,
+                spaced,
+                var: true,
+            });
+            spaced = false;
+            i = close + 1;
+            continue;
         }
         // A time in brackets (the Common Log Format's `[10/Oct/2000:13:55:36 -0700]`): the
         // bracket is literal text, the time one token.

@@ -97,22 +97,16 @@ fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> Tok) -> Vec<T
         }
         // A quoted string of several words holding data (a request line, a user agent, a
         // URL with spaces): one value, however many words it has.
-        if first == b'"' {
-            if let Some(close) = text[i + 1..].find('"').map(|e| i + 1 + e) {
-                let inner = &text[i + 1..close];
-                let tok_end = text[close + 1..]
-                    .find(|c: char| c.is_whitespace())
-                    .map_or(text.len(), |e| close + 1 + e);
-                let rest = &text[close + 1..tok_end];
-                if inner.contains(char::is_whitespace)
-                    && inner.bytes().any(|b| b.is_ascii_digit() || b == b'/')
-                    && rest.chars().all(|c| !c.is_alphanumeric() && c != '"')
-                {
-                    out.push(Tok::from(format!("\"{WILDCARD}\"{rest}")));
-                    i = tok_end;
-                    continue;
-                }
-            }
+        if let Some(close) = quoted_run(text, i) {
+            let tok_end = text[close + 1..]
+                .find(|c: char| c.is_whitespace())
+                .map_or(text.len(), |e| close + 1 + e);
+            out.push(Tok::from(format!(
+                "\"{WILDCARD}\"{}",
+                &text[close + 1..tok_end]
+            )));
+            i = tok_end;
+            continue;
         }
         // A run of `key=value` pairs split by `;` that ends the message (sudo's `TTY=pts/0 ;
         // PWD=/root ; USER=root ; COMMAND=/usr/bin/id -u`): one record, whatever its values
@@ -128,6 +122,26 @@ fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> Tok) -> Vec<T
         i = end;
     }
     absorb_units(out)
+}
+
+/// A quoted string of several words holding data that opens at byte `i` (a request line
+/// `"GET /cart HTTP/1.1"`, a user agent): the byte offset of its closing quote. The string
+/// has whitespace and a digit or `/` inside, and only punctuation other than a quote follows
+/// it up to the next whitespace.
+pub fn quoted_run(text: &str, i: usize) -> Option<usize> {
+    if text.as_bytes().get(i) != Some(&b'"') {
+        return None;
+    }
+    let close = text[i + 1..].find('"').map(|e| i + 1 + e)?;
+    let inner = &text[i + 1..close];
+    let rest = text[close + 1..]
+        .split(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    (inner.contains(char::is_whitespace)
+        && inner.bytes().any(|b| b.is_ascii_digit() || b == b'/')
+        && rest.chars().all(|c| !c.is_alphanumeric() && c != '"'))
+    .then_some(close)
 }
 
 /// Fewest `;`-separated pairs that make a record of [`SEMICOLON_RUN`].

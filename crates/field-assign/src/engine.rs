@@ -1437,7 +1437,29 @@ fn status_of(slots: &Slots) -> Option<Source> {
             quoted(other)
         )));
     }
-    avc_decision(slots)
+    avc_decision(slots).or_else(|| outcome_words(slots))
+}
+
+/// A value that can only be an outcome, whatever its key is called
+/// (`"responseElements": {"ConsoleLogin": "Failure"}`).
+fn outcome_word(v: &str) -> Option<&'static str> {
+    match unquote(v).trim_matches('"').to_ascii_lowercase().as_str() {
+        "success" | "succeeded" | "successful" => Some("success"),
+        "failure" | "failed" => Some("failure"),
+        _ => None,
+    }
+}
+
+/// A slot whose every value is an outcome word states the status, read per event.
+fn outcome_words(slots: &Slots) -> Option<Source> {
+    let s = slots.slots.iter().find(|s| {
+        s.values.iter().flatten().next().is_some()
+            && s.values.iter().flatten().all(|v| outcome_word(v).is_some())
+    })?;
+    Some(Source::Expr(format!(
+        "if in_list([\"failure\", \"failed\"], lower({})) then \"failure\" else \"success\" endif",
+        slot_expr(s)
+    )))
 }
 
 /// An error key that some members fill (`"errorCode": "AccessDenied"`) and others leave out
@@ -2883,6 +2905,20 @@ mod tests {
         assert_eq!(denied["reason"], "AccessDenied");
         assert_eq!(denied["src.ip"], "192.0.2.5");
         assert_eq!(denied["action"], "create");
+    }
+
+    #[test]
+    fn a_value_that_can_only_be_an_outcome_states_the_status() {
+        let ok = r#"{"eventTime": "2026-12-06T06:00:01Z", "eventName": "ConsoleLogin", "responseElements": {"ConsoleLogin": "Success"}}"#;
+        let bad = r#"{"eventTime": "2026-12-06T06:00:02Z", "eventName": "ConsoleLogin", "responseElements": {"ConsoleLogin": "Failure"}}"#;
+        let a = assign_one(
+            Kind::Json,
+            "JSON = ''",
+            "eventName=ConsoleLogin",
+            &[ok, bad],
+        );
+        assert_eq!(run_assignment(&a, ok)["status"], "success", "{a:#?}");
+        assert_eq!(run_assignment(&a, bad)["status"], "failure");
     }
 
     #[test]

@@ -18,10 +18,9 @@ Every user, host and address is invented; addresses come from the documentation 
     python3 eval/samples/make_linux_host_log.py     # writes eval/samples/linux-host.log
 """
 
-import argparse
-import os
-import random
 from datetime import datetime, timedelta, timezone
+
+import samplegen
 
 SEED = 707
 START = datetime(2025, 9, 2, 6, 0, 0, tzinfo=timezone.utc)
@@ -108,15 +107,5 @@ def build(rng):
     return out
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-o", "--output", default=os.path.join(here, "linux-host.log"))
-    args = ap.parse_args()
-    lines = build(random.Random(SEED))
-    with open(args.output, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
-
-
 if __name__ == "__main__":
-    main()
+    samplegen.main(__doc__, "linux-host.log", build, SEED)

@@ -17,11 +17,10 @@ documentation ranges (RFC 5737), names from RFC 2606. Deterministic (fixed seed)
     python3 eval/samples/make_services_log.py     # writes eval/samples/services.log
 """
 
-import argparse
 import json
-import os
-import random
 from datetime import datetime, timedelta, timezone
+
+import samplegen
 
 SEED = 1104
 START = datetime(2025, 11, 4, 8, 0, 0, tzinfo=timezone.utc)
@@ -100,15 +99,5 @@ def build(rng):
     return out
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-o", "--output", default=os.path.join(here, "services.log"))
-    args = ap.parse_args()
-    lines = build(random.Random(SEED))
-    with open(args.output, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
-
-
 if __name__ == "__main__":
-    main()
+    samplegen.main(__doc__, "services.log", build, SEED)

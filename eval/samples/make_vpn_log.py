@@ -15,10 +15,9 @@ Every user, host and address is invented; addresses come from the documentation 
     python3 eval/samples/make_vpn_log.py            # writes eval/samples/vpn.log
 """
 
-import argparse
-import os
-import random
 from datetime import datetime, timedelta
+
+import samplegen
 
 SEED = 4500
 START = datetime(2025, 3, 11, 8, 0, 0)
@@ -61,15 +60,5 @@ def build(rng):
     return out
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-o", "--output", default=os.path.join(here, "vpn.log"))
-    args = ap.parse_args()
-    lines = build(random.Random(SEED))
-    with open(args.output, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
-
-
 if __name__ == "__main__":
-    main()
+    samplegen.main(__doc__, "vpn.log", build, SEED)

@@ -24,6 +24,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "pipeline",
         "service",
         "ruleset",
+        "harness",
     ];
     BTreeMap::from([
         ("xp-syntax", &[][..]),
@@ -116,6 +117,19 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "format-synth",
                 "field-assign",
                 "rule-gen",
+            ][..],
+        ),
+        (
+            "harness",
+            &[
+                "xp-syntax",
+                "xp-eval",
+                "ingest",
+                "format-synth",
+                "field-assign",
+                "rule-gen",
+                "ruleset",
+                "pipeline",
             ][..],
         ),
         ("normforge", ALL),

@@ -8,6 +8,7 @@
 //! offered as COND terms to tell this cluster from others with the same shape.
 
 use xp_eval::builtins::keyvalue::{parse_kv, scan_kv};
+use xp_eval::text::tokens::{is_ws, is_ws_char};
 use xp_eval::Value;
 
 /// Fewest pairs that make a run, not counting the literal leading ones.
@@ -110,12 +111,11 @@ fn tail(line: &str, quote: char, sep: &str, kv_sep: &str) -> Option<Vec<(usize, 
     let end = line.trim_end().len();
     let b = line.as_bytes();
     let mut i = 0;
+    let mut dead = rustc_hash::FxHashSet::default();
     while i < end {
-        let at_token = i == 0 || b[i - 1].is_ascii_whitespace();
-        if at_token && !b[i].is_ascii_whitespace() {
-            let word_end = line[i..]
-                .find(char::is_whitespace)
-                .map_or(line.len(), |e| i + e);
+        let at_token = i == 0 || is_ws(b[i - 1]);
+        if at_token && !is_ws(b[i]) && !dead.contains(&i) {
+            let word_end = line[i..].find(is_ws_char).map_or(line.len(), |e| i + e);
             // `key=value` is one word; `key: value` ends its first word with the colon.
             let key_len = if kv_sep == "=" {
                 line[i..word_end].find('=')
@@ -134,6 +134,28 @@ fn tail(line: &str, quote: char, sep: &str, kv_sep: &str) -> Option<Vec<(usize, 
                     // Longest first from the scanner; the spans want them in order.
                     let mut ends = scan_kv(line, i, sep, kv_sep, Some(quote));
                     ends.reverse();
+                    // A run from one of this run's later pairs is a suffix of it: it stops
+                    // where this one stops, with fewer pairs. When this one stops short or has
+                    // too few, those starts are not tried again (linear time on a line of many
+                    // pairs).
+                    let whole = ends.len() >= MIN_PAIRS && ends.last() == Some(&end);
+                    let suffixes = if whole {
+                        0
+                    } else {
+                        ends.len().saturating_sub(1)
+                    };
+                    for &e in &ends[..suffixes] {
+                        let after = line[e..].trim_start_matches(|c: char| {
+                            is_ws_char(c) || sep != " " && sep.contains(c)
+                        });
+                        dead.insert(line.len() - after.len());
+                    }
+                    // With a separator other than whitespace, a run from inside one of its
+                    // pairs meets the same separators: one that reaches the end with too few
+                    // pairs leaves none to find.
+                    if sep != " " && ends.last() == Some(&end) && ends.len() < MIN_PAIRS {
+                        return None;
+                    }
                     if ends.len() >= MIN_PAIRS && ends.last() == Some(&end) {
                         let mut spans = Vec::with_capacity(ends.len());
                         let mut start = i;

@@ -113,19 +113,10 @@ pub fn synthesize(clusters: &[ClusterInput<'_>]) -> Vec<Head> {
         .enumerate()
         .map(|(i, c)| match c.kind {
             Kind::Text | Kind::Keyvalue => {
-                let others: Vec<&str> = text_samples
-                    .iter()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, m)| *m)
-                    .collect();
-                text_head(&c.members, i as u64, &others, &seen)
+                text_head(&c.members, i as u64, || siblings(&text_samples, i), &seen)
             }
             Kind::Cef => {
-                let others: Vec<&str> = text_samples
-                    .iter()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, m)| *m)
-                    .collect();
+                let others = siblings(&text_samples, i);
                 cef_head(&c.members, i as u64, &others).unwrap_or_else(|| {
                     let others: Vec<(&[&str], &[Flat])> = clusters
                         .iter()
@@ -148,6 +139,22 @@ pub fn synthesize(clusters: &[ClusterInput<'_>]) -> Vec<Head> {
         })
         .collect()
 }
+
+/// Other clusters' sampled events a TEXT or CEF head is checked against: all of them up to
+/// [`MAX_SIBLINGS`], past it an even spread of that many (a budget that keeps a log of very
+/// many event types near-linear; no log of the samples, loghub or kb/dev reaches it).
+fn siblings<'a>(samples: &[(usize, &'a str)], own: usize) -> Vec<&'a str> {
+    let step = samples.len().div_ceil(MAX_SIBLINGS).max(1);
+    samples
+        .iter()
+        .step_by(step)
+        .filter(|(j, _)| *j != own)
+        .map(|(_, m)| *m)
+        .collect()
+}
+
+/// Most sampled events of other clusters one head is checked against.
+const MAX_SIBLINGS: usize = 20_000;
 
 fn is_structured(k: Kind) -> bool {
     matches!(k, Kind::Json | Kind::Eventlog | Kind::Cef | Kind::Tabular)
@@ -224,7 +231,12 @@ fn text_cond(
 }
 
 /// TEXT: from a sample, then from all members, then loosely typed, then a catch-all.
-fn text_head(members: &[&str], seed: u64, others: &[&str], seen: &text::Seen) -> Head {
+fn text_head<'a>(
+    members: &[&str],
+    seed: u64,
+    others: impl FnOnce() -> Vec<&'a str>,
+    seen: &text::Seen,
+) -> Head {
     let n = members.len();
     let picked: Vec<&str> = sample(n, seed).into_iter().map(|i| members[i]).collect();
     let attempts: [(&[&str], bool, &'static str); 3] = [
@@ -243,7 +255,8 @@ fn text_head(members: &[&str], seed: u64, others: &[&str], seen: &text::Seen) ->
                 .iter()
                 .find(|(_, ty)| *ty == TokenType::Keyvalue)
                 .and_then(|(name, _)| Some((kv::find(members)?, name.as_str())));
-            let cond = run.and_then(|(run, name)| text_cond(&header, &run, name, members, others));
+            let cond =
+                run.and_then(|(run, name)| text_cond(&header, &run, name, members, &others()));
             return Head {
                 header,
                 cond,
@@ -380,18 +393,37 @@ fn structured_head(
 }
 
 /// Which heads match each member event: `hits[cluster][member]` lists head indices. TEXT heads
-/// are looked up through the literal words of their templates (an event can only match a head
-/// whose every literal word it contains), so the cost grows with the matches, not with
+/// are looked up through the literal words of their templates: an event can only match a head
+/// whose every literal word it contains, so each head is filed under its rarest word and
+/// checked only on events holding all of its words. The cost grows with the matches, not with
 /// events × heads.
 pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<Vec<usize>>> {
     let compiled: Vec<Compiled> = heads.iter().map(|h| Compiled::new(&h.formula())).collect();
     let o = opts();
-    let mut by_word: rustc_hash::FxHashMap<String, Vec<usize>> = rustc_hash::FxHashMap::default();
+    let lits: Vec<Option<Vec<String>>> = heads
+        .iter()
+        .enumerate()
+        .map(|(j, h)| {
+            is_text(clusters[j].kind)
+                .then(|| literal_words(&h.header))
+                .flatten()
+                .filter(|w| !w.is_empty())
+        })
+        .collect();
+    let mut df: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    for w in lits.iter().flatten().flatten() {
+        *df.entry(w.as_str()).or_default() += 1;
+    }
+    let mut by_word: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
     let mut unindexed: Vec<usize> = Vec::new();
-    for (j, h) in heads.iter().enumerate() {
-        match (is_text(clusters[j].kind), key_word(&h.header)) {
-            (true, Some(w)) => by_word.entry(w).or_default().push(j),
-            _ => unindexed.push(j),
+    for (j, l) in lits.iter().enumerate() {
+        let key = l.as_ref().and_then(|l| {
+            l.iter()
+                .min_by_key(|w| (df[w.as_str()], std::cmp::Reverse(w.len())))
+        });
+        match key {
+            Some(w) => by_word.entry(w.as_str()).or_default().push(j),
+            None => unindexed.push(j),
         }
     }
     clusters
@@ -406,9 +438,12 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<Vec<usize>
                         .filter(|&j| same_family(clusters[j].kind, c.kind))
                         .collect();
                     if is_text(c.kind) {
-                        for w in words(m) {
+                        let here: rustc_hash::FxHashSet<&str> = words(m).collect();
+                        for w in &here {
                             if let Some(js) = by_word.get(w) {
-                                cands.extend(js.iter().copied());
+                                cands.extend(js.iter().copied().filter(|&j| {
+                                    lits[j].iter().flatten().all(|l| here.contains(l.as_str()))
+                                }));
                             }
                         }
                     }
@@ -484,7 +519,8 @@ pub fn absorbed(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>
             continue;
         }
         let covered_by = |j: usize| h[k].iter().all(|m| m.contains(&j));
-        let root = (0..n).filter(|&j| {
+        // A head that covers every event covers the first: only its heads are candidates.
+        let root = h[k][0].iter().copied().filter(|&j| {
             j != k
                 && owner[j].is_none()
                 && covered_by(j)
@@ -576,21 +612,41 @@ fn words(s: &str) -> impl Iterator<Item = &str> {
         .filter(|w| w.len() >= 3)
 }
 
-/// The longest literal word of a TEXT header's template (every matching event contains it).
-fn key_word(header: &str) -> Option<String> {
+/// The words (as [`words`] reads them) that every event a TEXT header matches holds whole:
+/// those of its literal texts, less a literal's first and last word where a token may glue
+/// more characters to them (`user{$id=NUMBER}` matches `user42`). `None` for another kind.
+fn literal_words(header: &str) -> Option<Vec<String>> {
     let tpl = header.strip_prefix("TEXT = ")?;
     let (formula_ast, _) = xp_syntax::parse_formula(&format!("TEXT = {tpl}\n"));
     let h = formula_ast.header?;
     let (t, _) = xp_syntax::parse_template(&h.format);
-    t.items
-        .iter()
-        .filter_map(|i| match i {
-            xp_syntax::template::Item::Lit(l) => Some(l.as_str()),
-            _ => None,
-        })
-        .flat_map(words)
-        .max_by_key(|w| w.len())
-        .map(str::to_string)
+    let items = &t.items;
+    let mut out: Vec<String> = Vec::new();
+    for (k, item) in items.iter().enumerate() {
+        let xp_syntax::template::Item::Lit(l) = item else {
+            continue;
+        };
+        // A neighbour that is neither a space nor the template's end may touch the literal.
+        let open = |i: Option<&xp_syntax::template::Item>| {
+            !matches!(i, None | Some(xp_syntax::template::Item::Space))
+        };
+        let glued_before = open(k.checked_sub(1).and_then(|p| items.get(p)))
+            && l.starts_with(|c: char| c.is_alphanumeric() || c == '_');
+        let glued_after =
+            open(items.get(k + 1)) && l.ends_with(|c: char| c.is_alphanumeric() || c == '_');
+        let ws: Vec<&str> = words(l).collect();
+        let from = usize::from(glued_before);
+        let to = ws.len().saturating_sub(usize::from(glued_after));
+        out.extend(
+            ws.get(from..to.max(from))
+                .unwrap_or(&[])
+                .iter()
+                .map(|w| w.to_string()),
+        );
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
 }
 
 fn is_text(k: Kind) -> bool {

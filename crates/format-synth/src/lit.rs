@@ -1,13 +1,13 @@
 //! Writing literal text into a TEXT template: `{` and `}` (which would open a group) are
-//! written as quoted literals `{"{"}`; whitespace runs become one space (which matches any
-//! run of whitespace).
+//! written as quoted literals `{"{"}`; runs of the matcher's whitespace become one space (which matches any
+//! run of it); other spaces (no-break, Unicode) are literal characters.
 
 /// Literal template text for `s`.
 pub fn literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut ws = false;
     for c in s.chars() {
-        if c.is_whitespace() {
+        if xp_eval::text::tokens::is_ws_char(c) {
             if !ws {
                 out.push(' ');
             }

@@ -45,8 +45,8 @@ pub fn related(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>>
     }
     let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
     for members in by_program.values() {
-        for (x, &i) in members.iter().enumerate() {
-            for &j in &members[x + 1..] {
+        for (i, j) in candidates(members, &words) {
+            {
                 let (a, b) = (&words[i], &words[j]);
                 if a.len().abs_diff(b.len()) > MAX_DIFF {
                     continue;
@@ -98,6 +98,50 @@ pub fn related(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>>
         }
     }
     parts.into_iter().filter(|p| !p.is_empty()).collect()
+}
+
+/// Clusters of one program compared pairwise at most; a program of more is compared through
+/// shared word pairs ([`candidates`]).
+const MAX_PAIRWISE: usize = 1000;
+/// A word pair shared by more templates than this says nothing of which are alike.
+const MAX_BLOCK: usize = 32;
+
+/// Pairs `(i, j)`, `i` before `j` in `members`, worth comparing. Every pair up to
+/// [`MAX_PAIRWISE`] members (the result does not depend on the budget there). Past it, a
+/// budget keeps the work near-linear: templates within [`MAX_DIFF`] insertions and deletions
+/// of each other keep most of their words in order, so they share a pair of adjacent words;
+/// pairs are drawn from the adjacent word pairs that at most [`MAX_BLOCK`] templates hold.
+fn candidates(members: &[usize], words: &[Vec<&str>]) -> Vec<(usize, usize)> {
+    if members.len() <= MAX_PAIRWISE {
+        return members
+            .iter()
+            .enumerate()
+            .flat_map(|(x, &i)| members[x + 1..].iter().map(move |&j| (i, j)))
+            .collect();
+    }
+    let mut blocks: rustc_hash::FxHashMap<(&str, &str), Vec<usize>> = Default::default();
+    for (x, &i) in members.iter().enumerate() {
+        for w in words[i].windows(2) {
+            let block = blocks.entry((w[0], w[1])).or_default();
+            if block.last() != Some(&x) && block.len() <= MAX_BLOCK {
+                block.push(x);
+            }
+        }
+    }
+    let mut out: Vec<(usize, usize)> = blocks
+        .values()
+        .filter(|b| b.len() <= MAX_BLOCK)
+        .flat_map(|b| {
+            b.iter()
+                .enumerate()
+                .flat_map(move |(k, &x)| b[k + 1..].iter().map(move |&y| (x, y)))
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out.into_iter()
+        .map(|(x, y)| (members[x], members[y]))
+        .collect()
 }
 
 /// Whether one template covers parts `a` and `b` as well as their own heads did.

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use xp_eval::text::tokens::{is_ws, is_ws_char};
 use xp_syntax::template::TokenType;
 
 use crate::lit::literal;
@@ -34,7 +35,7 @@ fn is_quoted_run(t: &Tk<'_>) -> bool {
     t.text.len() >= 2
         && t.text.starts_with('"')
         && t.text.ends_with('"')
-        && t.text.contains(char::is_whitespace)
+        && t.text.contains(is_ws_char)
 }
 
 /// Quoted runs that hold as many words in every member (a request line `"GET /cart
@@ -48,7 +49,7 @@ fn open_quoted_runs(toks: &mut [Vec<Tk<'_>>]) {
         return;
     }
     for j in (0..n).rev() {
-        let words = |t: &Tk<'_>| t.text.split_whitespace().count();
+        let words = |t: &Tk<'_>| t.text.split(is_ws_char).filter(|w| !w.is_empty()).count();
         let w0 = words(&toks[0][j]);
         if !toks
             .iter()
@@ -73,14 +74,14 @@ fn tokens_with<'a>(line: &'a str, seen: Option<&Seen>, merge_quotes: bool) -> Ve
     let mut i = 0;
     let mut spaced = true;
     while i < b.len() {
-        if b[i].is_ascii_whitespace() {
+        // Separators are the matcher's whitespace, single ASCII bytes: `i` stays on a
+        // character boundary and every turn of the loop consumes at least one byte.
+        if is_ws(b[i]) {
             i += 1;
             spaced = true;
             continue;
         }
-        let end = line[i..]
-            .find(char::is_whitespace)
-            .map_or(line.len(), |e| i + e);
+        let end = line[i..].find(is_ws_char).map_or(line.len(), |e| i + e);
         // A quoted string of several words holding data (a request line, a user agent): one
         // token, as the clusterer masks it (`log_cluster::mask`), read with STRING.
         if let Some(close) = merge_quotes
@@ -117,7 +118,7 @@ fn tokens_with<'a>(line: &'a str, seen: Option<&Seen>, merge_quotes: bool) -> Ve
         if b[i].is_ascii_digit() || b[i].is_ascii_uppercase() {
             if let Some((len, _)) = xp_eval::datetime::parse_prefix(&line[i..], Some(2000)) {
                 let stop = i + len;
-                if stop >= end || line[i..stop].contains(char::is_whitespace) {
+                if stop >= end || line[i..stop].contains(is_ws_char) {
                     out.push(Tk {
                         text: &line[i..stop],
                         date: true,
@@ -202,6 +203,32 @@ pub fn synthesize_seen(members: &[&str], loose: bool, seen: Option<&Seen>) -> Te
     )
 }
 
+/// Words of a member read into a template at most; the rest of a longer line is one `REST`
+/// capture.
+pub const MAX_WORDS: usize = 200;
+
+/// The byte offset where the `n`-th word of `line` ends, when more words follow it.
+fn words_over(line: &str, n: usize) -> Option<usize> {
+    let b = line.as_bytes();
+    let (mut words, mut i) = (0, 0);
+    while i < b.len() {
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            return None;
+        }
+        if words == n {
+            return Some(line[..i].trim_end_matches(is_ws_char).len());
+        }
+        while i < b.len() && !is_ws(b[i]) {
+            i += 1;
+        }
+        words += 1;
+    }
+    None
+}
+
 /// The plain words a log's events hold between two neighbouring tokens (variable data
 /// masked: `for <*> from`, `user <*> from`).
 #[derive(Debug, Default)]
@@ -276,6 +303,24 @@ struct Style<'a> {
 }
 
 fn synthesize_styled(members: &[&str], style: Style<'_>) -> TextTemplate {
+    // Budget: a template longer than the matcher accepts cannot be used, and aligning very
+    // long lines costs more than it brings. Members of more words are read up to their
+    // MAX_WORDS-th word and their tail is one `REST` capture.
+    if members.iter().any(|m| words_over(m, MAX_WORDS).is_some()) {
+        let heads: Vec<&str> = members
+            .iter()
+            .map(|m| words_over(m, MAX_WORDS).map_or(*m, |at| &m[..at]))
+            .collect();
+        let mut t = synthesize_aligned(&heads, style);
+        let name = unique_name("tail", &t.captures);
+        t.template.push_str(&format!(" {{${name}=REST}}"));
+        t.captures.push((name, TokenType::Rest));
+        return t;
+    }
+    synthesize_aligned(members, style)
+}
+
+fn synthesize_aligned(members: &[&str], style: Style<'_>) -> TextTemplate {
     // A syslog header (RFC 3164) shared by all members: time, host, program and pid.
     let headers: Vec<Option<ingest::syslog::SyslogHeader>> =
         members.iter().map(|m| ingest::syslog::parse(m)).collect();
@@ -358,7 +403,7 @@ fn synthesize_body(members: &[&str], style: Style<'_>, taken: &[&str]) -> TextTe
         t.template.push_str(&run.token(&name));
         t.captures.push((name, TokenType::Keyvalue));
         // Whitespace after the last pair: a trailing space in the template matches any run.
-        if members.iter().any(|m| m.ends_with(char::is_whitespace)) {
+        if members.iter().any(|m| m.ends_with(is_ws_char)) {
             t.template.push(' ');
         }
         return t;
@@ -374,7 +419,7 @@ fn synthesize_body(members: &[&str], style: Style<'_>, taken: &[&str]) -> TextTe
     let pieces = align(&toks);
     let mut t = render(&pieces, style, taken);
     // Whitespace at the ends of a line: a trailing space in the template matches any run.
-    if members.iter().any(|m| m.ends_with(char::is_whitespace)) {
+    if members.iter().any(|m| m.ends_with(is_ws_char)) {
         t.template.push(' ');
     }
     t
@@ -782,7 +827,7 @@ fn loose_type(values: &[&str], at_end: bool) -> Typed {
     }
     let single = values
         .iter()
-        .all(|v| !v.is_empty() && !v.contains(char::is_whitespace));
+        .all(|v| !v.is_empty() && !v.contains(is_ws_char));
     if single {
         let host = values.iter().all(|v| {
             v.contains('.') && xp_eval::text::tokens::hostname_end(v.as_bytes(), 0) == Some(v.len())
@@ -828,7 +873,7 @@ enum Part {
 fn split_parts(values: &[String]) -> Vec<Part> {
     if values
         .iter()
-        .all(|v| !v.is_empty() && !v.contains(char::is_whitespace))
+        .all(|v| !v.is_empty() && !v.contains(is_ws_char))
     {
         let masked = log_cluster::mask::mask_token(&values[0]);
         if masked.contains(log_cluster::mask::WILDCARD)
@@ -888,7 +933,7 @@ fn split_brackets(values: &[String]) -> Option<Vec<Part>> {
     if first.is_empty()
         || values
             .iter()
-            .any(|v| v.is_empty() || v.contains(char::is_whitespace) || skeleton(v) != first)
+            .any(|v| v.is_empty() || v.contains(is_ws_char) || skeleton(v) != first)
     {
         return None;
     }
@@ -957,7 +1002,7 @@ fn cut(v: &str, segs: &[&str]) -> Option<Vec<String>> {
 fn split_common(values: &[String]) -> (String, Vec<String>, String) {
     if values
         .iter()
-        .any(|v| v.is_empty() || v.contains(char::is_whitespace))
+        .any(|v| v.is_empty() || v.contains(is_ws_char))
         || values.len() < 2
     {
         return (String::new(), values.to_vec(), String::new());

@@ -100,6 +100,8 @@ pub struct Reader<R: BufRead> {
     first_line: Option<(usize, String)>,
     started: bool,
     done: bool,
+    /// The last line ended with a CR at the end of a read: a LF right after it is its end too.
+    after_cr: bool,
     /// Bytes consumed so far (for progress).
     pub bytes_read: u64,
 }
@@ -117,12 +119,16 @@ impl<R: BufRead> Reader<R> {
             first_line: None,
             started: false,
             done: false,
+            after_cr: false,
             bytes_read: 0,
         }
     }
 
     /// Reads one line of at most `max` bytes; longer lines are consumed and reported as `None`
     /// content with `too_long = true`. Returns `None` at the end of input.
+    ///
+    /// A line ends at LF, CRLF or a lone CR (old Mac OS and some appliances end lines with CR
+    /// alone), so every line break of any convention starts a new line.
     fn next_line(&mut self) -> std::io::Result<Option<(Vec<u8>, bool)>> {
         let mut buf = Vec::new();
         let mut too_long = false;
@@ -132,8 +138,22 @@ impl<R: BufRead> Reader<R> {
             if chunk.is_empty() {
                 break;
             }
+            // The LF of a CRLF split across two reads.
+            if std::mem::take(&mut self.after_cr) && chunk[0] == b'\n' {
+                self.input.consume(1);
+                self.bytes_read += 1;
+                continue;
+            }
             any = true;
-            let (used, found) = match chunk.iter().position(|&b| b == b'\n') {
+            let (used, found) = match memchr::memchr2(b'\n', b'\r', chunk) {
+                Some(i) if chunk[i] == b'\r' => match chunk.get(i + 1) {
+                    Some(b'\n') => (i + 2, true),
+                    Some(_) => (i + 1, true),
+                    None => {
+                        self.after_cr = true;
+                        (i + 1, true)
+                    }
+                },
                 Some(i) => (i + 1, true),
                 None => (chunk.len(), false),
             };
@@ -534,6 +554,28 @@ mod tests {
             }
         }
         (ev, rej)
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_as_lf_and_crlf_do() {
+        let (ev, rej) = read(b"one a\rtwo b\r\nthree c\nfour d\r");
+        let texts: Vec<&str> = ev.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["one a", "two b", "three c", "four d"]);
+        assert_eq!(ev.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert!(rej.is_empty());
+    }
+
+    #[test]
+    fn a_crlf_split_across_reads_is_one_line_end() {
+        // A reader that hands out one byte at a time.
+        let r = std::io::BufReader::with_capacity(1, &b"a x\r\nb y\r\n"[..]);
+        let lines: Vec<usize> = Reader::new(r, Options::default())
+            .map(|i| match i.unwrap() {
+                Item::Event(e) => e.line,
+                Item::Rejected(r) => panic!("{r:?}"),
+            })
+            .collect();
+        assert_eq!(lines, [1, 2]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! token (`uid=<*>`, `node-<*>`). One set of rules for every log: nothing here is tuned to a
 //! particular source.
 
-use crate::token::atoms;
+use crate::token::{atoms, is_space};
 use crate::Tok;
 
 /// The mask.
@@ -53,13 +53,13 @@ fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> Tok) -> Vec<T
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i].is_ascii_whitespace() {
+        // Separators are single ASCII bytes, so `i` stays on a character boundary and every
+        // turn of the loop consumes at least one byte.
+        if xp_eval::text::tokens::is_ws(bytes[i]) {
             i += 1;
             continue;
         }
-        let end = text[i..]
-            .find(|c: char| c.is_whitespace())
-            .map_or(text.len(), |e| i + e);
+        let end = text[i..].find(is_space).map_or(text.len(), |e| i + e);
         // A date-time starting here that covers at least one whole token.
         let first = bytes[i];
         let may_be_date = first.is_ascii_digit() || first.is_ascii_uppercase();
@@ -68,10 +68,8 @@ fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> Tok) -> Vec<T
             .flatten()
         {
             let stop = i + len;
-            if stop >= end || text[i..stop].contains(char::is_whitespace) {
-                let tok_end = text[stop..]
-                    .find(|c: char| c.is_whitespace())
-                    .map_or(text.len(), |e| stop + e);
+            if stop >= end || text[i..stop].contains(is_space) {
+                let tok_end = text[stop..].find(is_space).map_or(text.len(), |e| stop + e);
                 let rest = &text[stop..tok_end];
                 if rest.chars().all(|c| !c.is_alphanumeric()) {
                     out.push(Tok::from(format!("{WILDCARD}{rest}")));
@@ -84,9 +82,7 @@ fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> Tok) -> Vec<T
         if first == b'[' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
             if let Some((len, _)) = xp_eval::datetime::parse_prefix(&text[i + 1..], Some(2000)) {
                 let stop = i + 1 + len;
-                let tok_end = text[stop..]
-                    .find(|c: char| c.is_whitespace())
-                    .map_or(text.len(), |e| stop + e);
+                let tok_end = text[stop..].find(is_space).map_or(text.len(), |e| stop + e);
                 let rest = &text[stop..tok_end];
                 if len >= 8 && rest.chars().all(|c| !c.is_alphanumeric()) {
                     out.push(Tok::from(format!("[{WILDCARD}{rest}")));
@@ -99,7 +95,7 @@ fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> Tok) -> Vec<T
         // URL with spaces): one value, however many words it has.
         if let Some(close) = quoted_run(text, i) {
             let tok_end = text[close + 1..]
-                .find(|c: char| c.is_whitespace())
+                .find(is_space)
                 .map_or(text.len(), |e| close + 1 + e);
             out.push(Tok::from(format!(
                 "\"{WILDCARD}\"{}",
@@ -134,11 +130,8 @@ pub fn quoted_run(text: &str, i: usize) -> Option<usize> {
     }
     let close = text[i + 1..].find('"').map(|e| i + 1 + e)?;
     let inner = &text[i + 1..close];
-    let rest = text[close + 1..]
-        .split(char::is_whitespace)
-        .next()
-        .unwrap_or("");
-    (inner.contains(char::is_whitespace)
+    let rest = text[close + 1..].split(is_space).next().unwrap_or("");
+    (inner.contains(is_space)
         && inner.bytes().any(|b| b.is_ascii_digit() || b == b'/')
         && rest.chars().all(|c| !c.is_alphanumeric() && c != '"'))
     .then_some(close)

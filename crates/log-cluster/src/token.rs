@@ -1,8 +1,15 @@
 //! Tokens of a log message: whitespace-separated words, punctuation kept inside them.
 
-/// Splits on runs of whitespace.
+/// Splits on runs of whitespace as XP's TEXT matcher sees it ([`is_space`]).
 pub fn tokenize(text: &str) -> Vec<&str> {
-    text.split_whitespace().collect()
+    text.split(is_space).filter(|w| !w.is_empty()).collect()
+}
+
+/// A token separator: the whitespace a TEXT template's space matches (space, tab, CR, LF,
+/// vertical tab, form feed). A no-break space or another Unicode space is part of a word, so
+/// a template written from the tokens matches the line it came from.
+pub fn is_space(c: char) -> bool {
+    xp_eval::text::tokens::is_ws_char(c)
 }
 
 /// Characters that separate the parts of a token (`key=value`, `a:b`, `(x)`, `x,`).

@@ -73,11 +73,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Value> {
 
 /// Reads and parses a report file.
 pub fn read(path: &Path) -> Result<Value> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse(path, &bytes)
+    parse(path, &crate::tree::read_bounded(path)?)
 }
 
 /// Compares two report files.

@@ -151,6 +151,18 @@ struct Tree {
     other: BTreeMap<String, Vec<u8>>,
 }
 
+/// A file of a tree or a report, at most [`xp_package::MAX_FILE_BYTES`] whatever its size
+/// claims (`/dev/zero` claims none).
+pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>> {
+    xp_package::read_limited(path, xp_package::MAX_FILE_BYTES).map_err(|e| match e {
+        xp_package::Error::Io { path, source } => Error::Io { path, source },
+        other => Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    })
+}
+
 fn slash(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -179,10 +191,7 @@ impl Tree {
                 .strip_prefix(root)
                 .unwrap_or(e.path())
                 .to_path_buf();
-            let bytes = std::fs::read(e.path()).map_err(|source| Error::Io {
-                path: e.path().to_path_buf(),
-                source,
-            })?;
+            let bytes = read_bounded(e.path())?;
             files.push((rel, bytes));
         }
         let package_dirs: BTreeSet<PathBuf> = files

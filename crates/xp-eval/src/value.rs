@@ -11,64 +11,98 @@ pub type Str = smol_str::SmolStr;
 
 /// A map value (JSON object, XML element, `keyvalue()` result): entries in input order,
 /// looked up by a linear scan from the end (the last of duplicate keys wins), which beats
-/// hashing for the small objects of log events.
+/// hashing for the small objects of log events. Past [`INDEX_AFTER`] entries a hash index
+/// (key → its last entry) takes over, so building or reading an object of many keys stays
+/// linear in its size.
 #[derive(Clone, Debug, Default)]
 pub struct Map {
     entries: Vec<(Str, Value)>,
+    index: Option<Box<rustc_hash::FxHashMap<Str, usize>>>,
 }
+
+/// Entries after which a [`Map`] keeps a hash index.
+pub const INDEX_AFTER: usize = 32;
 
 impl Map {
     /// An empty map.
     pub fn new() -> Map {
-        Map {
-            entries: Vec::new(),
-        }
+        Map::default()
     }
 
     /// An empty map with room for `n` entries.
     pub fn with_capacity(n: usize) -> Map {
         Map {
             entries: Vec::with_capacity(n),
+            index: None,
+        }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(ix) => ix.get(key).copied(),
+            None => self.entries.iter().rposition(|(k, _)| k == key),
         }
     }
 
     /// The value of a key (the last one when a key repeats).
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
+        self.position(key).map(|i| &self.entries[i].1)
     }
 
     /// Whether the key is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
+        self.position(key).is_some()
     }
 
     /// Appends an entry without looking for an existing key (a later duplicate wins on lookup).
     pub fn push(&mut self, key: Str, value: Value) {
         self.entries.push((key, value));
+        let last = self.entries.len() - 1;
+        match &mut self.index {
+            Some(ix) => {
+                ix.insert(self.entries[last].0.clone(), last);
+            }
+            None if self.entries.len() > INDEX_AFTER => self.reindex(),
+            None => {}
+        }
     }
 
-    /// Sets a key, replacing an existing entry in place.
+    fn reindex(&mut self) {
+        if self.entries.len() <= INDEX_AFTER {
+            self.index = None;
+            return;
+        }
+        let mut ix = rustc_hash::FxHashMap::default();
+        ix.reserve(self.entries.len());
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            ix.insert(k.clone(), i);
+        }
+        self.index = Some(Box::new(ix));
+    }
+
+    /// Sets a key, replacing an existing entry (its last one) in place.
     pub fn insert(&mut self, key: Str, value: Value) {
-        match self.entries.iter_mut().rev().find(|(k, _)| *k == key) {
-            Some(e) => e.1 = value,
-            None => self.entries.push((key, value)),
+        match self.position(&key) {
+            Some(i) => self.entries[i].1 = value,
+            None => self.push(key, value),
         }
     }
 
     /// Sets a key only when it is absent (the first occurrence wins).
     pub fn insert_if_absent(&mut self, key: Str, value: Value) {
         if !self.contains_key(&key) {
-            self.entries.push((key, value));
+            self.push(key, value);
         }
     }
 
     /// Removes every entry of a key.
     pub fn remove(&mut self, key: &str) {
-        self.entries.retain(|(k, _)| k != key);
+        if self.contains_key(key) {
+            self.entries.retain(|(k, _)| k != key);
+            if self.index.is_some() {
+                self.reindex();
+            }
+        }
     }
 
     /// Entries in order (duplicates included).
@@ -343,6 +377,27 @@ impl From<bool> for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_maps_keep_the_lookup_rules_of_small_ones() {
+        let mut m = Map::new();
+        for i in 0..100 {
+            m.push(Str::new(format!("k{i}")), Value::Int(i));
+        }
+        // A later duplicate wins; insert replaces the last entry of a key; remove removes all.
+        m.push(Str::new("k5"), Value::Int(500));
+        assert_eq!(m.get("k5").and_then(Value::as_int), Some(500));
+        m.insert(Str::new("k5"), Value::Int(501));
+        assert_eq!(m.get("k5").and_then(Value::as_int), Some(501));
+        assert_eq!(m.len(), 101);
+        m.insert_if_absent(Str::new("k7"), Value::Int(0));
+        assert_eq!(m.get("k7").and_then(Value::as_int), Some(7));
+        m.remove("k5");
+        assert!(m.get("k5").is_none());
+        assert_eq!(m.get("k99").and_then(Value::as_int), Some(99));
+        assert_eq!(m.len(), 99);
+        assert_eq!(m.iter().next().map(|(k, _)| k.as_str()), Some("k0"));
+    }
 
     #[test]
     fn equality_rules() {

@@ -72,7 +72,7 @@ pub fn description_in(metainfo: &str, i18n: &str, norm: &Map<String, J>) -> Opti
 
 /// The description of an event from a package folder (`None`: no i18n file or no entry).
 pub fn description(dir: &Path, lang: &str, norm: &Map<String, J>) -> Option<String> {
-    let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+    let read = |p: &Path| crate::package::read_text(p).unwrap_or_default();
     let i18n = read(&dir.join(format!("i18n/i18n_{lang}.yaml")));
     description_in(&read(&dir.join("metainfo.yaml")), &i18n, norm)
 }

@@ -11,5 +11,7 @@ pub mod validate;
 
 pub use error::{Error, Result};
 pub use known::KnownFailures;
-pub use package::{find_packages, read_text, PackageDir, TestPair};
+pub use package::{
+    find_packages, read_limited, read_text, read_text_limited, PackageDir, TestPair, MAX_FILE_BYTES,
+};
 pub use validate::{validate, Failure, Report, ValidateOptions};

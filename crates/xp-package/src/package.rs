@@ -89,10 +89,36 @@ impl PackageDir {
 
 /// Reads a UTF-8 text file; invalid UTF-8 is an error naming the byte offset.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+    read_text_limited(path, MAX_FILE_BYTES)
+}
+
+/// Largest file of a rule package (formula, test event, expectation, i18n, metainfo) that is
+/// read: 16 MiB, far above any real one, so a device or a huge file cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// At most `limit` bytes of a file, whatever its size claims (a device such as `/dev/zero`
+/// claims none); more is an error naming the file and the limit.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let f = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    f.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("over the limit of {limit} bytes"),
+        )));
+    }
+    Ok(bytes)
+}
+
+/// A UTF-8 text file of at most `limit` bytes ([`read_limited`]).
+pub fn read_text_limited(path: &Path, limit: u64) -> Result<String> {
+    let bytes = read_limited(path, limit)?;
     String::from_utf8(bytes).map_err(|e| Error::Io {
         path: path.to_path_buf(),
         source: std::io::Error::new(

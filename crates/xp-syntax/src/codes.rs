@@ -37,6 +37,8 @@ pub enum Code {
     BadTokenArgs,
     /// A malformed header filter (`EventID="4624"`, `Key=Value`).
     BadHeaderFilter,
+    /// A format string with more elements than the matcher accepts.
+    TemplateTooLong,
     /// A call of a function XP does not have.
     UnknownFunction,
     /// A built-in called with the wrong number of arguments.
@@ -83,6 +85,7 @@ impl Code {
             UnknownTokenType => "XP0202",
             BadTokenArgs => "XP0203",
             BadHeaderFilter => "XP0204",
+            TemplateTooLong => "XP0205",
             UnknownFunction => "XP0301",
             WrongArity => "XP0302",
             UnknownSubformula => "XP0303",
@@ -119,6 +122,9 @@ impl Code {
             UnknownTokenType => "An unknown token type inside a TEXT template group",
             BadTokenArgs => "Wrong arguments of a TEXT token (`UNTIL` needs a delimiter, …)",
             BadHeaderFilter => "A malformed header filter (`EventID=\"4624\"`, `Key=Value`)",
+            TemplateTooLong => {
+                "A TEXT format string with more elements than the matcher accepts (1,024)"
+            }
             UnknownFunction => "A call of a function XP does not have",
             WrongArity => "A built-in called with the wrong number of arguments",
             UnknownSubformula => "`submessage` names a subformula that is not declared",
@@ -155,6 +161,7 @@ impl Code {
             UnknownTokenType,
             BadTokenArgs,
             BadHeaderFilter,
+            TemplateTooLong,
             UnknownFunction,
             WrongArity,
             UnknownSubformula,

@@ -97,9 +97,12 @@ impl Diagnostic {
                 } else {
                     1
                 };
+                // A long line is shown as a window around the span, so a diagnostic stays
+                // readable (and small) on a formula of one 25 KB line.
+                let (shown, caret, width) = window(text, col - 1, width);
                 out.push_str(&format!(
-                    "{pad} |\n{gutter} | {text}\n{pad} | {}{}\n",
-                    " ".repeat(col - 1),
+                    "{pad} |\n{gutter} | {shown}\n{pad} | {}{}\n",
+                    " ".repeat(caret),
                     "^".repeat(width)
                 ));
             }
@@ -110,6 +113,32 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Characters of a source line shown around a span at most.
+const SHOWN: usize = 120;
+
+/// The part of `text` shown for a span at character `col` of `width` characters, with the
+/// caret's column in it and its width: the whole line when short, else a window of [`SHOWN`]
+/// characters from a little before the span, cut ends marked with `…`.
+fn window(text: &str, col: usize, width: usize) -> (String, usize, usize) {
+    let len = text.chars().count();
+    if len <= SHOWN {
+        return (text.to_string(), col, width);
+    }
+    let from = col.saturating_sub(SHOWN / 4).min(len.saturating_sub(SHOWN));
+    let to = (from + SHOWN).min(len);
+    let mut shown: String = text.chars().skip(from).take(to - from).collect();
+    let mut caret = col - from;
+    if from > 0 {
+        shown.insert(0, '…');
+        caret += 1;
+    }
+    if to < len {
+        shown.push('…');
+    }
+    let width = width.min(to.saturating_sub(col).max(1));
+    (shown, caret, width)
 }
 
 /// Renders a list of diagnostics, one after another.

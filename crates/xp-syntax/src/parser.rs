@@ -7,8 +7,9 @@ use crate::diagnostic::Diagnostic;
 use crate::lexer::{lex, Tok, Token};
 use crate::span::Span;
 
-/// Deepest nesting of expressions and blocks before the parser refuses (protects the stack).
-pub const MAX_DEPTH: usize = 128;
+/// Deepest nesting of expressions and blocks before the parser refuses (protects the stack of
+/// every pass over the tree). A chain of binary operators nests one level per operator.
+pub const MAX_DEPTH: usize = 256;
 
 /// Parses a whole formula.
 pub fn parse_formula(source: &str) -> (Formula, Vec<Diagnostic>) {
@@ -624,7 +625,17 @@ impl Parser {
     }
 
     fn binary(&mut self, min_prec: u8) -> Option<Expr> {
-        let mut lhs = self.unary()?;
+        let lhs = self.unary()?;
+        // Each operator of a chain (`a + b + c …`) nests the tree one level deeper on its left,
+        // so each one counts against the depth limit until the chain ends: every later pass
+        // over the tree (compiler, interpreter, printer) recurses as deep as the tree is.
+        let mut links = 0;
+        let e = self.chain(lhs, min_prec, &mut links);
+        self.depth -= links;
+        e
+    }
+
+    fn chain(&mut self, mut lhs: Expr, min_prec: u8, links: &mut usize) -> Option<Expr> {
         loop {
             if let Some(i) = self.continuation_ahead() {
                 self.pos = i;
@@ -639,9 +650,8 @@ impl Parser {
             if !self.enter() {
                 return Some(lhs);
             }
-            let rhs = self.binary(prec + 1);
-            self.depth -= 1;
-            let rhs = rhs?;
+            *links += 1;
+            let rhs = self.binary(prec + 1)?;
             let span = lhs.span.to(rhs.span);
             lhs = Expr {
                 kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
@@ -890,5 +900,22 @@ fn describe(t: &Tok) -> String {
         Tok::Comment(_) => "a comment".into(),
         Tok::Newline => "the end of the line".into(),
         Tok::Eof => "the end of the file".into(),
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn an_operator_chain_nests_one_level_per_operator() {
+        let chain = |n: usize, op: &str| format!("JSON = ''\nmsgid = {}\n", vec!["$a"; n].join(op));
+        let (_, d) = parse_formula(&chain(MAX_DEPTH - 8, " + "));
+        assert!(d.is_empty(), "{d:?}");
+        for op in [" + ", " and ", " or ", " == "] {
+            let (_, d) = parse_formula(&chain(5000, op));
+            assert_eq!(d.len(), 1, "{op}: {d:?}");
+            assert_eq!(d[0].code, Code::TooDeep);
+        }
     }
 }

@@ -184,7 +184,44 @@ pub fn parse_template(src: &str) -> (Template, Vec<Diagnostic>) {
         diags: Vec::new(),
     };
     let t = p.template();
+    let elements = t.elements();
+    if elements > MAX_TEMPLATE_ELEMENTS {
+        p.diags.push(
+            Diagnostic::error(
+                Code::TemplateTooLong,
+                Span::new(0, src.len()),
+                format!(
+                    "the format string has {elements} elements, over the limit of \
+                     {MAX_TEMPLATE_ELEMENTS}"
+                ),
+            )
+            .with_note("match a long tail with `{REST}` or a repeated token (`STRING*`)"),
+        );
+    }
     (t, p.diags)
+}
+
+/// Most elements (literals, spaces, tokens, alternatives' members) a format string may have:
+/// the matcher goes one level deeper per element it matches, so this bounds its stack.
+pub const MAX_TEMPLATE_ELEMENTS: usize = 1024;
+
+/// Whitespace in a format string and between TEXT tokens: space, tab, CR, LF, vertical tab,
+/// form feed. A no-break space or another Unicode space is a literal character.
+pub fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n' | '\x0b' | '\x0c')
+}
+
+impl Template {
+    /// Elements of the template, counting every member of a group's alternatives.
+    pub fn elements(&self) -> usize {
+        self.items
+            .iter()
+            .map(|i| match i {
+                Item::Group(g) => g.alts.iter().map(Vec::len).sum::<usize>().max(1),
+                _ => 1,
+            })
+            .sum()
+    }
 }
 
 struct TParser<'a> {
@@ -205,8 +242,8 @@ impl TParser<'_> {
     }
 
     fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(c) if c.is_whitespace()) {
-            self.bump(); // by the char's width: `c` may be non-ASCII (U+00A0)
+        while matches!(self.peek(), Some(c) if is_space(c)) {
+            self.bump();
         }
     }
 
@@ -214,11 +251,11 @@ impl TParser<'_> {
         let mut items = Vec::new();
         let mut lit = String::new();
         while let Some(c) = self.peek() {
-            if c.is_whitespace() {
+            if is_space(c) {
                 if !lit.is_empty() {
                     items.push(Item::Lit(std::mem::take(&mut lit)));
                 }
-                while matches!(self.peek(), Some(c) if c.is_whitespace()) {
+                while matches!(self.peek(), Some(c) if is_space(c)) {
                     self.bump();
                 }
                 items.push(Item::Space);
@@ -536,6 +573,31 @@ pub fn quote_template_lit(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_format_string_of_too_many_elements_is_refused_with_its_code() {
+        let long = vec!["{WORD}"; MAX_TEMPLATE_ELEMENTS].join(" ");
+        let (_, d) = parse_template(&long);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::TemplateTooLong);
+        let (_, d) = parse_template(&vec!["{WORD}"; 400].join(" "));
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn only_ascii_whitespace_is_a_space() {
+        let (t, _) = parse_template("a\u{a0}b c\x0bd");
+        assert_eq!(
+            t.items,
+            [
+                Item::Lit("a\u{a0}b".into()),
+                Item::Space,
+                Item::Lit("c".into()),
+                Item::Space,
+                Item::Lit("d".into())
+            ]
+        );
+    }
 
     #[test]
     fn parses_groups_and_round_trips() {

@@ -78,39 +78,40 @@ fn describe(m: &xp_eval::Miss) -> String {
     }
 }
 
+fn read_at_most(input: impl Read, limit: usize, name: &str) -> anyhow::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    input
+        .take(limit as u64 + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("{name}: cannot read the event"))?;
+    if buf.len() > limit {
+        return Err(Coded(
+            INPUT,
+            format!("{name}: the event is over the limit of {limit} bytes (--max-event-bytes)"),
+        )
+        .into());
+    }
+    Ok(buf)
+}
+
 /// Reads an event from a file or standard input, refusing more than `limit` bytes and
 /// invalid UTF-8.
 pub fn read_event(raw: Option<&Path>, limit: usize) -> anyhow::Result<(String, String)> {
     let (name, bytes) = match raw {
         Some(p) if p.as_os_str() != "-" => {
-            let meta = std::fs::metadata(p)
+            // Read at most one byte past the limit, whatever the file's size claims (a device
+            // such as /dev/zero claims none).
+            let f = std::fs::File::open(p)
                 .with_context(|| format!("{}: cannot read the event", p.display()))?;
-            if meta.len() > limit as u64 {
-                return Err(Coded(INPUT, format!("{}: the event is {} bytes, over the limit of {limit} bytes (--max-event-bytes)", p.display(), meta.len())).into());
-            }
             (
                 p.display().to_string(),
-                std::fs::read(p)
-                    .with_context(|| format!("{}: cannot read the event", p.display()))?,
+                read_at_most(f, limit, &p.display().to_string())?,
             )
         }
-        _ => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .take(limit as u64 + 1)
-                .read_to_end(&mut buf)
-                .context("<stdin>: cannot read the event")?;
-            if buf.len() > limit {
-                return Err(Coded(
-                    INPUT,
-                    format!(
-                        "<stdin>: the event is over the limit of {limit} bytes (--max-event-bytes)"
-                    ),
-                )
-                .into());
-            }
-            ("<stdin>".to_string(), buf)
-        }
+        _ => (
+            "<stdin>".to_string(),
+            read_at_most(std::io::stdin(), limit, "<stdin>")?,
+        ),
     };
     let text = String::from_utf8(bytes).map_err(|e| {
         Coded(

@@ -15,7 +15,11 @@ pub const MAX_XML_DEPTH: usize = 128;
 struct Node {
     name: String,
     attrs: Map,
+    /// Child elements by name, in the order their names first appear.
     children: Vec<(Str, Vec<Value>)>,
+    /// Name → its place in `children`: finding a parent's child is constant time, so an
+    /// element of many distinct children is read in linear time.
+    child_index: rustc_hash::FxHashMap<Str, usize>,
     text: String,
 }
 
@@ -90,6 +94,7 @@ fn open(e: &quick_xml::events::BytesStart<'_>) -> Result<Node, String> {
         name,
         attrs: map,
         children: Vec::new(),
+        child_index: Default::default(),
         text: String::new(),
     })
 }
@@ -125,9 +130,15 @@ fn finish(node: Node, stack: &mut [Node], root: &mut Option<(String, Value)>, te
         Value::Map(Arc::new(map))
     };
     match stack.last_mut() {
-        Some(parent) => match parent.children.iter_mut().find(|(k, _)| *k == node.name) {
-            Some((_, vs)) => vs.push(value),
-            None => parent.children.push((Str::new(&node.name), vec![value])),
+        Some(parent) => match parent.child_index.get(node.name.as_str()) {
+            Some(&i) => parent.children[i].1.push(value),
+            None => {
+                let name = Str::new(&node.name);
+                parent
+                    .child_index
+                    .insert(name.clone(), parent.children.len());
+                parent.children.push((name, vec![value]));
+            }
         },
         None => *root = Some((node.name, value)),
     }

@@ -77,6 +77,7 @@ struct St<'t> {
     text: &'t str,
     caps: Vec<(u16, Cap)>,
     steps: u64,
+    depth: u32,
     budget: bool,
     year: i32,
     /// Failed `(atoms, continuation, position)` states, once matching gets expensive: a state
@@ -181,6 +182,7 @@ impl Matcher {
             text,
             caps: Vec::with_capacity(self.targets.len()),
             steps: 0,
+            depth: 0,
             budget: false,
             year,
             failed: None,
@@ -341,10 +343,24 @@ fn convert_tok(t: &TokenSpec, targets: &mut Vec<Target>, strip_opt: bool) -> Tok
 
 fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
     st.steps += 1;
-    if st.steps > STEP_BUDGET {
+    // The search recurses one level per element it has matched: a template longer than the
+    // parser accepts (built by hand, not parsed) gives up like an exhausted budget instead of
+    // overflowing the stack.
+    if st.steps > STEP_BUDGET || st.depth >= MAX_MATCH_DEPTH {
         st.budget = true;
         return false;
     }
+    st.depth += 1;
+    let ok = m_memo(atoms, k, pos, st);
+    st.depth -= 1;
+    ok
+}
+
+/// Deepest recursion of one match: every element of the longest template the parser accepts,
+/// with its groups' continuations.
+const MAX_MATCH_DEPTH: u32 = 2 * xp_syntax::template::MAX_TEMPLATE_ELEMENTS as u32 + 16;
+
+fn m_memo(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
     if st.steps > MEMO_AFTER {
         let key = (atoms.as_ptr() as usize, atoms.len(), k.id(), pos);
         let failed = st.failed.get_or_insert_with(Default::default);

@@ -3,9 +3,17 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// ASCII whitespace as the matcher sees it.
+/// ASCII whitespace as the matcher sees it: space, tab, CR, LF, vertical tab and form feed.
+/// Nothing else separates tokens: a no-break space or another Unicode space is part of a word.
 pub fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c)
+}
+
+/// [`is_ws`] for a character: the one definition of a token separator that the clusterer and
+/// the format-string synthesiser share with the matcher, so that what they split on is what a
+/// template's space matches.
+pub fn is_ws_char(c: char) -> bool {
+    xp_syntax::template::is_space(c)
 }
 
 /// End of the run of non-whitespace starting at `pos`.

@@ -400,31 +400,48 @@ fn structured_head(
 pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<Vec<usize>>> {
     let compiled: Vec<Compiled> = heads.iter().map(|h| Compiled::new(&h.formula())).collect();
     let o = opts();
-    let lits: Vec<Option<Vec<String>>> = heads
+    let seqs: Vec<Vec<String>> = heads
         .iter()
         .enumerate()
         .map(|(j, h)| {
-            is_text(clusters[j].kind)
-                .then(|| literal_words(&h.header))
-                .flatten()
-                .filter(|w| !w.is_empty())
+            if is_text(clusters[j].kind) {
+                literal_word_seq(&h.header).unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let lits: Vec<Option<Vec<String>>> = seqs
+        .iter()
+        .map(|q| {
+            let mut l = q.clone();
+            l.sort();
+            l.dedup();
+            (!l.is_empty()).then_some(l)
         })
         .collect();
     let mut df: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for w in lits.iter().flatten().flatten() {
         *df.entry(w.as_str()).or_default() += 1;
     }
-    let mut by_word: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
+    // Each head is filed under its (up to) three rarest literal words as one key, and under
+    // the rarest alone. An event of few distinct words looks up every set of one to three of
+    // them (exact, and small blocks even where every word is common); a longer one looks up
+    // each of its words among the rarest.
+    let mut by_key: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
+    let mut by_first: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
     let mut unindexed: Vec<usize> = Vec::new();
     for (j, l) in lits.iter().enumerate() {
-        let key = l.as_ref().and_then(|l| {
-            l.iter()
-                .min_by_key(|w| (df[w.as_str()], std::cmp::Reverse(w.len())))
-        });
-        match key {
-            Some(w) => by_word.entry(w.as_str()).or_default().push(j),
-            None => unindexed.push(j),
-        }
+        let Some(l) = l else {
+            unindexed.push(j);
+            continue;
+        };
+        let mut rare: Vec<&str> = l.iter().map(String::as_str).collect();
+        rare.sort_by_key(|w| (df[w], std::cmp::Reverse(w.len()), *w));
+        rare.truncate(KEY_WORDS);
+        by_first.entry(rare[0]).or_default().push(j);
+        rare.sort_unstable();
+        by_key.entry(key_hash(&rare)).or_default().push(j);
     }
     clusters
         .iter()
@@ -438,12 +455,26 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<Vec<usize>
                         .filter(|&j| same_family(clusters[j].kind, c.kind))
                         .collect();
                     if is_text(c.kind) {
-                        let here: rustc_hash::FxHashSet<&str> = words(m).collect();
-                        for w in &here {
-                            if let Some(js) = by_word.get(w) {
-                                cands.extend(js.iter().copied().filter(|&j| {
-                                    lits[j].iter().flatten().all(|l| here.contains(l.as_str()))
-                                }));
+                        let in_order: Vec<&str> = words(m).collect();
+                        let mut here = in_order.clone();
+                        here.sort_unstable();
+                        here.dedup();
+                        // The head's literal words stand in the event in the head's order.
+                        let holds = |j: &usize| {
+                            let mut at = in_order.iter();
+                            seqs[*j].iter().all(|l| at.any(|w| w == l))
+                        };
+                        if here.len() <= MAX_SUBSET_WORDS {
+                            for_subsets(&here, |set| {
+                                if let Some(js) = by_key.get(&key_hash(set)) {
+                                    cands.extend(js.iter().copied().filter(holds));
+                                }
+                            });
+                        } else {
+                            for w in &here {
+                                if let Some(js) = by_first.get(w) {
+                                    cands.extend(js.iter().copied().filter(holds));
+                                }
                             }
                         }
                     }
@@ -457,6 +488,34 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<Vec<usize>
                 .collect()
         })
         .collect()
+}
+
+/// Literal words a head is filed under in [`hits`].
+const KEY_WORDS: usize = 3;
+/// Distinct words of an event up to which [`hits`] looks up every set of up to
+/// [`KEY_WORDS`] of them (2,324 sets at 24 words).
+const MAX_SUBSET_WORDS: usize = 24;
+
+/// A hash of a sorted set of words (collisions only add candidates, which are checked).
+fn key_hash(words: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    words.hash(&mut h);
+    h.finish()
+}
+
+/// Calls `f` with every subset of one to [`KEY_WORDS`] words of `words` (sorted), in order.
+fn for_subsets<'a>(words: &[&'a str], mut f: impl FnMut(&[&'a str])) {
+    let n = words.len();
+    for a in 0..n {
+        f(&[words[a]]);
+        for b in a + 1..n {
+            f(&[words[a], words[b]]);
+            for c in b + 1..n {
+                f(&[words[a], words[b], words[c]]);
+            }
+        }
+    }
 }
 
 /// Clusters whose heads came out the same (header and COND): one event type split in two by
@@ -514,6 +573,13 @@ pub fn absorbed(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>
     // A smaller cluster's head may cover a larger one whose own COND leaves the smaller
     // one's events out (audit `USER_LOGIN` records told apart only inside their quoted
     // message): one type, kept under the head that covers both.
+    // `kids[j]`: the clusters whose owner is `j` (moved along when `j` gets an owner itself).
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, o) in owner.iter().enumerate() {
+        if let Some(j) = *o {
+            kids[j].push(i);
+        }
+    }
     for &k in &order {
         if owner[k].is_some() || h[k].is_empty() {
             continue;
@@ -528,12 +594,12 @@ pub fn absorbed(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>
                 && same_family(clusters[j].kind, clusters[k].kind)
         });
         if let Some(j) = root.max_by_key(|&j| (clusters[j].members.len(), std::cmp::Reverse(j))) {
-            for o in owner.iter_mut() {
-                if *o == Some(k) {
-                    *o = Some(j);
-                }
+            for c in std::mem::take(&mut kids[k]) {
+                owner[c] = Some(j);
+                kids[j].push(c);
             }
             owner[k] = Some(j);
+            kids[j].push(k);
         }
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -612,10 +678,11 @@ fn words(s: &str) -> impl Iterator<Item = &str> {
         .filter(|w| w.len() >= 3)
 }
 
-/// The words (as [`words`] reads them) that every event a TEXT header matches holds whole:
-/// those of its literal texts, less a literal's first and last word where a token may glue
-/// more characters to them (`user{$id=NUMBER}` matches `user42`). `None` for another kind.
-fn literal_words(header: &str) -> Option<Vec<String>> {
+/// The words (as [`words`] reads them) that every event a TEXT header matches holds whole, in
+/// the header's order: those of its literal texts, less a literal's first and last word where
+/// a token may glue more characters to them (`user{$id=NUMBER}` matches `user42`). `None` for
+/// another kind.
+fn literal_word_seq(header: &str) -> Option<Vec<String>> {
     let tpl = header.strip_prefix("TEXT = ")?;
     let (formula_ast, _) = xp_syntax::parse_formula(&format!("TEXT = {tpl}\n"));
     let h = formula_ast.header?;
@@ -644,8 +711,6 @@ fn literal_words(header: &str) -> Option<Vec<String>> {
                 .map(|w| w.to_string()),
         );
     }
-    out.sort();
-    out.dedup();
     Some(out)
 }
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Runs every command that reads a kind of input on each case of make_adversarial.py and prints
 per run: exit code, wall time, peak RSS, and whether it stayed within the bounds of issue step 8
-(inputs of at most 1 MB: < 10 s and < 500 MB; larger ones, the 100k-type log: < 60 s, < 2 GB).
+(inputs of at most 1 MiB: < 10 s and < 500 MB; larger ones, such as the 100k-type log: < 60 s,
+< 2 GB). `/dev/zero` is given to the commands that read one event or file (an endless stream
+through `cluster` reads until it ends, in bounded memory, as `wc` would; `zeros-8mib.log` is
+its finite stand-in).
 
 Usage: adversarial.py NORMFORGE CASES_DIR WORK_DIR [--json FILE] [--only SUBSTRING]
 
@@ -75,7 +78,7 @@ def main():
     logs = sorted(f for f in os.listdir(cases) if f.endswith(".log"))
     for log in logs:
         path = os.path.join(cases, log)
-        big = os.path.getsize(path) > 1_000_000
+        big = os.path.getsize(path) > 1 << 20
         limit = 60 if big else 10
         out = os.path.join(work, "out-" + log[:-4])
         runs += [
@@ -94,10 +97,9 @@ def main():
         ]
     runs += [
         ("rule-chain vs rule-and-chain", "diff", [nf, "diff", os.path.join(cases, "rule-chain"), os.path.join(cases, "rule-and-chain")], 10),
-        ("/dev/zero", "normalize", [nf, "normalize", os.path.join(cases, "rule-chain"), "/dev/zero"], 10),
+        ("/dev/zero", "normalize", [nf, "normalize", os.path.join(cases, "rule-xml"), "/dev/zero"], 10),
         ("/dev/zero", "explain", [nf, "explain", kb, "/dev/zero"], 10),
         ("/dev/zero", "diff", [nf, "diff", "/dev/zero", "/dev/zero"], 10),
-        ("/dev/zero", "cluster", [nf, "cluster", "/dev/zero", "--json"], 10),
         ("/dev/zero", "check", [nf, "check", "/dev/zero"], 10),
     ]
     results = []

@@ -15,6 +15,7 @@ Deterministic. Each case is a file (or a rule folder) named after what it holds:
   json-deep.log       one JSON value nested 100,000 levels
   json-10k-keys.log   one JSON object of 10,000 keys
   cef-1000.log        CEF lines with 1,000 extension pairs each
+  zeros-8mib.log      8 MiB of NUL bytes and no line end
   types-10k.log       10,000 distinct event types, one event each
   types-100k.log      100,000 distinct event types, one event each
   rule-chain/         a formula `msgid = $a + $a + ...` of 5,000 terms, and raw.txt
@@ -103,6 +104,8 @@ def main():
     os.makedirs(out, exist_ok=True)
     rnd = random.Random(8)
     ctrl_logs(out)
+    with open(os.path.join(out, "zeros-8mib.log"), "wb") as f:
+        f.write(b"\0" * (8 << 20))
     write(out, "cr-only.log", "".join(sshd_line(i, rnd) + "\r" for i in range(48)))
 
     vocab = [f"w{n}" for n in range(5000)] + ["user", "from", "port", "session"]

@@ -94,7 +94,7 @@ pub fn kv_pairs(s: &str) -> Option<Vec<(String, String)>> {
 
 /// Keys written `key=` in the members' text (candidate keys of a KEYVALUE capture).
 fn written_keys(members: &[&str], colon: bool) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    let mut out = Keys::default();
     for m in members {
         for tok in m.split_whitespace() {
             let key = if colon {
@@ -111,12 +111,12 @@ fn written_keys(members: &[&str], colon: bool) -> Vec<String> {
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && k.chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-            if ok && !out.iter().any(|x| x == k) {
-                out.push(k.to_string());
+            if ok {
+                out.add(k);
             }
         }
     }
-    out
+    out.list
 }
 
 /// Where the next ` key=` starts in `s` (the offset of the space).
@@ -285,6 +285,7 @@ fn open_kv_at(
     };
     prelude.push(format!("{var} = keyvalue({expr}, \" \", \"=\"{quote})"));
     let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
     for v in values {
         let pairs = match kv_pairs(v) {
             Some(p) => p,
@@ -300,9 +301,13 @@ fn open_kv_at(
             None => Vec::new(),
         };
         for (k, x) in pairs {
-            match keys.iter_mut().find(|(key, _)| *key == k) {
-                Some((_, xs)) => xs.push(x),
-                None => keys.push((k, vec![x])),
+            match index.get(&k) {
+                Some(&i) => keys[i].1.push(x),
+                None if keys.len() < MAX_KEYS => {
+                    index.insert(k.clone(), keys.len());
+                    keys.push((k, vec![x]));
+                }
+                None => {}
             }
         }
     }
@@ -323,7 +328,7 @@ fn open_kv_at(
 
 /// The keys of the words of `s` written `key=…` (prose around them allowed).
 fn pair_words(s: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    let mut out = Keys::default();
     for w in s.split_whitespace() {
         if let Some((k, _)) = w.split_once('=') {
             let ok = k
@@ -331,12 +336,33 @@ fn pair_words(s: &str) -> Vec<String> {
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-            if ok && !out.iter().any(|x| x == k) {
-                out.push(k.to_string());
+            if ok {
+                out.add(k);
             }
         }
     }
-    out
+    out.list
+}
+
+/// Distinct keys in order of first appearance, at most [`MAX_KEYS`]: a record of more keys
+/// (a 1 MB line of `k=v` pairs) is read by its first ones, so the probe formula and the rule
+/// stay small and the reading linear.
+#[derive(Default)]
+struct Keys {
+    list: Vec<String>,
+    seen: std::collections::HashSet<String>,
+}
+
+/// Most keys of one record that become slots.
+const MAX_KEYS: usize = 256;
+
+impl Keys {
+    fn add(&mut self, k: &str) {
+        if self.list.len() < MAX_KEYS && !self.seen.contains(k) {
+            self.seen.insert(k.to_string());
+            self.list.push(k.to_string());
+        }
+    }
 }
 
 /// Whether `value` is the one pair its own path names (auditd `$items["CWD"][0]` holding

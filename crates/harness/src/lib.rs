@@ -49,7 +49,8 @@ pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Reading: every line is in an event or a rejection, in order, and no event is over the limit.
+/// Reading: every line is in an event or a rejection, in input order, and no event is over the
+/// limit.
 pub fn ingest(data: &[u8]) {
     let mut last = 0;
     for item in Reader::new(
@@ -69,7 +70,8 @@ pub fn ingest(data: &[u8]) {
             Item::Rejected(r) => r.line,
         };
         assert!(line >= 1, "line numbers start at 1");
-        last = last.max(line);
+        assert!(line > last, "results in input order, one per line at most");
+        last = line;
     }
     let lines = data.split(|&b| b == b'\n' || b == b'\r').count();
     assert!(last <= lines, "line {last} of {lines}");

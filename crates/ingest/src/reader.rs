@@ -215,22 +215,41 @@ impl<R: BufRead> Reader<R> {
         self.line_no += 1;
         let n = self.line_no;
         if too_long {
-            self.pending = Pending::None;
-            self.reject(n, format!("line over {} bytes", self.opts.max_event_bytes));
+            let reason = format!("line over {} bytes", self.opts.max_event_bytes);
+            self.unreadable(n, reason);
             return Ok(());
         }
         let line = match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(e) => {
-                self.reject(
-                    n,
-                    format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
-                );
+                let reason = format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to());
+                self.unreadable(n, reason);
                 return Ok(());
             }
         };
         self.line(n, line);
         Ok(())
+    }
+
+    /// Line `n` cannot be read. What it interrupts ends first, so results stay in input
+    /// order and nothing is dropped unsaid: a multi-line event under way is rejected at its
+    /// first line, a line held as a possible CSV header is read as a line of its own.
+    fn unreadable(&mut self, n: usize, reason: String) {
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::Json { start, .. } => self.reject(
+                start,
+                format!("multi-line JSON event cut by line {n}: {reason}"),
+            ),
+            Pending::Xml { start, .. } => {
+                self.reject(start, format!("XML event cut by line {n}: {reason}"))
+            }
+            Pending::None => {}
+        }
+        if let Some((n0, header)) = self.first_line.take() {
+            self.tabular = None;
+            self.classify(n0, header);
+        }
+        self.reject(n, reason);
     }
 
     fn line(&mut self, n: usize, line: String) {
@@ -554,6 +573,15 @@ mod tests {
             }
         }
         (ev, rej)
+    }
+
+    #[test]
+    fn an_unreadable_line_ends_what_it_interrupts_first() {
+        let (ev, rej) = read(b"{\"a\":\n\xff\nnext line\n");
+        let lines: Vec<usize> = rej.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [1, 2], "{rej:?}");
+        assert!(rej[0].reason.contains("cut by line 2"), "{rej:?}");
+        assert_eq!(ev.iter().map(|e| e.line).collect::<Vec<_>>(), [3]);
     }
 
     #[test]

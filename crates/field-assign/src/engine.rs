@@ -2625,6 +2625,11 @@ impl FieldAssigner for Retrieval<'_> {
         "retrieval"
     }
 
+    /// Clusters are assigned independently of each other: on every core.
+    fn assign_all(&self, clusters: &[ClusterView<'_>]) -> Vec<Assignment> {
+        format_synth::par::par_map(clusters, |_, c| self.assign(c))
+    }
+
     fn assign(&self, view: &ClusterView<'_>) -> Assignment {
         let members: Vec<&str> = spread(view.members, self.th.samples);
         let slots = slots::read(view.kind, view.head, view.captures, &members);

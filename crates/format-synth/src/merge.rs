@@ -4,7 +4,9 @@
 use log_cluster::events::EventCluster;
 
 use crate::related::related;
-use crate::{absorbed, overlap, same_heads, synthesize, ClusterInput, Head, Overlap};
+use crate::{
+    absorbed_by, hits, overlap_after, same_heads, synthesize, ClusterInput, Head, Overlap,
+};
 
 /// Clusters with their heads after merging.
 #[derive(Clone, Debug)]
@@ -47,9 +49,11 @@ pub fn headed(clusters: &[EventCluster]) -> Headed {
     } else {
         (c, h, m)
     };
-    let groups = absorbed(&inputs(&c), &h);
+    // One matching of every event against every head serves both the merge and the overlap.
+    let found = hits(&inputs(&c), &h);
+    let groups = absorbed_by(&found, &inputs(&c), &h);
     let (clusters, heads, merged) = merge(&c, &h, &groups, &m);
-    let overlap = overlap(&inputs(&clusters), &heads);
+    let overlap = overlap_after(&found, &groups);
     Headed {
         clusters,
         heads,

@@ -25,6 +25,9 @@ pub struct Report {
     pub rejected_lines: usize,
     /// Event types after header merging.
     pub clusters: usize,
+    /// Events on which not every candidate header was checked when clusters were merged (the
+    /// budget of `format_synth::MAX_CHECKS`; 0 on every log under it).
+    pub header_checks_cut: usize,
     /// Packages emitted.
     pub packages: usize,
     /// Events of the clusters that got a package.
@@ -138,6 +141,7 @@ pub fn generate(
         events: clustered.events,
         rejected_lines: clustered.rejected_total,
         clusters: headed.clusters.len(),
+        header_checks_cut: headed.overlap.cut,
         packages: generated.packages.len(),
         events_in_packages: generated.packages.iter().map(|p| p.size).sum(),
         events_normalized: generated.packages.iter().map(|p| p.matched).sum(),

@@ -36,6 +36,8 @@ struct HeadedReport<'a> {
     events: usize,
     matched_by_own: usize,
     matched_exactly_once: usize,
+    /// Events whose candidate headers past the budget were not checked.
+    checks_cut: usize,
     rejected: &'a [Rejected],
     rejected_total: usize,
     clusters: Vec<HeadedCluster<'a>>,
@@ -184,6 +186,7 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
             events: report.events,
             matched_by_own: own,
             matched_exactly_once: once,
+            checks_cut: overlap.cut,
             rejected: &report.rejected,
             rejected_total: report.rejected_total,
             clusters: out_clusters,
@@ -216,5 +219,12 @@ fn run_headers(report: &Report, json: bool) -> anyhow::Result<u8> {
         }
     }
     crate::outln!("{} lines, {} events in {} clusters; matched by own header {own}, by exactly one header {once}", report.lines, report.events, clusters.len())?;
+    if overlap.cut > 0 {
+        crate::outln!(
+            "budget: {} events had more than {} other candidate headers; those of the largest clusters were checked",
+            overlap.cut,
+            format_synth::MAX_CHECKS
+        )?;
+    }
     Ok(OK)
 }

@@ -45,6 +45,11 @@ pub struct Matcher {
     targets: Vec<Target>,
     /// Literal text the input must start with (fast rejection).
     prefix: Box<str>,
+    /// Literal text the input must end with, before trailing whitespace when the template ends
+    /// in a space (fast rejection).
+    suffix: Box<str>,
+    /// Whether the template ends in a space.
+    space_tail: bool,
     /// Literal texts the input must contain, in order (fast rejection).
     required: Vec<memchr::memmem::Finder<'static>>,
 }
@@ -143,6 +148,17 @@ impl Matcher {
                 _ => break,
             }
         }
+        // The template is anchored at its end: the literals it ends with (before a final space,
+        // which takes the input's trailing whitespace, a literal holding none) end the input.
+        let space_tail = matches!(atoms.last(), Some(Atom::Space));
+        let mut tail: Vec<&str> = Vec::new();
+        for a in atoms.iter().rev().skip(usize::from(space_tail)) {
+            match a {
+                Atom::Lit(s) => tail.push(s),
+                _ => break,
+            }
+        }
+        let suffix: String = tail.iter().rev().copied().collect();
         // Literals outside alternatives must all occur, in this order.
         let required = atoms
             .iter()
@@ -158,6 +174,8 @@ impl Matcher {
             targets,
             required,
             prefix: prefix.into(),
+            suffix: suffix.into(),
+            space_tail,
         }
     }
 
@@ -169,6 +187,14 @@ impl Matcher {
     /// Matches the whole `text`; `year` completes year-less dates.
     pub fn match_text(&self, text: &str, year: i32) -> MatchOutcome {
         if !text.starts_with(&*self.prefix) {
+            return MatchOutcome::NoMatch;
+        }
+        let end = if self.space_tail {
+            text.trim_end_matches(tokens::is_ws_char)
+        } else {
+            text
+        };
+        if !end.ends_with(&*self.suffix) {
             return MatchOutcome::NoMatch;
         }
         let mut from = 0;
@@ -624,6 +650,22 @@ mod tests {
             ),
             _ => None,
         }
+    }
+
+    #[test]
+    fn the_literal_a_template_ends_with_ends_the_input() {
+        // The fast rejection by the template's last literals agrees with the search.
+        assert_eq!(run("a {$x=WORD} end", "a b end"), Some(vec!["b".into()]));
+        assert_eq!(run("a {$x=WORD} end", "a b end x"), None);
+        assert_eq!(run("a {$x=WORD} end", "a b end "), None);
+        assert_eq!(
+            run("a {$x=WORD} end ", "a b end \t "),
+            Some(vec!["b".into()])
+        );
+        assert_eq!(run("a {$x=WORD} end ", "a b endx"), None);
+        assert_eq!(run("a {$x=WORD}end", "a bend"), Some(vec!["b".into()]));
+        assert_eq!(run("{$x=WORD}", "b"), Some(vec!["b".into()]));
+        assert_eq!(run("end", "end"), Some(vec![]));
     }
 
     #[test]

@@ -764,6 +764,44 @@ mod overlap_tests {
     use super::*;
 
     #[test]
+    fn past_the_budget_the_own_head_and_the_largest_clusters_are_checked_and_counted() {
+        // 40 one-event clusters whose heads are one template: every head matches every event.
+        let texts: Vec<String> = (0..40).map(|k| format!("alpha v{k} omega")).collect();
+        let clusters: Vec<ClusterInput<'_>> = texts
+            .iter()
+            .enumerate()
+            .map(|(k, t)| ClusterInput {
+                kind: Kind::Text,
+                // Cluster 39 is the largest: its head is checked on every event.
+                members: vec![t.as_str(); if k == 39 { 2 } else { 1 }],
+            })
+            .collect();
+        let head = Head {
+            header: "TEXT = 'alpha {$x=WORD} omega'".into(),
+            cond: None,
+            captures: vec!["x".into()],
+            matched: 1,
+            size: 1,
+            method: "sample",
+        };
+        let heads = vec![head; 40];
+        let h = hits(&clusters, &heads);
+        assert_eq!(h.cut, 41);
+        for (i, per) in h.of.iter().enumerate() {
+            for m in per {
+                assert_eq!(m.len(), MAX_CHECKS + 1, "{m:?}");
+                assert!(m.contains(&i) && m.contains(&39), "{i}: {m:?}");
+            }
+        }
+        let o = overlap(&clusters, &heads);
+        assert_eq!((o.own, o.once, o.cut), (41, 0, 41));
+        // Under the budget nothing is cut: every head is checked.
+        let h = hits(&clusters[..20], &heads[..20]);
+        assert_eq!(h.cut, 0);
+        assert!(h.of.iter().flatten().all(|m| m.len() == 20));
+    }
+
+    #[test]
     fn distinct_types_do_not_overlap() {
         let a = ["Mar  1 00:00:01 host-1 app[1001]: lock granted module update socket 1.2.3.4 invalid driver flush", "Mar  1 00:00:02 host-2 app[1002]: lock granted module update socket 1.2.3.5 invalid driver flush"];
         let b = [

@@ -331,6 +331,7 @@ fn cluster_headers_match_the_sample_log() {
     assert!(events > 0);
     assert_eq!(v["matched_by_own"].as_u64(), Some(events), "{v:#}");
     assert_eq!(v["matched_exactly_once"].as_u64(), Some(events), "{v:#}");
+    assert_eq!(v["checks_cut"].as_u64(), Some(0), "{v:#}");
     for c in v["clusters"].as_array().unwrap() {
         let h = c["header"].as_str().unwrap();
         assert!(
@@ -379,6 +380,9 @@ fn generate_writes_validating_packages_reproducibly_and_atomically() {
     let o = gen(false);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(out.join("summary.md").exists() && out.join("report.json").exists());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["header_checks_cut"].as_u64(), Some(0), "{report:#}");
     let v = run(&[
         "validate",
         out.to_str().unwrap(),

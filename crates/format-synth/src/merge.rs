@@ -50,8 +50,9 @@ pub fn headed(clusters: &[EventCluster]) -> Headed {
         (c, h, m)
     };
     // One matching of every event against every head serves both the merge and the overlap.
-    let found = hits(&inputs(&c), &h);
-    let groups = absorbed_by(&found, &inputs(&c), &h);
+    let ins = inputs(&c);
+    let found = hits(&ins, &h);
+    let groups = absorbed_by(&found, &ins, &h);
     let (clusters, heads, merged) = merge(&c, &h, &groups, &m);
     let overlap = overlap_after(&found, &groups);
     Headed {

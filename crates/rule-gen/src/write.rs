@@ -50,9 +50,8 @@ pub fn write_tree(
         std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
     }
     let result = (|| {
-        // Each folder once, parents first; then the files, on as many threads as there are
-        // cores (a KB of 50,000 rules is some 350,000 files, and the file system's work on
-        // each can run side by side).
+        // Each folder once, parents first; then the files on every core (a KB of 50,000 rules
+        // is some 350,000 files, and the file system's work on each can run side by side).
         let dirs: std::collections::BTreeSet<&Path> =
             files.keys().filter_map(|rel| rel.parent()).collect();
         std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
@@ -61,29 +60,12 @@ pub fn write_tree(
             std::fs::create_dir_all(&p).map_err(io(&p))?;
         }
         let files: Vec<(&PathBuf, &String)> = files.iter().collect();
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
-        let per = files.len().div_ceil(workers).max(1);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = files
-                .chunks(per)
-                .map(|chunk| {
-                    let tmp = &tmp;
-                    s.spawn(move || -> Result<(), WriteError> {
-                        for (rel, content) in chunk {
-                            let p = tmp.join(rel);
-                            std::fs::write(&p, content).map_err(io(&p))?;
-                        }
-                        Ok(())
-                    })
-                })
-                .collect();
-            handles.into_iter().try_for_each(|h| match h.join() {
-                Ok(r) => r,
-                Err(p) => std::panic::resume_unwind(p),
-            })
-        })?;
+        format_synth::par::par_map(&files, |_, (rel, content)| {
+            let p = tmp.join(rel);
+            std::fs::write(&p, content).map_err(io(&p))
+        })
+        .into_iter()
+        .collect::<Result<(), WriteError>>()?;
         if dir.exists() {
             std::fs::remove_dir_all(dir).map_err(io(dir))?;
         }

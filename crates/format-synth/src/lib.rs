@@ -445,7 +445,8 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Hits {
         rare.truncate(KEY_WORDS);
         by_first.entry(rare[0]).or_default().push(j);
         rare.sort_unstable();
-        by_key.entry(key_hash(&rare)).or_default().push(j);
+        let hashed: Vec<u64> = rare.iter().map(|w| word_hash(w)).collect();
+        by_key.entry(key_hash(&hashed)).or_default().push(j);
     }
     let per: Vec<(Vec<Vec<usize>>, usize)> = par::par_map(clusters, |i, c| {
         let mut cut = 0;
@@ -460,7 +461,13 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Hits {
                     .collect();
                 if is_text(c.kind) {
                     let in_order: Vec<&str> = words(m).collect();
-                    let mut here = in_order.clone();
+                    // Words no head holds are in no key: looking up the others finds the same
+                    // heads.
+                    let mut here: Vec<&str> = in_order
+                        .iter()
+                        .copied()
+                        .filter(|w| df.contains_key(w))
+                        .collect();
                     here.sort_unstable();
                     here.dedup();
                     // The head's literal words stand in the event in the head's order.
@@ -469,8 +476,9 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Hits {
                         seqs[*j].iter().all(|l| at.any(|w| w == l))
                     };
                     if here.len() <= MAX_SUBSET_WORDS {
-                        for_subsets(&here, |set| {
-                            if let Some(js) = by_key.get(&key_hash(set)) {
+                        let hashed: Vec<u64> = here.iter().map(|w| word_hash(w)).collect();
+                        for_subsets(&hashed, |key| {
+                            if let Some(js) = by_key.get(&key) {
                                 cands.extend(js.iter().copied().filter(holds));
                             }
                         });
@@ -522,23 +530,32 @@ const KEY_WORDS: usize = 3;
 /// [`KEY_WORDS`] of them (2,324 sets at 24 words).
 const MAX_SUBSET_WORDS: usize = 24;
 
-/// A hash of a sorted set of words (collisions only add candidates, which are checked).
-fn key_hash(words: &[&str]) -> u64 {
+/// A word's hash, computed once an event (or head) and combined by [`key_hash`].
+fn word_hash(w: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
-    words.hash(&mut h);
+    w.hash(&mut h);
     h.finish()
 }
 
-/// Calls `f` with every subset of one to [`KEY_WORDS`] words of `words` (sorted), in order.
-fn for_subsets<'a>(words: &[&'a str], mut f: impl FnMut(&[&'a str])) {
-    let n = words.len();
+/// The key of a sorted set of words from their [`word_hash`]es (collisions only add
+/// candidates, which are checked).
+fn key_hash(hashes: &[u64]) -> u64 {
+    hashes.iter().fold(hashes.len() as u64, |k, &h| {
+        (k.rotate_left(26) ^ h).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    })
+}
+
+/// Calls `f` with the key of every subset of one to [`KEY_WORDS`] words (their hashes, in the
+/// words' sorted order).
+fn for_subsets(hashes: &[u64], mut f: impl FnMut(u64)) {
+    let n = hashes.len();
     for a in 0..n {
-        f(&[words[a]]);
+        f(key_hash(&[hashes[a]]));
         for b in a + 1..n {
-            f(&[words[a], words[b]]);
+            f(key_hash(&[hashes[a], hashes[b]]));
             for c in b + 1..n {
-                f(&[words[a], words[b], words[c]]);
+                f(key_hash(&[hashes[a], hashes[b], hashes[c]]));
             }
         }
     }

@@ -72,32 +72,93 @@ pub fn related(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>>
         }
     }
     pairs.sort_unstable();
+    // Clusters by the words of their sampled events: only those holding every literal word of
+    // a joint template can match it.
+    let mut holding: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
+    for (k, c) in clusters.iter().enumerate() {
+        for m in c.members.iter().take(SAMPLE) {
+            for w in crate::words(m) {
+                let l = holding.entry(w).or_default();
+                if l.last() != Some(&k) {
+                    l.push(k);
+                }
+            }
+        }
+    }
+    let ctx = Ctx {
+        clusters,
+        heads,
+        programs: &programs,
+        holding: &holding,
+    };
     // Each cluster is tried with its few closest partners only: the number of joint
     // syntheses, the costly part, stays linear in the clusters.
     let mut tries = vec![0usize; n];
     let mut root: Vec<usize> = (0..n).collect();
     let mut parts: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
-    for (_, i, j) in pairs {
-        if tries[i] >= MAX_TRIES || tries[j] >= MAX_TRIES {
-            continue;
-        }
-        let (ri, rj) = (root[i], root[j]);
-        if ri == rj {
-            continue;
-        }
-        tries[i] += 1;
-        tries[j] += 1;
-        if joins(clusters, heads, &programs, &parts[ri], &parts[rj]) {
-            let (lo, hi) = (ri.min(rj), ri.max(rj));
-            let moved = std::mem::take(&mut parts[hi]);
-            for &k in &moved {
-                root[k] = lo;
+    // Pairs are decided in order. The joint syntheses of pairs whose groups no earlier
+    // undecided pair touches do not depend on those pairs: they run in parallel, a batch at a
+    // time, and are applied in order, with the result of deciding one pair after another.
+    let mut pending: std::collections::VecDeque<(usize, usize)> =
+        pairs.into_iter().map(|(_, i, j)| (i, j)).collect();
+    while !pending.is_empty() {
+        let mut claimed: rustc_hash::FxHashSet<usize> = Default::default();
+        let mut batch: Vec<(usize, usize)> = Vec::new();
+        let mut deferred: Vec<(usize, usize)> = Vec::new();
+        let mut scanned = 0;
+        while let Some((i, j)) = pending.pop_front() {
+            scanned += 1;
+            let (ri, rj) = (root[i], root[j]);
+            if claimed.contains(&ri) || claimed.contains(&rj) {
+                claimed.extend([ri, rj]);
+                deferred.push((i, j));
+                if deferred.len() >= BATCH {
+                    break;
+                }
+            } else if tries[i] < MAX_TRIES && tries[j] < MAX_TRIES && ri != rj {
+                claimed.extend([ri, rj]);
+                batch.push((i, j));
             }
-            parts[lo].extend(moved);
-            parts[lo].sort_unstable();
+            if batch.len() >= BATCH || scanned >= SCAN {
+                break;
+            }
+        }
+        for p in deferred.into_iter().rev() {
+            pending.push_front(p);
+        }
+        let joined = crate::par::par_map(&batch, |_, &(i, j)| {
+            joins(&ctx, &parts[root[i]], &parts[root[j]])
+        });
+        for ((i, j), joined) in batch.into_iter().zip(joined) {
+            tries[i] += 1;
+            tries[j] += 1;
+            if joined {
+                let (ri, rj) = (root[i], root[j]);
+                let (lo, hi) = (ri.min(rj), ri.max(rj));
+                let moved = std::mem::take(&mut parts[hi]);
+                for &k in &moved {
+                    root[k] = lo;
+                }
+                parts[lo].extend(moved);
+                parts[lo].sort_unstable();
+            }
         }
     }
     parts.into_iter().filter(|p| !p.is_empty()).collect()
+}
+
+/// Joint syntheses run together at most.
+const BATCH: usize = 64;
+/// Pairs looked at for one batch (past [`BATCH`] deferred ones, the batch runs as it is).
+const SCAN: usize = 1024;
+
+/// What [`joins`] reads.
+struct Ctx<'c, 'a> {
+    clusters: &'c [ClusterInput<'a>],
+    heads: &'c [Head],
+    programs: &'c [Option<String>],
+    /// Clusters whose sampled events hold a word, ascending.
+    holding: &'c rustc_hash::FxHashMap<&'a str, Vec<usize>>,
 }
 
 /// Clusters of one program compared pairwise at most; a program of more is compared through
@@ -145,44 +206,22 @@ fn candidates(members: &[usize], words: &[Vec<&str>]) -> Vec<(usize, usize)> {
 }
 
 /// Whether one template covers parts `a` and `b` as well as their own heads did.
-fn joins(
-    clusters: &[ClusterInput<'_>],
-    heads: &[Head],
-    programs: &[Option<String>],
-    a: &[usize],
-    b: &[usize],
-) -> bool {
+fn joins(ctx: &Ctx<'_, '_>, a: &[usize], b: &[usize]) -> bool {
     let both: Vec<usize> = a.iter().chain(b).copied().collect();
     let sample: Vec<&str> = both
         .iter()
-        .flat_map(|&k| clusters[k].members.iter().take(SAMPLE).copied())
+        .flat_map(|&k| ctx.clusters[k].members.iter().take(SAMPLE).copied())
         .collect();
     // A closed set of phrases is tried as alternatives too: optional words around a new
     // capture would be refused below, alternatives add none.
-    covers(
-        clusters,
-        heads,
-        programs,
-        &both,
-        &text::synthesize(&sample, false),
-    ) || covers(
-        clusters,
-        heads,
-        programs,
-        &both,
-        &text::synthesize_listing(&sample),
-    )
+    covers(ctx, &both, &text::synthesize(&sample, false))
+        || covers(ctx, &both, &text::synthesize_listing(&sample))
 }
 
 /// Whether template `t` adds no capture or gap to what the parts `both` had, matches all their
 /// members and no sampled event of another cluster of the same program.
-fn covers(
-    clusters: &[ClusterInput<'_>],
-    heads: &[Head],
-    programs: &[Option<String>],
-    both: &[usize],
-    t: &text::TextTemplate,
-) -> bool {
+fn covers(ctx: &Ctx<'_, '_>, both: &[usize], t: &text::TextTemplate) -> bool {
+    let (clusters, heads, programs) = (ctx.clusters, ctx.heads, ctx.programs);
     let gaps = |captures: &[(String, TokenType)]| {
         captures
             .iter()
@@ -213,8 +252,9 @@ fn covers(
     {
         return false;
     }
-    // No event of another cluster of the same program.
-    !(0..clusters.len())
+    // No event of another cluster of the same program (of those holding its literal words).
+    !holding_all(ctx, &header)
+        .into_iter()
         .filter(|k| !both.contains(k) && programs[*k] == programs[both[0]])
         .any(|k| {
             clusters[k]
@@ -223,6 +263,30 @@ fn covers(
                 .take(SAMPLE)
                 .any(|m| c.matches(m, &o))
         })
+}
+
+/// Clusters whose sampled events hold every literal word of `header` (every cluster when it
+/// has none), ascending: the events that can match it, by the assumption `crate::hits` makes
+/// too (a literal word stands as a word of the event; a space that matches nothing could join
+/// it to its neighbour, which neither index sees).
+fn holding_all(ctx: &Ctx<'_, '_>, header: &str) -> Vec<usize> {
+    let lits = crate::literal_word_seq(header).unwrap_or_default();
+    if lits.is_empty() {
+        return (0..ctx.clusters.len()).collect();
+    }
+    let mut lists: Vec<&[usize]> = Vec::new();
+    for w in &lits {
+        match ctx.holding.get(w.as_str()) {
+            Some(l) => lists.push(l),
+            None => return Vec::new(),
+        }
+    }
+    lists.sort_by_key(|l| l.len());
+    let mut out = lists[0].to_vec();
+    for l in &lists[1..] {
+        out.retain(|k| l.binary_search(k).is_ok());
+    }
+    out
 }
 
 /// The template text of a `TEXT = '…'` header (empty for other headers).

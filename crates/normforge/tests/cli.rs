@@ -383,6 +383,24 @@ fn generate_writes_validating_packages_reproducibly_and_atomically() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(report["header_checks_cut"].as_u64(), Some(0), "{report:#}");
+    // Where the time went: each stage in order, from the job's start to the report.
+    let stages: Vec<&str> = report["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["clustering", "headers", "generating", "packaging"]);
+    let total: f64 = report["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["seconds"].as_f64().unwrap())
+        .sum();
+    assert!(
+        total <= report["seconds"].as_f64().unwrap() + 1e-6,
+        "{report:#}"
+    );
     let v = run(&[
         "validate",
         out.to_str().unwrap(),

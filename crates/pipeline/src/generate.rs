@@ -44,8 +44,12 @@ pub struct Report {
     /// Who named the rules besides the engine, and how many names it gave.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub names: Option<Descriptions>,
-    /// Wall time of the whole job (with `model`, the only fields that differ between runs).
+    /// Wall time of the whole job (with `stages` and `model`, the only fields that differ
+    /// between runs).
     pub seconds: f64,
+    /// Wall time of each stage in order, from the job's start to the report: where a slow job
+    /// spent its time.
+    pub stages: Vec<StageTime>,
     /// What the language model spent (loads; per task requests, tokens, seconds), when one
     /// was used and its backend measures it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,6 +67,54 @@ pub struct Descriptions {
     pub replaced: usize,
     /// Packages that kept the engine's (no acceptable answer).
     pub kept: usize,
+}
+
+/// One stage's wall time.
+#[derive(Clone, Debug, Serialize)]
+pub struct StageTime {
+    /// The stage (the names [`Progress::stage`] is given after clustering; `clustering`, reading the log
+    /// included, before them).
+    pub stage: &'static str,
+    /// Its wall time.
+    pub seconds: f64,
+}
+
+/// Stage wall times, each stage ending where the next begins.
+struct Stages {
+    done: Vec<StageTime>,
+    current: &'static str,
+    since: std::time::Instant,
+}
+
+impl Stages {
+    fn new(started: std::time::Instant) -> Self {
+        Stages {
+            done: Vec::new(),
+            current: "clustering",
+            since: started,
+        }
+    }
+
+    /// Ends the current stage and begins `next` (also shown by `progress`).
+    fn begin(&mut self, next: &'static str, progress: &dyn Progress) {
+        self.end();
+        self.current = next;
+        progress.stage(next);
+    }
+
+    fn end(&mut self) {
+        let now = std::time::Instant::now();
+        self.done.push(StageTime {
+            stage: self.current,
+            seconds: now.duration_since(self.since).as_secs_f64(),
+        });
+        self.since = now;
+    }
+
+    fn finish(mut self) -> Vec<StageTime> {
+        self.end();
+        self.done
+    }
 }
 
 /// The writers that may replace the engine's texts after generation (each checked; the
@@ -96,12 +148,13 @@ pub fn generate(
     started: std::time::Instant,
     progress: &dyn Progress,
 ) -> Result<Output, Error> {
-    progress.stage("headers");
+    let mut stages = Stages::new(started);
+    stages.begin("headers", progress);
     let headed = format_synth::merge::headed(&clustered.clusters);
     if progress.cancelled() {
         return Err(Error::Cancelled);
     }
-    progress.stage("generating");
+    stages.begin("generating", progress);
     let mut generated = rule_gen::generate_while(
         &headed,
         assigner,
@@ -113,7 +166,7 @@ pub fn generate(
         return Err(Error::Cancelled);
     }
     let names = writers.namer.map(|n| {
-        progress.stage("naming");
+        stages.begin("naming", progress);
         let r = rule_gen::rename::rename(&mut generated, n, opts.year);
         Descriptions {
             writer: n.name(),
@@ -125,7 +178,7 @@ pub fn generate(
         return Err(Error::Cancelled);
     }
     let descriptions = writers.describer.map(|d| {
-        progress.stage("describing");
+        stages.begin("describing", progress);
         let r = rule_gen::describe::redescribe(&mut generated, d);
         Descriptions {
             writer: d.name(),
@@ -133,8 +186,10 @@ pub fn generate(
             kept: r.kept,
         }
     });
+    stages.begin("packaging", progress);
     let mut files = generated.files();
     files.insert(PathBuf::from("summary.md"), generated.summary_md(log_name));
+    let stages = stages.finish();
     let report = Report {
         log: log_name.to_string(),
         lines: clustered.lines,
@@ -150,6 +205,7 @@ pub fn generate(
         descriptions,
         names,
         seconds: started.elapsed().as_secs_f64(),
+        stages,
         model: None,
         rules: generated.packages,
     };

@@ -19,7 +19,14 @@ pub fn print_formula(f: &Formula) -> String {
     if f.header.is_some() && !f.body.is_empty() && !matches!(f.body.first(), Some(Stmt::Blank)) {
         p.out.push('\n');
     }
-    p.block(&f.body, 0);
+    // Blank lines that ended the body where a COND stood (it prints after the header) would
+    // end the file and not parse back.
+    let end = f
+        .body
+        .iter()
+        .rposition(|s| !matches!(s, Stmt::Blank))
+        .map_or(0, |k| k + 1);
+    p.block(&f.body[..end], 0);
     p.out
 }
 

@@ -428,12 +428,22 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Hits {
     for w in lits.iter().flatten().flatten() {
         *df.entry(w.as_str()).or_default() += 1;
     }
+    // Literal words as numbers: events are compared with heads by number.
+    let mut id: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+    for w in seqs.iter().flatten() {
+        let next = id.len() as u32;
+        id.entry(w.as_str()).or_insert(next);
+    }
+    let seq_ids: Vec<Vec<u32>> = seqs
+        .iter()
+        .map(|q| q.iter().map(|w| id[w.as_str()]).collect())
+        .collect();
     // Each head is filed under its (up to) three rarest literal words as one key, and under
     // the rarest alone. An event of few distinct words looks up every set of one to three of
     // them (exact, and small blocks even where every word is common); a longer one looks up
     // each of its words among the rarest.
     let mut by_key: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
-    let mut by_first: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
+    let mut by_first: rustc_hash::FxHashMap<u32, Vec<usize>> = rustc_hash::FxHashMap::default();
     let mut unindexed: Vec<usize> = Vec::new();
     for (j, l) in lits.iter().enumerate() {
         let Some(l) = l else {
@@ -443,10 +453,10 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Hits {
         let mut rare: Vec<&str> = l.iter().map(String::as_str).collect();
         rare.sort_by_key(|w| (df[w], std::cmp::Reverse(w.len()), *w));
         rare.truncate(KEY_WORDS);
-        by_first.entry(rare[0]).or_default().push(j);
-        rare.sort_unstable();
-        let hashed: Vec<u64> = rare.iter().map(|w| word_hash(w)).collect();
-        by_key.entry(key_hash(&hashed)).or_default().push(j);
+        by_first.entry(id[rare[0]]).or_default().push(j);
+        let mut key: Vec<u32> = rare.iter().map(|w| id[w]).collect();
+        key.sort_unstable();
+        by_key.entry(key_hash(&key)).or_default().push(j);
     }
     let per: Vec<(Vec<Vec<usize>>, usize)> = par::par_map(clusters, |i, c| {
         let mut cut = 0;
@@ -460,24 +470,19 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Hits {
                     .filter(|&j| same_family(clusters[j].kind, c.kind))
                     .collect();
                 if is_text(c.kind) {
-                    let in_order: Vec<&str> = words(m).collect();
-                    // Words no head holds are in no key: looking up the others finds the same
-                    // heads.
-                    let mut here: Vec<&str> = in_order
-                        .iter()
-                        .copied()
-                        .filter(|w| df.contains_key(w))
-                        .collect();
+                    // The event's words that some head holds (the others are in no key and
+                    // equal no literal word), in order.
+                    let in_order: Vec<u32> = words(m).filter_map(|w| id.get(w).copied()).collect();
+                    let mut here = in_order.clone();
                     here.sort_unstable();
                     here.dedup();
                     // The head's literal words stand in the event in the head's order.
                     let holds = |j: &usize| {
                         let mut at = in_order.iter();
-                        seqs[*j].iter().all(|l| at.any(|w| w == l))
+                        seq_ids[*j].iter().all(|l| at.any(|w| w == l))
                     };
                     if here.len() <= MAX_SUBSET_WORDS {
-                        let hashed: Vec<u64> = here.iter().map(|w| word_hash(w)).collect();
-                        for_subsets(&hashed, |key| {
+                        for_subsets(&here, |key| {
                             if let Some(js) = by_key.get(&key) {
                                 cands.extend(js.iter().copied().filter(holds));
                             }
@@ -530,32 +535,23 @@ const KEY_WORDS: usize = 3;
 /// [`KEY_WORDS`] of them (2,324 sets at 24 words).
 const MAX_SUBSET_WORDS: usize = 24;
 
-/// A word's hash, computed once an event (or head) and combined by [`key_hash`].
-fn word_hash(w: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
-    w.hash(&mut h);
-    h.finish()
-}
-
-/// The key of a sorted set of words from their [`word_hash`]es (collisions only add
+/// The key of a set of literal words, by their numbers in ascending order (collisions only add
 /// candidates, which are checked).
-fn key_hash(hashes: &[u64]) -> u64 {
-    hashes.iter().fold(hashes.len() as u64, |k, &h| {
-        (k.rotate_left(26) ^ h).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+fn key_hash(ids: &[u32]) -> u64 {
+    ids.iter().fold(ids.len() as u64, |k, &w| {
+        (k.rotate_left(26) ^ u64::from(w)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
     })
 }
 
-/// Calls `f` with the key of every subset of one to [`KEY_WORDS`] words (their hashes, in the
-/// words' sorted order).
-fn for_subsets(hashes: &[u64], mut f: impl FnMut(u64)) {
-    let n = hashes.len();
+/// Calls `f` with the key of every subset of one to [`KEY_WORDS`] of `ids` (ascending).
+fn for_subsets(ids: &[u32], mut f: impl FnMut(u64)) {
+    let n = ids.len();
     for a in 0..n {
-        f(key_hash(&[hashes[a]]));
+        f(key_hash(&[ids[a]]));
         for b in a + 1..n {
-            f(key_hash(&[hashes[a], hashes[b]]));
+            f(key_hash(&[ids[a], ids[b]]));
             for c in b + 1..n {
-                f(key_hash(&[hashes[a], hashes[b], hashes[c]]));
+                f(key_hash(&[ids[a], ids[b], ids[c]]));
             }
         }
     }

@@ -187,7 +187,7 @@ pub fn generate(
         }
     });
     stages.begin("packaging", progress);
-    let mut files = generated.files();
+    let mut files = generated.take_files();
     files.insert(PathBuf::from("summary.md"), generated.summary_md(log_name));
     let stages = stages.finish();
     let report = Report {

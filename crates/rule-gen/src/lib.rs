@@ -204,7 +204,7 @@ pub fn generate_while(
     go_on: impl Fn() -> bool,
 ) -> Generated {
     let mut out = Generated::default();
-    let mut names: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut names: rustc_hash::FxHashSet<PathBuf> = Default::default();
     let clusters: Vec<_> = headed.clusters.iter().zip(&headed.heads).collect();
     let naming_ids: BTreeMap<usize, String> = headed
         .clusters
@@ -247,6 +247,8 @@ pub fn generate_while(
             })
             .collect();
         let mut assignments = assigner.assign_all(&views).into_iter();
+        // Clusters to build, in order; rejections before building keep their place.
+        let mut items: Vec<Item<'_>> = Vec::new();
         for ((c, head), (members, head_src)) in chunk.iter().zip(&texts) {
             progress(c.size);
             let reject = |reason: String| Rejected {
@@ -255,13 +257,15 @@ pub fn generate_while(
                 reason,
             };
             let Some(first) = members.first() else {
-                out.rejected
-                    .push(reject("the cluster kept no member text".into()));
+                items.push(Item::Rejected(reject(
+                    "the cluster kept no member text".into(),
+                )));
                 continue;
             };
             let Some(assignment) = assignments.next() else {
-                out.rejected
-                    .push(reject("the field assigner gave no assignment".into()));
+                items.push(Item::Rejected(reject(
+                    "the field assigner gave no assignment".into(),
+                )));
                 continue;
             };
             let facts = Facts {
@@ -271,12 +275,93 @@ pub fn generate_while(
                 identifier: naming_ids.get(&c.id).map(String::as_str),
                 header: &head.header,
             };
-            build(
-                &mut out, &mut names, &facts, members, head_src, first, assignment, opts,
-            );
+            items.push(Item::Build {
+                facts,
+                members,
+                head_src,
+                first,
+                assignment,
+            });
         }
+        build_all(&mut out, &mut names, items, opts);
     }
     out
+}
+
+/// A cluster of a chunk: to build, or rejected before building.
+enum Item<'a> {
+    Build {
+        facts: Facts<'a>,
+        members: &'a [&'a str],
+        head_src: &'a str,
+        first: &'a str,
+        assignment: Assignment,
+    },
+    Rejected(Rejected),
+}
+
+/// Builds a chunk's packages on every core, with the result of building them one after
+/// another: each is built under the folder name it gets if every package before it in the
+/// chunk is kept; where one was rejected and a later one's name changes with it, that one is
+/// built again under its name.
+fn build_all(
+    out: &mut Generated,
+    names: &mut rustc_hash::FxHashSet<PathBuf>,
+    items: Vec<Item<'_>>,
+    opts: &Options,
+) {
+    let mut taken: rustc_hash::FxHashSet<PathBuf> = Default::default();
+    let provisional: Vec<Option<Named>> = items
+        .iter()
+        .map(|it| match it {
+            Item::Build { facts, first, .. } => {
+                let n = named(facts, first, opts, |d| {
+                    names.contains(d) || taken.contains(d)
+                });
+                taken.insert(n.dir.clone());
+                Some(n)
+            }
+            Item::Rejected(_) => None,
+        })
+        .collect();
+    let built: Vec<Option<Result<Package, Rejected>>> =
+        format_synth::par::par_map(&items, |k, it| match it {
+            Item::Build {
+                facts,
+                members,
+                head_src,
+                assignment,
+                ..
+            } => provisional[k]
+                .as_ref()
+                .map(|n| build(facts, n, members, head_src, assignment.clone(), opts)),
+            Item::Rejected(_) => None,
+        });
+    for ((it, result), guess) in items.into_iter().zip(built).zip(provisional) {
+        match it {
+            Item::Rejected(r) => out.rejected.push(r),
+            Item::Build {
+                facts,
+                members,
+                head_src,
+                first,
+                assignment,
+            } => {
+                let n = named(&facts, first, opts, |d| names.contains(d));
+                let result = match (result, guess) {
+                    (Some(r), Some(g)) if g.dir == n.dir => r,
+                    _ => build(&facts, &n, members, head_src, assignment, opts),
+                };
+                match result {
+                    Ok(p) => {
+                        names.insert(p.dir.clone());
+                        out.packages.push(p);
+                    }
+                    Err(r) => out.rejected.push(r),
+                }
+            }
+        }
+    }
 }
 
 /// Clusters assigned at once: an assigner with a model per layer loads each model once per
@@ -292,37 +377,50 @@ struct Facts<'a> {
     header: &'a str,
 }
 
-/// The package of one cluster, or its rejection, into `out`.
-#[allow(clippy::too_many_arguments)]
+/// A package's folder and names.
+struct Named {
+    dir: PathBuf,
+    name: String,
+    id: String,
+}
+
+/// The folder and names of a cluster's package: the first of `base`, `base_2`, … whose folder
+/// is not `taken`.
+fn named(c: &Facts<'_>, first: &str, opts: &Options, taken: impl Fn(&PathBuf) -> bool) -> Named {
+    let (vendor, product, source) = meta_for(c.kind, first, &opts.meta);
+    let base = naming::audit_record_rule_name(c.identifier)
+        .or_else(|| naming::syscall_rule_name(c.identifier, first))
+        .unwrap_or_else(|| rule_name(c.kind, c.header, c.identifier, c.id));
+    let mut name = base.clone();
+    let mut k = 2;
+    let folder = |n: &str| PathBuf::from(&vendor).join(&product).join(&source).join(n);
+    while taken(&folder(&name)) {
+        name = format!("{base}_{k}");
+        k += 1;
+    }
+    Named {
+        dir: folder(&name),
+        id: format!("NF_{vendor}_{product}_{source}_{name}"),
+        name,
+    }
+}
+
+/// The package of one cluster under its names, or its rejection.
 fn build(
-    out: &mut Generated,
-    names: &mut BTreeSet<PathBuf>,
     c: &Facts<'_>,
+    n: &Named,
     members: &[&str],
     head_src: &str,
-    first: &str,
     mut assignment: Assignment,
     opts: &Options,
-) {
+) -> Result<Package, Rejected> {
     let reject = |reason: String| Rejected {
         cluster: c.id,
         size: c.size,
         reason,
     };
     {
-        let (vendor, product, source) = meta_for(c.kind, first, &opts.meta);
-        let base = naming::audit_record_rule_name(c.identifier)
-            .or_else(|| naming::syscall_rule_name(c.identifier, first))
-            .unwrap_or_else(|| rule_name(c.kind, c.header, c.identifier, c.id));
-        let mut name = base.clone();
-        let mut k = 2;
-        let folder = |n: &str| PathBuf::from(&vendor).join(&product).join(&source).join(n);
-        while names.contains(&folder(&name)) {
-            name = format!("{base}_{k}");
-            k += 1;
-        }
-        let dir = folder(&name);
-        let id = format!("NF_{vendor}_{product}_{source}_{name}");
+        let (dir, name, id) = (n.dir.clone(), n.name.as_str(), n.id.as_str());
         let comment = format!(
             "Generated by normforge from cluster #{} ({} events, kind {}).",
             c.id,
@@ -330,7 +428,7 @@ fn build(
             c.kind.name()
         );
         // The rule, repaired by dropping the expressions when it does not compile.
-        let built = formula::formula(&comment, head_src, &assignment, &id)
+        let built = formula::formula(&comment, head_src, &assignment, id)
             .and_then(|src| compile(&src).map(|r| (src, r)));
         let (src, rule) = match built {
             Ok(x) => x,
@@ -339,15 +437,14 @@ fn build(
                     .fields
                     .retain(|a| matches!(a.source, Source::Const(_)));
                 assignment.prelude.clear();
-                match formula::formula(&comment, head_src, &assignment, &id)
+                match formula::formula(&comment, head_src, &assignment, id)
                     .and_then(|src| compile(&src).map(|r| (src, r)))
                 {
                     Ok(x) => x,
                     Err(e) => {
-                        out.rejected.push(reject(format!(
+                        return Err(reject(format!(
                             "the rule does not compile: {first_err}; without its expressions: {e}"
                         )));
-                        return;
                     }
                 }
             }
@@ -363,10 +460,9 @@ fn build(
         let matched_flags: Vec<bool> = results.iter().map(Option::is_some).collect();
         let matched = matched_flags.iter().filter(|x| **x).count();
         if matched == 0 {
-            out.rejected.push(reject(
+            return Err(reject(
                 "the rule matches none of the cluster's events".into(),
             ));
-            return;
         }
         let tests = pick(members, &matched_flags, opts.tests);
         let mut files = BTreeMap::new();
@@ -387,31 +483,30 @@ fn build(
         let t = i18n::texts(&words, &assignment);
         files.insert(
             PathBuf::from("i18n/i18n_en.yaml"),
-            i18n::file(&t.description_en, &id, &t.event_en),
+            i18n::file(&t.description_en, id, &t.event_en),
         );
         files.insert(
             PathBuf::from("i18n/i18n_ru.yaml"),
-            i18n::file(&t.description_ru, &id, &t.event_ru),
+            i18n::file(&t.description_ru, id, &t.event_ru),
         );
         files.insert(
             PathBuf::from("metainfo.yaml"),
             format!(
                 "ContentAutoName: {id}\nEventDescriptions:\n    - Criteria: id = \"{id}\"\n      LocalizationId: {id}\nObjectId: {}\n",
-                object_id(&id)
+                object_id(id)
             ),
         );
-        names.insert(dir.clone());
-        out.packages.push(Package {
+        Ok(Package {
             cluster: c.id,
             kind: c.kind.name(),
             size: c.size,
             matched,
             dir,
-            id,
+            id: id.to_string(),
             assignment,
             files,
             test_members: tests,
-        });
+        })
     }
 }
 
@@ -422,6 +517,18 @@ impl Generated {
         for p in &self.packages {
             for (rel, content) in &p.files {
                 out.insert(p.dir.join(rel), content.clone());
+            }
+        }
+        out
+    }
+
+    /// [`Generated::files`] moved out of the packages (left without files): no second copy of
+    /// every text when the tree is about to be written.
+    pub fn take_files(&mut self) -> BTreeMap<PathBuf, String> {
+        let mut out = BTreeMap::new();
+        for p in &mut self.packages {
+            for (rel, content) in std::mem::take(&mut p.files) {
+                out.insert(p.dir.join(rel), content);
             }
         }
         out
@@ -525,6 +632,54 @@ mod tests {
             c.add(e);
         }
         format_synth::merge::headed(&c.finish())
+    }
+
+    #[test]
+    fn packages_built_in_parallel_are_named_as_if_built_one_after_another() {
+        // Three clusters of one rule name; the first is rejected (its rule matches none of its
+        // events), so the second is `base` and the third `base_2`, as in a sequential build,
+        // though both were first built under the names they would have had beside the first.
+        fn item<'a>(id: usize, head: &'a str, members: &'a [&'a str]) -> Item<'a> {
+            Item::Build {
+                facts: Facts {
+                    id,
+                    size: members.len(),
+                    kind: Kind::Text,
+                    identifier: None,
+                    header: head.trim_end(),
+                },
+                members,
+                head_src: head,
+                first: members[0],
+                assignment: Assignment {
+                    prelude: Vec::new(),
+                    fields: Vec::new(),
+                },
+            }
+        }
+        let head = "TEXT = 'login ok {$user=WORD}'\n";
+        let items = vec![
+            item(1, head, &["nothing alike"]),
+            item(2, head, &["login ok ann"]),
+            item(3, head, &["login ok bob"]),
+        ];
+        let mut out = Generated::default();
+        let mut names = Default::default();
+        build_all(&mut out, &mut names, items, &opts());
+        assert_eq!(out.rejected.len(), 1, "{:?}", out.rejected);
+        assert_eq!(out.rejected[0].cluster, 1);
+        let dirs: Vec<String> = out
+            .packages
+            .iter()
+            .map(|p| p.dir.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(dirs.len(), 2);
+        assert_eq!(dirs[1], format!("{}_2", dirs[0]), "{dirs:?}");
+        assert!(
+            out.packages[0].id.ends_with(&dirs[0]),
+            "{}",
+            out.packages[0].id
+        );
     }
 
     fn opts() -> Options {

@@ -116,6 +116,13 @@ pub trait FieldAssigner {
     fn assign_all(&self, clusters: &[ClusterView<'_>]) -> Vec<Assignment> {
         clusters.iter().map(|c| self.assign(c)).collect()
     }
+    /// Clusters to hand [`FieldAssigner::assign_all`] at once. Rule generation builds each
+    /// batch's packages on every core and sees a stop request between batches: an assigner
+    /// that runs a model keeps batches small (a stop is seen soon); one that only computes
+    /// takes large ones (fewer waits for the slowest package of a batch).
+    fn batch(&self) -> usize {
+        32
+    }
 }
 
 /// A borrowed assigner assigns as its owner does (so assigners can stack on one another).
@@ -128,5 +135,8 @@ impl<T: FieldAssigner + ?Sized> FieldAssigner for &T {
     }
     fn assign_all(&self, clusters: &[ClusterView<'_>]) -> Vec<Assignment> {
         (**self).assign_all(clusters)
+    }
+    fn batch(&self) -> usize {
+        (**self).batch()
     }
 }

@@ -193,7 +193,7 @@ pub fn generate(
     generate_while(headed, assigner, opts, progress, || true)
 }
 
-/// [`generate`] that asks `go_on` before each chunk of [`ASSIGN_CHUNK`] clusters and stops
+/// [`generate`] that asks `go_on` before each batch of clusters ([`FieldAssigner::batch`]) and stops
 /// when it says no (a timeout); the clusters not reached get nothing, and the caller knows it
 /// stopped.
 pub fn generate_while(
@@ -218,7 +218,7 @@ pub fn generate_while(
         ))
         .filter_map(|(id, n)| n.map(|n| (id, n)))
         .collect();
-    for chunk in clusters.chunks(ASSIGN_CHUNK) {
+    for chunk in clusters.chunks(assigner.batch().max(1)) {
         if !go_on() {
             break;
         }
@@ -363,10 +363,6 @@ fn build_all(
         }
     }
 }
-
-/// Clusters assigned at once: an assigner with a model per layer loads each model once per
-/// chunk, and a stop request (`go_on`) is seen between chunks.
-const ASSIGN_CHUNK: usize = 32;
 
 /// What a package takes from its cluster and head.
 struct Facts<'a> {
@@ -577,6 +573,7 @@ mod tests {
     struct Batches {
         sizes: Mutex<Vec<usize>>,
         short: bool,
+        batch: usize,
     }
 
     impl FieldAssigner for Batches {
@@ -585,6 +582,9 @@ mod tests {
         }
         fn assign(&self, _: &ClusterView<'_>) -> Assignment {
             unreachable!("generation assigns in batches")
+        }
+        fn batch(&self) -> usize {
+            self.batch
         }
         fn assign_all(&self, views: &[ClusterView<'_>]) -> Vec<Assignment> {
             self.sizes.lock().unwrap().push(views.len());
@@ -697,6 +697,7 @@ mod tests {
         let a = Batches {
             sizes: Mutex::new(Vec::new()),
             short: false,
+            batch: 32,
         };
         let g = generate(&h, &a, &opts(), |_| {});
         assert_eq!(*a.sizes.lock().unwrap(), vec![h.clusters.len()]);
@@ -710,11 +711,33 @@ mod tests {
     }
 
     #[test]
+    fn batches_follow_the_assigner_and_do_not_change_the_packages() {
+        let h = headed();
+        let run = |batch| {
+            let a = Batches {
+                sizes: Mutex::new(Vec::new()),
+                short: false,
+                batch,
+            };
+            let g = generate(&h, &a, &opts(), |_| {});
+            let sizes = a.sizes.into_inner().unwrap();
+            let dirs: Vec<PathBuf> = g.packages.iter().map(|p| p.dir.clone()).collect();
+            (sizes, dirs)
+        };
+        let (one, dirs_one) = run(1);
+        let (all, dirs_all) = run(32);
+        assert_eq!(one, vec![1; h.clusters.len()]);
+        assert_eq!(all, vec![h.clusters.len()]);
+        assert_eq!(dirs_one, dirs_all);
+    }
+
+    #[test]
     fn a_cluster_without_an_assignment_is_rejected_with_the_reason() {
         let h = headed();
         let a = Batches {
             sizes: Mutex::new(Vec::new()),
             short: true,
+            batch: 32,
         };
         let g = generate(&h, &a, &opts(), |_| {});
         assert_eq!(g.packages.len(), h.clusters.len() - 1);

@@ -2,8 +2,11 @@
 //!
 //! The template is anchored at both ends. Alternatives are tried left to right, optional parts
 //! first present, variable-length tokens longest first (`STRING*`/`LITERAL*` shortest first);
-//! on failure the matcher backs up to the last choice. A step budget bounds the work on
-//! pathological inputs: past it the match fails with [`MatchOutcome::Budget`].
+//! on failure the matcher backs up to the last choice. A search stops where the input left
+//! holds more runs of whitespace than the rest of the template can take (each space one, a
+//! literal one per run it holds, tokens that stop at whitespace none), which decides most
+//! failed matches of word-token templates before any choice is tried. A step budget bounds the
+//! work on pathological inputs: past it the match fails with [`MatchOutcome::Budget`].
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -20,12 +23,79 @@ use crate::value::Value;
 /// Steps one match may take before it gives up.
 pub const STEP_BUDGET: u64 = 200_000;
 
+/// One element of a compiled template, with the whitespace room of its sequence from it on.
 #[derive(Clone, Debug)]
-enum Atom {
+struct Atom {
+    el: El,
+    /// How many separate runs of whitespace this element and those after it in its sequence
+    /// can take at most ([`UNBOUNDED`] when one of them can take any text): input left with
+    /// more runs than the rest of the template has room for cannot match, whatever the
+    /// choices before.
+    room: u32,
+}
+
+#[derive(Clone, Debug)]
+enum El {
     Lit(Box<str>),
     Space,
     Alt(Vec<Vec<Atom>>),
     Tok(Box<Tok>),
+}
+
+impl Atom {
+    fn new(el: El) -> Atom {
+        Atom { el, room: 0 }
+    }
+}
+
+/// Room for any number of whitespace runs.
+const UNBOUNDED: u32 = u32::MAX / 4;
+
+/// Sets the room of every atom of `seq` (and of its alternatives); returns the sequence's.
+fn set_room(seq: &mut [Atom]) -> u32 {
+    let mut after = 0u32;
+    for a in seq.iter_mut().rev() {
+        let own = match &mut a.el {
+            // A space takes one run at most (or none); a literal one per run of whitespace in it.
+            El::Space => 1,
+            El::Lit(s) => {
+                let b = s.as_bytes();
+                (0..b.len())
+                    .filter(|&i| {
+                        tokens::is_ws(b[i]) && (i + 1 == b.len() || !tokens::is_ws(b[i + 1]))
+                    })
+                    .count() as u32
+            }
+            El::Alt(alts) => alts.iter_mut().map(|alt| set_room(alt)).max().unwrap_or(0),
+            El::Tok(t) => tok_room(t),
+        };
+        after = after.saturating_add(own).min(UNBOUNDED);
+        a.room = after;
+    }
+    after
+}
+
+/// Whitespace runs a token can take: none for those whose recogniser stops at whitespace,
+/// any number for the others (quoted strings, dates, durations, key-value lists, `REST`, …).
+fn tok_room(t: &Tok) -> u32 {
+    match (t.ty, t.rep) {
+        (TokenType::Word, Rep::One | Rep::Opt)
+        | (
+            TokenType::Number
+            | TokenType::Ipv4
+            | TokenType::Ipv6
+            | TokenType::Hostname
+            | TokenType::Worddash
+            | TokenType::Macaddr,
+            _,
+        ) => 0,
+        _ => UNBOUNDED,
+    }
+}
+
+/// The room of a sequence (the room of its first atom).
+fn room(atoms: &[Atom]) -> u32 {
+    atoms.first().map_or(0, |a| a.room)
 }
 
 #[derive(Clone, Debug)]
@@ -80,6 +150,8 @@ enum Cap {
 
 struct St<'t> {
     text: &'t str,
+    /// `runs[p]`: the runs of whitespace in `text[p..]` (one partly before `p` included).
+    runs: Vec<u32>,
     caps: Vec<(u16, Cap)>,
     steps: u64,
     depth: u32,
@@ -97,14 +169,22 @@ const MEMO_AFTER: u64 = 2_000;
 /// What follows the atoms being matched; `id` identifies its content.
 enum Cont<'a> {
     Nil,
-    Seq(&'a [Atom], &'a Cont<'a>, u64),
+    /// Atoms, what follows them, the content id and the whitespace room of it all.
+    Seq(&'a [Atom], &'a Cont<'a>, u64, u32),
 }
 
 impl Cont<'_> {
     fn id(&self) -> u64 {
         match self {
             Cont::Nil => 0,
-            Cont::Seq(_, _, id) => *id,
+            Cont::Seq(_, _, id, _) => *id,
+        }
+    }
+
+    fn room(&self) -> u32 {
+        match self {
+            Cont::Nil => 0,
+            Cont::Seq(_, _, _, r) => *r,
         }
     }
 
@@ -114,7 +194,12 @@ impl Cont<'_> {
             .wrapping_mul(0x100_0000_01b3)
             .wrapping_add((atoms.as_ptr() as u64) ^ ((atoms.len() as u64) << 48))
             | 1;
-        Cont::Seq(atoms, parent, id)
+        Cont::Seq(
+            atoms,
+            parent,
+            id,
+            room(atoms).saturating_add(parent.room()).min(UNBOUNDED),
+        )
     }
 }
 
@@ -125,8 +210,8 @@ impl Matcher {
         let mut atoms = Vec::new();
         for item in &t.items {
             match item {
-                Item::Lit(s) => atoms.push(Atom::Lit(s.as_str().into())),
-                Item::Space => atoms.push(Atom::Space),
+                Item::Lit(s) => atoms.push(Atom::new(El::Lit(s.as_str().into()))),
+                Item::Space => atoms.push(Atom::new(El::Space)),
                 Item::Group(g) => {
                     let mut alts: Vec<Vec<Atom>> = g
                         .alts
@@ -136,25 +221,26 @@ impl Matcher {
                     if alts.len() == 1 {
                         atoms.append(&mut alts[0]);
                     } else {
-                        atoms.push(Atom::Alt(alts));
+                        atoms.push(Atom::new(El::Alt(alts)));
                     }
                 }
             }
         }
+        set_room(&mut atoms);
         let mut prefix = String::new();
         for a in &atoms {
-            match a {
-                Atom::Lit(s) => prefix.push_str(s),
+            match &a.el {
+                El::Lit(s) => prefix.push_str(s),
                 _ => break,
             }
         }
         // The template is anchored at its end: the literals it ends with (before a final space,
         // which takes the input's trailing whitespace, a literal holding none) end the input.
-        let space_tail = matches!(atoms.last(), Some(Atom::Space));
+        let space_tail = matches!(atoms.last().map(|a| &a.el), Some(El::Space));
         let mut tail: Vec<&str> = Vec::new();
         for a in atoms.iter().rev().skip(usize::from(space_tail)) {
-            match a {
-                Atom::Lit(s) => tail.push(s),
+            match &a.el {
+                El::Lit(s) => tail.push(s),
                 _ => break,
             }
         }
@@ -162,8 +248,8 @@ impl Matcher {
         // Literals outside alternatives must all occur, in this order.
         let required = atoms
             .iter()
-            .filter_map(|a| match a {
-                Atom::Lit(s) if s.len() >= 2 => {
+            .filter_map(|a| match &a.el {
+                El::Lit(s) if s.len() >= 2 => {
                     Some(memchr::memmem::Finder::new(s.as_bytes()).into_owned())
                 }
                 _ => None,
@@ -206,6 +292,7 @@ impl Matcher {
         }
         let mut st = St {
             text,
+            runs: whitespace_runs(text.as_bytes()),
             caps: Vec::with_capacity(self.targets.len()),
             steps: 0,
             depth: 0,
@@ -274,13 +361,13 @@ impl Matcher {
     fn find_args(&self, id: u16) -> Vec<String> {
         fn walk(atoms: &[Atom], id: u16) -> Option<Vec<String>> {
             for a in atoms {
-                match a {
-                    Atom::Tok(t)
+                match &a.el {
+                    El::Tok(t)
                         if t.target == Some(id) || (t.target.is_none() && id == u16::MAX) =>
                     {
                         return Some(t.args.clone())
                     }
-                    Atom::Alt(alts) => {
+                    El::Alt(alts) => {
                         for alt in alts {
                             if let Some(r) = walk(alt, id) {
                                 return Some(r);
@@ -294,6 +381,16 @@ impl Matcher {
         }
         walk(&self.atoms, id).unwrap_or_default()
     }
+}
+
+/// `r[p]`: how many runs of whitespace end at or after `p` (`r[len] = 0`).
+fn whitespace_runs(b: &[u8]) -> Vec<u32> {
+    let mut r = vec![0u32; b.len() + 1];
+    for p in (0..b.len()).rev() {
+        let ends_here = tokens::is_ws(b[p]) && (p + 1 == b.len() || !tokens::is_ws(b[p + 1]));
+        r[p] = r[p + 1] + u32::from(ends_here);
+    }
+    r
 }
 
 fn kv_args(args: &[String]) -> (String, String, Option<char>) {
@@ -320,11 +417,11 @@ fn convert_alt(alt: &[Elem], single: bool, targets: &mut Vec<Target>) -> Vec<Ato
     for (i, e) in alt.iter().enumerate() {
         let last_and_group = group_opt && i == n - 1;
         match e {
-            Elem::Space => out.push(Atom::Space),
+            Elem::Space => out.push(Atom::new(El::Space)),
             Elem::Lit { text, optional } => {
-                let a = Atom::Lit(text.as_str().into());
+                let a = Atom::new(El::Lit(text.as_str().into()));
                 if *optional && !last_and_group {
-                    out.push(Atom::Alt(vec![vec![a], vec![]]));
+                    out.push(Atom::new(El::Alt(vec![vec![a], vec![]])));
                 } else {
                     out.push(a);
                 }
@@ -332,15 +429,18 @@ fn convert_alt(alt: &[Elem], single: bool, targets: &mut Vec<Target>) -> Vec<Ato
             Elem::Token(t) => {
                 let tok = convert_tok(t, targets, last_and_group);
                 if t.rep == Rep::Opt && !last_and_group {
-                    out.push(Atom::Alt(vec![vec![Atom::Tok(Box::new(tok))], vec![]]));
+                    out.push(Atom::new(El::Alt(vec![
+                        vec![Atom::new(El::Tok(Box::new(tok)))],
+                        vec![],
+                    ])));
                 } else {
-                    out.push(Atom::Tok(Box::new(tok)));
+                    out.push(Atom::new(El::Tok(Box::new(tok))));
                 }
             }
         }
     }
     if group_opt {
-        vec![Atom::Alt(vec![out, vec![]])]
+        vec![Atom::new(El::Alt(vec![out, vec![]]))]
     } else {
         out
     }
@@ -374,6 +474,11 @@ fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
     // overflowing the stack.
     if st.steps > STEP_BUDGET || st.depth >= MAX_MATCH_DEPTH {
         st.budget = true;
+        return false;
+    }
+    // More runs of whitespace left than the rest of the template can take: no choice from here
+    // on matches.
+    if st.runs[pos] > room(atoms).saturating_add(k.room()) {
         return false;
     }
     st.depth += 1;
@@ -410,13 +515,13 @@ fn m_inner(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
     let Some((a, rest)) = atoms.split_first() else {
         return match k {
             Cont::Nil => pos == st.text.len(),
-            Cont::Seq(next, kk, _) => m(next, kk, pos, st),
+            Cont::Seq(next, kk, _, _) => m(next, kk, pos, st),
         };
     };
     let b = st.text.as_bytes();
-    match a {
-        Atom::Lit(s) => st.text[pos..].starts_with(&**s) && m(rest, k, pos + s.len(), st),
-        Atom::Space => {
+    match &a.el {
+        El::Lit(s) => st.text[pos..].starts_with(&**s) && m(rest, k, pos + s.len(), st),
+        El::Space => {
             let mut e = pos;
             while e < b.len() && is_ws(b[e]) {
                 e += 1;
@@ -431,7 +536,7 @@ fn m_inner(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
                 e -= 1;
             }
         }
-        Atom::Alt(alts) => {
+        El::Alt(alts) => {
             let cont = Cont::seq(rest, k);
             for alt in alts {
                 let save = st.caps.len();
@@ -445,7 +550,7 @@ fn m_inner(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
             }
             false
         }
-        Atom::Tok(t) => tok(t, rest, k, pos, st),
+        El::Tok(t) => tok(t, rest, k, pos, st),
     }
 }
 
@@ -753,6 +858,27 @@ mod tests {
             }
             o => panic!("{o:?}"),
         }
+    }
+
+    #[test]
+    fn input_with_more_runs_of_whitespace_than_the_template_takes_fails_without_a_search() {
+        // 40 words against 39 WORD tokens: every way of splitting words between tokens fails,
+        // and there are more of them than the step budget; the whitespace count says so first.
+        let tpl: Vec<String> = (0..39).map(|i| format!("{{$w{i}=WORD}}")).collect();
+        let (t, d) = parse_template(&tpl.join(" "));
+        assert!(d.is_empty(), "{d:?}");
+        let text: Vec<String> = (0..40).map(|i| format!("{i:0>30}")).collect();
+        let text = text.join(" ");
+        assert!(matches!(
+            Matcher::new(&t).match_text(&text, 2024),
+            MatchOutcome::NoMatch
+        ));
+        // A token that takes any text has room for every run.
+        let got = run("{$a=WORD} {$r=REST}", &text).unwrap();
+        assert_eq!(got[0], "0".repeat(30));
+        // The runs a literal holds count as room.
+        assert!(run("{$a=WORD} x y {$b=WORD}", "a x y b").is_some());
+        assert!(run("{$a=WORD} x {$b=WORD}", "a x y b").is_none());
     }
 
     #[test]

@@ -521,13 +521,19 @@ impl Generated {
     /// [`Generated::files`] moved out of the packages (left without files): no second copy of
     /// every text when the tree is about to be written.
     pub fn take_files(&mut self) -> BTreeMap<PathBuf, String> {
-        let mut out = BTreeMap::new();
-        for p in &mut self.packages {
+        // Package folders are siblings at one depth: in folder order, with each package's files
+        // in their order, the paths come sorted and the map is built from them in one pass
+        // instead of one search per file (350,000 files for 50,000 packages).
+        let mut order: Vec<usize> = (0..self.packages.len()).collect();
+        order.sort_by(|&a, &b| self.packages[a].dir.cmp(&self.packages[b].dir));
+        let mut files = Vec::new();
+        for k in order {
+            let p = &mut self.packages[k];
             for (rel, content) in std::mem::take(&mut p.files) {
-                out.insert(p.dir.join(rel), content);
+                files.push((p.dir.join(rel), content));
             }
         }
-        out
+        files.into_iter().collect()
     }
 
     /// summary.md: clusters, sizes, validation status, rejections.

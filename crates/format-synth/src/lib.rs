@@ -438,12 +438,16 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Hits {
         .iter()
         .map(|q| q.iter().map(|w| id[w.as_str()]).collect())
         .collect();
+    // A head's literal words as bits (numbers modulo 64), side by side for every head: most
+    // heads filed under an event's words lack another of its words, which one AND tells
+    // without reading the head's words.
+    let sigs: Vec<u64> = seq_ids.iter().map(|q| word_bits(q)).collect();
     // Each head is filed under its (up to) three rarest literal words as one key, and under
     // the rarest alone. An event of few distinct words looks up every set of one to three of
     // them (exact, and small blocks even where every word is common); a longer one looks up
     // each of its words among the rarest.
-    let mut by_key: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
-    let mut by_first: rustc_hash::FxHashMap<u32, Vec<usize>> = rustc_hash::FxHashMap::default();
+    let mut by_key: Vec<(u64, u32)> = Vec::new();
+    let mut by_first: Vec<(u64, u32)> = Vec::new();
     let mut unindexed: Vec<usize> = Vec::new();
     for (j, l) in lits.iter().enumerate() {
         let Some(l) = l else {
@@ -453,11 +457,12 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Hits {
         let mut rare: Vec<&str> = l.iter().map(String::as_str).collect();
         rare.sort_by_key(|w| (df[w], std::cmp::Reverse(w.len()), *w));
         rare.truncate(KEY_WORDS);
-        by_first.entry(id[rare[0]]).or_default().push(j);
+        by_first.push((u64::from(id[rare[0]]), j as u32));
         let mut key: Vec<u32> = rare.iter().map(|w| id[w]).collect();
         key.sort_unstable();
-        by_key.entry(key_hash(&key)).or_default().push(j);
+        by_key.push((key_hash(&key), j as u32));
     }
+    let (by_key, by_first) = (Filed::new(by_key), Filed::new(by_first));
     let per: Vec<(Vec<Vec<usize>>, usize)> = par::par_map(clusters, |i, c| {
         let mut cut = 0;
         let found = c
@@ -476,22 +481,20 @@ pub fn hits(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Hits {
                     let mut here = in_order.clone();
                     here.sort_unstable();
                     here.dedup();
+                    let bits = word_bits(&here);
                     // The head's literal words stand in the event in the head's order.
-                    let holds = |j: &usize| {
+                    let holds = |j: usize| {
                         let mut at = in_order.iter();
-                        seq_ids[*j].iter().all(|l| at.any(|w| w == l))
+                        sigs[j] & !bits == 0 && seq_ids[j].iter().all(|l| at.any(|w| w == l))
+                    };
+                    let mut take = |js: &[u32]| {
+                        cands.extend(js.iter().map(|&j| j as usize).filter(|&j| holds(j)));
                     };
                     if here.len() <= MAX_SUBSET_WORDS {
-                        for_subsets(&here, |key| {
-                            if let Some(js) = by_key.get(&key) {
-                                cands.extend(js.iter().copied().filter(holds));
-                            }
-                        });
+                        for_subsets(&here, |key| take(by_key.get(key)));
                     } else {
-                        for w in &here {
-                            if let Some(js) = by_first.get(w) {
-                                cands.extend(js.iter().copied().filter(holds));
-                            }
+                        for &w in &here {
+                            take(by_first.get(u64::from(w)));
                         }
                     }
                 }
@@ -541,6 +544,41 @@ fn key_hash(ids: &[u32]) -> u64 {
     ids.iter().fold(ids.len() as u64, |k, &w| {
         (k.rotate_left(26) ^ u64::from(w)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
     })
+}
+
+/// Literal words by number as 64 bits (number modulo 64): a head whose bits are not all among
+/// an event's lacks one of its words.
+fn word_bits(ids: &[u32]) -> u64 {
+    ids.iter().fold(0, |b, &w| b | 1 << (w % 64))
+}
+
+/// Heads filed under keys, in one block: reading a key's heads touches two places in memory,
+/// not one per key and one per head list.
+struct Filed {
+    at: rustc_hash::FxHashMap<u64, (u32, u32)>,
+    heads: Vec<u32>,
+}
+
+impl Filed {
+    /// From `(key, head)` pairs; each key's heads in ascending order.
+    fn new(mut pairs: Vec<(u64, u32)>) -> Filed {
+        pairs.sort_unstable();
+        let mut at = rustc_hash::FxHashMap::default();
+        let mut heads = Vec::with_capacity(pairs.len());
+        for (k, j) in pairs {
+            let e = at.entry(k).or_insert((heads.len() as u32, 0));
+            e.1 += 1;
+            heads.push(j);
+        }
+        Filed { at, heads }
+    }
+
+    fn get(&self, key: u64) -> &[u32] {
+        match self.at.get(&key) {
+            Some(&(from, n)) => &self.heads[from as usize..(from + n) as usize],
+            None => &[],
+        }
+    }
 }
 
 /// Calls `f` with the key of every subset of one to [`KEY_WORDS`] of `ids` (ascending).

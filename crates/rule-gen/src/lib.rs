@@ -193,9 +193,9 @@ pub fn generate(
     generate_while(headed, assigner, opts, progress, || true)
 }
 
-/// [`generate`] that asks `go_on` before each batch of clusters ([`FieldAssigner::batch`]) and stops
-/// when it says no (a timeout); the clusters not reached get nothing, and the caller knows it
-/// stopped.
+/// [`generate`] that asks `go_on` before each batch of clusters ([`FieldAssigner::batch`])
+/// and stops when it says no (a timeout); the clusters not reached get nothing, and the caller
+/// knows it stopped.
 pub fn generate_while(
     headed: &Headed,
     assigner: &dyn FieldAssigner,

@@ -416,9 +416,9 @@ fn generate_writes_validating_packages_reproducibly_and_atomically() {
     );
     let first = tree(&out);
     assert!(first.keys().filter(|p| p.ends_with("formula.xp")).count() > 10);
-    // A non-empty output folder is refused and left as it was.
+    // A non-empty output folder is refused (a usage error) and left as it was.
     let o = gen(false);
-    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
     assert_eq!(tree(&out), first);
     // --force replaces it with the same bytes (report.json holds the timings).
@@ -873,4 +873,24 @@ fn eval_kb_writes_each_expert_event_difference_as_a_json_line() {
         lost as u64,
         t["expert"].as_u64().unwrap() - t["correct"].as_u64().unwrap()
     );
+}
+
+#[test]
+fn check_exits_3_on_a_formula_with_errors_and_0_on_a_good_one() {
+    let d = tempfile::tempdir().unwrap();
+    let good = write(d.path(), "good/formula.xp", JSON_RULE.as_bytes());
+    let bad = write(d.path(), "bad/formula.xp", b"JSON = ''\nmsgid = (\n");
+    let o = run(&["check", good.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = run(&["check", good.to_str().unwrap(), bad.to_str().unwrap()]);
+    no_panic(&o);
+    assert_eq!(o.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(said.contains("2 formulas, 1 with errors"), "{said}");
+    assert!(said.contains("bad/formula.xp"), "{said}");
 }

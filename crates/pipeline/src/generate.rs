@@ -15,6 +15,9 @@ use crate::{Error, Progress};
 /// `report.json` of a generated tree.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    /// Always `normforge` ([`rule_gen::write::GENERATOR`]): what marks a folder as a previous
+    /// output that `--force` may replace.
+    pub generator: &'static str,
     /// The log as named by the caller.
     pub log: String,
     /// Lines read.
@@ -191,6 +194,7 @@ pub fn generate(
     files.insert(PathBuf::from("summary.md"), generated.summary_md(log_name));
     let stages = stages.finish();
     let report = Report {
+        generator: rule_gen::write::GENERATOR,
         log: log_name.to_string(),
         lines: clustered.lines,
         events: clustered.events,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use xp_eval::{CompileOptions, Rule};
 use xp_syntax::render_all;
 
-use crate::exit::{FAILED, OK};
+use crate::exit::{INPUT, OK};
 
 pub fn run(paths: &[PathBuf], strict: bool) -> anyhow::Result<u8> {
     let files = super::formula_files(paths)?;
@@ -22,5 +22,6 @@ pub fn run(paths: &[PathBuf], strict: bool) -> anyhow::Result<u8> {
         }
     }
     crate::outln!("{} formulas, {} with errors", files.len(), bad)?;
-    Ok(if bad > 0 { FAILED } else { OK })
+    // A formula with errors is invalid input (README, exit codes).
+    Ok(if bad > 0 { INPUT } else { OK })
 }

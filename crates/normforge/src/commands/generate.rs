@@ -37,23 +37,35 @@ pub fn load_kb(dirs: &[PathBuf]) -> anyhow::Result<Kb> {
     Kb::load(&dirs).with_context(|| "cannot load the knowledge base for retrieval")
 }
 
+/// A write error with its exit code: where the output may go is the arguments' business.
+fn write_error(e: rule_gen::write::WriteError) -> anyhow::Error {
+    use rule_gen::write::WriteError;
+    match e {
+        WriteError::NotEmpty(_) | WriteError::NotAFolder(_) | WriteError::Refused { .. } => {
+            Coded(crate::exit::USAGE, e.to_string()).into()
+        }
+        WriteError::Io { .. } => e.into(),
+    }
+}
+
 /// Runs the command.
 pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
     let t0 = std::time::Instant::now();
-    let non_empty = a.output.is_dir()
-        && std::fs::read_dir(&a.output)
-            .with_context(|| format!("{}: cannot read the output folder", a.output.display()))?
-            .next()
-            .is_some();
-    if non_empty && !a.force {
-        return Err(Coded(
-            crate::exit::INPUT,
-            format!(
-                "{}: the output folder is not empty (use --force to replace it)",
-                a.output.display()
-            ),
-        )
-        .into());
+    // Where the output goes is checked before the work (and what killed runs left there is
+    // put back or removed); the write checks again.
+    let recovery = rule_gen::write::prepare(&a.output, a.force).map_err(write_error)?;
+    if let Some(old) = &recovery.restored {
+        eprintln!(
+            "generate: put back {} from {}, left by a run that was killed while replacing it",
+            a.output.display(),
+            old.display()
+        );
+    }
+    for p in &recovery.removed {
+        eprintln!(
+            "generate: removed {}, left by a run that was killed",
+            p.display()
+        );
     }
     let kb = load_kb(&a.kb)?;
     let backend = super::llm_opts::backend(&a.llm, a.json)?;
@@ -159,7 +171,7 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
         output.set_model(serde_json::to_value(u)?)?;
     }
     let pipeline::generate::Output { files, report: out } = output;
-    rule_gen::write::write_tree(&a.output, &files, a.force)?;
+    rule_gen::write::write_tree(&a.output, &files, a.force).map_err(write_error)?;
     if a.json {
         crate::out::json_line(&out)?;
     } else {

@@ -43,34 +43,17 @@ pub fn related(clusters: &[ClusterInput<'_>], heads: &[Head]) -> Vec<Vec<usize>>
     for i in (0..n).filter(|&i| eligible(i)) {
         by_program.entry(&programs[i]).or_default().push(i);
     }
-    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
-    for members in by_program.values() {
-        for (i, j) in candidates(members, &words) {
-            {
-                let (a, b) = (&words[i], &words[j]);
-                if a.len().abs_diff(b.len()) > MAX_DIFF {
-                    continue;
-                }
-                let common = log_cluster::template::lcs_by(a, b, |x, y| x == y);
-                let diff = a.len() + b.len() - 2 * common.len();
-                if diff > MAX_DIFF || common.len() * 5 < a.len().max(b.len()) * 3 {
-                    continue;
-                }
-                let (ka, kb): (Vec<usize>, Vec<usize>) = common.iter().copied().unzip();
-                let literal_only = |w: &[&str], kept: &[usize]| {
-                    w.iter()
-                        .enumerate()
-                        .filter(|(p, _)| !kept.contains(p))
-                        .all(|(_, t)| !t.contains('{'))
-                };
-                // One side's difference all literal words: the other's may be a capture
-                // that the words fill (`for {$for=WORD}` / `for invalid user admin`).
-                if literal_only(a, &ka) || literal_only(b, &kb) {
-                    pairs.push((diff, i, j));
-                }
-            }
-        }
-    }
+    // The candidates' alignments are independent: on every core, in order.
+    let candidates: Vec<(usize, usize)> = by_program
+        .values()
+        .flat_map(|members| candidates(members, &words))
+        .collect();
+    let mut pairs: Vec<(usize, usize, usize)> = crate::par::par_map(&candidates, |_, &(i, j)| {
+        close_pair(&words[i], &words[j]).map(|diff| (diff, i, j))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     pairs.sort_unstable();
     // Clusters by the words of their sampled events: only those holding every literal word of
     // a joint template can match it.
@@ -172,6 +155,29 @@ const MAX_BLOCK: usize = 32;
 /// budget keeps the work near-linear: templates within [`MAX_DIFF`] insertions and deletions
 /// of each other keep most of their words in order, so they share a pair of adjacent words;
 /// pairs are drawn from the adjacent word pairs that at most [`MAX_BLOCK`] templates hold.
+/// The words two templates do not share, when they are few, most words are shared, and one
+/// side's difference is all literal words (the other's may be a capture that the words fill:
+/// `for {$for=WORD}` / `for invalid user admin`; tokens on both sides are a different
+/// structure).
+fn close_pair(a: &[&str], b: &[&str]) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > MAX_DIFF {
+        return None;
+    }
+    let common = log_cluster::template::lcs_by(a, b, |x, y| x == y);
+    let diff = a.len() + b.len() - 2 * common.len();
+    if diff > MAX_DIFF || common.len() * 5 < a.len().max(b.len()) * 3 {
+        return None;
+    }
+    let (ka, kb): (Vec<usize>, Vec<usize>) = common.iter().copied().unzip();
+    let literal_only = |w: &[&str], kept: &[usize]| {
+        w.iter()
+            .enumerate()
+            .filter(|(p, _)| !kept.contains(p))
+            .all(|(_, t)| !t.contains('{'))
+    };
+    (literal_only(a, &ka) || literal_only(b, &kb)).then_some(diff)
+}
+
 fn candidates(members: &[usize], words: &[Vec<&str>]) -> Vec<(usize, usize)> {
     if members.len() <= MAX_PAIRWISE {
         return members

@@ -2,6 +2,8 @@
 //! files with `UPDATE_EXPECT=1`, and the skip-or-require rule for shared data.
 #![allow(clippy::print_stderr)]
 
+pub mod http;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root.
@@ -154,7 +156,37 @@ pub fn playwright(what: &str) -> bool {
     false
 }
 
-/// The HTTP service on a free loopback port, in this process, stopped when dropped.
+/// The `normforge` binary this workspace built (`NORMFORGE_BIN` names another): `cargo test
+/// --workspace` builds it for the binary's own tests before any test runs.
+pub fn normforge_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("NORMFORGE_BIN") {
+        return PathBuf::from(p);
+    }
+    // This test's executable is `target/<profile>/deps/<test>-<hash>`.
+    let exe = std::env::current_exe().expect("the test's executable");
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join(format!("normforge{}", std::env::consts::EXE_SUFFIX)))
+        .expect("a target folder");
+    assert!(
+        bin.is_file(),
+        "{}: not built; run `cargo build -p normforge` with this profile, or `cargo test --workspace`",
+        bin.display()
+    );
+    bin
+}
+
+/// The service's defaults, with jobs run by this workspace's `normforge job-worker`.
+pub fn service_config() -> service::Config {
+    service::Config::new(service::child::Worker {
+        program: normforge_bin(),
+        args: vec!["job-worker".into()],
+    })
+}
+
+/// The HTTP service on a free loopback port, in this process (its jobs in processes of their
+/// own), stopped when dropped.
 pub struct TestServer {
     /// Where it listens.
     pub addr: std::net::SocketAddr,

@@ -46,7 +46,7 @@ fn the_openai_backend_gets_the_embedded_models_answers_from_a_real_server() {
     // The service with that model, on a free loopback port.
     let server = TestServer::start(service::Config {
         llm: Some(model.clone()),
-        ..service::Config::default()
+        ..normforge_tests::service_config()
     });
     let client = llm::openai::OpenAi::new(&server.url(""));
     let via_http: Vec<String> = requests

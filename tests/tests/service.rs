@@ -2,93 +2,14 @@
 //! unpack the package, validate it; the limits (body size, queue, timeout, expiry) and the
 //! one-rule endpoints; 50 concurrent submissions with nothing lost.
 
-use std::io::Read;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use normforge_tests::http::{
+    agent, big_log, call, config, download_and_validate, submit, wait_done,
+};
 use normforge_tests::{shared_dir, workspace_root, TestServer as Server};
 use serde_json::{json, Value};
-
-fn config() -> service::Config {
-    service::Config {
-        year: 2024,
-        ..service::Config::default()
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(120))
-        .build()
-}
-
-/// (status, JSON body) of any response, error statuses included.
-fn call(r: Result<ureq::Response, ureq::Error>) -> (u16, Value) {
-    let resp = match r {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("transport error: {e}"),
-    };
-    let status = resp.status();
-    let body: Value = resp.into_json().unwrap_or(Value::Null);
-    (status, body)
-}
-
-fn submit(s: &Server, log: &[u8], query: &str) -> (u16, Value) {
-    call(
-        agent()
-            .post(&s.url(&format!("/v1/jobs?{query}")))
-            .send_bytes(log),
-    )
-}
-
-fn wait_done(s: &Server, id: &str) -> Value {
-    let t0 = Instant::now();
-    loop {
-        let (st, v) = call(agent().get(&s.url(&format!("/v1/jobs/{id}"))).call());
-        assert_eq!(st, 200, "{v}");
-        match v["status"].as_str().unwrap() {
-            "done" | "failed" => return v,
-            _ => {}
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(600),
-            "job {id} never ended: {v}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn download_and_validate(s: &Server, id: &str, year: i32) -> usize {
-    let resp = agent()
-        .get(&s.url(&format!("/v1/jobs/{id}/package")))
-        .call()
-        .unwrap();
-    assert_eq!(resp.header("content-type"), Some("application/gzip"));
-    let mut bytes = Vec::new();
-    resp.into_reader().read_to_end(&mut bytes).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    tar::Archive::new(flate2::read::GzDecoder::new(&bytes[..]))
-        .unpack(dir.path())
-        .unwrap();
-    assert!(dir.path().join("report.json").exists() && dir.path().join("summary.md").exists());
-    let opts = xp_package::ValidateOptions {
-        run: xp_eval::RunOptions {
-            year,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let r = xp_package::validate(
-        &[dir.path().to_path_buf()],
-        &opts,
-        &xp_package::KnownFailures::default(),
-    )
-    .unwrap();
-    assert_eq!(r.failed, 0, "{:#?}", r.failures);
-    assert!(r.pairs > 0);
-    r.rules
-}
 
 fn round_trip(s: &Server, log: &Path) {
     let bytes = std::fs::read(log).unwrap();
@@ -259,33 +180,6 @@ fn bad_requests_get_json_errors_with_codes() {
         (400, Some("bad_json")),
         "{v}"
     );
-}
-
-/// A log big enough to take a while: many distinct sshd events.
-fn big_log(lines: usize) -> Vec<u8> {
-    let mut s = String::new();
-    for i in 0..lines {
-        s.push_str(&format!(
-            "Mar {:2} 10:{:02}:{:02} host{} sshd[{}]: Failed password for user{} from 10.{}.{}.{} port {} ssh2\n",
-            1 + i % 28,
-            i % 60,
-            (i / 60) % 60,
-            i % 7,
-            1000 + i,
-            i % 97,
-            i % 200,
-            (i / 200) % 250,
-            i % 250,
-            1024 + i % 60000
-        ));
-        s.push_str(&format!(
-            "Mar {:2} 10:00:00 host1 app{}: event number {i} kind{} done\n",
-            1 + i % 28,
-            i % 13,
-            i % 41
-        ));
-    }
-    s.into_bytes()
 }
 
 #[test]

@@ -16,7 +16,7 @@ fn the_web_page_uploads_a_log_and_shows_validated_packages() {
     }
     let server = TestServer::start(service::Config {
         year: 2024,
-        ..service::Config::default()
+        ..normforge_tests::service_config()
     });
     let out = tempfile::tempdir().unwrap();
     let log = workspace_root().join("eval/samples/sshd.log");

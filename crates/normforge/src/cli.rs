@@ -108,6 +108,10 @@ pub enum Command {
     /// Serve the HTTP API and web page: submit logs as jobs, poll, download rule packages;
     /// normalize or validate one event with one rule.
     Serve(ServeArgs),
+    /// One job of `serve`, in a process of its own: the job spec line and the log on standard
+    /// input, progress lines on standard error, the result on standard output.
+    #[command(hide = true)]
+    JobWorker,
     /// Training samples for one task from knowledge bases (JSON lines: prompt, completion).
     Dataset {
         /// Knowledge bases.
@@ -329,21 +333,30 @@ pub struct ServeArgs {
     /// `knowledge-base/`).
     #[arg(long)]
     pub kb: Vec<PathBuf>,
-    /// Largest submitted log, MiB.
-    #[arg(long, default_value_t = 64)]
-    pub max_body_mib: usize,
-    /// Jobs running at once.
-    #[arg(long, default_value_t = 1)]
-    pub max_running: usize,
+    /// Largest submitted log (decoded), MiB.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=16_384))]
+    pub max_body_mib: u64,
+    /// Jobs running at once (each a process).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub max_running: u64,
     /// Jobs waiting to run; more are refused with 429.
-    #[arg(long, default_value_t = 16)]
-    pub max_queued: usize,
-    /// Longest a job may run, seconds.
-    #[arg(long, default_value_t = 900)]
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    pub max_queued: u64,
+    /// Longest a job may run, seconds; then its process is killed.
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..=604_800))]
     pub job_timeout: u64,
+    /// Resident memory a job's process may use, MiB; past it, it is killed.
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..=1_048_576))]
+    pub max_job_mib: u64,
     /// How long a finished job's package stays downloadable, seconds.
-    #[arg(long, default_value_t = 3600)]
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=2_592_000))]
     pub ttl: u64,
+    /// Finished jobs kept at most (the oldest are forgotten first).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_kept: u64,
+    /// MiB of finished jobs' files kept at most (the oldest jobs are forgotten first).
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    pub max_kept_mib: u64,
     /// A rule set for `POST /v1/explain` requests that name no job.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,

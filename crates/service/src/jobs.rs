@@ -1,6 +1,6 @@
-//! Rule-generation jobs: a bounded queue in front of a bounded number of running jobs, each on
-//! a blocking thread with a deadline, its progress in counters the API reads, its result kept
-//! until it expires.
+//! Rule-generation jobs: a bounded queue in front of a bounded number of running jobs, each in
+//! a process of its own ([`crate::child`]) with a deadline and a memory ceiling, its progress in
+//! counters the API reads, its result kept until it expires or newer results push it out.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -9,13 +9,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::Semaphore;
+use tokio::sync::{watch, Semaphore};
 
 use crate::config::Config;
 use crate::error::ApiError;
 
 /// Options of a job (query parameters of `POST /v1/jobs`).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JobOptions {
     /// Name of the log in the report (default `upload.log`).
@@ -46,30 +46,33 @@ pub enum Status {
     Failed,
 }
 
-/// A job's live counters, shared with its thread.
+/// A job's live counters, fed by its process's progress lines.
 #[derive(Default)]
 pub struct Progress {
-    stage: Mutex<&'static str>,
+    stage: Mutex<String>,
     bytes_read: AtomicU64,
     events_done: AtomicUsize,
     events_total: AtomicUsize,
-    cancel: AtomicBool,
 }
 
-impl pipeline::Progress for Progress {
-    fn bytes(&self, read: u64) {
-        self.bytes_read.store(read, Ordering::Relaxed);
-    }
-    fn stage(&self, name: &'static str) {
+impl Progress {
+    fn set_stage(&self, name: &str) {
         if let Ok(mut s) = self.stage.lock() {
-            *s = name;
+            name.clone_into(&mut s);
         }
     }
-    fn events(&self, n: usize) {
-        self.events_done.fetch_add(n, Ordering::Relaxed);
-    }
-    fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
+
+    /// Takes one progress message of the job's process.
+    pub fn apply(&self, m: crate::worker::Message) {
+        use crate::worker::Message;
+        match m {
+            Message::Bytes(n) => self.bytes_read.store(n, Ordering::Relaxed),
+            Message::Stage(s) => self.set_stage(&s),
+            Message::EventsTotal(n) => self.events_total.store(n, Ordering::Relaxed),
+            Message::Events(n) => {
+                self.events_done.fetch_add(n, Ordering::Relaxed);
+            }
+        }
     }
 }
 
@@ -77,21 +80,53 @@ impl pipeline::Progress for Progress {
 pub struct Output {
     /// Every file of the tree (packages, summary.md, report.json).
     pub files: BTreeMap<PathBuf, String>,
-    /// The report.
-    pub report: pipeline::generate::Report,
+    /// `report.json`.
+    pub report: serde_json::Value,
+    /// Bytes of the files.
+    pub bytes: u64,
     /// The packages as a rule set (for explain), compiled on first use.
     pub rules: std::sync::OnceLock<ruleset::RuleSet>,
 }
 
 impl Output {
+    /// The output of a job's files.
+    pub fn new(files: BTreeMap<PathBuf, String>) -> Output {
+        let report = files
+            .get(std::path::Path::new("report.json"))
+            .and_then(|r| serde_json::from_str(r).ok())
+            .unwrap_or(serde_json::Value::Null);
+        let bytes = files
+            .iter()
+            .map(|(p, c)| (p.as_os_str().len() + c.len()) as u64)
+            .sum();
+        Output {
+            files,
+            report,
+            bytes,
+            rules: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The package folders of the report.
+    fn dirs(&self) -> impl Iterator<Item = &str> {
+        self.report["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["dir"].as_str())
+    }
+
     /// The job's packages as a rule set.
     pub fn rule_set(&self) -> &ruleset::RuleSet {
         self.rules.get_or_init(|| {
             let mut rules = Vec::new();
             let mut skipped = Vec::new();
-            for p in &self.report.rules {
-                let dir = p.dir.to_string_lossy().replace('\\', "/");
-                match self.files.get(&p.dir.join("formula.xp")) {
+            for dir in self.dirs() {
+                let dir = dir.replace('\\', "/");
+                match self
+                    .files
+                    .get(&std::path::Path::new(&dir).join("formula.xp"))
+                {
                     Some(src) => match ruleset::Loaded::compile(src, dir.clone()) {
                         Ok(l) => rules.push(l),
                         Err(reason) => skipped.push(ruleset::Skipped { dir, reason }),
@@ -135,20 +170,15 @@ pub struct State {
     inner: Arc<Inner>,
 }
 
-/// What a job runs (the pipeline; tests put in jobs that fail or crash).
-pub type JobFn = dyn Fn(&[u8], &JobOptions, &Config, &Progress) -> Result<Output, (&'static str, String)>
-    + Send
-    + Sync;
-
 struct Inner {
     config: Config,
-    job: Arc<JobFn>,
     chat: Option<crate::chat::ChatModel>,
     jobs: Mutex<HashMap<String, Job>>,
     slots: Semaphore,
     queued: AtomicUsize,
-    next: AtomicU64,
     stopping: AtomicBool,
+    /// Becomes true at shutdown: running jobs' processes are ended.
+    stop: watch::Sender<bool>,
 }
 
 /// A job's view for the API.
@@ -183,7 +213,7 @@ pub struct JobView {
 #[derive(Serialize)]
 pub struct ProgressView {
     /// Current stage.
-    pub stage: &'static str,
+    pub stage: String,
     /// Bytes read of the log.
     pub bytes_read: u64,
     /// Events of the log (known once clustered).
@@ -195,21 +225,15 @@ pub struct ProgressView {
 impl State {
     /// A new state.
     pub fn new(config: Config) -> State {
-        State::with_job(config, Arc::new(generate))
-    }
-
-    /// A state whose jobs run `job` instead of the pipeline.
-    pub fn with_job(config: Config, job: Arc<JobFn>) -> State {
         State {
             inner: Arc::new(Inner {
-                job,
                 chat: config.llm.clone().map(crate::chat::ChatModel::start),
                 slots: Semaphore::new(config.max_running.max(1)),
                 config,
                 jobs: Mutex::new(HashMap::new()),
                 queued: AtomicUsize::new(0),
-                next: AtomicU64::new(1),
                 stopping: AtomicBool::new(false),
+                stop: watch::channel(false).0,
             }),
         }
     }
@@ -224,9 +248,10 @@ impl State {
         self.inner.chat.as_ref()
     }
 
-    /// Refuse new jobs from now on.
+    /// Refuse new jobs from now on, and end the running ones.
     pub fn begin_shutdown(&self) {
         self.inner.stopping.store(true, Ordering::SeqCst);
+        self.inner.stop.send_replace(true);
     }
 
     fn jobs(&self) -> std::sync::MutexGuard<'_, HashMap<String, Job>> {
@@ -287,15 +312,19 @@ impl State {
                 format!("{max} jobs are already waiting; try again later"),
             ));
         }
-        let n = self.inner.next.fetch_add(1, Ordering::SeqCst);
-        let salt = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let id = format!("{n:06}-{salt:08x}");
+        let id = match new_id() {
+            Ok(id) => id,
+            Err(e) => {
+                self.inner.queued.fetch_sub(1, Ordering::SeqCst);
+                return Err(ApiError::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    format!("no random job id: {e}"),
+                ));
+            }
+        };
         let progress = Arc::new(Progress::default());
-        if let Ok(mut s) = progress.stage.lock() {
-            *s = "queued";
-        }
+        progress.set_stage("queued");
         let job = Job {
             id: id.clone(),
             options: options.clone(),
@@ -321,40 +350,40 @@ impl State {
             self.finish(&id, Err(("shutting_down", "the service stopped".into())));
             return;
         };
+        if self.inner.stopping.load(Ordering::SeqCst) {
+            self.finish(&id, Err(("shutting_down", "the service stopped".into())));
+            return;
+        }
         if let Some(j) = self.jobs().get_mut(&id) {
             j.status = Status::Running;
         }
-        let config = self.inner.config.clone();
-        let p = progress.clone();
-        let job = self.inner.job.clone();
-        let mut handle =
-            tokio::task::spawn_blocking(move || job(&log, &options, &config, p.as_ref()));
-        let timeout = self.inner.config.job_timeout;
-        let result = tokio::select! {
-            r = &mut handle => Some(r),
-            _ = tokio::time::sleep(timeout) => None,
+        progress.set_stage("starting");
+        let config = &self.inner.config;
+        let spec = crate::worker::JobSpec {
+            options,
+            year: config.year,
+            max_event_bytes: config.max_event_bytes,
+            kb: config.kb.clone(),
+            // The wall deadline on every core, and a little more: the CPU ceiling only catches
+            // a process that escaped the deadline.
+            cpu_seconds: config
+                .job_timeout
+                .as_secs()
+                .saturating_mul(cores())
+                .saturating_add(10),
         };
-        let outcome = match result {
-            Some(Ok(r)) => r,
-            Some(Err(e)) if e.is_panic() => Err((
-                "crashed",
-                "the job crashed (an internal error); the log may be reported as a bug".into(),
-            )),
-            Some(Err(_)) => Err(("cancelled", "the job was cancelled".into())),
-            None => {
-                progress.cancel.store(true, Ordering::SeqCst);
-                self.finish(
-                    &id,
-                    Err((
-                        "timeout",
-                        format!("the job ran longer than {} s", timeout.as_secs()),
-                    )),
-                );
-                // Hold the slot until the thread has stopped, so the CPU stays bounded.
-                let _ = handle.await;
-                return;
-            }
+        let limits = crate::child::Limits {
+            timeout: config.job_timeout,
+            max_rss: config.max_job_bytes,
+            // Its files as JSON strings, escapes included.
+            max_output: usize::try_from(config.max_kept_bytes.saturating_mul(2))
+                .unwrap_or(usize::MAX)
+                .min(8 << 30),
         };
+        let mut stop = self.inner.stop.subscribe();
+        let outcome = crate::child::run(&config.worker, &spec, log, limits, progress, &mut stop)
+            .await
+            .map(Output::new);
         self.finish(&id, outcome);
     }
 
@@ -368,16 +397,16 @@ impl State {
         match outcome {
             Ok(o) => {
                 j.status = Status::Done;
-                if let Ok(mut s) = j.progress.stage.lock() {
-                    *s = "done";
-                }
+                j.progress.set_stage("done");
                 j.output = Some(Arc::new(o));
             }
             Err(e) => {
                 j.status = Status::Failed;
+                j.progress.set_stage("failed");
                 j.error = Some(e);
             }
         }
+        evict(&mut jobs, &self.inner.config);
     }
 
     /// The API view of a job.
@@ -414,23 +443,31 @@ impl State {
         let ttl = self.inner.config.ttl;
         let result = j.output.as_ref().map(|o| {
             let r = &o.report;
+            let rules: Vec<serde_json::Value> = r["rules"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    serde_json::json!({
+                        "dir": p["dir"].as_str().map(|d| d.replace('\\', "/")),
+                        "id": p["id"],
+                        "kind": p["kind"],
+                        "size": p["size"],
+                        "matched": p["matched"],
+                        "validates": p["matched"] == p["size"],
+                    })
+                })
+                .collect();
             serde_json::json!({
-                "lines": r.lines,
-                "events": r.events,
-                "clusters": r.clusters,
-                "packages": r.packages,
-                "events_normalized": r.events_normalized,
-                "rejected_lines": r.rejected_lines,
-                "rejected_clusters": r.rejected_clusters,
-                "seconds": r.seconds,
-                "rules": r.rules.iter().map(|p| serde_json::json!({
-                    "dir": p.dir.to_string_lossy().replace('\\', "/"),
-                    "id": p.id,
-                    "kind": p.kind,
-                    "size": p.size,
-                    "matched": p.matched,
-                    "validates": p.matched == p.size,
-                })).collect::<Vec<_>>(),
+                "lines": r["lines"],
+                "events": r["events"],
+                "clusters": r["clusters"],
+                "packages": r["packages"],
+                "events_normalized": r["events_normalized"],
+                "rejected_lines": r["rejected_lines"],
+                "rejected_clusters": r["rejected_clusters"],
+                "seconds": r["seconds"],
+                "rules": rules,
             })
         });
         let base = format!("/v1/jobs/{}", j.id);
@@ -453,7 +490,7 @@ impl State {
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
             progress: ProgressView {
-                stage: p.stage.lock().map_or("?", |s| *s),
+                stage: p.stage.lock().map_or_else(|_| "?".into(), |s| s.clone()),
                 bytes_read: p.bytes_read.load(Ordering::Relaxed),
                 events_total: p.events_total.load(Ordering::Relaxed),
                 events_done: p.events_done.load(Ordering::Relaxed),
@@ -484,99 +521,39 @@ pub async fn reap(state: State) {
     }
 }
 
-/// The job itself, on a blocking thread.
-fn generate(
-    log: &[u8],
-    options: &JobOptions,
-    config: &Config,
-    progress: &Progress,
-) -> Result<Output, (&'static str, String)> {
-    let started = Instant::now();
-    let input = Box::new(std::io::Cursor::new(log.to_vec()));
-    let clustered = pipeline::cluster::cluster_stream(
-        input,
-        config.max_event_bytes,
-        pipeline::cluster::KEEP_TEXTS,
-        progress,
-    )
-    .map_err(pipeline_error)?;
-    progress
-        .events_total
-        .store(clustered.events, Ordering::Relaxed);
-    let engine = field_assign::engine::Retrieval::new(&config.kb);
-    let opts = rule_gen::Options {
-        tests: options.tests.unwrap_or(3),
-        year: options.year.unwrap_or(config.year),
-        meta: rule_gen::Meta {
-            vendor: options.vendor.clone(),
-            product: options.product.clone(),
-            source: options.source.clone(),
-        },
-    };
-    let name = options.name.clone().unwrap_or_else(|| "upload.log".into());
-    let out = pipeline::generate::generate(
-        &clustered,
-        &name,
-        &engine,
-        pipeline::generate::Writers::default(),
-        &opts,
-        started,
-        progress,
-    )
-    .map_err(pipeline_error)?;
-    Ok(Output {
-        files: out.files,
-        report: out.report,
-        rules: std::sync::OnceLock::new(),
-    })
+/// Forgets the oldest finished jobs while more than `max_kept` are kept or their files hold
+/// more than `max_kept_bytes`.
+fn evict(jobs: &mut HashMap<String, Job>, config: &Config) {
+    let mut finished: Vec<(Instant, String, u64)> = jobs
+        .values()
+        .filter_map(|j| {
+            let bytes = j.output.as_ref().map_or(0, |o| o.bytes);
+            j.finished.map(|f| (f, j.id.clone(), bytes))
+        })
+        .collect();
+    finished.sort();
+    let mut count = finished.len();
+    let mut bytes: u64 = finished.iter().map(|f| f.2).sum();
+    for (_, id, b) in finished {
+        if count <= config.max_kept && bytes <= config.max_kept_bytes {
+            break;
+        }
+        jobs.remove(&id);
+        count -= 1;
+        bytes -= b;
+    }
 }
 
-fn pipeline_error(e: pipeline::Error) -> (&'static str, String) {
-    match e {
-        pipeline::Error::Cancelled => ("timeout", "the job was stopped".into()),
-        pipeline::Error::Read(e) => ("bad_log", format!("the log cannot be read: {e}")),
-        e => ("internal", e.to_string()),
-    }
+/// 128 random bits, in hex.
+fn new_id() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn cores() -> u64 {
+    std::thread::available_parallelism().map_or(1, |n| n.get() as u64)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    async fn finished(state: &State, id: &str) -> JobView {
-        for _ in 0..400 {
-            let v = state.view(id).unwrap();
-            if matches!(v.status, Status::Done | Status::Failed) {
-                return v;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        panic!("job {id} never ended");
-    }
-
-    #[tokio::test]
-    async fn a_crashing_job_is_a_failed_job_and_the_service_goes_on() {
-        let crash: Arc<JobFn> = Arc::new(|log: &[u8], _: &JobOptions, _: &Config, _: &Progress| {
-            if log.starts_with(b"crash") {
-                panic!("a bug");
-            }
-            Err(("bad_log", "not this one".into()))
-        });
-        let state = State::with_job(Config::default(), crash);
-        let id = state
-            .submit(b"crash now".to_vec(), JobOptions::default())
-            .unwrap()
-            .id;
-        let v = finished(&state, &id).await;
-        assert_eq!(v.status, Status::Failed);
-        assert_eq!(v.error.unwrap()["code"], "crashed");
-        // The slot is free again: the next job runs and ends with its own error.
-        let id = state
-            .submit(b"other".to_vec(), JobOptions::default())
-            .unwrap()
-            .id;
-        let v = finished(&state, &id).await;
-        assert_eq!(v.error.unwrap()["code"], "bad_log");
-        assert_eq!(state.counts().0, 0, "nothing queued");
-    }
-}
+mod tests;

@@ -1,17 +1,20 @@
 //! The HTTP service: `normforge serve`. Jobs generate rule packages from submitted logs
-//! ([`jobs`]), one rule can be run or validated on one raw event ([`rule`]), and a small web
-//! page drives it all ([`api`] serves `web/index.html`). Bounded everywhere: request bodies,
-//! queued and running jobs, each job's time, and how long a finished package is kept.
+//! ([`jobs`]), each in a process of its own ([`child`] starts it, [`worker`] is its side), one
+//! rule can be run or validated on one raw event ([`rule`]), and a small web page drives it all
+//! ([`api`] serves `web/index.html`). Bounded everywhere: request bodies, queued and running
+//! jobs, each job's time and memory, and how long and how many finished packages are kept.
 //! No printing: the binary reports the address and errors.
 #![deny(missing_docs)]
 
 pub mod api;
 pub mod chat;
+pub mod child;
 pub mod config;
 pub mod error;
 pub mod jobs;
 pub mod package;
 pub mod rule;
+pub mod worker;
 
 pub use config::Config;
 

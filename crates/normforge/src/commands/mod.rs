@@ -49,6 +49,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Insight(a) => insight::run(&a),
         Command::Explain(a) => explain::run(&a),
         Command::Serve(a) => serve::run(&a),
+        Command::JobWorker => Ok(u8::from(
+            service::worker::run(std::io::stdin(), std::io::stdout(), std::io::stderr()) != 0,
+        )),
         Command::Eval(EvalCommand::Kb {
             dir,
             own_kb,

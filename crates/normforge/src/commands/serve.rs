@@ -10,16 +10,31 @@ use crate::exit::OK;
 
 /// Runs the command.
 pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
-    let kb = super::generate::load_kb(&a.kb)?;
+    // The knowledge bases are loaded once here to fail early; each job's process loads them.
+    let kb: Vec<std::path::PathBuf> = if a.kb.is_empty() {
+        super::generate::default_kb().into_iter().collect()
+    } else {
+        a.kb.clone()
+    };
+    super::generate::load_kb(&kb)?;
+    let mib = |m: u64| m.saturating_mul(1 << 20);
+    let worker = service::child::Worker::this_exe().context("cannot find this executable")?;
     let config = service::Config {
-        max_body: a.max_body_mib.saturating_mul(1 << 20),
-        max_running: a.max_running.max(1),
-        max_queued: a.max_queued,
-        job_timeout: Duration::from_secs(a.job_timeout.max(1)),
-        ttl: Duration::from_secs(a.ttl.max(1)),
+        max_body: usize::try_from(mib(a.max_body_mib)).unwrap_or(usize::MAX),
+        max_running: usize::try_from(a.max_running).unwrap_or(1),
+        max_queued: usize::try_from(a.max_queued).unwrap_or(0),
+        job_timeout: Duration::from_secs(a.job_timeout),
+        max_job_bytes: mib(a.max_job_mib),
+        ttl: Duration::from_secs(a.ttl),
+        max_kept: usize::try_from(a.max_kept).unwrap_or(usize::MAX),
+        max_kept_bytes: mib(a.max_kept_mib),
         max_event_bytes: a.max_event_bytes,
         year: a.year.unwrap_or_else(xp_eval::current_year),
-        kb: Arc::new(kb),
+        kb: kb
+            .iter()
+            .map(|d| d.canonicalize().unwrap_or_else(|_| d.clone()))
+            .collect(),
+        worker,
         rules: match &a.rules {
             Some(dir) => Some((
                 Arc::new(super::normalize_log::load_rules(dir)?),

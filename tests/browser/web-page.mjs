@@ -1,11 +1,12 @@
 // Drives the service's web page in Debian's chromium: upload a log, watch the progress, browse
 // the packages with their validation status, open a formula, download the archive, take a
-// screenshot. Usage: node web-page.mjs URL LOG OUT_DIR. Prints one JSON line of findings.
+// screenshot. Usage: node web-page.mjs URL LOG OUT_DIR TOKEN: the page asks for the token once
+// (a prompt), and the answer is TOKEN. Prints one JSON line of findings.
 import { chromium } from "playwright-core";
 import { statSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-const [url, log, out] = process.argv.slice(2);
+const [url, log, out, token] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.NORMFORGE_CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -15,6 +16,8 @@ try {
   const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1200, height: 1000 } });
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
+  let asked = 0;
+  page.on("dialog", async (d) => { asked += 1; await d.accept(token); });
   await page.goto(url);
   await page.setInputFiles("#log", log);
   await page.click("#submit");
@@ -47,6 +50,7 @@ try {
     archive_bytes: statSync(archive).size,
     archive_magic: magic,
     screenshot: shot,
+    token_asked: asked,
     errors,
   }));
 } finally {

@@ -36,17 +36,13 @@ pub fn call(r: Result<ureq::Response, ureq::Error>) -> (u16, Value) {
 }
 
 pub fn submit(s: &Server, log: &[u8], query: &str) -> (u16, Value) {
-    call(
-        agent()
-            .post(&s.url(&format!("/v1/jobs?{query}")))
-            .send_bytes(log),
-    )
+    call(s.post(&format!("/v1/jobs?{query}")).send_bytes(log))
 }
 
 pub fn wait_done(s: &Server, id: &str) -> Value {
     let t0 = Instant::now();
     loop {
-        let (st, v) = call(agent().get(&s.url(&format!("/v1/jobs/{id}"))).call());
+        let (st, v) = call(s.get(&format!("/v1/jobs/{id}")).call());
         assert_eq!(st, 200, "{v}");
         match v["status"].as_str().unwrap() {
             "done" | "failed" => return v,
@@ -61,10 +57,7 @@ pub fn wait_done(s: &Server, id: &str) -> Value {
 }
 
 pub fn download_and_validate(s: &Server, id: &str, year: i32) -> usize {
-    let resp = agent()
-        .get(&s.url(&format!("/v1/jobs/{id}/package")))
-        .call()
-        .unwrap();
+    let resp = s.get(&format!("/v1/jobs/{id}/package")).call().unwrap();
     assert_eq!(resp.header("content-type"), Some("application/gzip"));
     let mut bytes = Vec::new();
     resp.into_reader().read_to_end(&mut bytes).unwrap();

@@ -177,12 +177,19 @@ pub fn normforge_bin() -> PathBuf {
     bin
 }
 
-/// The service's defaults, with jobs run by this workspace's `normforge job-worker`.
+/// The token of the test services.
+pub const TEST_TOKEN: &str = "test-token-0123456789abcdef";
+
+/// The service's defaults, with jobs run by this workspace's `normforge job-worker` and the
+/// token [`TEST_TOKEN`].
 pub fn service_config() -> service::Config {
-    service::Config::new(service::child::Worker {
-        program: normforge_bin(),
-        args: vec!["job-worker".into()],
-    })
+    service::Config {
+        auth: service::access::Auth::Token(TEST_TOKEN.into()),
+        ..service::Config::new(service::child::Worker {
+            program: normforge_bin(),
+            args: vec!["job-worker".into()],
+        })
+    }
 }
 
 /// The HTTP service on a free loopback port, in this process (its jobs in processes of their
@@ -190,6 +197,8 @@ pub fn service_config() -> service::Config {
 pub struct TestServer {
     /// Where it listens.
     pub addr: std::net::SocketAddr,
+    /// Its token, if it has one.
+    pub token: Option<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -197,6 +206,10 @@ pub struct TestServer {
 impl TestServer {
     /// Starts the service with `config` on its own runtime.
     pub fn start(config: service::Config) -> TestServer {
+        let token = match &config.auth {
+            service::access::Auth::Token(t) => Some(t.clone()),
+            service::access::Auth::LoopbackWithoutToken => None,
+        };
         let (tx, rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -222,6 +235,7 @@ impl TestServer {
             addr: rx
                 .recv_timeout(std::time::Duration::from_secs(30))
                 .expect("the service starts"),
+            token,
             stop: Some(stop_tx),
             thread: Some(thread),
         }
@@ -230,6 +244,28 @@ impl TestServer {
     /// `http://ADDR/PATH`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// A request to `path` with the credentials of a client: the token, when the service has
+    /// one, and `X-Normforge: 1`.
+    pub fn request(&self, method: &str, path: &str) -> ureq::Request {
+        let r = http::agent()
+            .request(method, &self.url(path))
+            .set("X-Normforge", "1");
+        match &self.token {
+            Some(t) => r.set("Authorization", &format!("Bearer {t}")),
+            None => r,
+        }
+    }
+
+    /// `GET path` with the client's credentials.
+    pub fn get(&self, path: &str) -> ureq::Request {
+        self.request("GET", path)
+    }
+
+    /// `POST path` with the client's credentials.
+    pub fn post(&self, path: &str) -> ureq::Request {
+        self.request("POST", path)
     }
 }
 

@@ -48,7 +48,8 @@ fn the_openai_backend_gets_the_embedded_models_answers_from_a_real_server() {
         llm: Some(model.clone()),
         ..normforge_tests::service_config()
     });
-    let client = llm::openai::OpenAi::new(&server.url(""));
+    let mut client = llm::openai::OpenAi::new(&server.url(""));
+    client.token = server.token.clone();
     let via_http: Vec<String> = requests
         .iter()
         .map(|r| client.complete(r).unwrap())

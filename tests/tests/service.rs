@@ -24,8 +24,8 @@ fn round_trip(s: &Server, log: &Path) {
     assert_eq!(Some(rules as u64), result["packages"].as_u64());
     // One file of the package, as the web page shows it.
     let dir = result["rules"][0]["dir"].as_str().unwrap();
-    let formula = agent()
-        .get(&s.url(&format!("/v1/jobs/{id}/file/{dir}/formula.xp")))
+    let formula = s
+        .get(&format!("/v1/jobs/{id}/file/{dir}/formula.xp"))
         .call()
         .unwrap()
         .into_string()
@@ -38,16 +38,14 @@ fn round_trip(s: &Server, log: &Path) {
         .unwrap()
         .to_string();
     let (st, e) = call(
-        agent()
-            .post(&s.url("/v1/explain"))
+        s.post("/v1/explain")
             .send_json(json!({"raw": raw, "job": id, "lang": "en"})),
     );
     assert_eq!(st, 200, "{e}");
     assert!(e["rule"].is_string() && e["fields"].is_object(), "{e}");
     assert!(e["description"].is_string(), "{e}");
     let (st, e) = call(
-        agent()
-            .post(&s.url("/v1/explain"))
+        s.post("/v1/explain")
             .send_json(json!({"raw": "nothing like it", "job": id})),
     );
     assert_eq!(
@@ -55,11 +53,7 @@ fn round_trip(s: &Server, log: &Path) {
         (422, Some("no_match")),
         "{e}"
     );
-    let (st, e) = call(
-        agent()
-            .post(&s.url("/v1/explain"))
-            .send_json(json!({"raw": raw})),
-    );
+    let (st, e) = call(s.post("/v1/explain").send_json(json!({"raw": raw})));
     assert_eq!(
         (st, e["error"]["code"].as_str()),
         (400, Some("no_rules")),
@@ -70,7 +64,7 @@ fn round_trip(s: &Server, log: &Path) {
 #[test]
 fn a_submitted_log_comes_back_as_validating_packages() {
     let s = Server::start(config());
-    let (st, v) = call(agent().get(&s.url("/healthz")).call());
+    let (st, v) = call(s.get("/healthz").call());
     assert_eq!((st, v["status"].as_str()), (200, Some("ok")));
     round_trip(&s, &workspace_root().join("eval/samples/sshd.log"));
     if let Some(shared) = shared_dir("service: OpenSSH sample") {
@@ -86,8 +80,7 @@ fn a_submitted_log_comes_back_as_validating_packages() {
     body.extend_from_slice(&log);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let (st, v) = call(
-        agent()
-            .post(&s.url("/v1/jobs?name=mixed.log"))
+        s.post("/v1/jobs?name=mixed.log")
             .set(
                 "Content-Type",
                 &format!("multipart/form-data; boundary={boundary}"),
@@ -120,44 +113,40 @@ fn bad_requests_get_json_errors_with_codes() {
         (400, Some("bad_option")),
         "{v}"
     );
-    let (st, v) = call(agent().get(&s.url("/v1/jobs/nope")).call());
+    let (st, v) = call(s.get("/v1/jobs/nope").call());
     assert_eq!((st, v["error"]["code"].as_str()), (404, Some("not_found")));
-    let (st, v) = call(agent().get(&s.url("/v1/jobs/nope/package")).call());
+    let (st, v) = call(s.get("/v1/jobs/nope/package").call());
     assert_eq!(st, 404, "{v}");
-    let (st, _) = call(agent().get(&s.url("/no/such/endpoint")).call());
+    let (st, _) = call(s.get("/no/such/endpoint").call());
     assert_eq!(st, 404);
     // One rule on one event.
     let formula = "TEXT = '{$user=WORD} logged in'\nsubject.account.name = $user\naction = \"login\"\nid = \"t\"\n";
     let (st, v) = call(
-        agent()
-            .post(&s.url("/v1/normalize"))
+        s.post("/v1/normalize")
             .send_json(json!({"formula": formula, "raw": "alice logged in"})),
     );
     assert_eq!(st, 200, "{v}");
     assert_eq!(v["fields"]["subject.account.name"], "alice");
     let (st, v) = call(
-        agent()
-            .post(&s.url("/v1/normalize"))
+        s.post("/v1/normalize")
             .send_json(json!({"formula": formula, "raw": "something else"})),
     );
     assert_eq!((st, v["matched"].as_bool()), (200, Some(false)), "{v}");
     let expected = json!({"subject.account.name": "alice", "action": "login", "id": "t"});
-    let (st, v) =
-        call(agent().post(&s.url("/v1/validate")).send_json(
-            json!({"formula": formula, "raw": "alice logged in", "expected": expected}),
-        ));
+    let (st, v) = call(
+        s.post("/v1/validate")
+            .send_json(json!({"formula": formula, "raw": "alice logged in", "expected": expected})),
+    );
     assert_eq!((st, v["passed"].as_bool()), (200, Some(true)), "{v}");
     let wrong = json!({"subject.account.name": "bob", "action": "login", "id": "t"});
     let (st, v) = call(
-        agent()
-            .post(&s.url("/v1/validate"))
+        s.post("/v1/validate")
             .send_json(json!({"formula": formula, "raw": "alice logged in", "expected": wrong})),
     );
     assert_eq!((st, v["passed"].as_bool()), (200, Some(false)), "{v}");
     assert!(v["diff"].as_str().unwrap().contains("bob"), "{v}");
     let (st, v) = call(
-        agent()
-            .post(&s.url("/v1/normalize"))
+        s.post("/v1/normalize")
             .send_json(json!({"formula": "TEXT = ", "raw": "x"})),
     );
     assert_eq!(
@@ -170,8 +159,7 @@ fn bad_requests_get_json_errors_with_codes() {
         "{v}"
     );
     let (st, v) = call(
-        agent()
-            .post(&s.url("/v1/normalize"))
+        s.post("/v1/normalize")
             .set("Content-Type", "application/json")
             .send_string("{not json"),
     );
@@ -195,11 +183,7 @@ fn a_job_over_its_time_fails_with_timeout_and_finished_jobs_expire() {
     let v = wait_done(&s, &id);
     assert_eq!(v["status"], "failed", "{v}");
     assert_eq!(v["error"]["code"], "timeout", "{v}");
-    let (st, v) = call(
-        agent()
-            .get(&s.url(&format!("/v1/jobs/{id}/package")))
-            .call(),
-    );
+    let (st, v) = call(s.get(&format!("/v1/jobs/{id}/package")).call());
     assert_eq!(
         (st, v["error"]["code"].as_str()),
         (409, Some("job_failed")),
@@ -207,7 +191,7 @@ fn a_job_over_its_time_fails_with_timeout_and_finished_jobs_expire() {
     );
     // Gone after its time to live.
     std::thread::sleep(Duration::from_millis(1500));
-    let (st, _) = call(agent().get(&s.url(&format!("/v1/jobs/{id}"))).call());
+    let (st, _) = call(s.get(&format!("/v1/jobs/{id}")).call());
     assert_eq!(st, 404);
 }
 
@@ -247,10 +231,135 @@ fn fifty_concurrent_submissions_complete_or_are_refused_and_none_is_lost() {
     }
     // Every accepted job's package is there and validates.
     download_and_validate(&s, &accepted[accepted.len() - 1], 2024);
-    let (_, h) = call(agent().get(&s.url("/healthz")).call());
+    let (_, h) = call(s.get("/healthz").call());
     assert_eq!(
         (h["queued"].as_u64(), h["running"].as_u64()),
         (Some(0), Some(0)),
         "{h}"
+    );
+}
+
+#[test]
+fn only_callers_with_the_token_and_an_allowed_host_get_in() {
+    let s = Server::start(config());
+    let plain = |method: &str, path: &str| agent().request(method, &s.url(path));
+    // Open: the page and the health check.
+    assert_eq!(call(plain("GET", "/healthz").call()).0, 200);
+    assert_eq!(plain("GET", "/").call().unwrap().status(), 200);
+    // Everything under /v1/ wants the token.
+    for (method, path) in [
+        ("POST", "/v1/jobs"),
+        ("GET", "/v1/jobs/x"),
+        ("POST", "/v1/normalize"),
+    ] {
+        let (st, v) = call(plain(method, path).send_bytes(b"a line\n"));
+        assert_eq!(
+            (st, v["error"]["code"].as_str()),
+            (401, Some("unauthorized")),
+            "{path}: {v}"
+        );
+        let (st, _) = call(
+            plain(method, path)
+                .set("Authorization", "Bearer wrong-token-0123456789abcde")
+                .send_bytes(b"a line\n"),
+        );
+        assert_eq!(st, 401, "{path}");
+    }
+    // A Host that is not this service's (DNS rebinding), even with the token.
+    for host in ["evil.example", "evil.example:80", "localhost"] {
+        let (st, v) = call(s.get("/v1/jobs/x").set("Host", host).call());
+        assert_eq!(
+            (st, v["error"]["code"].as_str()),
+            (403, Some("bad_host")),
+            "{host}: {v}"
+        );
+        let (st, _) = call(plain("GET", "/healthz").set("Host", host).call());
+        assert_eq!(st, 403, "{host}");
+    }
+    let port = s.addr.port();
+    let (st, _) = call(
+        s.get("/v1/jobs/x")
+            .set("Host", &format!("localhost:{port}"))
+            .call(),
+    );
+    assert_eq!(st, 404);
+    // With the token a job is accepted; its id is 128 random bits.
+    let (st, v) = submit(&s, b"Jan  1 00:00:00 h app: started\n", "");
+    assert_eq!(st, 202, "{v}");
+    let id = v["id"].as_str().unwrap();
+    assert!(
+        id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{id}"
+    );
+    // No CORS: a preflight gets no Access-Control-Allow-* headers.
+    let r = plain("OPTIONS", "/v1/jobs")
+        .set("Origin", "http://evil.example")
+        .set("Access-Control-Request-Method", "POST")
+        .call();
+    let r = match r {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(
+        r.headers_names()
+            .iter()
+            .all(|h| !h.starts_with("access-control")),
+        "{:?}",
+        r.headers_names()
+    );
+}
+
+#[test]
+fn without_a_token_a_state_change_needs_the_custom_header_and_this_site() {
+    let s = Server::start(service::Config {
+        auth: service::access::Auth::LoopbackWithoutToken,
+        ..config()
+    });
+    let plain = |path: &str| agent().post(&s.url(path));
+    // What any web page can send: a cross-origin text/plain form post.
+    let (st, v) = call(
+        plain("/v1/jobs")
+            .set("Content-Type", "text/plain")
+            .set("Origin", "http://evil.example")
+            .set("Sec-Fetch-Site", "cross-site")
+            .send_bytes(b"a line\n"),
+    );
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (403, Some("missing_header")),
+        "{v}"
+    );
+    // The header from another site is refused too.
+    for (k, v) in [
+        ("Origin", "http://evil.example"),
+        ("Sec-Fetch-Site", "cross-site"),
+        ("Origin", "null"),
+    ] {
+        let (st, body) = call(
+            plain("/v1/jobs")
+                .set("X-Normforge", "1")
+                .set(k, v)
+                .send_bytes(b"a line\n"),
+        );
+        assert_eq!(
+            (st, body["error"]["code"].as_str()),
+            (403, Some("cross_site")),
+            "{k}: {v}"
+        );
+    }
+    // The page's own request gets in; reading needs no header.
+    let origin = format!("http://{}", s.addr);
+    let (st, v) = call(
+        plain("/v1/jobs")
+            .set("X-Normforge", "1")
+            .set("Origin", &origin)
+            .set("Sec-Fetch-Site", "same-origin")
+            .send_bytes(b"Jan  1 00:00:00 h app: started\n"),
+    );
+    assert_eq!(st, 202, "{v}");
+    let id = v["id"].as_str().unwrap();
+    assert_eq!(
+        call(agent().get(&s.url(&format!("/v1/jobs/{id}"))).call()).0,
+        200
     );
 }

@@ -25,6 +25,7 @@ fn the_web_page_uploads_a_log_and_shows_validated_packages() {
         .arg(server.url("/"))
         .arg(&log)
         .arg(out.path())
+        .arg(normforge_tests::TEST_TOKEN)
         .env("NORMFORGE_CHROMIUM", &browser)
         .output()
         .expect("node runs");
@@ -47,6 +48,8 @@ fn the_web_page_uploads_a_log_and_shows_validated_packages() {
     assert!(rows.iter().all(|r| r[4] == "✓ validates"), "{v:#}");
     assert!(v["formula"].as_str().unwrap().contains("\nid = "), "{v:#}");
     assert_eq!(v["archive_magic"], "1f8b", "a gzip archive");
+    // The page asked for the service's token once, and kept it.
+    assert_eq!(v["token_asked"], 1, "{v:#}");
     assert!(v["archive_bytes"].as_u64().unwrap() > 1000);
     // Keep the screenshot for people to look at.
     let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-page.png");

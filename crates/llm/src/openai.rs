@@ -14,6 +14,9 @@ pub struct OpenAi {
     pub model: Option<String>,
     /// Request timeout.
     pub timeout: std::time::Duration,
+    /// Bearer token sent with each request (another normforge's `serve` token, a hosted API's
+    /// key).
+    pub token: Option<String>,
 }
 
 impl OpenAi {
@@ -23,6 +26,7 @@ impl OpenAi {
             endpoint: endpoint.trim_end_matches('/').to_string(),
             model: None,
             timeout: std::time::Duration::from_secs(300),
+            token: None,
         }
     }
 
@@ -64,8 +68,12 @@ impl Llm for OpenAi {
     fn complete(&self, req: &Request) -> Result<String, Error> {
         let url = format!("{}/v1/chat/completions", self.endpoint);
         let agent = ureq::AgentBuilder::new().timeout(self.timeout).build();
-        let resp = agent
-            .post(&url)
+        // `X-Normforge` is what a normforge service without a token asks of a request.
+        let mut post = agent.post(&url).set("X-Normforge", "1");
+        if let Some(t) = &self.token {
+            post = post.set("Authorization", &format!("Bearer {t}"));
+        }
+        let resp = post
             .send_json(self.body(req))
             .map_err(|e| Error::Inference(format!("{url}: {e}")))?;
         let v: serde_json::Value = resp

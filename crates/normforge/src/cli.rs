@@ -169,6 +169,10 @@ pub struct LlmArgs {
     /// OpenAI-compatible server URL for `--llm openai`.
     #[arg(long)]
     pub endpoint: Option<String>,
+    /// Bearer token for `--endpoint` (default: `NORMFORGE_ENDPOINT_TOKEN`), e.g. another
+    /// normforge's `serve` token.
+    #[arg(long)]
+    pub endpoint_token: Option<String>,
     /// Recorded replies for `--llm replay`.
     #[arg(long)]
     pub replay: Option<PathBuf>,
@@ -329,6 +333,14 @@ pub struct ServeArgs {
     /// Address to listen on (port 0: any free port; the bound address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
+    /// Serve without a token (loopback only): a state-changing request then carries
+    /// `X-Normforge: 1` and no other site's `Origin`.
+    #[arg(long)]
+    pub no_auth: bool,
+    /// A `Host` name clients use besides the listen address (`name` or `name:port`; needed on a
+    /// non-loopback address).
+    #[arg(long, value_name = "HOST")]
+    pub allow_host: Vec<String>,
     /// Retrieval knowledge bases for field assignment (default: `NORMFORGE_KB`, else
     /// `knowledge-base/`).
     #[arg(long)]

@@ -610,35 +610,82 @@ fn diff_of_reports_checks_metrics_against_thresholds() {
     no_panic(&o);
 }
 
+/// One HTTP/1.0 exchange on `addr`: the response's status line and body.
+fn http(addr: &str, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(request).unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    resp
+}
+
 #[test]
 #[cfg(unix)]
-fn serve_prints_its_address_answers_and_stops_on_sigterm() {
-    use std::io::{BufRead, Read, Write};
+fn serve_prints_its_token_and_address_answers_and_stops_on_sigterm_with_a_job_running() {
+    use std::io::BufRead;
     let mut child = bin()
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("{line}"))
-        .to_string();
-    let mut s = std::net::TcpStream::connect(&addr).unwrap();
-    s.write_all(b"GET /healthz HTTP/1.0\r\nHost: x\r\n\r\n")
-        .unwrap();
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (mut token, mut addr) = (None, None);
+    while addr.is_none() {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).unwrap() > 0, "serve ended");
+        if let Some(t) = line.trim().strip_prefix("token ") {
+            token = Some(t.to_string());
+        }
+        addr = line
+            .trim()
+            .strip_prefix("listening on http://")
+            .map(str::to_string);
+    }
+    let (token, addr) = (token.expect("a token line"), addr.unwrap());
+    assert_eq!(token.len(), 64, "{token}");
+    let resp = http(
+        &addr,
+        format!("GET /healthz HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes(),
+    );
     assert!(
         resp.starts_with("HTTP/1.0 200") || resp.starts_with("HTTP/1.1 200"),
         "{resp}"
     );
     assert!(resp.contains("\"status\":\"ok\""), "{resp}");
+    // Another Host is refused; /v1/ wants the token.
+    let resp = http(
+        &addr,
+        b"GET /healthz HTTP/1.0\r\nHost: evil.example\r\n\r\n",
+    );
+    assert!(
+        resp.contains(" 403 ") && resp.contains("bad_host"),
+        "{resp}"
+    );
+    let resp = http(
+        &addr,
+        format!("GET /v1/jobs/x HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes(),
+    );
+    assert!(resp.contains(" 401 "), "{resp}");
+    // A job that takes a while, then SIGTERM: the service and the job's process stop.
+    let mut log = String::new();
+    for i in 0..100_000 {
+        log.push_str(&format!(
+            "Jan  1 00:00:00 host app{}: event {i} of kind{} done\n",
+            i % 50,
+            i % 37
+        ));
+    }
+    let resp = http(
+        &addr,
+        format!(
+            "POST /v1/jobs HTTP/1.0\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\n\r\n{log}",
+            log.len()
+        )
+        .as_bytes(),
+    );
+    assert!(resp.contains(" 202 "), "{resp}");
     // The same address again: a clear error naming it, exit 3.
     let o = run(&["serve", "--listen", &addr]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
@@ -649,8 +696,38 @@ fn serve_prints_its_address_answers_and_stops_on_sigterm() {
         .status()
         .unwrap();
     assert!(k.success());
-    let status = child.wait().unwrap();
+    let t0 = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(10),
+            "still serving 10 s after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     assert_eq!(status.code(), Some(0));
+    // Options out of range, and --no-auth off loopback, are usage errors.
+    for args in [
+        ["serve", "--max-body-mib", "18446744073709551615"],
+        ["serve", "--max-body-mib", "0"],
+        ["serve", "--job-timeout", "0"],
+        ["serve", "--listen", "0.0.0.0:0"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    let o = run(&[
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--no-auth",
+        "--allow-host",
+        "x",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--no-auth"), "{}", stderr(&o));
 }
 
 #[test]

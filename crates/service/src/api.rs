@@ -13,8 +13,8 @@ use crate::rule::RuleRequest;
 
 const INDEX: &str = include_str!("../web/index.html");
 
-/// The service's routes.
-pub fn router(state: State) -> Router {
+/// The service's routes, behind the access check.
+pub fn router(state: State, access: crate::access::Access) -> Router {
     let limit = state.config().max_body;
     Router::new()
         .route("/", get(|| async { Html(INDEX) }))
@@ -31,6 +31,10 @@ pub fn router(state: State) -> Router {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
         })
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(access),
+            crate::access::check,
+        ))
         .with_state(state)
 }
 

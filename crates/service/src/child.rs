@@ -209,6 +209,7 @@ fn signal_name(s: i32) -> &'static str {
         6 => " (SIGABRT)",
         9 => " (SIGKILL)",
         11 => " (SIGSEGV)",
+        15 => " (SIGTERM)",
         24 => " (SIGXCPU)",
         _ => "",
     }

@@ -33,6 +33,10 @@ pub struct Config {
     pub kb: Vec<PathBuf>,
     /// The command that runs a job.
     pub worker: Worker,
+    /// How requests prove they may act.
+    pub auth: crate::access::Auth,
+    /// `Host` values served besides the listen address (and `localhost` on loopback).
+    pub allow_hosts: Vec<String>,
     /// A rule set for `POST /v1/explain` without a job, and its folder (`serve --rules`).
     pub rules: Option<(Arc<ruleset::RuleSet>, std::path::PathBuf)>,
     /// A model served at `POST /v1/chat/completions` (`serve --llm …`).
@@ -55,6 +59,8 @@ impl Config {
             year: xp_eval::current_year(),
             kb: Vec::new(),
             worker,
+            auth: crate::access::Auth::LoopbackWithoutToken,
+            allow_hosts: Vec::new(),
             rules: None,
             llm: None,
         }

@@ -6,6 +6,7 @@
 //! No printing: the binary reports the address and errors.
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod api;
 pub mod chat;
 pub mod child;
@@ -25,9 +26,24 @@ pub async fn serve(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    let loopback = addr.ip().is_loopback();
+    if !loopback && matches!(config.auth, access::Auth::LoopbackWithoutToken) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "without a token the service listens on loopback only",
+        ));
+    }
+    if !loopback && config.allow_hosts.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "a service on a non-loopback address needs --allow-host (the names clients use)",
+        ));
+    }
+    let access = access::Access::new(config.auth.clone(), addr, &config.allow_hosts);
     let state = jobs::State::new(config);
     let reaper = tokio::spawn(jobs::reap(state.clone()));
-    let app = api::router(state.clone());
+    let app = api::router(state.clone(), access);
     let stopping = state.clone();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(async move {

@@ -75,7 +75,13 @@ fn inner(a: &LlmArgs, quiet: bool) -> anyhow::Result<Option<Box<dyn llm::Llm>>> 
                 .endpoint
                 .as_deref()
                 .context("--llm openai needs --endpoint URL")?;
-            Some(Box::new(llm::openai::OpenAi::new(url)))
+            let mut client = llm::openai::OpenAi::new(url);
+            client.token = a
+                .endpoint_token
+                .clone()
+                .or_else(|| std::env::var("NORMFORGE_ENDPOINT_TOKEN").ok())
+                .filter(|t| !t.is_empty());
+            Some(Box::new(client))
         }
         LlmKind::Replay => {
             let f = a

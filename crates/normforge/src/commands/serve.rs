@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::cli::ServeArgs;
-use crate::exit::OK;
+use crate::exit::{Coded, OK, USAGE};
 
 /// Runs the command.
 pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
@@ -35,6 +35,8 @@ pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
             .map(|d| d.canonicalize().unwrap_or_else(|_| d.clone()))
             .collect(),
         worker,
+        auth: service::access::Auth::LoopbackWithoutToken,
+        allow_hosts: Vec::new(),
         rules: match &a.rules {
             Some(dir) => Some((
                 Arc::new(super::normalize_log::load_rules(dir)?),
@@ -44,8 +46,54 @@ pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
         },
         llm: super::llm_opts::backend(&a.llm, false)?.map(Arc::from),
     };
+    let loopback = a.listen.ip().is_loopback();
+    if a.no_auth && !loopback {
+        return Err(Coded(
+            USAGE,
+            format!("{}: --no-auth is for a loopback address only", a.listen),
+        )
+        .into());
+    }
+    if !loopback && a.allow_host.is_empty() {
+        return Err(Coded(
+            USAGE,
+            format!(
+                "{}: a non-loopback address needs --allow-host NAME (the names clients use)",
+                a.listen
+            ),
+        )
+        .into());
+    }
+    let token = if a.no_auth {
+        None
+    } else {
+        match std::env::var("NORMFORGE_TOKEN") {
+            Ok(t) if !t.trim().is_empty() => Some((t.trim().to_string(), "NORMFORGE_TOKEN")),
+            _ => Some((service::access::new_token()?, "new")),
+        }
+    };
+    let config = service::Config {
+        auth: match &token {
+            Some((t, _)) => service::access::Auth::Token(t.clone()),
+            None => service::access::Auth::LoopbackWithoutToken,
+        },
+        allow_hosts: a.allow_host.clone(),
+        ..config
+    };
     service::run(a.listen, config, |addr| {
-        // The one line a supervisor (or a test) waits for.
+        match &token {
+            Some((t, "new")) => {
+                let _ = crate::outln!("token {t}");
+                let _ = crate::outln!("the page: http://{addr}/#token={t}");
+            }
+            Some(_) => {
+                let _ = crate::outln!("token from NORMFORGE_TOKEN");
+            }
+            None => {
+                let _ = crate::outln!("no token (--no-auth): loopback only");
+            }
+        }
+        // The line a supervisor (or a test) waits for.
         let _ = crate::outln!("listening on http://{addr}");
     })
     .with_context(|| format!("{}: cannot serve", a.listen))?;

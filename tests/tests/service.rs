@@ -363,3 +363,33 @@ fn without_a_token_a_state_change_needs_the_custom_header_and_this_site() {
         200
     );
 }
+
+#[test]
+fn a_compressed_log_is_read_and_an_unknown_encoding_is_refused() {
+    use std::io::Write;
+    let s = Server::start(config());
+    let log = std::fs::read(workspace_root().join("eval/samples/vpn.log")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&log).unwrap();
+    let gz = gz.finish().unwrap();
+    let (st, v) = call(
+        s.post("/v1/jobs?name=vpn.log")
+            .set("Content-Encoding", "gzip")
+            .send_bytes(&gz),
+    );
+    assert_eq!(st, 202, "{v}");
+    let v = wait_done(&s, v["id"].as_str().unwrap());
+    assert_eq!(v["status"], "done", "{v}");
+    assert_eq!(v["bytes"].as_u64(), Some(log.len() as u64), "{v}");
+    assert!(v["result"]["events"].as_u64().unwrap() > 10, "{v}");
+    let (st, v) = call(
+        s.post("/v1/jobs")
+            .set("Content-Encoding", "br")
+            .send_bytes(&gz),
+    );
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (415, Some("unsupported_encoding")),
+        "{v}"
+    );
+}

@@ -51,14 +51,25 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
-/// The log: the raw body, or the `log` (else the first) file of a multipart form.
+/// The log: the raw body (its `Content-Encoding`, gzip or zstd, undone), or the `log` (else
+/// the first) file of a multipart form.
 async fn read_log(state: &State, req: Request) -> Result<Vec<u8>, ApiError> {
     let limit = state.config().max_body;
+    let encoding = req
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty() && e != "identity");
     let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart && encoding.is_some() {
+        return Err(unsupported_encoding(
+            "a multipart form with a Content-Encoding",
+        ));
+    }
     if multipart {
         let mut form = Multipart::from_request(req, &())
             .await
@@ -87,7 +98,22 @@ async fn read_log(state: &State, req: Request) -> Result<Vec<u8>, ApiError> {
             ApiError::bad_request("bad_body", e.body_text())
         }
     })?;
-    Ok(body.to_vec())
+    match encoding {
+        None => Ok(body.to_vec()),
+        Some(e) => tokio::task::spawn_blocking(move || crate::encoding::decode(&e, &body, limit))
+            .await
+            .map_err(|e| {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+            })?,
+    }
+}
+
+fn unsupported_encoding(what: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_encoding",
+        format!("{what} is not read: send the log as is, gzip or zstd"),
+    )
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) -> ApiError {
@@ -171,14 +197,54 @@ fn json_body<T>(body: Body<T>) -> Result<T, ApiError> {
         .map_err(|e| ApiError::bad_request("bad_json", e.body_text()))
 }
 
+/// Runs `f` (XP: compiling, matching, normalizing) on a blocking thread, at most one per core
+/// at a time, so that the async threads keep answering (`/healthz` among them). Past the
+/// deadline the caller gets 503; the computation keeps its slot until it ends (XP's own step
+/// budgets bound it), so the CPU it takes stays bounded.
+async fn off_async<T: Send + 'static>(
+    state: &State,
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let deadline = state.config().xp_deadline;
+    let busy = |what: &str| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            format!("{what} within {} ms; try again", deadline.as_millis()),
+        )
+    };
+    let started = tokio::time::Instant::now();
+    let permit = tokio::time::timeout(deadline, state.xp_slots().acquire_owned())
+        .await
+        .map_err(|_| busy("no thread was free"))?
+        .map_err(|_| busy("the service is stopping: nothing runs"))?;
+    let work = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        f()
+    });
+    match tokio::time::timeout_at(started + deadline, work).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            e.to_string(),
+        )),
+        Err(_) => Err(busy("the request did not finish")),
+    }
+}
+
 async fn normalize(Ax(state): Ax<State>, body: Body<RuleRequest>) -> Result<Response, ApiError> {
     let req = json_body(body)?;
-    Ok(Json(crate::rule::normalize(&req, state.config().year)?).into_response())
+    let year = state.config().year;
+    let r = off_async(&state, move || crate::rule::normalize(&req, year)).await?;
+    Ok(Json(r).into_response())
 }
 
 async fn validate(Ax(state): Ax<State>, body: Body<RuleRequest>) -> Result<Response, ApiError> {
     let req = json_body(body)?;
-    Ok(Json(crate::rule::validate(&req, state.config().year)?).into_response())
+    let year = state.config().year;
+    let r = off_async(&state, move || crate::rule::validate(&req, year)).await?;
+    Ok(Json(r).into_response())
 }
 
 async fn explain(
@@ -190,30 +256,36 @@ async fn explain(
     let explained = match &req.job {
         Some(id) => {
             let out = state.output(id)?;
-            let files = &out.files;
-            crate::rule::explain(out.rule_set(), &req, year, |dir, lang, fields| {
-                let text = |name: &str| {
-                    files
-                        .get(&std::path::Path::new(dir).join(name))
-                        .map_or("", String::as_str)
-                };
-                xp_package::describe::description_in(
-                    text("metainfo.yaml"),
-                    text(&format!("i18n/i18n_{lang}.yaml")),
-                    fields,
-                )
-            })?
+            off_async(&state, move || {
+                let files = &out.files;
+                crate::rule::explain(out.rule_set(), &req, year, |dir, lang, fields| {
+                    let text = |name: &str| {
+                        files
+                            .get(&std::path::Path::new(dir).join(name))
+                            .map_or("", String::as_str)
+                    };
+                    xp_package::describe::description_in(
+                        text("metainfo.yaml"),
+                        text(&format!("i18n/i18n_{lang}.yaml")),
+                        fields,
+                    )
+                })
+            })
+            .await?
         }
         None => {
-            let Some((set, root)) = &state.config().rules else {
+            let Some((set, root)) = state.config().rules.clone() else {
                 return Err(ApiError::bad_request(
                     "no_rules",
                     "give `job` (a finished job's id), or start the service with --rules DIR",
                 ));
             };
-            crate::rule::explain(set, &req, year, |dir, lang, fields| {
-                xp_package::describe::description(&root.join(dir), lang, fields)
-            })?
+            off_async(&state, move || {
+                crate::rule::explain(&set, &req, year, |dir, lang, fields| {
+                    xp_package::describe::description(&root.join(dir), lang, fields)
+                })
+            })
+            .await?
         }
     };
     Ok(Json(explained).into_response())
@@ -235,3 +307,6 @@ async fn chat(
     let content = model.complete(r).await?;
     Ok(Json(crate::chat::reply(&req.model, &content)).into_response())
 }
+
+#[cfg(test)]
+mod tests;

@@ -27,6 +27,8 @@ pub struct Config {
     pub max_kept_bytes: u64,
     /// Largest event, bytes.
     pub max_event_bytes: usize,
+    /// Longest an XP request (normalize, validate, explain) may wait for a thread and run.
+    pub xp_deadline: Duration,
     /// Year for year-less timestamps (default of a job's `year` option).
     pub year: i32,
     /// Retrieval knowledge bases of field assignment (each job's process loads them).
@@ -56,6 +58,7 @@ impl Config {
             max_kept: 64,
             max_kept_bytes: 1 << 30,
             max_event_bytes: 1 << 20,
+            xp_deadline: Duration::from_secs(30),
             year: xp_eval::current_year(),
             kb: Vec::new(),
             worker,

@@ -179,6 +179,8 @@ struct Inner {
     stopping: AtomicBool,
     /// Becomes true at shutdown: running jobs' processes are ended.
     stop: watch::Sender<bool>,
+    /// Threads for XP requests (normalize, validate, explain): one per core.
+    xp_slots: Arc<Semaphore>,
 }
 
 /// A job's view for the API.
@@ -234,6 +236,7 @@ impl State {
                 queued: AtomicUsize::new(0),
                 stopping: AtomicBool::new(false),
                 stop: watch::channel(false).0,
+                xp_slots: Arc::new(Semaphore::new(usize::try_from(cores()).unwrap_or(1))),
             }),
         }
     }
@@ -241,6 +244,11 @@ impl State {
     /// The settings.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The threads XP requests take turns on.
+    pub fn xp_slots(&self) -> Arc<Semaphore> {
+        self.inner.xp_slots.clone()
     }
 
     /// The served model, if any.

@@ -11,6 +11,7 @@ pub mod api;
 pub mod chat;
 pub mod child;
 pub mod config;
+pub mod encoding;
 pub mod error;
 pub mod jobs;
 pub mod package;

@@ -34,9 +34,6 @@ pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
             .iter()
             .map(|d| d.canonicalize().unwrap_or_else(|_| d.clone()))
             .collect(),
-        worker,
-        auth: service::access::Auth::LoopbackWithoutToken,
-        allow_hosts: Vec::new(),
         rules: match &a.rules {
             Some(dir) => Some((
                 Arc::new(super::normalize_log::load_rules(dir)?),
@@ -45,6 +42,7 @@ pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
             None => None,
         },
         llm: super::llm_opts::backend(&a.llm, false)?.map(Arc::from),
+        ..service::Config::new(worker)
     };
     let loopback = a.listen.ip().is_loopback();
     if a.no_auth && !loopback {

@@ -2,6 +2,7 @@
 //! files with `UPDATE_EXPECT=1`, and the skip-or-require rule for shared data.
 #![allow(clippy::print_stderr)]
 
+pub mod hostile;
 pub mod http;
 
 use std::path::{Path, PathBuf};

@@ -393,3 +393,161 @@ fn a_compressed_log_is_read_and_an_unknown_encoding_is_refused() {
         "{v}"
     );
 }
+
+/// Whether the server closes `s` (read gives end of file or an error) within `within`.
+fn closed_within(s: &mut std::net::TcpStream, within: Duration) -> bool {
+    use std::io::Read;
+    s.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            // A response (408/400) before the close is fine; keep reading.
+            Ok(_) => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+#[test]
+fn idle_slow_and_stalled_connections_are_closed_and_open_ones_are_capped() {
+    use std::io::Write;
+    let s = Server::start(service::Config {
+        connections: service::listen::ConnLimits {
+            max_connections: 4,
+            header_timeout: Duration::from_millis(400),
+            body_timeout: Duration::from_millis(400),
+        },
+        ..config()
+    });
+    let connect = || std::net::TcpStream::connect(s.addr).unwrap();
+    // Idle: nothing sent.
+    let mut idle = connect();
+    assert!(
+        closed_within(&mut idle, Duration::from_secs(10)),
+        "an idle connection stays open"
+    );
+    // A head sent a byte at a time, slower than the timeout allows in all.
+    let mut slow = connect();
+    let head = format!(
+        "GET /healthz HTTP/1.1\r\nHost: {}\r\nX-Slow: {}\r\n\r\n",
+        s.addr,
+        "a".repeat(40)
+    );
+    let mut cut = false;
+    for b in head.bytes() {
+        if slow.write_all(&[b]).is_err() {
+            cut = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    assert!(
+        cut || closed_within(&mut slow, Duration::from_secs(10)),
+        "a slow head is served"
+    );
+    // A body that stops coming.
+    let mut stalled = connect();
+    let head = format!(
+        "POST /v1/normalize HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nX-Normforge: 1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"formula\":",
+        s.addr,
+        normforge_tests::TEST_TOKEN
+    );
+    stalled.write_all(head.as_bytes()).unwrap();
+    assert!(
+        closed_within(&mut stalled, Duration::from_secs(10)),
+        "a stalled body is held"
+    );
+    // Four connections held open (each has sent part of a request head, well within the
+    // timeout); a fifth is not served until one of them goes.
+    let s = Server::start(service::Config {
+        connections: service::listen::ConnLimits {
+            max_connections: 4,
+            header_timeout: Duration::from_secs(60),
+            body_timeout: Duration::from_secs(60),
+        },
+        ..config()
+    });
+    let connect = || std::net::TcpStream::connect(s.addr).unwrap();
+    let held: Vec<std::net::TcpStream> = (0..4)
+        .map(|_| {
+            let mut c = connect();
+            c.write_all(b"GET /healthz HTTP/1.1\r\n").unwrap();
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(50));
+    let mut fifth = connect();
+    fifth
+        .write_all(format!("GET /healthz HTTP/1.0\r\nHost: {}\r\n\r\n", s.addr).as_bytes())
+        .unwrap();
+    fifth
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    let early = std::io::Read::read(&mut fifth, &mut buf);
+    assert!(early.is_err(), "served past the cap: {early:?}");
+    drop(held);
+    fifth
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut resp = String::new();
+    std::io::Read::read_to_string(&mut fifth, &mut resp).unwrap();
+    assert!(
+        resp.starts_with("HTTP/1.0 200") || resp.starts_with("HTTP/1.1 200"),
+        "{resp}"
+    );
+}
+
+#[test]
+fn the_hostile_catalogue_as_jobs_then_a_normal_log_while_healthz_answers_throughout() {
+    let s = Server::start(config());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|sc| {
+        // /healthz, polled all along: every answer a 200 (generous: within the client's timeout).
+        let health = sc.spawn(|| {
+            let mut answers = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let (st, v) = call(s.get("/healthz").call());
+                assert_eq!((st, v["status"].as_str()), (200, Some("ok")), "{v}");
+                answers += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            answers
+        });
+        for (name, log) in normforge_tests::hostile::cases() {
+            assert!(log.len() <= 1 << 20, "{name}");
+            let (st, v) = submit(&s, &log, &format!("name={name}"));
+            assert_eq!(st, 202, "{name}: {v}");
+            let v = wait_done(&s, v["id"].as_str().unwrap());
+            // Done, or refused for a reason that is the input's (never a crash or a limit).
+            match v["status"].as_str() {
+                Some("done") => {
+                    let r = &v["result"];
+                    let accounted = r["events_normalized"].as_u64().unwrap()
+                        + r["rejected_clusters"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|c| c["size"].as_u64().unwrap_or(0))
+                            .sum::<u64>();
+                    assert!(accounted <= r["events"].as_u64().unwrap(), "{name}: {r}");
+                }
+                _ => assert_eq!(v["error"]["code"], "bad_log", "{name}: {v}"),
+            }
+        }
+        let log = std::fs::read(workspace_root().join("eval/samples/sshd.log")).unwrap();
+        let packages = normforge_tests::http::generate_and_validate(&s, &log);
+        assert!(packages > 10);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(health.join().unwrap() > 0);
+    });
+}

@@ -366,6 +366,15 @@ pub struct ServeArgs {
     /// Finished jobs kept at most (the oldest are forgotten first).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub max_kept: u64,
+    /// Connections open at once (more wait in the system's backlog).
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub max_connections: u64,
+    /// Seconds a connection may take to send a request's head, or stay idle between requests.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub header_timeout: u64,
+    /// Seconds a request body may stall before the request is cut.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub body_timeout: u64,
     /// MiB of finished jobs' files kept at most (the oldest jobs are forgotten first).
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
     pub max_kept_mib: u64,

@@ -29,6 +29,8 @@ pub struct Config {
     pub max_event_bytes: usize,
     /// Longest an XP request (normalize, validate, explain) may wait for a thread and run.
     pub xp_deadline: Duration,
+    /// Connections open at once, and their timeouts.
+    pub connections: crate::listen::ConnLimits,
     /// Year for year-less timestamps (default of a job's `year` option).
     pub year: i32,
     /// Retrieval knowledge bases of field assignment (each job's process loads them).
@@ -59,6 +61,7 @@ impl Config {
             max_kept_bytes: 1 << 30,
             max_event_bytes: 1 << 20,
             xp_deadline: Duration::from_secs(30),
+            connections: crate::listen::ConnLimits::default(),
             year: xp_eval::current_year(),
             kb: Vec::new(),
             worker,

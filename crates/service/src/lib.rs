@@ -14,6 +14,7 @@ pub mod config;
 pub mod encoding;
 pub mod error;
 pub mod jobs;
+pub mod listen;
 pub mod package;
 pub mod rule;
 pub mod worker;
@@ -42,16 +43,16 @@ pub async fn serve(
         ));
     }
     let access = access::Access::new(config.auth.clone(), addr, &config.allow_hosts);
+    let conn_limits = config.connections;
     let state = jobs::State::new(config);
     let reaper = tokio::spawn(jobs::reap(state.clone()));
     let app = api::router(state.clone(), access);
     let stopping = state.clone();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            stopping.begin_shutdown();
-        })
-        .await;
+    let result = listen::serve(listener, app, conn_limits, async move {
+        shutdown.await;
+        stopping.begin_shutdown();
+    })
+    .await;
     reaper.abort();
     result
 }

@@ -29,6 +29,11 @@ pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
         max_kept: usize::try_from(a.max_kept).unwrap_or(usize::MAX),
         max_kept_bytes: mib(a.max_kept_mib),
         max_event_bytes: a.max_event_bytes,
+        connections: service::listen::ConnLimits {
+            max_connections: usize::try_from(a.max_connections).unwrap_or(256),
+            header_timeout: Duration::from_secs(a.header_timeout),
+            body_timeout: Duration::from_secs(a.body_timeout),
+        },
         year: a.year.unwrap_or_else(xp_eval::current_year),
         kb: kb
             .iter()

@@ -149,10 +149,7 @@ fn generate_force_killed_at_any_moment_leaves_a_complete_tree() {
         assert!(leftovers(base).is_empty(), "{:?}", leftovers(base));
         // Kill moments spread from the start of the writing to a little past its end.
         let at = writing_time.mul_f64(1.3 * f64::from(i) / f64::from(KILLS));
-        let mut command = generate(base, "out", "2", true);
-        command
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
+        let command = generate(base, "out", "2", true);
         let (status, _) = run_watching_the_write(command, base, "out", |child| {
             std::thread::sleep(at);
             let _ = child.kill();
@@ -211,7 +208,11 @@ fn run_watching_the_write(
     name: &str,
     at_write: impl FnOnce(&mut std::process::Child),
 ) -> (Output, Duration) {
-    let mut child = command.spawn().unwrap();
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     let tmp = base.join(format!(".{name}.tmp-{}", child.id()));
     let deadline = Instant::now() + Duration::from_secs(300);
     while !tmp.exists() && child.try_wait().unwrap().is_none() {

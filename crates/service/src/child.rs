@@ -99,14 +99,21 @@ pub async fn run(
         let _ = stdin.write_all(&log).await;
     });
     let max_output = limits.max_output;
-    let collect = tokio::spawn(async move {
-        let mut out = Vec::new();
-        let read = (&mut stdout)
-            .take(max_output as u64 + 1)
-            .read_to_end(&mut out)
-            .await;
-        read.map(|_| out)
-    });
+    let overflowed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let collect = {
+        let overflowed = overflowed.clone();
+        tokio::spawn(async move {
+            let mut out = Vec::new();
+            let read = (&mut stdout)
+                .take(max_output as u64 + 1)
+                .read_to_end(&mut out)
+                .await;
+            if out.len() > max_output {
+                overflowed.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            read.map(|_| out)
+        })
+    };
     let follow = tokio::spawn(follow(stderr, progress));
     let deadline = tokio::time::Instant::now() + limits.timeout;
     let mut tick = tokio::time::interval(TICK);
@@ -118,6 +125,10 @@ pub async fn run(
                 if tokio::time::Instant::now() >= deadline {
                     ended_by_us = Some(("timeout", format!(
                         "the job ran longer than {} s", limits.timeout.as_secs())));
+                } else if overflowed.load(std::sync::atomic::Ordering::Relaxed) {
+                    // No longer read, it would wait for the deadline.
+                    ended_by_us = Some(("resources", format!(
+                        "the job's result is larger than {} MiB", max_output >> 20)));
                 } else if let Some(rss) = pid.and_then(resident_bytes) {
                     if rss > limits.max_rss {
                         ended_by_us = Some(("resources", format!(

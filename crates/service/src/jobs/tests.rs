@@ -178,3 +178,23 @@ fn job_ids_are_128_random_bits() {
     assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
     assert_ne!(a, b);
 }
+
+#[tokio::test]
+async fn a_result_over_its_limit_ends_the_job_at_once() {
+    // Writes without end; the service stops reading past the limit.
+    let state = State::new(Config {
+        max_kept_bytes: 1 << 20,
+        ..config(sh("cat > /dev/null; yes 'aaaaaaaaaaaaaaaaaaaaaaaa'"))
+    });
+    let t0 = Instant::now();
+    let e = one_job(&state, b"log\n").await.error.unwrap();
+    assert_eq!(e["code"], "resources", "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("result is larger"),
+        "{e}"
+    );
+    assert!(
+        t0.elapsed() < Duration::from_secs(20),
+        "killed, not waited for"
+    );
+}

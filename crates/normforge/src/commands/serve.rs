@@ -10,6 +10,25 @@ use crate::exit::{Coded, OK, USAGE};
 
 /// Runs the command.
 pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
+    // The arguments first: nothing is loaded for a command that cannot run.
+    let loopback = a.listen.ip().is_loopback();
+    if a.no_auth && !loopback {
+        return Err(Coded(
+            USAGE,
+            format!("{}: --no-auth is for a loopback address only", a.listen),
+        )
+        .into());
+    }
+    if !loopback && a.allow_host.is_empty() {
+        return Err(Coded(
+            USAGE,
+            format!(
+                "{}: a non-loopback address needs --allow-host NAME (the names clients use)",
+                a.listen
+            ),
+        )
+        .into());
+    }
     // The knowledge bases are loaded once here to fail early; each job's process loads them.
     let kb: Vec<std::path::PathBuf> = if a.kb.is_empty() {
         super::generate::default_kb().into_iter().collect()
@@ -49,24 +68,6 @@ pub fn run(a: &ServeArgs) -> anyhow::Result<u8> {
         llm: super::llm_opts::backend(&a.llm, false)?.map(Arc::from),
         ..service::Config::new(worker)
     };
-    let loopback = a.listen.ip().is_loopback();
-    if a.no_auth && !loopback {
-        return Err(Coded(
-            USAGE,
-            format!("{}: --no-auth is for a loopback address only", a.listen),
-        )
-        .into());
-    }
-    if !loopback && a.allow_host.is_empty() {
-        return Err(Coded(
-            USAGE,
-            format!(
-                "{}: a non-loopback address needs --allow-host NAME (the names clients use)",
-                a.listen
-            ),
-        )
-        .into());
-    }
     let token = if a.no_auth {
         None
     } else {

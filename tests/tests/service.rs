@@ -417,17 +417,22 @@ fn closed_within(s: &mut std::net::TcpStream, within: Duration) -> bool {
     }
 }
 
+/// A service that keeps 4 connections open at most, with `timeout` for heads and bodies.
+fn capped(timeout: Duration) -> Server {
+    Server::start(service::Config {
+        connections: service::listen::ConnLimits {
+            max_connections: 4,
+            header_timeout: timeout,
+            body_timeout: timeout,
+        },
+        ..config()
+    })
+}
+
 #[test]
 fn idle_slow_and_stalled_connections_are_closed_and_open_ones_are_capped() {
     use std::io::Write;
-    let s = Server::start(service::Config {
-        connections: service::listen::ConnLimits {
-            max_connections: 4,
-            header_timeout: Duration::from_millis(400),
-            body_timeout: Duration::from_millis(400),
-        },
-        ..config()
-    });
+    let s = capped(Duration::from_millis(400));
     let connect = || std::net::TcpStream::connect(s.addr).unwrap();
     // Idle: nothing sent.
     let mut idle = connect();
@@ -468,14 +473,7 @@ fn idle_slow_and_stalled_connections_are_closed_and_open_ones_are_capped() {
     );
     // Four connections held open (each has sent part of a request head, well within the
     // timeout); a fifth is not served until one of them goes.
-    let s = Server::start(service::Config {
-        connections: service::listen::ConnLimits {
-            max_connections: 4,
-            header_timeout: Duration::from_secs(60),
-            body_timeout: Duration::from_secs(60),
-        },
-        ..config()
-    });
+    let s = capped(Duration::from_secs(60));
     let connect = || std::net::TcpStream::connect(s.addr).unwrap();
     let held: Vec<std::net::TcpStream> = (0..4)
         .map(|_| {

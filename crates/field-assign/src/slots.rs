@@ -422,7 +422,11 @@ fn probe(
             v.push(
                 out.as_ref()
                     .and_then(|ev| ev.get(&format!("{PROBE}{i}")))
-                    .and_then(|v| v.to_text())
+                    // A time as a datetime field shows it (milliseconds kept), not as text.
+                    .and_then(|v| match v {
+                        xp_eval::Value::Time(ms) => Some(xp_eval::datetime::format_ms(*ms)),
+                        other => other.to_text(),
+                    })
                     .filter(|t| !t.is_empty()),
             );
         }

@@ -618,6 +618,26 @@ fn render(pieces: &[Piece], style: Style<'_>, taken: &[&str]) -> TextTemplate {
                     split_parts(values)
                 };
                 let n_parts = parts.len();
+                // What follows each part directly: the next part's literal, or at the region's
+                // end the next piece when no whitespace separates them. A HOSTNAME takes its
+                // whole run of host-name characters, so it cannot be followed by one.
+                let region_next = match (pieces.get(idx + 1), suffix.is_some()) {
+                    (
+                        Some(Piece::Lit {
+                            text,
+                            spaced: false,
+                        }),
+                        false,
+                    ) => text.chars().next(),
+                    _ => None,
+                };
+                let follows: Vec<Option<char>> = (0..n_parts)
+                    .map(|k| match parts.get(k + 1) {
+                        Some(Part::Lit(l)) => l.chars().next(),
+                        Some(Part::Core(_)) => None,
+                        None => region_next,
+                    })
+                    .collect();
                 for (k, part) in parts.into_iter().enumerate() {
                     match part {
                         Part::Lit(l) => {
@@ -632,11 +652,18 @@ fn render(pieces: &[Piece], style: Style<'_>, taken: &[&str]) -> TextTemplate {
                         Part::Core(core) => {
                             let cores: Vec<&str> = core.iter().map(String::as_str).collect();
                             let end = *at_end && k + 1 == n_parts;
-                            let ty = if loose {
+                            let mut ty = if loose {
                                 loose_type(&cores, end)
                             } else {
                                 type_of(&cores, end)
                             };
+                            if ty.0 == TokenType::Hostname
+                                && follows[k].is_some_and(|c| {
+                                    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')
+                                })
+                            {
+                                ty = (TokenType::Word, None, "");
+                            }
                             let all: Vec<(String, TokenType)> =
                                 reserved.iter().chain(captures.iter()).cloned().collect();
                             let name = unique_name(&address_name(&last_word, keyed, ty.0), &all);

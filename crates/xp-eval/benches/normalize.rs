@@ -4,7 +4,12 @@
 //! - EVENTLOG: the expert 4624 logon rule and its first test event, from `../shared/kb/dev`
 //!   (or `NORMFORGE_SHARED`); skipped with a notice when absent.
 //!
-//! Targets (issue step 1): >= 500k TEXT events/s, >= 100k EVENTLOG events/s.
+//! - TEXT, long line: a 64 KB line against a 60-token header (a lazy `STRING*`, then 20 `STRING`
+//!   among `WORD`, `NUMBER`, `IPV4` and `HOSTNAME` tokens), one line that matches and one that
+//!   fails only at its last token.
+//!
+//! Targets (issue step 1): >= 500k TEXT events/s, >= 100k EVENTLOG events/s; (step 10) the long
+//! line matches or fails in milliseconds.
 #![allow(clippy::print_stderr, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -69,6 +74,76 @@ fn bench(c: &mut Criterion) {
         });
     } else {
         eprintln!("SKIPPED eventlog_4624_logon: {} not found", dir.display());
+    }
+    g.finish();
+    long_line(c, &opts);
+}
+
+/// The 60-token header and a 64 KB line for it; `broken` spoils the last value only.
+pub fn long_line_case(broken: bool) -> (String, String) {
+    let mut toks = vec!["{$msg=STRING*}".to_string()];
+    let mut vals: Vec<String> = Vec::new();
+    let mut strings = 0;
+    for i in 1..60 {
+        let (tok, val) = match i % 3 {
+            0 if strings < 20 => {
+                strings += 1;
+                (format!("{{$s{i}=STRING}}"), format!("/p{i}/q?x={i}"))
+            }
+            1 => (format!("{{$n{i}=NUMBER}}"), format!("{}", i * 7919)),
+            _ => match i % 4 {
+                0 => (format!("{{$ip{i}=IPV4}}"), format!("10.0.{i}.{}", i + 1)),
+                1 => (
+                    format!("{{$h{i}=HOSTNAME}}"),
+                    format!("host{i}.example.com"),
+                ),
+                _ => (format!("{{$w{i}=WORD}}"), format!("w{i}")),
+            },
+        };
+        toks.push(tok);
+        vals.push(val);
+    }
+    if broken {
+        if let Some(last) = vals.last_mut() {
+            last.insert(0, '!');
+        }
+    }
+    let mut line = String::with_capacity(70_000);
+    let mut k = 0;
+    while line.len() < 64 * 1024 - 2_000 {
+        line.push_str(&format!("word{k} "));
+        k += 1;
+    }
+    line.push_str(&vals.join(" "));
+    (
+        format!("TEXT = '{}'\nid = \"bench\"\n", toks.join(" ")),
+        line,
+    )
+}
+
+fn long_line(c: &mut Criterion, opts: &RunOptions) {
+    let mut g = c.benchmark_group("long_line");
+    g.throughput(Throughput::Elements(1));
+    g.sample_size(10);
+    for (name, broken) in [
+        ("text_64kb_60_tokens_match", false),
+        ("text_64kb_60_tokens_fail", true),
+    ] {
+        let (src, line) = long_line_case(broken);
+        let rule = Rule::compile(&src, Default::default()).unwrap();
+        let got = rule.normalize(&line, opts);
+        eprintln!(
+            "{name}: {} bytes, outcome {}",
+            line.len(),
+            match &got {
+                Ok(Outcome::Normalized(_)) => "matched".to_string(),
+                Ok(_) => "no match".to_string(),
+                Err(e) => format!("error {e:?}").chars().take(80).collect(),
+            }
+        );
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(rule.normalize(black_box(&line), opts)))
+        });
     }
     g.finish();
 }

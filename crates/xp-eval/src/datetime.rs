@@ -5,6 +5,16 @@
 
 use chrono::{DateTime, NaiveDate};
 
+/// Formats as `YYYY-MM-DDTHH:MM:SSZ`, whole seconds (the fraction truncated): a datetime
+/// converted to text (a string field, `string()`, concatenation), as the vendor's function
+/// reference writes it. Datetime fields keep milliseconds ([`format_ms`]).
+pub fn format_secs(ms: i64) -> String {
+    match DateTime::from_timestamp_millis(ms) {
+        Some(dt) => dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        None => ms.to_string(),
+    }
+}
+
 /// Formats as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn format_ms(ms: i64) -> String {
     match DateTime::from_timestamp_millis(ms) {

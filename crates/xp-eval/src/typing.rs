@@ -67,6 +67,10 @@ pub fn render(ty: Option<FieldType>, v: &Value) -> serde_json::Value {
             .map_or(serde_json::Value::Null, serde_json::Value::Number),
         (None, Value::Bool(b)) => serde_json::Value::Bool(*b),
         (None, Value::List(_) | Value::Map(_)) => v.to_json(),
+        // A datetime field keeps milliseconds; as text a datetime has whole seconds.
+        (Some(FieldType::Datetime), Value::Time(ms)) => {
+            serde_json::Value::String(crate::datetime::format_ms(*ms))
+        }
         _ => serde_json::Value::String(v.to_text().unwrap_or_default()),
     }
 }

@@ -165,8 +165,8 @@ impl Value {
         }
     }
 
-    /// The string form used by `string()`, concatenation and string-typed fields.
-    /// `None` for null.
+    /// The string form used by `string()`, concatenation and string-typed fields (a datetime in
+    /// whole seconds). `None` for null.
     pub fn to_text(&self) -> Option<String> {
         Some(match self {
             Value::Null => return None,
@@ -174,7 +174,7 @@ impl Value {
             Value::Int(n) => n.to_string(),
             Value::Float(f) => format_float(*f),
             Value::Str(s) => s.to_string(),
-            Value::Time(ms) => datetime::format_ms(*ms),
+            Value::Time(ms) => datetime::format_secs(*ms),
             Value::Ip(ip) => ip.to_canonical().to_string(),
             Value::List(_) | Value::Map(_) => self.to_json().to_string(),
         })

@@ -84,7 +84,7 @@ pub fn lex(source: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 i = end;
             }
             b'$' => {
-                let end = ident_end(bytes, i + 1, false);
+                let end = ident_end(bytes, i + 1, true);
                 if end == i + 1 {
                     diags.push(Diagnostic::error(
                         Code::UnexpectedChar,

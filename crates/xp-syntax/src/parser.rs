@@ -155,6 +155,16 @@ impl Parser {
         }
     }
 
+    /// Whether the next tokens begin a statement: a statement keyword, an assignment, or a call.
+    fn at_statement_start(&self) -> bool {
+        match self.peek() {
+            Tok::Ident(w) if matches!(w.as_str(), "if" | "switch" | "drop" | "subformula") => true,
+            Tok::Ident(_) | Tok::Var(_) if matches!(self.peek_at(1), Tok::Punct("=")) => true,
+            Tok::Ident(_) => matches!(self.peek_at(1), Tok::Punct("(")),
+            _ => false,
+        }
+    }
+
     fn at_block_end(&self) -> bool {
         matches!(self.peek(), Tok::Ident(w) if BLOCK_END.contains(&w.as_str()))
             || matches!(self.peek(), Tok::Eof)
@@ -281,6 +291,10 @@ impl Parser {
                 });
             }
             _ if self.at_block_end() => {}
+            // Line breaks do not end statements in the vendor's grammar: a statement ends where
+            // its expression cannot go on, so another may follow on the same line
+            // (`x = "a"if c then`).
+            _ if self.at_statement_start() => {}
             other => {
                 let span = self.span();
                 self.error(

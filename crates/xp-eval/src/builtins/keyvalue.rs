@@ -3,7 +3,8 @@
 //! Pairs are separated by `pair_sep` (a single space also accepts any run of whitespace); each
 //! pair is split at its first `kv_sep`; keys and values are trimmed; a piece without `kv_sep`
 //! continues the previous value (`op=adding group to /etc/gshadow id=1` gives `op` = `adding
-//! group to /etc/gshadow`); an empty value is null; the first occurrence of a key wins. With a `quote` character, a value that
+//! group to /etc/gshadow`; with a separator other than a space the piece keeps its leading
+//! whitespace, so an indented line of a multi-line value stays indented); an empty value is null; the first occurrence of a key wins. With a `quote` character, a value that
 //! starts with it runs to the matching quote (separators inside are kept) and loses its
 //! quotes; without one, quotes are ordinary characters and stay in the value.
 
@@ -30,11 +31,19 @@ pub fn parse_kv(s: &str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> M
             }
             _ => {
                 // A piece without a separator continues the previous value:
-                // `op=adding group to /etc/gshadow id=1001`.
+                // `op=adding group to /etc/gshadow id=1001`. Between pairs separated by
+                // whitespace the pieces are words; with an explicit separator (a line break)
+                // a piece is a line of the value and keeps its indentation
+                // (`statement:SELECT a,\n\t\tb` keeps the tabs).
                 if let Some((_, v)) = pairs.last_mut() {
-                    if !piece.trim().is_empty() {
+                    if pair_sep == " " {
+                        if !piece.trim().is_empty() {
+                            v.push_str(joiner);
+                            v.push_str(piece.trim());
+                        }
+                    } else {
                         v.push_str(joiner);
-                        v.push_str(piece.trim());
+                        v.push_str(piece);
                     }
                 }
             }
@@ -43,7 +52,7 @@ pub fn parse_kv(s: &str, pair_sep: &str, kv_sep: &str, quote: Option<char>) -> M
     }
     let mut map = Map::with_capacity(pairs.len());
     for (k, v) in pairs {
-        let mut val: &str = &v;
+        let mut val: &str = v.trim_end();
         if let Some(q) = quote {
             if val.len() >= 2 * q.len_utf8() && val.starts_with(q) && val.ends_with(q) {
                 val = &val[q.len_utf8()..val.len() - q.len_utf8()];

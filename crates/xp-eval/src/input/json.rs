@@ -75,11 +75,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
     scalar_visits!();
 
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Str(Str::from(v)))
+        Ok(Value::Str(Str::from(v.trim())))
     }
 
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Str(Str::from(v)))
+        Ok(Value::Str(Str::from(v.trim())))
     }
 
     fn visit_none<E>(self) -> Result<Value, E> {

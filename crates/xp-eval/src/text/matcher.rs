@@ -14,8 +14,8 @@
 //! again guided by a reachability table ([`super::reach`]): every choice it makes then leads to
 //! a match or is refused in one step, so it finishes in at most one step per candidate end of
 //! each token on the successful path. The worst case is the table's, `O(E · n²)` for `E`
-//! template elements and `n` input bytes (`O(E · n)` without `NUMBER` on long digit runs or
-//! `KEYVALUE`), and the result is the one unlimited backtracking gives. The step budget
+//! template elements and `n` input bytes (`O(E · n)` without `KEYVALUE`), and the result is the
+//! one unlimited backtracking gives. The step budget
 //! ([`STEP_BUDGET`]) remains a guard for inputs whose table would exceed
 //! [`super::reach::MAX_CELLS`]: past it the match fails with [`MatchOutcome::Budget`].
 
@@ -530,10 +530,11 @@ fn convert_tok(t: &TokenSpec, targets: &mut Vec<Target>, strip_opt: bool) -> Tok
 }
 
 /// Steps of the unguided search on an input of `len` bytes before it switches to the
-/// reachability table: a successful first try takes a few steps per element, a lazy token one
-/// per position it extends over.
+/// reachability table: a successful first try takes a few steps per element (a lazy token one
+/// per position it extends over, rarely many); past that the table, `O(E · n)`, is cheaper
+/// than searching on.
 pub fn switch_after(len: usize) -> u64 {
-    (4 * len as u64 + 4_096).min(STEP_BUDGET)
+    (2_048 + len as u64 / 2).min(STEP_BUDGET)
 }
 
 fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {

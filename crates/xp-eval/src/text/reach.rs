@@ -11,13 +11,13 @@
 //!
 //! **Cost.** For `E` template elements and an input of `n` bytes the table has `E · (n + 1)`
 //! cells (one bit each). Whitespace, literals, `WORD`/`STRING`/`LITERAL` (single, `*`, `+`),
-//! `UNTIL`, `REST`, `CSV`, `HOSTNAME` and `WORDDASH` fill their row in `O(n)`; the fixed-form
-//! tokens (`IPV4`, `IPV6`, `DATETIME`, `MACADDR`, `DURATION`) run their recogniser once per
-//! position, each reading a bounded prefix, `O(n)`; `NUMBER` reads its digits and `KEYVALUE` its
-//! pairs from each position, `O(n²)` at worst. The walk afterwards takes at most one step per
-//! candidate end of each token on the path, `O(E · n)`. Worst case `O(E · n²)`; `O(E · n)` for
-//! templates without `NUMBER` on long digit runs or `KEYVALUE`. Memory: `E · (n + 1) / 8`
-//! bytes, refused past [`MAX_CELLS`] (the search then keeps its step budget).
+//! `UNTIL`, `REST`, `CSV`, `HOSTNAME`, `WORDDASH` and `NUMBER` fill their row in `O(n)`; the
+//! fixed-form tokens (`IPV4`, `IPV6`, `DATETIME`, `MACADDR`, `DURATION`) run their recogniser
+//! once per position, each reading a bounded prefix, `O(n)`; `KEYVALUE` reads its pairs from each
+//! position, `O(n²)` at worst. The walk afterwards takes at most one step per candidate end of
+//! each token on the path, `O(E · n)`. Worst case `O(E · n²)`; `O(E · n)` for templates without
+//! `KEYVALUE`. Memory: `E · (n + 1) / 8` bytes, refused past [`MAX_CELLS`] (the search then
+//! keeps its step budget).
 
 use super::matcher::{kv_args, El, Tok};
 use crate::builtins::keyvalue::scan_kv;
@@ -67,20 +67,48 @@ impl Table {
             return None;
         }
         let words = (n + 1).div_ceil(64);
-        let mut t = Table {
-            words,
-            bits: vec![0; graph.len() * words],
-        };
+        let mut bits = vec![0u64; graph.len() * words];
+        // Matches begin and end on character boundaries only.
+        let mut boundary = vec![0u64; words];
+        for p in 0..=n {
+            if text.is_char_boundary(p) {
+                boundary[p / 64] |= 1 << (p % 64);
+            }
+        }
         let b = text.as_bytes();
-        let mut row = vec![false; n + 1];
+        let mut ws = vec![0u64; words];
+        for (p, &c) in b.iter().enumerate() {
+            if is_ws(c) {
+                ws[p / 64] |= 1 << (p % 64);
+            }
+        }
+        let mut row = BitRow(vec![0; words]);
         for (id, node) in graph.iter().enumerate() {
-            row.iter_mut().for_each(|c| *c = false);
+            let (done, rest) = bits.split_at_mut(id * words);
+            let rows = Rows { done, words };
+            let dst = &mut rest[..words];
             let next = node.next;
             match &node.kind {
-                Kind::End => row[n] = true,
+                Kind::Split(targets) => {
+                    // Word by word: the union of the alternatives' rows.
+                    for &g in targets {
+                        for (d, s) in dst.iter_mut().zip(rows.row(g)) {
+                            *d |= s;
+                        }
+                    }
+                    continue;
+                }
+                Kind::End => {
+                    dst[n / 64] = 1 << (n % 64);
+                    continue;
+                }
+                _ => {}
+            }
+            row.clear();
+            match &node.kind {
                 Kind::Lit(s) if s.is_empty() => {
-                    for (p, c) in row.iter_mut().enumerate() {
-                        *c = t.ok(next, p);
+                    for p in 0..=n {
+                        row.put(p, rows.ok(next, p));
                     }
                 }
                 Kind::Lit(s) => {
@@ -91,46 +119,98 @@ impl Table {
                             break;
                         };
                         let at = from + off;
-                        row[at] = t.ok(next, at + s.len());
+                        row.put(at, rows.ok(next, at + s.len()));
                         from = at + 1;
                     }
                 }
                 Kind::Space => {
-                    // A run of whitespace, longest first, or none.
-                    let mut after = t.ok(next, n);
-                    row[n] = after;
-                    for p in (0..n).rev() {
-                        after = t.ok(next, p) || (is_ws(b[p]) && after);
-                        row[p] = after;
+                    // A run of whitespace, longest first, or none: `row[p] = next[p] or
+                    // (ws[p] and row[p + 1])`, a word at a time while runs are short.
+                    if !space_row(rows.row(next), &ws, &mut row.0) {
+                        row.clear();
+                        let mut after = rows.ok(next, n);
+                        row.put(n, after);
+                        for p in (0..n).rev() {
+                            after = rows.ok(next, p) || (is_ws(b[p]) && after);
+                            row.put(p, after);
+                        }
                     }
                 }
-                Kind::Split(targets) => {
-                    for (p, c) in row.iter_mut().enumerate() {
-                        *c = targets.iter().any(|&g| t.ok(g, p));
-                    }
-                }
-                Kind::Tok(tok) => fill_tok(&t, tok, next, text, year, &mut row),
+                Kind::Tok(tok) => fill_tok(&rows, tok, next, text, year, &mut row),
+                Kind::Split(_) | Kind::End => {}
             }
-            for (p, &c) in row.iter().enumerate() {
-                if c && text.is_char_boundary(p) {
-                    t.bits[id * words + p / 64] |= 1 << (p % 64);
-                }
+            for ((d, w), m) in dst.iter_mut().zip(&row.0).zip(&boundary) {
+                *d = w & m;
             }
         }
-        Some(t)
+        Some(Table { words, bits })
+    }
+}
+
+/// A space's row from its successor's, word-parallel: each pass carries reachability one
+/// position back through whitespace. `false` when runs of whitespace are longer than the
+/// passes it makes (the caller then fills the row position by position).
+fn space_row(next: &[u64], ws: &[u64], out: &mut [u64]) -> bool {
+    out.copy_from_slice(next);
+    for _ in 0..8 {
+        let mut changed = false;
+        for w in 0..out.len() {
+            let from_above = (out[w] >> 1) | out.get(w + 1).map_or(0, |x| x << 63);
+            let v = out[w] | (ws[w] & from_above);
+            changed |= v != out[w];
+            out[w] = v;
+        }
+        if !changed {
+            return true;
+        }
+    }
+    false
+}
+
+/// The row being filled, one bit a position.
+struct BitRow(Vec<u64>);
+
+impl BitRow {
+    fn clear(&mut self) {
+        self.0.iter_mut().for_each(|w| *w = 0);
+    }
+
+    #[inline]
+    fn put(&mut self, pos: usize, on: bool) {
+        self.0[pos / 64] |= u64::from(on) << (pos % 64);
+    }
+}
+
+/// The rows filled so far (every element numbered below the one being filled).
+struct Rows<'a> {
+    done: &'a [u64],
+    words: usize,
+}
+
+impl Rows<'_> {
+    #[inline]
+    fn ok(&self, node: u32, pos: usize) -> bool {
+        self.done[node as usize * self.words + pos / 64] & (1 << (pos % 64)) != 0
+    }
+
+    fn row(&self, node: u32) -> &[u64] {
+        let i = node as usize * self.words;
+        &self.done[i..i + self.words]
     }
 }
 
 /// The row of a token: `row[p]` is whether one of the ends the matcher tries for the token at `p`
 /// is reachable for the element after it (`next`).
-fn fill_tok(t: &Table, tok: &Tok, next: u32, text: &str, year: i32, row: &mut [bool]) {
+fn fill_tok(t: &Rows<'_>, tok: &Tok, next: u32, text: &str, year: i32, row: &mut BitRow) {
     let b = text.as_bytes();
     let n = b.len();
     let after = |e: usize| t.ok(next, e);
     match (tok.ty, tok.rep) {
         (TokenType::Rest | TokenType::Csv, _) => {
             let end = after(n);
-            row.iter_mut().for_each(|c| *c = end);
+            for p in 0..=n {
+                row.put(p, end);
+            }
         }
         (TokenType::Until, _) => {
             let delim = tok.args.first().map_or(&[][..], |d| d.as_bytes());
@@ -150,7 +230,7 @@ fn fill_tok(t: &Table, tok: &Tok, next: u32, text: &str, year: i32, row: &mut [b
             let mut any = false;
             for p in (0..=n).rev() {
                 any |= good[p];
-                row[p] = any;
+                row.put(p, any);
             }
         }
         (TokenType::Word | TokenType::String | TokenType::Literal, Rep::Star | Rep::Plus) => {
@@ -164,11 +244,14 @@ fn fill_tok(t: &Table, tok: &Tok, next: u32, text: &str, year: i32, row: &mut [b
                 if p < n && !is_ws(b[p]) {
                     first_word = p;
                 }
-                row[p] = if tok.rep == Rep::Star {
-                    any_from[p]
-                } else {
-                    first_word < n && any_from[first_word + 1]
-                };
+                row.put(
+                    p,
+                    if tok.rep == Rep::Star {
+                        any_from[p]
+                    } else {
+                        first_word < n && any_from[first_word + 1]
+                    },
+                );
             }
         }
         (TokenType::Word | TokenType::String | TokenType::Literal, _) => {
@@ -190,7 +273,7 @@ fn fill_tok(t: &Table, tok: &Tok, next: u32, text: &str, year: i32, row: &mut [b
                         ok |= after(next_quote[q] + 1);
                     }
                 }
-                row[p] = ok;
+                row.put(p, ok);
                 reach_in_run = after(p) || reach_in_run;
                 for (q, c) in [b'"', b'\''].iter().enumerate() {
                     if b[p] == *c {
@@ -208,7 +291,7 @@ fn fill_tok(t: &Table, tok: &Tok, next: u32, text: &str, year: i32, row: &mut [b
                     run_end = p;
                     continue;
                 }
-                row[p] = b[p].is_ascii_alphanumeric() && after(run_end);
+                row.put(p, b[p].is_ascii_alphanumeric() && after(run_end));
             }
         }
         (TokenType::Worddash, _) => {
@@ -218,59 +301,80 @@ fn fill_tok(t: &Table, tok: &Tok, next: u32, text: &str, year: i32, row: &mut [b
                     run_end = p;
                     continue;
                 }
-                row[p] = after(run_end);
+                row.put(p, after(run_end));
             }
         }
         (TokenType::Number, _) => {
-            for (p, c) in row.iter_mut().enumerate().take(n) {
-                if let Some((frac, int_end)) = tokens::number(b, p) {
-                    *c = frac.is_some_and(after) || after(int_end);
+            // `[+-]?digits[.digits]` (as `tokens::number`), the ends of digit runs found once.
+            let mut digits_end = vec![n; n + 1];
+            for p in (0..n).rev() {
+                digits_end[p] = if b[p].is_ascii_digit() {
+                    digits_end[p + 1]
+                } else {
+                    p
+                };
+            }
+            for p in 0..n {
+                let ds = p + usize::from(matches!(b[p], b'+' | b'-'));
+                if ds >= n || !b[ds].is_ascii_digit() {
+                    continue;
                 }
+                let int_end = digits_end[ds];
+                let frac =
+                    (int_end + 1 < n && b[int_end] == b'.' && b[int_end + 1].is_ascii_digit())
+                        .then(|| digits_end[int_end + 1]);
+                row.put(p, frac.is_some_and(after) || after(int_end));
             }
         }
         (TokenType::Ipv4, _) => {
             for p in 0..n {
                 if b[p].is_ascii_digit() {
-                    row[p] = tokens::ipv4(b, p).is_some_and(|(e, _)| after(e));
+                    row.put(p, tokens::ipv4(b, p).is_some_and(|(e, _)| after(e)));
                 }
             }
         }
         (TokenType::Ipv6, _) => {
-            for p in 0..n {
-                if b[p].is_ascii_hexdigit() || b[p] == b':' {
-                    row[p] = tokens::ipv6_candidates(text, p)
-                        .iter()
-                        .any(|&(e, _)| after(e));
+            for (p, &c) in b.iter().enumerate() {
+                if c.is_ascii_hexdigit() || c == b':' {
+                    row.put(
+                        p,
+                        tokens::ipv6_candidates(text, p)
+                            .iter()
+                            .any(|&(e, _)| after(e)),
+                    );
                 }
             }
         }
         (TokenType::Datetime, _) => {
             for p in 0..n {
                 if text.is_char_boundary(p) && !is_ws(b[p]) {
-                    row[p] = datetime::parse_prefix(&text[p..], Some(year))
-                        .is_some_and(|(len, _)| after(p + len));
+                    row.put(
+                        p,
+                        datetime::parse_prefix(&text[p..], Some(year))
+                            .is_some_and(|(len, _)| after(p + len)),
+                    );
                 }
             }
         }
         (TokenType::Macaddr, _) => {
             for p in 0..n {
                 if b[p].is_ascii_hexdigit() {
-                    row[p] = tokens::macaddr(b, p).is_some_and(|(e, _)| after(e));
+                    row.put(p, tokens::macaddr(b, p).is_some_and(|(e, _)| after(e)));
                 }
             }
         }
         (TokenType::Duration, _) => {
             for p in 0..n {
                 if b[p].is_ascii_digit() {
-                    row[p] = tokens::duration(b, p).is_some_and(|(e, _)| after(e));
+                    row.put(p, tokens::duration(b, p).is_some_and(|(e, _)| after(e)));
                 }
             }
         }
         (TokenType::Keyvalue, _) => {
             let (ps, ks, q) = kv_args(&tok.args);
-            for p in 0..n {
-                if text.is_char_boundary(p) && !is_ws(b[p]) {
-                    row[p] = scan_kv(text, p, &ps, &ks, q).into_iter().any(after);
+            for (p, &c) in b.iter().enumerate() {
+                if text.is_char_boundary(p) && !is_ws(c) {
+                    row.put(p, scan_kv(text, p, &ps, &ks, q).into_iter().any(after));
                 }
             }
         }

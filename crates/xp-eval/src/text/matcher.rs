@@ -170,7 +170,9 @@ enum Cap {
 
 struct St<'t> {
     text: &'t str,
-    /// `runs[p]`: the runs of whitespace in `text[p..]` (one partly before `p` included).
+    /// `runs[p]`: the runs of whitespace in `text[p..]` (one partly before `p` included);
+    /// counted once the search has taken [`RUNS_AFTER`] steps (a first try that succeeds never
+    /// needs them).
     runs: Vec<u32>,
     caps: Vec<(u16, Cap)>,
     steps: u64,
@@ -185,6 +187,9 @@ struct St<'t> {
     /// The reachability table, on the second run.
     table: Option<reach::Table>,
 }
+
+/// Steps after which the whitespace room of the input is counted and checked.
+const RUNS_AFTER: u64 = 32;
 
 /// Steps after which failed states are remembered.
 const MEMO_AFTER: u64 = 2_000;
@@ -323,7 +328,7 @@ impl Matcher {
         }
         let mut st = St {
             text,
-            runs: whitespace_runs(text.as_bytes()),
+            runs: Vec::new(),
             caps: Vec::with_capacity(self.targets.len()),
             steps: 0,
             depth: 0,
@@ -344,7 +349,8 @@ impl Matcher {
             // the reachability table (exact, and polynomial in the template and the input).
             if let Some(table) = reach::Table::build(&self.graph, text, year) {
                 st.caps.clear();
-                st.steps = 0;
+                // Past the first steps, so that every state is checked against the table.
+                st.steps = RUNS_AFTER;
                 st.depth = 0;
                 st.budget = false;
                 st.failed = None;
@@ -539,9 +545,23 @@ pub fn switch_after(len: usize) -> u64 {
 
 fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
     st.steps += 1;
+    // The first steps of a search need no checks: a first try that succeeds takes few.
+    if st.steps > RUNS_AFTER && !may_go_on(atoms, k, pos, st) {
+        return false;
+    }
+    st.depth += 1;
+    let ok = m_memo(atoms, k, pos, st);
+    st.depth -= 1;
+    ok
+}
+
+/// The checks of a search past its first [`RUNS_AFTER`] steps: its limits, the table, and the
+/// whitespace room.
+fn may_go_on(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
     // The search recurses one level per element it has matched: a template longer than the
     // parser accepts (built by hand, not parsed) gives up like an exhausted budget instead of
-    // overflowing the stack.
+    // overflowing the stack (the depth never exceeds the steps, so checking past the first
+    // steps is enough).
     if st.steps > st.limit || st.depth >= MAX_MATCH_DEPTH {
         st.budget = true;
         return false;
@@ -554,19 +574,17 @@ fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
     }
     // More runs of whitespace left than the rest of the template can take: no choice from here
     // on matches.
-    if st.runs[pos] > room(atoms).saturating_add(k.room()) {
-        return false;
+    if st.runs.is_empty() {
+        st.runs = whitespace_runs(st.text.as_bytes());
     }
-    st.depth += 1;
-    let ok = m_memo(atoms, k, pos, st);
-    st.depth -= 1;
-    ok
+    st.runs[pos] <= room(atoms).saturating_add(k.room())
 }
 
 /// Deepest recursion of one match: every element of the longest template the parser accepts,
 /// with its groups' continuations.
 const MAX_MATCH_DEPTH: u32 = 2 * xp_syntax::template::MAX_TEMPLATE_ELEMENTS as u32 + 16;
 
+#[inline]
 fn m_memo(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
     if st.steps > MEMO_AFTER && st.table.is_none() {
         let key = (atoms.as_ptr() as usize, atoms.len(), k.id(), pos);

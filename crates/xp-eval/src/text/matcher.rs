@@ -305,8 +305,13 @@ impl Matcher {
         self.match_with(text, year, false)
     }
 
-    /// [`Matcher::match_text`]; `table_first` builds the reachability table before searching
-    /// (tests compare both ways).
+    /// [`Matcher::match_text`] guided by the reachability table from the first step: the same
+    /// outcome, for tests and fuzzing that compare the two ways.
+    pub fn match_text_guided(&self, text: &str, year: i32) -> MatchOutcome {
+        self.match_with(text, year, true)
+    }
+
+    /// [`Matcher::match_text`]; `table_first` builds the reachability table before searching.
     fn match_with(&self, text: &str, year: i32, table_first: bool) -> MatchOutcome {
         if !text.starts_with(&*self.prefix) {
             return MatchOutcome::NoMatch;

@@ -15,12 +15,85 @@ pub struct FieldDiff {
     pub actual: Option<J>,
 }
 
-/// Compares two flat objects; returns the differing fields in name order.
+/// Fields the vendor's appendix (`appendix.xp`, linked into every formula when the expert
+/// tests were written) computes after the formula: `<prefix>.host` is the first of its
+/// components that is set. Its test runner (vscode-xp `normalizationUnitTestRunner.ts`) drops
+/// `<prefix>.host` from both events when one of them is set, and reads a missing `importance` as
+/// `"info"`; comparisons here do the same.
+const APPENDIX_HOSTS: [(&str, &[&str]); 5] = [
+    (
+        "event_src.host",
+        &[
+            "event_src.fqdn",
+            "event_src.hostname",
+            "event_src.ip",
+            "recv_ipv4",
+            "recv_ipv6",
+            "recv_host",
+        ],
+    ),
+    (
+        "src.host",
+        &["src.fqdn", "src.hostname", "src.ip", "src.mac"],
+    ),
+    (
+        "dst.host",
+        &["dst.fqdn", "dst.hostname", "dst.ip", "dst.mac"],
+    ),
+    (
+        "external_src.host",
+        &[
+            "external_src.fqdn",
+            "external_src.hostname",
+            "external_src.ip",
+            "external_src.mac",
+        ],
+    ),
+    (
+        "external_dst.host",
+        &[
+            "external_dst.fqdn",
+            "external_dst.hostname",
+            "external_dst.ip",
+            "external_dst.mac",
+        ],
+    ),
+];
+
+/// An event as the vendor's test runner compares it: appendix-computed `*.host` fields dropped
+/// where a component is set, a missing `importance` read as `"info"`.
+fn as_compared(ev: &Map<String, J>) -> std::borrow::Cow<'_, Map<String, J>> {
+    let set = |k: &str| {
+        ev.get(k)
+            .is_some_and(|v| !v.is_null() && v != "" && v != &J::Bool(false))
+    };
+    let drop: Vec<&str> = APPENDIX_HOSTS
+        .iter()
+        .filter(|(host, parts)| ev.contains_key(*host) && parts.iter().any(|p| set(p)))
+        .map(|(host, _)| *host)
+        .collect();
+    if drop.is_empty() && set("importance") {
+        return std::borrow::Cow::Borrowed(ev);
+    }
+    let mut m = ev.clone();
+    for h in drop {
+        m.remove(h);
+    }
+    if !set("importance") {
+        m.insert("importance".into(), J::String("info".into()));
+    }
+    std::borrow::Cow::Owned(m)
+}
+
+/// Compares two flat objects as the vendor's test runner does (see [`APPENDIX_HOSTS`]);
+/// returns the differing fields in name order.
 pub fn compare(
     expected: &Map<String, J>,
     actual: &Map<String, J>,
     tax: &Taxonomy,
 ) -> Vec<FieldDiff> {
+    let (expected, actual) = (as_compared(expected), as_compared(actual));
+    let (expected, actual) = (&*expected, &*actual);
     let mut keys: Vec<&String> = expected.keys().chain(actual.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -132,6 +205,25 @@ fn pretty_sorted(m: &Map<String, J>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn appendix_fields_compare_as_the_vendor_runner_does() {
+        let t = Taxonomy::embedded();
+        let obj = |v: J| v.as_object().cloned().unwrap();
+        // `event_src.host` is the appendix's when a component is set; a missing importance is
+        // `info`.
+        let expected = obj(json!({"event_src.hostname": "dc1", "event_src.host": "dc1",
+            "src.ip": "10.0.0.5", "src.host": "10.0.0.5", "importance": "info", "id": "x"}));
+        let actual = obj(json!({"event_src.hostname": "dc1", "src.ip": "10.0.0.5", "id": "x"}));
+        assert_eq!(compare(&expected, &actual, t), vec![]);
+        // Without a component, `*.host` is the formula's and compares as any field.
+        let expected = obj(json!({"dst.host": "web", "id": "x"}));
+        let actual = obj(json!({"id": "x"}));
+        assert_eq!(compare(&expected, &actual, t).len(), 1);
+        // An importance the formula sets is compared.
+        let expected = obj(json!({"importance": "high", "id": "x"}));
+        assert_eq!(compare(&expected, &actual, t)[0].field, "importance");
+    }
 
     #[test]
     fn typed_equality() {

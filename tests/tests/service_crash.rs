@@ -11,6 +11,13 @@ use normforge_tests::{workspace_root, TestServer as Server};
 /// One test at a time: each looks for its own job's process among this process's children.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
+/// The turn of a test that watches the job processes (a test that failed leaves it usable).
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn vpn() -> Vec<u8> {
     std::fs::read(workspace_root().join("eval/samples/vpn.log")).unwrap()
 }
@@ -44,9 +51,7 @@ fn job_process() -> u32 {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_job_process_that_aborts_or_is_killed_fails_its_job_and_the_service_goes_on() {
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = one_at_a_time();
     let s = Server::start(config());
     for signal in ["ABRT", "KILL", "TERM"] {
         let (st, v) = submit(&s, &big_log(60_000), "name=big.log");
@@ -78,9 +83,7 @@ fn a_job_process_that_aborts_or_is_killed_fails_its_job_and_the_service_goes_on(
 #[cfg(target_os = "linux")]
 #[test]
 fn a_job_over_its_memory_ceiling_fails_with_resources() {
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = one_at_a_time();
     let s = Server::start(service::Config {
         max_job_bytes: 24 << 20,
         ..config()

@@ -45,6 +45,6 @@ fn the_norm_fields_adapter_answers_checked_classification_fields() {
     assert!(!out.fields.is_empty(), "{out:?}");
     for f in &out.fields {
         assert!(llm_tasks::prompt::is_answer_field(&f.field), "{f:?}");
-        assert_eq!(f.why, "llm");
+        assert_eq!(f.why, field_assign::Why::Llm);
     }
 }

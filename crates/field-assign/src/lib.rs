@@ -20,6 +20,9 @@ pub mod prose;
 pub mod slots;
 pub mod title;
 pub mod tsv;
+pub mod why;
+
+pub use why::Why;
 
 use ingest::Kind;
 use serde::Serialize;
@@ -61,8 +64,8 @@ pub struct Assigned {
     pub field: String,
     /// Its value.
     pub source: Source,
-    /// Why (`kb-rule`, `learned`, `nearest`, `lexicon`), for the report.
-    pub why: &'static str,
+    /// Why (`kb-rule`, `learned`, `nearest`, `lexicon`, …), for the report.
+    pub why: Why,
 }
 
 /// The assignments of one cluster.

@@ -93,7 +93,7 @@ impl FieldAssigner for LlmAssigner<'_> {
                 a.fields.push(Assigned {
                     field: f,
                     source: Source::Const(v),
-                    why: "llm",
+                    why: field_assign::Why::Llm,
                 });
                 added += 1;
             }

@@ -440,7 +440,7 @@ mod tests {
                 fields: vec![Assigned {
                     field: "action".into(),
                     source: Source::Const("login".into()),
-                    why: "test",
+                    why: field_assign::Why::Test,
                 }],
             }
         }
@@ -510,7 +510,7 @@ mod tests {
                 .map(|(f, e)| Assigned {
                     field: (*f).into(),
                     source: Source::Expr((*e).into()),
-                    why: "test",
+                    why: field_assign::Why::Test,
                 })
                 .collect(),
         };

@@ -475,7 +475,7 @@ mod tests {
                     Assigned {
                         field: field.to_string(),
                         source,
-                        why: "test",
+                        why: field_assign::Why::Test,
                     }
                 })
                 .collect(),
@@ -569,7 +569,7 @@ mod tests {
             source: Source::Expr(
                 r#"if in_list(["su"], $program_name) then "elevate" else "login" endif"#.into(),
             ),
-            why: "test",
+            why: field_assign::Why::Test,
         });
         let usual = texts(
             "words",

@@ -606,7 +606,7 @@ mod tests {
                     fields: vec![field_assign::Assigned {
                         field: "reason".into(),
                         source: Source::Const(v.members[0].split(' ').nth(1).unwrap_or("").into()),
-                        why: "test",
+                        why: field_assign::Why::Test,
                     }],
                 })
                 .collect()

@@ -1,0 +1,99 @@
+//! **status** from the event's own outcome: a result key whose values are outcome words
+//! (`res=success`, `outcome=failure`), a value that can only be an outcome under any key
+//! (`"ConsoleLogin": "Failure"`), an error key some events fill (`errorCode`).
+//!
+//! `res=failed` → `status = if in_list(["failed"], $res) then "failure" else "success" endif`.
+
+use std::collections::BTreeSet;
+
+use crate::engine::expr::slot_expr;
+use crate::engine::passes::linux_audit::avc_decision;
+use crate::engine::passes::pam::{pam_stage, PamStages};
+use crate::engine::values::unquote;
+use crate::slots::Slots;
+use crate::{lexicon, Source};
+
+/// The status from the first outcome key whose every value states one: a constant when the
+/// cluster agrees, else an `if` on the value.
+pub(crate) fn status_of(slots: &Slots) -> Option<Source> {
+    for s in &slots.slots {
+        if !lexicon::is_result_key(&s.key) {
+            continue;
+        }
+        let vals: Vec<&String> = s.values.iter().flatten().collect();
+        let states: Option<Vec<&str>> = vals.iter().map(|v| lexicon::status_word(v)).collect();
+        let Some(states) = states.filter(|x| !x.is_empty()) else {
+            continue;
+        };
+        // The outcome stays read per event even where every member agrees: the next event
+        // may fail. The members' success words name it, their failure words when none
+        // succeeded.
+        let (named, other) = if states.iter().all(|x| *x == "failure") {
+            ("failure", "success")
+        } else {
+            ("success", "failure")
+        };
+        let listed: BTreeSet<String> = vals
+            .iter()
+            .filter(|v| lexicon::status_word(v) == Some(named))
+            .map(|v| xp_syntax::printer::quote_str(v, '"'))
+            .collect();
+        let list = listed.into_iter().collect::<Vec<_>>().join(", ");
+        // A PAM stage before the session that succeeded leaves the login under way.
+        let success = match pam_stage(slots) {
+            None => "\"success\"".to_string(),
+            Some(PamStages::All) => "\"ongoing\"".to_string(),
+            Some(PamStages::Some { op, stages }) => {
+                format!("if in_list([{stages}], {op}) then \"ongoing\" else \"success\" endif")
+            }
+        };
+        let quoted = |st: &str| {
+            if st == "success" {
+                success.clone()
+            } else {
+                format!("\"{st}\"")
+            }
+        };
+        return Some(Source::Expr(format!(
+            "if in_list([{list}], {}) then {} else {} endif",
+            s.expr,
+            quoted(named),
+            quoted(other)
+        )));
+    }
+    avc_decision(slots).or_else(|| outcome_words(slots))
+}
+
+/// A value that can only be an outcome, whatever its key is called
+/// (`"responseElements": {"ConsoleLogin": "Failure"}`).
+pub(crate) fn outcome_word(v: &str) -> Option<&'static str> {
+    match unquote(v).trim_matches('"').to_ascii_lowercase().as_str() {
+        "success" | "succeeded" | "successful" => Some("success"),
+        "failure" | "failed" => Some("failure"),
+        _ => None,
+    }
+}
+
+/// A slot whose every value is an outcome word states the status, read per event.
+pub(crate) fn outcome_words(slots: &Slots) -> Option<Source> {
+    let s = slots.slots.iter().find(|s| {
+        s.values.iter().flatten().next().is_some()
+            && s.values.iter().flatten().all(|v| outcome_word(v).is_some())
+    })?;
+    Some(Source::Expr(format!(
+        "if in_list([\"failure\", \"failed\"], lower({})) then \"failure\" else \"success\" endif",
+        slot_expr(s)
+    )))
+}
+
+/// An error key that some members fill (`"errorCode": "AccessDenied"`) and others leave out
+/// or null: the event failed where it holds a value.
+pub(crate) fn error_present(slots: &Slots) -> Option<Source> {
+    let s = slots.slots.iter().find(|s| {
+        lexicon::is_error_key(&s.key) && s.values.iter().flatten().any(|v| !unquote(v).is_empty())
+    })?;
+    Some(Source::Expr(format!(
+        "if {e} != null and {e} != \"\" then \"failure\" else \"success\" endif",
+        e = s.expr
+    )))
+}

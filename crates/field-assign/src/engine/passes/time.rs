@@ -1,0 +1,79 @@
+//! **time**: the event's time from a key that names a time or date (`timestamp`, `date`,
+//! `EventTime`, CEF `rt`), or a capture the header types as `DATETIME`, when every value
+//! parses as a time; a bare date takes its clock from a sibling time key.
+//!
+//! `date=2025-03-10 time=06:50:02 devname="fw1"` → `time = substr($date, 0, 10) + " " + $time`.
+
+use ingest::Kind;
+
+use crate::engine::builder::Builder;
+use crate::engine::expr::slot_expr;
+use crate::engine::values::{by_depth, unquote};
+use crate::slots::{Slot, Slots};
+use crate::{lexicon, ClusterView, Source, Why};
+
+/// The time from the first slot (shallow paths first) whose key names a time and whose every
+/// value is one.
+pub(crate) fn time_keys(view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) {
+    let text_kind = matches!(view.kind, Kind::Text | Kind::Keyvalue | Kind::Cef);
+    for s in by_depth(slots) {
+        let k = s.key.to_lowercase();
+        // CEF's receipt, start and end times are `rt`, `start`, `end`.
+        let cef_time = view.kind == Kind::Cef && matches!(k.as_str(), "rt" | "start" | "end");
+        // A capture the header types as a time is one, whatever its name (`audit({$audit=DATETIME}:…)`).
+        let typed = text_kind && view.head.contains(&format!("{{{}=DATETIME", s.expr));
+        if !b.has("time")
+            && (k.contains("time")
+                || k.contains("date")
+                || (text_kind && k == "t")
+                || cef_time
+                || typed)
+            && lexicon::all_times(&s.values)
+        {
+            // A date alone (`date=2025-03-10`) takes its clock from a sibling
+            // (`time=06:50:02`, firewall key=value records).
+            let e = match clock_of(s, slots) {
+                // A DATETIME capture holds a datetime: its text's first ten bytes are the date.
+                Some(c) => format!("substr({}, 0, 10) + \" \" + {}", s.expr, slot_expr(c)),
+                None => s.expr.clone(),
+            };
+            b.set("time", Source::Expr(e), Why::Lexicon);
+        }
+    }
+}
+
+/// A host key whose values are addresses in some events and names in others (auditd `node`):
+/// `event_src.ip` where the value is an address, the name fields where it is not.
+/// For a slot whose every value is a bare date (`2025-03-10`), a slot of clock times
+/// (`06:50:02`, `06:50:02.123`) that goes with it.
+pub(crate) fn clock_of<'a>(s: &Slot, slots: &'a Slots) -> Option<&'a Slot> {
+    let all = |sl: &Slot, f: &dyn Fn(&[u8]) -> bool| {
+        let vs: Vec<&String> = sl.values.iter().flatten().collect();
+        !vs.is_empty() && vs.iter().all(|v| f(unquote(v).as_bytes()))
+    };
+    // A bare date, or what a DATETIME capture makes of one (midnight).
+    let date = |b: &[u8]| {
+        let b = b.strip_suffix(b"T00:00:00.000Z").unwrap_or(b);
+        b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    };
+    let clock = |b: &[u8]| {
+        b.len() >= 8
+            && b[2] == b':'
+            && b[5] == b':'
+            && b.iter().enumerate().all(|(i, c)| {
+                i == 2 || i == 5 || c.is_ascii_digit() || (i >= 8 && matches!(c, b'.' | b','))
+            })
+    };
+    if !all(s, &date) {
+        return None;
+    }
+    slots
+        .slots
+        .iter()
+        .find(|c| c.key.to_ascii_lowercase().contains("time") && all(c, &clock))
+}

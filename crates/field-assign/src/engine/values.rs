@@ -1,0 +1,71 @@
+//! What a slot's values are: quoted or not, placeholders for "none", fitting a field's type.
+
+use xp_taxonomy::{FieldType, Taxonomy};
+
+use crate::slots::{Slot, Slots};
+
+pub(crate) fn unquote(v: &str) -> &str {
+    v.strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .unwrap_or(v)
+}
+
+/// Values that stand for "none" rather than for data: Windows `-` and the null SID, Linux
+/// audit `?` and `unset`, `(null)`, `(none)`, `N/A`.
+/// A field never takes them.
+const PLACEHOLDERS: &[&str] = &[
+    "-", "?", "(null)", "(none)", "N/A", "S-1-0-0", "unset", "unknown",
+];
+
+/// The unset user id of Linux audit (`(uint32) -1`): a placeholder only under a user-id key
+/// (`auid`, `uid`, `euid`); an unset session (`ses=4294967295`) is still reported as such.
+const UNSET_ID: &str = "4294967295";
+
+/// Whether `v` is a placeholder under the key `key`.
+pub(crate) fn is_placeholder_of(key: &str, v: &str) -> bool {
+    let v = unquote(v).trim();
+    PLACEHOLDERS.contains(&v) || (v == UNSET_ID && key.to_lowercase().ends_with("uid"))
+}
+
+/// A slot's values with placeholders taken as absent.
+pub(crate) fn real_values(s: &Slot) -> Vec<Option<String>> {
+    s.values
+        .iter()
+        .map(|v| v.clone().filter(|v| !is_placeholder_of(&s.key, v)))
+        .collect()
+}
+
+/// Whether every present value of a slot fits the field's type. An account's name is not a
+/// number (`UID=995` of useradd is the id; auditd's interpreted `UID="bob"` is the name).
+pub(crate) fn fits(tax: &Taxonomy, field: &str, values: &[Option<String>]) -> bool {
+    if field.ends_with("account.name")
+        && values.iter().flatten().next().is_some()
+        && values
+            .iter()
+            .flatten()
+            .all(|v| !v.is_empty() && unquote(v).bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    let ty = tax.type_of(field);
+    values.iter().flatten().all(|v| match ty {
+        Some(FieldType::Ip) => v.trim().parse::<std::net::IpAddr>().is_ok(),
+        Some(FieldType::Number) => v.trim().parse::<f64>().is_ok(),
+        Some(FieldType::Datetime) => xp_eval::datetime::parse_full(v, Some(2000)).is_some(),
+        Some(FieldType::Mac) => xp_eval::text::tokens::parse_mac(v).is_some(),
+        _ => true,
+    })
+}
+
+/// The slots, shallow paths first (`$time` before `$process["stat"]["st_atimespec"]`), times
+/// in the lexicon's order of preference among slots of one depth.
+pub(crate) fn by_depth(slots: &Slots) -> Vec<&Slot> {
+    let mut order: Vec<&Slot> = slots.slots.iter().collect();
+    order.sort_by_key(|s| {
+        (
+            s.expr.matches('[').count(),
+            crate::lexicon::time_rank(&s.key),
+        )
+    });
+    order
+}

@@ -64,15 +64,47 @@ pub(crate) fn systemd_unit_object(members: &[&str], slots: &Slots, b: &mut Build
             }
         })
     };
-    // (Until this commit a guard here kept `object.process.*` fields whose provenance was
-    // "kb", a name no stage wrote: nothing was kept.)
+    // The process fields a matching KB rule set stay: an expert rule of this very event says
+    // the unit's process is the object too.
+    b.remove("object", Override::Any);
     b.remove_where(
-        |f| f == "object" || f.starts_with("object.process."),
-        Override::Any,
+        |f| f.starts_with("object.process."),
+        Override::Except(&[Why::KbRule]),
     );
     b.set("object", Source::Const("service".into()), Why::SystemdUnit);
     if let Some(n) = name {
         b.set("object.name", n, Why::SystemdUnit);
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unit_is_the_object_and_a_kb_rules_process_fields_stay() {
+        let mut b = Builder::new(Vec::new());
+        b.set("object", Source::Const("process".into()), Why::Words);
+        b.set(
+            "object.process.name",
+            Source::Const("nginx".into()),
+            Why::KbRule,
+        );
+        b.set(
+            "object.process.id",
+            Source::Expr("$pid".into()),
+            Why::Lexicon,
+        );
+        let members = ["Nov  4 08:02:58 web systemd[1]: Started nginx.service."];
+        let slots = Slots {
+            prelude: Vec::new(),
+            slots: Vec::new(),
+        };
+        assert!(systemd_unit_object(&members, &slots, &mut b));
+        assert_eq!(b.constant("object"), Some("service"));
+        assert_eq!(b.constant("object.name"), Some("nginx.service"));
+        assert_eq!(b.constant("object.process.name"), Some("nginx"));
+        assert!(!b.has("object.process.id"));
+    }
 }

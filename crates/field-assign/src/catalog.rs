@@ -14,8 +14,9 @@ fn catalog() -> &'static HashMap<(&'static str, &'static str), &'static str> {
     static C: std::sync::OnceLock<HashMap<(&'static str, &'static str), &'static str>> =
         std::sync::OnceLock::new();
     C.get_or_init(|| {
-        crate::tsv::rows(include_str!("../../../schema/windows-events.tsv"))
-            .filter_map(|(_, c)| Some(((*c.first()?, *c.get(1)?), *c.get(2)?)))
+        crate::tsv::table("windows-events")
+            .data()
+            .filter_map(|c| Some(((*c.first()?, *c.get(1)?), *c.get(2)?)))
             .collect()
     })
 }
@@ -49,8 +50,9 @@ pub struct Syscall {
 fn syscalls() -> &'static HashMap<&'static str, Syscall> {
     static C: std::sync::OnceLock<HashMap<&'static str, Syscall>> = std::sync::OnceLock::new();
     C.get_or_init(|| {
-        crate::tsv::rows(include_str!("../../../schema/linux-syscalls-x86_64.tsv"))
-            .filter_map(|(_, c)| {
+        crate::tsv::table("linux-syscalls-x86_64")
+            .data()
+            .filter_map(|c| {
                 let name = *c.get(1)?;
                 let summary = c.get(2).copied().filter(|s| !s.is_empty());
                 Some((*c.first()?, Syscall { name, summary }))
@@ -82,8 +84,9 @@ pub fn is_unix_program(program: &str) -> bool {
     static C: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
         std::sync::OnceLock::new();
     C.get_or_init(|| {
-        crate::tsv::rows(include_str!("../../../schema/unix-programs.tsv"))
-            .filter_map(|(_, c)| c.first().copied())
+        crate::tsv::table("unix-programs")
+            .data()
+            .filter_map(|c| c.first().copied())
             .collect()
     })
     .contains(program)
@@ -96,8 +99,9 @@ pub fn account_managers() -> &'static [(&'static str, &'static str, &'static str
     static C: std::sync::OnceLock<Vec<(&'static str, &'static str, &'static str)>> =
         std::sync::OnceLock::new();
     C.get_or_init(|| {
-        crate::tsv::rows(include_str!("../../../schema/unix-programs.tsv"))
-            .filter_map(|(_, c)| {
+        crate::tsv::table("unix-programs")
+            .data()
+            .filter_map(|c| {
                 let (name, what) = (*c.first()?, *c.get(1)?);
                 let t = crate::title::classify_title(what);
                 match (t.action?, t.object?) {
@@ -115,8 +119,9 @@ pub fn account_managers() -> &'static [(&'static str, &'static str, &'static str
 fn audit_records() -> &'static HashMap<&'static str, &'static str> {
     static C: std::sync::OnceLock<HashMap<&'static str, &'static str>> = std::sync::OnceLock::new();
     C.get_or_init(|| {
-        crate::tsv::rows(include_str!("../../../schema/linux-audit-records.tsv"))
-            .filter_map(|(_, c)| Some((*c.first()?, *c.get(2).filter(|s| !s.is_empty())?)))
+        crate::tsv::table("linux-audit-records")
+            .data()
+            .filter_map(|c| Some((*c.first()?, *c.get(2).filter(|s| !s.is_empty())?)))
             .collect()
     })
 }
@@ -137,7 +142,10 @@ pub fn audit_record(identifier: &str) -> Option<(&str, &'static str)> {
         .split(' ')
         .filter_map(|c| {
             let (k, v) = c.split_once('=')?;
-            matches!(k.rsplit(['.', ':']).next(), Some("type" | "items")).then_some(v)
+            let key = k.rsplit(['.', ':']).next().unwrap_or(k);
+            (crate::lexicon::has_role(key, "record-type-key")
+                || crate::lexicon::has_role(key, "record-list-key"))
+            .then_some(v)
         })
         .flat_map(|v| v.split('+'))
         .collect();
@@ -210,15 +218,11 @@ mod tests {
 
     /// Checks every row of a catalog: `cells` columns, a number in column `number`, and the
     /// columns `required` not empty; numbers unique when `unique`.
-    fn well_formed(
-        text: &'static str,
-        cells: usize,
-        number: usize,
-        required: &[usize],
-        unique: bool,
-    ) {
+    fn well_formed(name: &str, cells: usize, number: usize, required: &[usize], unique: bool) {
         let mut seen = std::collections::HashSet::new();
-        for (n, c) in crate::tsv::rows(text) {
+        let t = crate::tsv::table(name);
+        for (r, c) in t.rows.iter().zip(t.data()) {
+            let n = r.line;
             assert_eq!(c.len(), cells, "line {n}: {c:?}");
             assert!(c[number].parse::<u32>().is_ok(), "line {n}: {c:?}");
             assert!(
@@ -233,29 +237,13 @@ mod tests {
 
     #[test]
     fn catalog_rows_are_well_formed() {
-        well_formed(
-            include_str!("../../../schema/linux-syscalls-x86_64.tsv"),
-            3,
-            0,
-            &[1],
-            true,
-        );
-        well_formed(
-            include_str!("../../../schema/windows-events.tsv"),
-            3,
-            1,
-            &[2],
-            false,
-        );
-        well_formed(
-            include_str!("../../../schema/linux-audit-records.tsv"),
-            3,
-            1,
-            &[0],
-            true,
-        );
+        well_formed("linux-syscalls-x86_64", 3, 0, &[1], true);
+        well_formed("windows-events", 3, 1, &[2], false);
+        well_formed("linux-audit-records", 3, 1, &[0], true);
         let mut programs = std::collections::HashSet::new();
-        for (n, c) in crate::tsv::rows(include_str!("../../../schema/unix-programs.tsv")) {
+        let t = crate::tsv::table("unix-programs");
+        for (r, c) in t.rows.iter().zip(t.data()) {
+            let n = r.line;
             assert!(c.len() == 2 && !c[1].is_empty(), "line {n}: {c:?}");
             assert!(programs.insert(c[0]), "line {n}: {c:?} twice");
         }
@@ -264,12 +252,6 @@ mod tests {
         assert!(managers.contains(&("groupmod", "modify", "user_group")));
         assert!(managers.contains(&("useradd", "create", "account")));
         assert!(managers.contains(&("gpasswd", "modify", "user_group")));
-        well_formed(
-            include_str!("../../../schema/linux-errno.tsv"),
-            3,
-            0,
-            &[1, 2],
-            true,
-        );
+        well_formed("linux-errno", 3, 0, &[1, 2], true);
     }
 }

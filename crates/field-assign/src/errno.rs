@@ -5,8 +5,9 @@
 fn table() -> &'static [(i64, &'static str)] {
     static T: std::sync::OnceLock<Vec<(i64, &'static str)>> = std::sync::OnceLock::new();
     T.get_or_init(|| {
-        crate::tsv::rows(include_str!("../../../schema/linux-errno.tsv"))
-            .filter_map(|(_, c)| Some((c.first()?.parse().ok()?, *c.get(2)?)))
+        crate::tsv::table("linux-errno")
+            .data()
+            .filter_map(|c| Some((c.first()?.parse().ok()?, *c.get(2)?)))
             .collect()
     })
 }

@@ -19,167 +19,82 @@ pub struct Class {
     pub status: Option<&'static str>,
 }
 
-/// Word patterns (all words present, in any order) and what they state, most specific first.
-const CLASSES: &[(&[&str], Class)] = &[
-    (
-        &["accepted", "password"],
-        c("account", "login", "system", Some("success")),
-    ),
-    (
-        &["accepted", "publickey"],
-        c("account", "login", "system", Some("success")),
-    ),
-    (
-        &["failed", "password"],
-        c("account", "login", "system", Some("failure")),
-    ),
-    (
-        &["authentication", "failure"],
-        c("account", "login", "system", Some("failure")),
-    ),
-    (
-        &["authentication", "failures"],
-        c("account", "login", "system", Some("failure")),
-    ),
-    (
-        &["invalid", "user"],
-        c("account", "login", "system", Some("failure")),
-    ),
-    (
-        &["login", "failed"],
-        c("account", "login", "system", Some("failure")),
-    ),
-    (
-        &["failed", "login"],
-        c("account", "login", "system", Some("failure")),
-    ),
-    (
-        &["logged", "successfully"],
-        c("account", "login", "system", Some("success")),
-    ),
-    (
-        &["session", "opened"],
-        c("account", "login", "session", Some("success")),
-    ),
-    (
-        &["session", "closed"],
-        c("account", "logout", "session", Some("success")),
-    ),
-    (
-        &["logged", "out"],
-        c("account", "logout", "session", Some("success")),
-    ),
-    // systemd-logind: `New session 42 of user alice.`, `Removed session 42.`
-    (
-        &["new", "session", "user"],
-        c("account", "login", "system", Some("success")),
-    ),
-    (
-        &["removed", "session"],
-        c("account", "logout", "system", Some("success")),
-    ),
-    // A stateful firewall's connection table (ASA `Built inbound TCP connection`,
-    // `Teardown TCP connection`).
-    (
-        &["built", "connection"],
-        c("rule", "open", "connection", Some("success")),
-    ),
-    (
-        &["teardown", "connection"],
-        c("rule", "close", "connection", Some("success")),
-    ),
-    (&["disconnected"], c("process", "close", "connection", None)),
-    (&["disconnect"], c("process", "close", "connection", None)),
-    (
-        &["connection", "closed"],
-        c("process", "close", "connection", None),
-    ),
-    (
-        &["connection", "reset"],
-        c("process", "close", "connection", Some("failure")),
-    ),
-    (
-        &["connection", "refused"],
-        c("process", "open", "connection", Some("failure")),
-    ),
-    (
-        &["connection", "from"],
-        c("process", "open", "connection", None),
-    ),
-    (&["connected"], c("process", "open", "connection", None)),
-    (&["listening"], c("process", "start", "service", None)),
-    (&["started"], c("process", "start", "process", None)),
-    (&["starting"], c("process", "start", "process", None)),
-    (&["stopped"], c("process", "stop", "process", None)),
-    (&["terminating"], c("process", "stop", "process", None)),
-    (&["shutdown"], c("process", "stop", "process", None)),
-    (&["created"], c("account", "create", "object", None)),
-    (&["deleted"], c("account", "remove", "object", None)),
-    (&["removed"], c("account", "remove", "object", None)),
-];
+/// Word patterns (all words present, in any order) and what they state, most specific first
+/// (`schema/message-classes.tsv`).
+fn classes() -> &'static [(Vec<&'static str>, Class)] {
+    static C: std::sync::OnceLock<Vec<(Vec<&'static str>, Class)>> = std::sync::OnceLock::new();
+    C.get_or_init(|| {
+        crate::tsv::table("message-classes")
+            .data()
+            .map(|c| {
+                let status = Some(c[4]).filter(|s| *s != "-");
+                (
+                    c[0].split(' ').collect(),
+                    Class {
+                        subject: c[1],
+                        action: c[2],
+                        object: c[3],
+                        status,
+                    },
+                )
+            })
+            .collect()
+    })
+}
 
-const fn c(
-    subject: &'static str,
-    action: &'static str,
-    object: &'static str,
-    status: Option<&'static str>,
-) -> Class {
-    Class {
-        subject,
-        action,
-        object,
-        status,
-    }
+/// The words of `schema/outcome-words.tsv` read in `context`, with what they state, in file
+/// order.
+pub fn outcome_words(context: &str) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+    crate::tsv::table("outcome-words")
+        .data()
+        .filter(move |c| c[1] == context)
+        .map(|c| (c[0], c[2]))
+}
+
+/// What a word states in `context` (`schema/outcome-words.tsv`), if anything.
+pub fn outcome_of(word: &str, context: &str) -> Option<&'static str> {
+    outcome_words(context)
+        .find(|(w, _)| *w == word)
+        .map(|(_, o)| o)
 }
 
 /// A firewall's verdict on a packet or connection between two ends (UFW's `[UFW BLOCK] …
 /// SRC= DST=`, ASA's `Deny tcp src … dst …`): the verdict word and the act it states. The rule
-/// decided, the connection is the object, and the decision itself succeeded.
-const VERDICTS: &[(&str, &str)] = &[
-    ("block", "deny"),
-    ("deny", "deny"),
-    ("denied", "deny"),
-    ("drop", "deny"),
-    ("dropped", "deny"),
-    ("reject", "deny"),
-    ("allow", "allow"),
-    ("accept", "allow"),
-    ("permit", "allow"),
-    ("permitted", "allow"),
-];
-
-/// The verdict a record between two ends (`src`, `dst`) states, if any.
+/// decided, the connection is the object, and the decision itself succeeded. The message names
+/// both ends by their sides' own words (`schema/direction-words.tsv`).
 fn verdict(words: &BTreeSet<String>) -> Option<Class> {
-    if !(words.contains("src") && words.contains("dst")) {
+    let sides: BTreeSet<&str> = crate::tsv::table("direction-words")
+        .data()
+        .map(|c| c[1])
+        .collect();
+    if !sides.iter().all(|s| words.contains(*s)) {
         return None;
     }
-    VERDICTS
-        .iter()
+    outcome_words("verdict-word")
         .find(|(w, _)| words.contains(*w))
-        .map(|(_, act)| c("rule", act, "connection", Some("success")))
+        .map(|(_, act)| Class {
+            subject: "rule",
+            action: act,
+            object: "connection",
+            status: Some("success"),
+        })
 }
-
-/// Words that say an action failed.
-const FAILURE: &[&str] = &[
-    "failed", "failure", "failures", "error", "denied", "refused", "rejected", "invalid", "unable",
-    "cannot", "timeout", "exceeded", "illegal", "bad",
-];
 
 /// Whether a (lower-case) word says an action failed.
 pub fn is_failure_word(w: &str) -> bool {
-    FAILURE.contains(&w)
+    outcome_of(w, "message-word").is_some()
 }
 
 /// The classification the words state, if any.
 pub fn classify(words: &BTreeSet<String>) -> Option<Class> {
     let mut class = verdict(words).or_else(|| {
-        CLASSES
+        classes()
             .iter()
             .find(|(ws, _)| ws.iter().all(|w| words.contains(*w)))
             .map(|(_, c)| *c)
     })?;
     if class.status.is_none() {
-        let failed = FAILURE.iter().any(|w| words.contains(*w));
+        let failed = outcome_words("message-word").any(|(w, _)| words.contains(w));
         class.status = Some(if failed { "failure" } else { "success" });
     }
     Some(class)
@@ -262,12 +177,6 @@ mod tests {
     }
 }
 
-/// The rows of a three-column lexicon table: comment and blank lines skipped, rows with fewer
-/// than three cells ignored.
-fn rows3(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
-    crate::tsv::rows(text).filter_map(|(_, c)| Some((*c.first()?, *c.get(1)?, *c.get(2)?)))
-}
-
 /// One lexicon row: field, transform and the row's rank (earlier rows win over later ones).
 type Entry = (String, Transform, usize);
 
@@ -285,8 +194,8 @@ fn key_lexicon() -> &'static (
     LEX.get_or_init(|| {
         let mut exact = std::collections::HashMap::new();
         let mut folded = std::collections::HashMap::new();
-        for (rank, (k, f, t)) in rows3(include_str!("../../../schema/key-lexicon.tsv")).enumerate()
-        {
+        for (rank, c) in crate::tsv::table("key-lexicon").data().enumerate() {
+            let (k, f, t) = (c[0], c[1], c[2]);
             let t = match t {
                 "lower" => Transform::Lower,
                 "hex" => Transform::Hex,
@@ -333,68 +242,37 @@ pub fn key_entry(parent: Option<&str>, key: &str) -> Option<(&'static str, Trans
         .map(|(f, t, r)| (f.as_str(), *t, *r))
 }
 
-/// Preference among time keys: the event's own time before file or process times.
+/// The keys of `role` in `schema/key-roles.tsv` (normalized as [`normalize_key`] does).
+fn role_keys(role: &str) -> impl Iterator<Item = &'static str> + '_ {
+    crate::tsv::table("key-roles")
+        .data()
+        .filter(move |c| c[1] == role)
+        .map(|c| c[0])
+}
+
+/// Whether `key` has `role` in `schema/key-roles.tsv` (`host-key`, `result-key`, `error-key`,
+/// `severity-key`, `program-key`, `event-time-key`).
+pub fn has_role(key: &str, role: &str) -> bool {
+    let k = normalize_key(key);
+    role_keys(role).any(|r| r == k)
+}
+
+/// Preference among time keys: the event's own time (`event-time` keys) before file or process
+/// times (`st_mtime`, birth and modification times).
 pub fn time_rank(key: &str) -> u8 {
-    match normalize_key(key).as_str() {
-        "time" | "timestamp" | "eventtime" | "systemtime" | "timecreated" | "datetime" => 0,
-        k if k.starts_with("st") || k.contains("birth") || k.contains("modif") => 2,
-        _ => 1,
+    let k = normalize_key(key);
+    if role_keys("event-time-key").any(|r| r == k) {
+        0
+    } else if k.starts_with("st") || k.contains("birth") || k.contains("modif") {
+        2
+    } else {
+        1
     }
 }
 
 /// Keys that name the host that produced the event.
 pub fn is_host_key(key: &str) -> bool {
-    matches!(
-        normalize_key(key).as_str(),
-        "host"
-            | "hostname"
-            | "node"
-            | "computer"
-            | "computername"
-            | "dvchost"
-            | "devicehostname"
-            | "hostip"
-            | "devname"
-    )
-}
-
-#[cfg(test)]
-mod key_tests {
-    use super::*;
-
-    #[test]
-    fn source_signatures_load_and_apply_to_every_member_only() {
-        let tax = xp_taxonomy::Taxonomy::embedded();
-        for (_, f, _) in source_signatures() {
-            assert!(tax.type_of(f).is_some(), "{f}");
-        }
-        let audit = ["type=USER_LOGIN msg=audit(1.2:3): pid=1 uid=0 auid=0 ses=1 res=success"];
-        assert!(source_constants(&audit).contains(&("event_src.subsys", "auditd")));
-        let mixed = [audit[0], "sshd[1]: Accepted password for bob"];
-        assert!(source_constants(&mixed).is_empty());
-    }
-
-    #[test]
-    fn lexicon_loads_and_fields_exist() {
-        assert_eq!(
-            key_field(None, "IpAddress"),
-            Some(("src.ip", Transform::Same))
-        );
-        assert_eq!(
-            key_field(Some("source"), "ip"),
-            Some(("src.ip", Transform::Same))
-        );
-        assert_eq!(key_field(None, "ip"), None);
-        assert_eq!(
-            key_field(None, "SubjectLogonId"),
-            Some(("subject.account.session_id", Transform::Hex))
-        );
-        let tax = xp_taxonomy::Taxonomy::embedded();
-        let (exact, folded) = key_lexicon();
-        for (f, _, _) in exact.values().chain(folded.values()).filter(|e| e.0 != "-") {
-            assert!(tax.get(f).is_some(), "{f} is not in the taxonomy");
-        }
-    }
+    has_role(key, "host-key")
 }
 
 /// Words of a name or text: alphanumeric runs split at case changes
@@ -427,7 +305,9 @@ pub fn split_words(text: &str) -> Vec<String> {
 fn source_signatures() -> &'static [(Vec<String>, String, String)] {
     static S: std::sync::OnceLock<Vec<(Vec<String>, String, String)>> = std::sync::OnceLock::new();
     S.get_or_init(|| {
-        rows3(include_str!("../../../schema/source-signatures.tsv"))
+        crate::tsv::table("source-signatures")
+            .data()
+            .map(|c| (c[0], c[1], c[2]))
             .map(|(sig, f, v)| {
                 (
                     sig.split('&').map(str::to_string).collect(),
@@ -469,7 +349,9 @@ struct EventWord {
 fn event_words() -> &'static [EventWord] {
     static W: std::sync::OnceLock<Vec<EventWord>> = std::sync::OnceLock::new();
     W.get_or_init(|| {
-        rows3(include_str!("../../../schema/event-words.tsv"))
+        crate::tsv::table("event-words")
+            .data()
+            .map(|c| (c[0], c[1], c[2]))
             .map(|(w, slot, v)| EventWord {
                 word: w.to_string(),
                 action: slot == "action",
@@ -522,44 +404,24 @@ pub fn classify_words(words: &[String]) -> (Option<&'static str>, Option<&'stati
     )
 }
 
-/// The status a result value states (`success`, `yes`, `failed`, `denied`, …).
+/// The status a result value states (`success`, `yes`, `failed`, `denied`, …:
+/// `schema/outcome-words.tsv`, context `result-value`).
 pub fn status_word(v: &str) -> Option<&'static str> {
     let v = v
         .trim_matches(|c: char| c == '\'' || c == '"')
         .to_ascii_lowercase();
-    match v.as_str() {
-        "success" | "succeeded" | "successful" | "yes" | "true" | "ok" | "allow" | "allowed"
-        | "accept" | "accepted" | "pass" | "passed" | "permit" | "permitted" => Some("success"),
-        "fail" | "failed" | "failure" | "no" | "false" | "deny" | "denied" | "reject"
-        | "rejected" | "block" | "blocked" | "drop" | "dropped" | "error" => Some("failure"),
-        _ => None,
-    }
+    outcome_of(&v, "result-value")
 }
 
 /// Keys that hold an error only when the act failed (cloud audit trails' `errorCode`, many
 /// JSON APIs' `error`): present, the event failed; absent or empty, it succeeded.
 pub fn is_error_key(key: &str) -> bool {
-    matches!(
-        normalize_key(key).as_str(),
-        "error" | "errorcode" | "errortype" | "errormessage" | "err"
-    )
+    has_role(key, "error-key")
 }
 
 /// Keys that hold an outcome.
 pub fn is_result_key(key: &str) -> bool {
-    matches!(
-        normalize_key(key).as_str(),
-        "res"
-            | "result"
-            | "outcome"
-            | "status"
-            | "success"
-            | "eventoutcome"
-            | "act"
-            | "action"
-            // AppArmor's decision (`apparmor="DENIED"`).
-            | "apparmor"
-    )
+    has_role(key, "result-key")
 }
 
 #[cfg(test)]
@@ -595,13 +457,9 @@ pub fn object_category(
     action: &str,
     object: &str,
 ) -> Option<(&'static str, &'static str, &'static str)> {
-    include_str!("../../../schema/categories.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let c: Vec<&'static str> = l.split('\t').map(str::trim).collect();
-            (c.len() == 5).then(|| (c[0], c[1], c[2], c[3], c[4]))
-        })
+    crate::tsv::table("categories")
+        .data()
+        .map(|c| (c[0], c[1], c[2], c[3], c[4]))
         .find(|(o, acts, ..)| {
             (*o == object || *o == "*") && (*acts == "*" || acts.split(',').any(|a| a == action))
         })
@@ -627,9 +485,5 @@ mod category_tests {
             Some(("Operating System", "Access Management", "Communication"))
         );
         assert_eq!(object_category("access", "system"), None);
-        let text = include_str!("../../../schema/categories.tsv");
-        for l in text.lines().filter(|l| !l.starts_with('#')) {
-            assert_eq!(l.split('\t').count(), 5, "{l}");
-        }
     }
 }

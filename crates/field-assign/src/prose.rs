@@ -203,14 +203,14 @@ pub fn systemd_unit(body: &str) -> Option<&str> {
         })
 }
 
-/// Words that say which end of a connection an address is (`src outside:10.0.0.1/80`,
-/// `for outside:…`, `from …`; `dst …`, `to …`).
+/// The end of a connection a word says an address is (`schema/direction-words.tsv`: `src
+/// outside:10.0.0.1/80`, `for outside:…`, `from …`; `dst …`, `to …`).
 pub fn address_side(word: &str) -> Option<&'static str> {
-    match word.to_ascii_lowercase().as_str() {
-        "src" | "source" | "from" | "for" | "client" | "sender" | "srcip" => Some("src"),
-        "dst" | "destination" | "to" | "server" | "target" | "dstip" => Some("dst"),
-        _ => None,
-    }
+    let word = word.to_ascii_lowercase();
+    crate::tsv::table("direction-words")
+        .data()
+        .find(|c| c[0] == word)
+        .map(|c| c[1])
 }
 
 #[cfg(test)]

@@ -5,8 +5,7 @@ use serde::Serialize;
 /// Why a field holds its value: the kind of knowledge that decided it. Reports print it
 /// (`kb-rule`, `lexicon`), and a pass that overrides a decision names the provenances it may
 /// override.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Why {
     /// A knowledge-base rule whose header and COND match the cluster's events.
     KbRule,
@@ -87,7 +86,7 @@ impl Why {
             Why::Taxonomy => "taxonomy",
             Why::CiscoTag => "cisco-tag",
             Why::Keywords => "keywords",
-            Why::Error => "error",
+            Why::Error => "error-key",
             Why::Default => "default",
             Why::AccountSplit => "account-split",
             Why::Creator => "creator",
@@ -96,13 +95,13 @@ impl Why {
             Why::Fields => "fields",
             Why::SystemdUnit => "systemd-unit",
             Why::SwitchUser => "switch-user",
-            Why::Severity => "severity",
-            Why::Level => "level",
+            Why::Severity => "severity-key",
+            Why::Level => "text-level",
             Why::Verdict => "verdict",
-            Why::Program => "program",
+            Why::Program => "program-act",
             Why::Syslog => "syslog",
             Why::HostSplit => "host-split",
-            Why::Cwd => "cwd",
+            Why::Cwd => "working-directory",
             Why::CommandLine => "command-line",
             Why::PathSplit => "path-split",
             Why::Llm => "llm",
@@ -114,5 +113,11 @@ impl Why {
 impl std::fmt::Display for Why {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Why {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }

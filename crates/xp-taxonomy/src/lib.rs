@@ -72,6 +72,9 @@ pub struct Field {
     pub ty: FieldType,
     /// One line on what it holds.
     pub description: String,
+    /// Where the row comes from: `corpus:kb-dev` (seen in the expert corpus) or
+    /// `doc:maxpatrol-taxonomy` (the SIEM's published field naming).
+    pub source: String,
 }
 
 /// A set of fields by name.
@@ -103,7 +106,8 @@ impl Taxonomy {
         })
     }
 
-    /// Parses TSV text: `#` comments, then the header `field\ttype\tdescription`, then rows.
+    /// Parses TSV text: `#` comments, then the header `field\ttype\tdescription\tsource`, then
+    /// rows.
     pub fn parse(text: &str) -> Result<Taxonomy, TsvError> {
         let mut t = Taxonomy::default();
         let mut seen_header = false;
@@ -114,19 +118,19 @@ impl Taxonomy {
             }
             let cols: Vec<&str> = line.split('\t').collect();
             if !seen_header {
-                if cols != ["field", "type", "description"] {
+                if cols != ["field", "type", "description", "source"] {
                     return Err(TsvError {
                         line: line_no,
-                        message: "expected the header `field\\ttype\\tdescription`".into(),
+                        message: "expected the header `field\\ttype\\tdescription\\tsource`".into(),
                     });
                 }
                 seen_header = true;
                 continue;
             }
-            if cols.len() != 3 {
+            if cols.len() != 4 || cols[3].is_empty() {
                 return Err(TsvError {
                     line: line_no,
-                    message: format!("expected 3 columns, found {}", cols.len()),
+                    message: format!("expected 4 columns, a source last, found {}", cols.len()),
                 });
             }
             let ty = FieldType::from_name(cols[1]).ok_or_else(|| TsvError {
@@ -144,6 +148,7 @@ impl Taxonomy {
                 name: cols[0].to_string(),
                 ty,
                 description: cols[2].to_string(),
+                source: cols[3].to_string(),
             });
         }
         if !seen_header {
@@ -188,7 +193,8 @@ mod tests {
 
     #[test]
     fn bad_rows_are_reported_with_line() {
-        let e = Taxonomy::parse("field\ttype\tdescription\nx\tbogus\td\n").unwrap_err();
+        let e =
+            Taxonomy::parse("field\ttype\tdescription\tsource\nx\tbogus\td\tdoc:x\n").unwrap_err();
         assert_eq!(e.line, 2);
     }
 }

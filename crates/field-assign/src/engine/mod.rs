@@ -118,7 +118,7 @@ pub(crate) enum When {
     Always,
     /// Messages: TEXT, key=value runs and CEF.
     Messages,
-    /// Structured events: JSON, EVENTLOG, XML.
+    /// Structured events: JSON, EVENTLOG, tabular rows.
     Structured,
     /// TEXT only.
     Text,
@@ -176,6 +176,7 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "windows_channel", file: "windows", when: When::Eventlog, run: |c, b| windows::channel(c.slots, b) },
     // Messages.
     Pass { name: "audit_record_title", file: "linux_audit", when: When::Messages, run: |c, b| linux_audit::record_title(c.view, c.slots, b) },
+    Pass { name: "keyvalue_status", file: "status", when: When::Keyvalue, run: |c, b| status::keyvalue_status(c.slots, b) },
     Pass { name: "keyvalue_record_type", file: "classify", when: When::Keyvalue, run: |c, b| c.engine.keyvalue_record_type(c.view, c.slots, b) },
     Pass { name: "message_words", file: "classify", when: When::Messages, run: classify::message_words },
     Pass { name: "message_title", file: "classify", when: When::Messages, run: classify::message_title },
@@ -191,6 +192,8 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "syslog_program", file: "syslog", when: When::Messages, run: |c, b| syslog::syslog_program(c.view.members, b) },
     // Structured events.
     Pass { name: "classify_structured", file: "classify", when: When::Structured, run: |c, b| c.engine.classify_structured(c.view, c.slots, b) },
+    Pass { name: "structured_status", file: "status", when: When::Structured, run: |c, b| status::structured_status(c.view, c.slots, b) },
+    Pass { name: "structured_categories", file: "classify", when: When::Structured, run: |c, b| c.engine.categories(b) },
     // The experts' idioms.
     Pass { name: "started_process_is_the_object", file: "processes", when: When::Always, run: |_, b| processes::started_process_is_the_object(b) },
     Pass { name: "creator_is_the_parent", file: "processes", when: When::Always, run: |c, b| processes::creator_is_the_parent(c.slots, b) },

@@ -14,7 +14,7 @@ use crate::engine::passes::syslog::shared_program;
 use crate::engine::values::{fits, real_values, unquote};
 use crate::engine::Retrieval;
 use crate::kb::{same_value, Transform};
-use crate::slots::{self, Slots};
+use crate::slots::{self, Slot, Slots};
 use crate::{ClusterView, Source, Why, CLASS_FIELDS, SOURCE_FIELDS};
 
 /// Fields whose meaning is set by each rule (free slots, rule-specific properties): a key's
@@ -129,12 +129,21 @@ impl Retrieval<'_> {
             } else {
                 s.key.clone()
             };
-            // An audit record's login id (`auid`) is the user's id: a `uid` learned as the
-            // user's id elsewhere (PAM's `uid=`) is the process's here.
-            let audit_uid = s.key.eq_ignore_ascii_case("uid")
-                && slots.slots.iter().any(|o| {
-                    o.key == "auid" && o.expr.split('[').next() == s.expr.split('[').next()
-                });
+            // Fields the key never goes to beside another key of its record
+            // (`schema/key-conflicts.tsv`: beside audit's login id `auid`, a `uid` learned as
+            // the user's id elsewhere is the process's).
+            let record = |x: &Slot| x.expr.split('[').next().map(str::to_string);
+            let barred: Vec<&str> = crate::tsv::table("key-conflicts")
+                .data()
+                .filter(|c| {
+                    s.key.eq_ignore_ascii_case(c[0])
+                        && slots
+                            .slots
+                            .iter()
+                            .any(|o| o.key == c[1] && record(o) == record(s))
+                })
+                .map(|c| c[2])
+                .collect();
             let fields = if text_family {
                 self.kb.fields_of_key_in(view.kind, &key, &alike)
             } else {
@@ -146,7 +155,7 @@ impl Retrieval<'_> {
                     && !rule_specific(&f)
                     && tax.get(&f).is_some()
                     && fits(tax, &f, &real_values(s))
-                    && !(audit_uid && f == "subject.account.id")
+                    && !barred.contains(&f.as_str())
                     // An account's name holds no `/` (a PATH record's `name=` is a file).
                     && !(f.ends_with("account.name")
                         && real_values(s).iter().flatten().any(|v| v.contains('/')))

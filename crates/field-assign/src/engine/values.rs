@@ -10,21 +10,18 @@ pub(crate) fn unquote(v: &str) -> &str {
         .unwrap_or(v)
 }
 
-/// Values that stand for "none" rather than for data: Windows `-` and the null SID, Linux
-/// audit `?` and `unset`, `(null)`, `(none)`, `N/A`.
-/// A field never takes them.
-const PLACEHOLDERS: &[&str] = &[
-    "-", "?", "(null)", "(none)", "N/A", "S-1-0-0", "unset", "unknown",
-];
-
-/// The unset user id of Linux audit (`(uint32) -1`): a placeholder only under a user-id key
-/// (`auid`, `uid`, `euid`); an unset session (`ses=4294967295`) is still reported as such.
-const UNSET_ID: &str = "4294967295";
-
-/// Whether `v` is a placeholder under the key `key`.
+/// Whether `v` is a placeholder under the key `key`: a value that stands for "none" rather
+/// than for data (`schema/placeholders.tsv`: Windows `-` and the null SID, Linux audit `?` and
+/// `unset`, `(null)`, `N/A`; the unset user id `4294967295` only under a user-id key).
 pub(crate) fn is_placeholder_of(key: &str, v: &str) -> bool {
     let v = unquote(v).trim();
-    PLACEHOLDERS.contains(&v) || (v == UNSET_ID && key.to_lowercase().ends_with("uid"))
+    crate::tsv::table("placeholders").data().any(|c| {
+        c[0] == v
+            && (c[1] == "*"
+                || c[1]
+                    .strip_prefix('*')
+                    .is_some_and(|suffix| key.to_lowercase().ends_with(suffix)))
+    })
 }
 
 /// A slot's values with placeholders taken as absent.

@@ -14,8 +14,6 @@ use ingest::Kind;
 
 use crate::engine::builder::Builder;
 use crate::engine::passes::linux_audit::cluster_syscall;
-use crate::engine::passes::status::{error_present, status_of};
-use crate::engine::passes::windows::audit_status;
 use crate::engine::{Ctx, Retrieval};
 use crate::slots::Slots;
 use crate::{lexicon, ClusterView, Source, Why};
@@ -26,17 +24,14 @@ fn sample_words(ctx: &Ctx<'_>) -> BTreeSet<String> {
 }
 
 impl Retrieval<'_> {
-    /// A key=value record's outcome key states its status, and its type names what happened
-    /// (`type=USER_CMD`, `type=USER_AUTH`), as a structured event's type discriminator does.
+    /// A key=value record's type names what happened (`type=USER_CMD`, `type=USER_AUTH`), as a
+    /// structured event's type discriminator does.
     pub(crate) fn keyvalue_record_type(
         &self,
         view: &ClusterView<'_>,
-        slots: &Slots,
+        _slots: &Slots,
         b: &mut Builder,
     ) {
-        if let Some(st) = status_of(slots) {
-            b.set("status", st, Why::Words);
-        }
         if let Some(id) = view.identifier {
             // An outcome key's value (`action=accept`) states the status, not the act.
             let values: String = id
@@ -96,7 +91,7 @@ pub(crate) fn message_title(ctx: &Ctx<'_>, b: &mut Builder) {
 
 impl Retrieval<'_> {
     /// Action and object from the words of the type discriminator (the head's COND and the
-    /// event identifier), status from an outcome key, the rest by precedent.
+    /// event identifier) and the event's documented title.
     pub(crate) fn classify_structured(
         &self,
         view: &ClusterView<'_>,
@@ -114,17 +109,7 @@ impl Retrieval<'_> {
             text.push(' ');
             text.push_str(i);
         }
-        // A Windows event's documented title, or what the system call or the record type of
-        // an audit record reports, states what happened where its data cannot.
-        let title = view
-            .identifier
-            .and_then(|id| {
-                crate::catalog::windows_event_title(id)
-                    .or_else(|| crate::catalog::audit_record_summary(id))
-                    .or_else(|| cluster_syscall(id, slots).and_then(|(c, _)| c.summary))
-            })
-            .map(crate::title::classify_title)
-            .unwrap_or_default();
+        let title = structured_title(view, slots);
         if let Some(a) = title.action {
             b.set("action", Source::Const(a.into()), Why::Title);
             if let Some(o) = self.kb.agreed_object(a) {
@@ -135,36 +120,6 @@ impl Retrieval<'_> {
             b.set("object", Source::Const(o.into()), Why::Title);
         }
         self.type_words(&lexicon::split_words(&text), b);
-        if let Some(st) = status_of(slots) {
-            b.set("status", st, Why::Words);
-        }
-        if view.kind == Kind::Eventlog {
-            if let Some(st) = audit_status(slots) {
-                b.set("status", st, Why::Keywords);
-            }
-        }
-        if let Some(st) = title.status {
-            b.set("status", Source::Const(st.into()), Why::Title);
-        }
-        if let Some(st) = error_present(slots) {
-            b.set("status", st, Why::Error);
-        }
-        // The type's own name may state the outcome (`event=login_failed`): its values, not
-        // the key names a COND tests (`$error == null` says nothing failed).
-        if !b.has("status") {
-            let mut named = compared_values(view.head);
-            for c in view.identifier.unwrap_or("").split(' ') {
-                if let Some((_, v)) = c.split_once('=') {
-                    named.push(' ');
-                    named.push_str(v);
-                }
-            }
-            let words = lexicon::split_words(&named);
-            if let Some(st) = words.iter().find_map(|w| lexicon::status_word(w)) {
-                b.set("status", Source::Const(st.into()), Why::Words);
-            }
-        }
-        self.categories(b);
     }
 
     /// Action and object from the words of an event type's name (`USER_CMD`).
@@ -235,4 +190,17 @@ pub(crate) fn compared_values(head: &str) -> String {
         rest = &tail[end..];
     }
     out
+}
+
+/// A structured event's documented title: a Windows event's, or what the system call or the
+/// record type of an audit record reports. It states what happened where its data cannot.
+pub(crate) fn structured_title(view: &ClusterView<'_>, slots: &Slots) -> crate::title::TitleClass {
+    view.identifier
+        .and_then(|id| {
+            crate::catalog::windows_event_title(id)
+                .or_else(|| crate::catalog::audit_record_summary(id))
+                .or_else(|| cluster_syscall(id, slots).and_then(|(c, _)| c.summary))
+        })
+        .map(crate::title::classify_title)
+        .unwrap_or_default()
 }

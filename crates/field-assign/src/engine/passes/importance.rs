@@ -10,26 +10,23 @@ use crate::engine::values::unquote;
 use crate::slots::{Slot, Slots};
 use crate::{lexicon, Source, Why};
 
-/// Severity words and the importance they state: the highest levels of syslog, application
-/// log levels and alert scales are `high`, errors `medium`, warnings and notices `low`,
-/// information and debugging `info`.
-const SEVERITY_WORDS: &[(&str, &[&str])] = &[
-    (
-        "high",
-        &[
-            "emerg",
-            "emergency",
-            "alert",
-            "crit",
-            "critical",
-            "fatal",
-            "high",
-        ],
-    ),
-    ("medium", &["err", "error", "medium"]),
-    ("low", &["warn", "warning", "notice", "low"]),
-    ("info", &["info", "informational", "debug", "trace"]),
-];
+/// Severity words by the importance they state, from the highest (`schema/severity-words.tsv`):
+/// the highest levels of syslog, application log levels and alert scales are `high`, errors
+/// `medium`, warnings and notices `low`, information and debugging `info`.
+fn severity_words_by_importance() -> &'static [(&'static str, Vec<&'static str>)] {
+    static W: std::sync::OnceLock<Vec<(&'static str, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    W.get_or_init(|| {
+        let mut out: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+        for c in crate::tsv::table("severity-words").data() {
+            match out.iter_mut().find(|(imp, _)| *imp == c[1]) {
+                Some((_, words)) => words.push(c[0]),
+                None => out.push((c[1], vec![c[0]])),
+            }
+        }
+        out
+    })
+}
 
 /// A severity or level key whose every value is a severity word (`"severity": "high"`,
 /// `level=error`) states the importance, read per event.
@@ -39,21 +36,24 @@ pub(crate) fn severity_words(slots: &Slots, b: &mut Builder) {
     }
     let known = |v: &str| {
         let v = unquote(v).trim_matches('"').to_ascii_lowercase();
-        SEVERITY_WORDS
+        severity_words_by_importance()
             .iter()
             .any(|(_, ws)| ws.contains(&v.as_str()))
     };
     let Some(s) = slots.slots.iter().find(|s| {
-        matches!(
-            lexicon::normalize_key(&s.key).as_str(),
-            "severity" | "level" | "loglevel" | "severitylevel" | "priority" | "sev"
-        ) && s.values.iter().flatten().next().is_some()
+        lexicon::has_role(&s.key, "severity-key")
+            && s.values.iter().flatten().next().is_some()
             && s.values.iter().flatten().all(|v| known(v))
     }) else {
         return;
     };
     let mut e = String::new();
-    for (i, (imp, words)) in SEVERITY_WORDS.iter().take(3).enumerate() {
+    let levels = severity_words_by_importance();
+    for (i, (imp, words)) in levels
+        .iter()
+        .take(levels.len().saturating_sub(1))
+        .enumerate()
+    {
         let list: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
         let word = if i == 0 { "if" } else { " elif" };
         e.push_str(&format!(
@@ -62,14 +62,15 @@ pub(crate) fn severity_words(slots: &Slots, b: &mut Builder) {
             slot_expr(s)
         ));
     }
-    e.push_str(" else \"info\" endif");
+    let lowest = levels.last().map_or("info", |(imp, _)| imp);
+    e.push_str(&format!(" else \"{lowest}\" endif"));
     b.set("importance", Source::Expr(e), Why::Severity);
 }
 
 /// The importance of a severity word, if it is one.
 pub(crate) fn severity_of(word: &str) -> Option<&'static str> {
     let w = word.to_ascii_lowercase();
-    SEVERITY_WORDS
+    severity_words_by_importance()
         .iter()
         .find(|(_, ws)| ws.contains(&w.as_str()))
         .map(|(imp, _)| *imp)

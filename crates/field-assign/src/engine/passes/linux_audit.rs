@@ -59,10 +59,13 @@ pub(crate) fn socket_address(identifier: Option<&str>, slots: &Slots, b: &mut Bu
     else {
         return;
     };
-    let side = match call {
-        "connect" | "sendto" | "sendmsg" | "sendmmsg" | "bind" => "dst",
-        "accept" | "accept4" | "recvfrom" | "recvmsg" | "recvmmsg" => "src",
-        _ => return,
+    // `schema/linux-socket-calls.tsv`.
+    let Some(side) = crate::tsv::table("linux-socket-calls")
+        .data()
+        .find(|c| c[0] == call)
+        .map(|c| c[1])
+    else {
+        return;
     };
     let sockaddr = |v: &str| {
         v.len() >= 16

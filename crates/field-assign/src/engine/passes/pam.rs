@@ -14,12 +14,18 @@ use crate::engine::values::unquote;
 use crate::slots::{Slot, Slots};
 use crate::{Source, Why};
 
-/// The stages of a PAM conversation that come before the session: authenticating the user,
-/// checking the account, establishing credentials (`op=PAM:authentication`,
-/// `PAM:accounting`, `PAM:setcred`). One that succeeded is a step of a login still under way
-/// (`ongoing`), as the session's opening is its completion.
-const PAM_STAGES: &[&str] = &["PAM:authentication", "PAM:accounting", "PAM:setcred"];
+/// Whether an operation is a stage of a PAM conversation that comes before the session
+/// (`schema/linux-pam-operations.tsv`: authenticating the user, checking the account,
+/// establishing credentials: `op=PAM:authentication`, `PAM:accounting`, `PAM:setcred`). One
+/// that succeeded is a step of a login still under way (`ongoing`), as the session's opening
+/// is its completion.
+fn before_session(op: &str) -> bool {
+    crate::tsv::table("linux-pam-operations")
+        .data()
+        .any(|c| c[0] == op && c[1] == "before-session")
+}
 
+/// The PAM stages a cluster's operations name.
 pub(crate) enum PamStages {
     /// Every member's operation is such a stage.
     All,
@@ -34,12 +40,9 @@ pub(crate) fn pam_stage(slots: &Slots) -> Option<PamStages> {
             && s.values
                 .iter()
                 .flatten()
-                .any(|v| PAM_STAGES.contains(&unquote(v)))
+                .any(|v| before_session(unquote(v)))
     })?;
-    let stage = |v: &Option<String>| {
-        v.as_deref()
-            .is_some_and(|v| PAM_STAGES.contains(&unquote(v)))
-    };
+    let stage = |v: &Option<String>| v.as_deref().is_some_and(|v| before_session(unquote(v)));
     if s.values.iter().all(stage) {
         return Some(PamStages::All);
     }
@@ -47,7 +50,7 @@ pub(crate) fn pam_stage(slots: &Slots) -> Option<PamStages> {
         .values
         .iter()
         .flatten()
-        .filter(|v| PAM_STAGES.contains(&unquote(v)))
+        .filter(|v| before_session(unquote(v)))
         .map(|v| xp_syntax::printer::quote_str(unquote(v), '"'))
         .collect();
     Some(PamStages::Some {

@@ -71,7 +71,7 @@ impl Retrieval<'_> {
         };
         // The program as a slot (its values).
         let Some(program) = slots.slots.iter().find(|s| {
-            matches!(s.key.as_str(), "exe" | "comm" | "program" | "process")
+            lexicon::has_role(&s.key, "program-key")
                 && s.values
                     .iter()
                     .flatten()

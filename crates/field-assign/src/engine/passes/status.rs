@@ -10,8 +10,13 @@ use crate::engine::expr::slot_expr;
 use crate::engine::passes::linux_audit::avc_decision;
 use crate::engine::passes::pam::{pam_stage, PamStages};
 use crate::engine::values::unquote;
+use ingest::Kind;
+
+use crate::engine::builder::Builder;
+use crate::engine::passes::classify::{compared_values, structured_title};
+use crate::engine::passes::windows::audit_status;
 use crate::slots::Slots;
-use crate::{lexicon, Source};
+use crate::{lexicon, ClusterView, Source, Why};
 
 /// The status from the first outcome key whose every value states one: a constant when the
 /// cluster agrees, else an `if` on the value.
@@ -65,13 +70,10 @@ pub(crate) fn status_of(slots: &Slots) -> Option<Source> {
 }
 
 /// A value that can only be an outcome, whatever its key is called
-/// (`"responseElements": {"ConsoleLogin": "Failure"}`).
+/// (`"responseElements": {"ConsoleLogin": "Failure"}`; `schema/outcome-words.tsv`, `any-value`).
 pub(crate) fn outcome_word(v: &str) -> Option<&'static str> {
-    match unquote(v).trim_matches('"').to_ascii_lowercase().as_str() {
-        "success" | "succeeded" | "successful" => Some("success"),
-        "failure" | "failed" => Some("failure"),
-        _ => None,
-    }
+    let v = unquote(v).trim_matches('"').to_ascii_lowercase();
+    lexicon::outcome_of(&v, "any-value")
 }
 
 /// A slot whose every value is an outcome word states the status, read per event.
@@ -80,8 +82,13 @@ pub(crate) fn outcome_words(slots: &Slots) -> Option<Source> {
         s.values.iter().flatten().next().is_some()
             && s.values.iter().flatten().all(|v| outcome_word(v).is_some())
     })?;
+    let failures: Vec<String> = lexicon::outcome_words("any-value")
+        .filter(|(_, o)| *o == "failure")
+        .map(|(w, _)| xp_syntax::printer::quote_str(w, '"'))
+        .collect();
     Some(Source::Expr(format!(
-        "if in_list([\"failure\", \"failed\"], lower({})) then \"failure\" else \"success\" endif",
+        "if in_list([{}], lower({})) then \"failure\" else \"success\" endif",
+        failures.join(", "),
         slot_expr(s)
     )))
 }
@@ -96,4 +103,45 @@ pub(crate) fn error_present(slots: &Slots) -> Option<Source> {
         "if {e} != null and {e} != \"\" then \"failure\" else \"success\" endif",
         e = s.expr
     )))
+}
+
+/// A key=value record's outcome key states its status (`res=failed`).
+pub(crate) fn keyvalue_status(slots: &Slots, b: &mut Builder) {
+    if let Some(st) = status_of(slots) {
+        b.set("status", st, Why::Words);
+    }
+}
+
+/// A structured event's status: from an outcome key, then Windows audit keywords, the
+/// documented title, an error key some events fill, and last the outcome words of the type's own
+/// name (`event=login_failed`: its values, not the key names a COND tests — `$error == null`
+/// says nothing failed).
+pub(crate) fn structured_status(view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) {
+    if let Some(st) = status_of(slots) {
+        b.set("status", st, Why::Words);
+    }
+    if view.kind == Kind::Eventlog {
+        if let Some(st) = audit_status(slots) {
+            b.set("status", st, Why::Keywords);
+        }
+    }
+    if let Some(st) = structured_title(view, slots).status {
+        b.set("status", Source::Const(st.into()), Why::Title);
+    }
+    if let Some(st) = error_present(slots) {
+        b.set("status", st, Why::Error);
+    }
+    if !b.has("status") {
+        let mut named = compared_values(view.head);
+        for c in view.identifier.unwrap_or("").split(' ') {
+            if let Some((_, v)) = c.split_once('=') {
+                named.push(' ');
+                named.push_str(v);
+            }
+        }
+        let words = lexicon::split_words(&named);
+        if let Some(st) = words.iter().find_map(|w| lexicon::status_word(w)) {
+            b.set("status", Source::Const(st.into()), Why::Words);
+        }
+    }
 }

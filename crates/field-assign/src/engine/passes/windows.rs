@@ -46,7 +46,10 @@ pub(crate) fn logon_target_is_subject(
     {
         return false;
     }
-    known.retain(|(s, (f, _, _))| target(s) || !f.starts_with("subject.account."));
+    let kept = std::mem::take(known)
+        .into_iter()
+        .filter(|(s, (f, _, _))| target(s) || !f.starts_with("subject.account."));
+    known.extend(kept);
     for (s, (f, _, _)) in known.iter_mut() {
         if target(s) {
             if let Some(rest) = f.strip_prefix("object.account.") {

@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod chrf;
+pub mod ecs;
 pub mod kb;
 pub mod loghub;
 pub mod metrics;

@@ -277,3 +277,101 @@ pub fn loghub_page(r: &crate::loghub::Report, subtitle: &str) -> Page {
         ],
     }
 }
+
+/// The page of an `eval ecs` report.
+pub fn ecs_page(r: &crate::ecs::Report, subtitle: &str) -> Page {
+    let names: Vec<String> = r.buckets.iter().map(|b| b.name.clone()).collect();
+    let opt = |x: Option<f64>| x.map_or_else(|| Cell::text("-"), |v| Cell::num(v, 3));
+    let bucket_cells = |b: &std::collections::BTreeMap<String, crate::ecs::Counts>| {
+        names
+            .iter()
+            .map(|n| match b.get(n) {
+                Some(c) if c.expected > 0 => Cell::text(format!("{}/{}", c.found, c.expected)),
+                _ => Cell::text("-"),
+            })
+            .collect::<Vec<Cell>>()
+    };
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for f in &r.files {
+        let t = crate::ecs::Totals::of([f]);
+        let mut row = vec![
+            if f.failed.is_some() {
+                Cell::status(format!("{} (failed)", f.name), "bad")
+            } else {
+                Cell::text(&f.name)
+            },
+            Cell::count(f.lines),
+            Cell::count(f.normalized),
+            opt(t.precision),
+            opt(t.recall),
+        ];
+        row.extend(bucket_cells(&f.buckets));
+        rows.push(row);
+    }
+    let mut totals = vec![("total", &r.total)];
+    if let (Some(o), Some(s)) = (&r.open, &r.sealed) {
+        totals.push(("open", o));
+        totals.push(("sealed", s));
+    }
+    for (label, t) in &totals {
+        let mut row = vec![
+            Cell::text(format!("{label} ({} files)", t.files)),
+            Cell::count(t.lines),
+            Cell::text(""),
+            opt(t.precision),
+            opt(t.recall),
+        ];
+        row.extend(bucket_cells(&t.buckets));
+        rows.push(row);
+    }
+    let mut headers: Vec<String> = ["file", "lines", "normalized", "P", "R"]
+        .map(String::from)
+        .to_vec();
+    headers.extend(names.iter().cloned());
+    let pick = |f: fn(&crate::ecs::Counts) -> Option<f64>| {
+        names
+            .iter()
+            .map(|n| r.total.buckets.get(n).and_then(f).unwrap_or(0.0))
+            .collect::<Vec<f64>>()
+    };
+    let uncovered = Table {
+        headers: ["ECS field", "lines"].map(String::from).to_vec(),
+        rows: r
+            .uncovered
+            .iter()
+            .map(|u| vec![Cell::text(&u.field), Cell::count(u.lines)])
+            .collect(),
+    };
+    Page {
+        title: "normforge: fields against ECS-labelled events".into(),
+        subtitle: subtitle.to_string(),
+        sections: vec![
+            section(
+                "Precision and recall per bucket",
+                "Over every file: the values of each bucket's taxonomy fields against those of \
+                 its ECS fields (schema/ecs-crosswalk.tsv), on the lines whose expected event \
+                 states the bucket.",
+                Content::Plot {
+                    svg: bars(
+                        &names,
+                        &[
+                            ("P".into(), pick(crate::ecs::Counts::precision)),
+                            ("R".into(), pick(crate::ecs::Counts::recall)),
+                        ],
+                        1.0,
+                    ),
+                },
+            ),
+            section(
+                "Per file",
+                "Found of expected values per bucket; sealed files appear only in their total.",
+                Content::Table(Table { headers, rows }),
+            ),
+            section(
+                "ECS fields no crosswalk row covers",
+                "The lines of the corpus that state each.",
+                Content::Table(uncovered),
+            ),
+        ],
+    }
+}

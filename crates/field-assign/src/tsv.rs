@@ -16,6 +16,10 @@ pub const TABLES: &[(&str, &str)] = &[
         include_str!("../../../schema/direction-words.tsv"),
     ),
     (
+        "ecs-crosswalk",
+        include_str!("../../../schema/ecs-crosswalk.tsv"),
+    ),
+    (
         "event-words",
         include_str!("../../../schema/event-words.tsv"),
     ),

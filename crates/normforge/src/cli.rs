@@ -289,6 +289,14 @@ pub enum EvalCommand {
         #[command(flatten)]
         llm: LlmArgs,
     },
+    /// Rules generated from ECS-labelled logs, scored against the expected events: a folder of
+    /// `<name>.log` + `<name>.ecs.jsonl` pairs (one expected ECS event a line, dotted or nested
+    /// keys, such as the test logs of Filebeat's modules). Each log goes through `generate`
+    /// and `normalize-log`; the normalized fields are compared with the expected ones on the
+    /// fields ECS and the taxonomy share (`schema/ecs-crosswalk.tsv`: source and destination
+    /// address and port, account, time, outcome, protocol), per file and in total; the ECS
+    /// fields of the corpus no crosswalk row covers are listed.
+    Ecs(EcsArgs),
     /// Log-parsing accuracy (GA, PA, FGA, FTA) on loghub-style datasets:
     /// `<DIR>/<System>/<System>_2k.log` with `<System>_2k.log_structured_corrected.csv`.
     Loghub {
@@ -301,6 +309,29 @@ pub enum EvalCommand {
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
     },
+}
+
+/// `normforge eval ecs`.
+#[derive(Debug, Args)]
+pub struct EcsArgs {
+    /// The folder of pairs.
+    pub dir: PathBuf,
+    /// Knowledge bases for retrieval, as `generate --kb` (default: `NORMFORGE_KB`, else
+    /// `knowledge-base/`).
+    #[arg(long)]
+    pub kb: Vec<PathBuf>,
+    /// A file naming sealed corpus files, one file name or name prefix a line (`#`
+    /// comments): their results are printed only in a total of their own.
+    #[arg(long, value_name = "FILE")]
+    pub sealed: Option<PathBuf>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the report as one self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// `normforge diff`.

@@ -37,6 +37,45 @@ pub fn load_kb(dirs: &[PathBuf]) -> anyhow::Result<Kb> {
     Kb::load(&dirs).with_context(|| "cannot load the knowledge base for retrieval")
 }
 
+/// Generates rules from `log` into `output` as `generate LOG -o OUTPUT --force` does with the
+/// engine alone and default options, quietly (no progress, nothing printed).
+pub fn generate_quietly(
+    log: &Path,
+    output: &Path,
+    kb: &Kb,
+    run: &crate::cli::RunArgs,
+) -> anyhow::Result<pipeline::generate::Report> {
+    let t0 = std::time::Instant::now();
+    let report = super::cluster::cluster_log(
+        log,
+        run.max_event_bytes,
+        true,
+        2000,
+        &log_cluster::identifier::RuleBased,
+    )?;
+    let engine = Retrieval::new(kb);
+    let opts = rule_gen::Options {
+        tests: 3,
+        year: run.year.unwrap_or_else(xp_eval::current_year),
+        meta: rule_gen::Meta::default(),
+    };
+    let bar = super::cluster::Bar(crate::progress::count(0, true, "generating rules"));
+    let out = pipeline::generate::generate(
+        &report,
+        &log.display().to_string(),
+        &engine,
+        pipeline::generate::Writers {
+            describer: None,
+            namer: None,
+        },
+        &opts,
+        t0,
+        &bar,
+    )?;
+    rule_gen::write::write_tree(output, &out.files, true).map_err(write_error)?;
+    Ok(out.report)
+}
+
 /// A write error with its exit code: where the output may go is the arguments' business.
 fn write_error(e: rule_gen::write::WriteError) -> anyhow::Error {
     use rule_gen::write::WriteError;

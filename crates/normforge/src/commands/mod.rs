@@ -4,6 +4,7 @@ mod check;
 mod cluster;
 mod dataset;
 mod diff;
+mod eval_ecs;
 mod eval_kb;
 mod eval_loghub;
 mod explain;
@@ -81,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             per_rule,
             exclude,
         } => dataset::run(&kb, &task, &output, per_rule, &exclude),
+        Command::Eval(EvalCommand::Ecs(args)) => eval_ecs::run(&args),
         Command::Eval(EvalCommand::Loghub { dir, json, html }) => {
             eval_loghub::run(&dir, json, html.as_deref())
         }

@@ -1,0 +1,138 @@
+//! `normforge eval ecs`: generated rules scored against ECS-labelled events.
+
+use std::process::Command;
+
+use normforge_tests::{normforge_bin, shared_dir, workspace_root};
+
+fn eval_ecs(args: &[&str]) -> std::process::Output {
+    Command::new(normforge_bin())
+        .args(["eval", "ecs"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn our_sshd_corpus_scores_every_shared_field() {
+    let dir = workspace_root().join("tests/corpus/ecs");
+    let out = eval_ecs(&[dir.to_str().unwrap(), "--json", "--year", "2025"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let b = &r["total"]["buckets"];
+    for bucket in ["src.ip", "src.port", "account", "time", "status"] {
+        assert_eq!(b[bucket]["expected"], 3, "{bucket}: {b}");
+        assert_eq!(b[bucket]["found"], 3, "{bucket}: {b}");
+        assert_eq!(b[bucket]["correct"], 3, "{bucket}: {b}");
+    }
+    // The corpus's fields no crosswalk row covers are listed.
+    let uncovered: Vec<&str> = r["uncovered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(uncovered, ["event.category"]);
+}
+
+#[test]
+fn sealed_files_print_only_in_their_total() {
+    let dir = workspace_root().join("tests/corpus/ecs");
+    let list = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(list.path(), "# sealed\nssh\n").unwrap();
+    let out = eval_ecs(&[
+        dir.to_str().unwrap(),
+        "--json",
+        "--sealed",
+        list.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["files"].as_array().unwrap().len(), 0);
+    assert_eq!(r["sealed"]["files"], 1);
+    assert_eq!(r["open"]["files"], 0);
+}
+
+#[test]
+fn bad_input_is_named_with_its_place() {
+    let out = eval_ecs(&["/no/such/folder"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/folder"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.log"), "hello world\n").unwrap();
+    std::fs::write(dir.path().join("a.ecs.jsonl"), "{\"a\": 1}\nnot json\n").unwrap();
+    let out = eval_ecs(&[dir.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a.ecs.jsonl:2"), "{err}");
+    let empty = tempfile::tempdir().unwrap();
+    let out = eval_ecs(&[empty.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no `<name>.log`"));
+}
+
+/// On `../shared/vendor`, the command's counts are those of `../shared/tools/score-ecs.py` on
+/// the output of `generate` + `normalize-log`, file by file and bucket by bucket.
+#[test]
+fn eval_ecs_agrees_with_the_shared_scorer() {
+    let Some(shared) = shared_dir("eval ecs against score-ecs.py") else {
+        return;
+    };
+    // The shared tools are Python scripts: where the shared data is, python3 is needed.
+    let python = Command::new("python3").arg("--version").output();
+    assert!(
+        python.is_ok_and(|o| o.status.success()),
+        "python3 is needed to run ../shared/tools/score-ecs.py"
+    );
+    let vendor = shared.join("vendor");
+    let out = eval_ecs(&[vendor.to_str().unwrap(), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = ours["files"].as_array().unwrap();
+    assert_eq!(files.len(), 35);
+    let tmp = tempfile::tempdir().unwrap();
+    for f in files {
+        let name = f["name"].as_str().unwrap();
+        let log = vendor.join(format!("{name}.log"));
+        let rules = tmp.path().join(name);
+        let gen = Command::new(normforge_bin())
+            .args(["generate", "-o"])
+            .arg(&rules)
+            .arg(&log)
+            .output()
+            .unwrap();
+        assert!(gen.status.success(), "{name}");
+        let norm = Command::new(normforge_bin())
+            .arg("normalize-log")
+            .arg(&rules)
+            .arg(&log)
+            .output()
+            .unwrap();
+        let ndjson = tmp.path().join(format!("{name}.ndjson"));
+        std::fs::write(&ndjson, &norm.stdout).unwrap();
+        let theirs = Command::new("python3")
+            .arg(shared.join("tools/score-ecs.py"))
+            .arg(&ndjson)
+            .arg(vendor.join(format!("{name}.ecs.jsonl")))
+            .output()
+            .unwrap();
+        let theirs: serde_json::Value = serde_json::from_slice(&theirs.stdout).unwrap();
+        for (bucket, counts) in theirs.as_object().unwrap() {
+            let c = &f["buckets"][bucket];
+            let ours = [&c["generated"], &c["correct"], &c["expected"], &c["found"]];
+            let theirs: Vec<&serde_json::Value> = counts.as_array().unwrap().iter().collect();
+            assert_eq!(ours.to_vec(), theirs, "{name} {bucket}");
+        }
+    }
+}

@@ -24,6 +24,10 @@ pub const TABLES: &[(&str, &str)] = &[
         include_str!("../../../schema/event-words.tsv"),
     ),
     (
+        "http-status-classes",
+        include_str!("../../../schema/http-status-classes.tsv"),
+    ),
+    (
         "key-conflicts",
         include_str!("../../../schema/key-conflicts.tsv"),
     ),

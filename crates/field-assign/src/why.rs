@@ -65,6 +65,8 @@ pub enum Why {
     CommandLine,
     /// A full path split into name and path.
     PathSplit,
+    /// An HTTP response status's class (RFC 9110).
+    HttpStatus,
     /// A language model's answer.
     Llm,
     /// Set by a test.
@@ -104,6 +106,7 @@ impl Why {
             Why::Cwd => "working-directory",
             Why::CommandLine => "command-line",
             Why::PathSplit => "path-split",
+            Why::HttpStatus => "http-status",
             Why::Llm => "llm",
             Why::Test => "test",
         }

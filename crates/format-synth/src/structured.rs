@@ -61,10 +61,16 @@ pub fn flatten_to(kind: Kind, raw: &str, max: usize) -> Flat {
     out
 }
 
+/// Whether a top-level key is an XP variable name: letters, digits, `_` and, between them, `.`
+/// (the vendor grammar's `$([a-zA-Z0-9_.]+)`: `$user.name` reads the key `user.name`), not
+/// starting with a digit.
 fn is_var_name(k: &str) -> bool {
     !k.is_empty()
-        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !k.starts_with(|c: char| c.is_ascii_digit())
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        && !k.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && !k.ends_with('.')
+        && !k.contains("..")
 }
 
 fn walk(path: &str, v: &Value, depth: usize, max: usize, out: &mut Flat) {

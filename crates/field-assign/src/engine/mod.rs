@@ -190,7 +190,9 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "lone_address", file: "addresses", when: When::Messages, run: |c, b| addresses::lone_address(c.slots, b) },
     Pass { name: "pair_ports", file: "addresses", when: When::Messages, run: |c, b| addresses::pair_ports(c.slots, b) },
     Pass { name: "syslog_program", file: "syslog", when: When::Messages, run: |c, b| syslog::syslog_program(c.view.members, b) },
+    Pass { name: "http_status", file: "http_status", when: When::Text, run: |c, b| http_status::response_status(c.view.head, c.slots, b) },
     // Structured events.
+    Pass { name: "address_with_port", file: "addresses", when: When::Structured, run: |c, b| addresses::address_with_port(c.slots, b) },
     Pass { name: "classify_structured", file: "classify", when: When::Structured, run: |c, b| c.engine.classify_structured(c.view, c.slots, b) },
     Pass { name: "structured_status", file: "status", when: When::Structured, run: |c, b| status::structured_status(c.view, c.slots, b) },
     Pass { name: "structured_categories", file: "classify", when: When::Structured, run: |c, b| c.engine.categories(b) },

@@ -1,5 +1,6 @@
-//! **addresses** of TEXT messages: placed by the word before them (`from`, `to`, `src`, `dst`),
-//! a lone peer address, and the port right after an address.
+//! **addresses**: of TEXT messages, placed by the word before them (`from`, `to`, `src`, `dst`),
+//! a lone peer address, and the port right after an address; of structured events, a value
+//! that is an address with its port (`"origin.address": "[::1]:64583"`), split.
 //!
 //! `Accepted password for alice from 203.0.113.5 port 50522 ssh2` → `src.ip = $ip`,
 //! `src.port = $port`.
@@ -145,5 +146,103 @@ pub(crate) fn pair_ports(slots: &Slots, b: &mut Builder) {
             }
             _ => {}
         }
+    }
+}
+
+/// The address and the port of a value written as both (`10.0.0.1:443`, `[::1]:64583`: the
+/// authority form of RFC 3986 §3.2.2–3.2.3, an IPv6 address in brackets), if it is one.
+fn address_and_port(v: &str) -> Option<(std::net::IpAddr, u16)> {
+    let v = v.trim().trim_matches('"');
+    let (ip, port) = match v.strip_prefix('[') {
+        Some(rest) => {
+            let (ip, port) = rest.split_once("]:")?;
+            (ip.parse::<std::net::Ipv6Addr>().ok()?.into(), port)
+        }
+        None => {
+            let (ip, port) = v.split_once(':')?;
+            (ip.parse::<std::net::Ipv4Addr>().ok()?.into(), port)
+        }
+    };
+    Some((ip, port.parse().ok()?))
+}
+
+/// A slot whose every value is an address with its port (`"origin.address": "[::1]:64583"`)
+/// is the two: when it is the event's only such slot and no address is placed yet, the peer's,
+/// as a lone address of a message is (`src.ip`, `src.port`).
+pub(crate) fn address_with_port(slots: &Slots, b: &mut Builder) {
+    if b.has("src.ip") || b.has("dst.ip") {
+        return;
+    }
+    let both: Vec<&Slot> = slots
+        .slots
+        .iter()
+        .filter(|s| {
+            let vals = real_values(s);
+            vals.iter().flatten().next().is_some()
+                && vals.iter().flatten().all(|v| address_and_port(v).is_some())
+        })
+        .collect();
+    let [s] = both[..] else {
+        return;
+    };
+    let e = slot_expr(s);
+    let bracketed = format!("substr({e}, 0, 1) == \"[\"");
+    let ip = format!(
+        "if {bracketed} then substr({e}, 1, find_substr({e}, \"]\") - 1) \
+         else substr({e}, 0, find_substr({e}, \":\")) endif"
+    );
+    let port = format!(
+        "if {bracketed} then substr({e}, find_substr({e}, \"]:\") + 2) \
+         else substr({e}, find_substr({e}, \":\") + 1) endif"
+    );
+    for (field, expr) in [("src.ip", ip), ("src.port", port)] {
+        if let Some(g) = guarded(s, expr) {
+            b.set(field, Source::Expr(g), Why::Lexicon);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_with_its_port_splits_per_event() {
+        assert!(address_and_port("[::1]:64583").is_some());
+        assert!(address_and_port("10.0.0.1:443").is_some());
+        assert!(address_and_port("10.0.0.1").is_none());
+        assert!(address_and_port("host:443").is_none());
+        assert!(address_and_port("::1").is_none());
+        let s = Slots {
+            prelude: Vec::new(),
+            slots: vec![Slot {
+                expr: "$origin.address".into(),
+                key: "origin.address".into(),
+                parent: None,
+                values: vec![Some("[::1]:64583".into()), Some("10.0.0.7:9300".into())],
+            }],
+        };
+        let mut b = Builder::new(Vec::new());
+        address_with_port(&s, &mut b);
+        let (out, _) = b.finish();
+        let raw = r#"{"origin.address": "[::1]:64583"}"#;
+        let run = |f: &str| {
+            let e = match &out.get(f).unwrap().source {
+                Source::Expr(e) => e.clone(),
+                Source::Const(c) => c.clone(),
+            };
+            crate::tsv::run_field("", f, &e, raw)
+        };
+        assert_eq!(run("src.ip").as_deref(), Some("::1"));
+        assert_eq!(run("src.port").as_deref(), Some("64583"));
+        let raw4 = r#"{"origin.address": "10.0.0.7:9300"}"#;
+        let e = match &out.get("src.ip").unwrap().source {
+            Source::Expr(e) => e.clone(),
+            Source::Const(c) => c.clone(),
+        };
+        assert_eq!(
+            crate::tsv::run_field("", "src.ip", &e, raw4).as_deref(),
+            Some("10.0.0.7")
+        );
     }
 }

@@ -10,6 +10,7 @@ pub(crate) mod classify;
 pub(crate) mod defaults;
 pub(crate) mod firewall;
 pub(crate) mod hosts;
+pub(crate) mod http_status;
 pub(crate) mod importance;
 pub(crate) mod keys;
 pub(crate) mod linux_audit;

@@ -1,0 +1,125 @@
+//! **http_status**: the response status of a web server's access log line (the NCSA common and
+//! combined log formats: `"%r" %>s`, a request line in quotes, then the status) states the
+//! request's outcome by its class (`schema/http-status-classes.tsv`, RFC 9110 §15: 1xx–3xx
+//! carried out, 4xx and 5xx failed).
+//!
+//! `192.168.33.1 - - [26/Dec/2016:16:22:13 +0000] "GET /hello HTTP/1.1" 404 499` with the header
+//! `… "GET /hello HTTP/{$http=NUMBER}" {$code=NUMBER} {$bytes=NUMBER}` →
+//! `status = if in_list(["4", "5"], substr($code, 0, 1)) then "failure" else "success" endif`.
+
+use crate::engine::builder::Builder;
+use crate::engine::values::unquote;
+use crate::slots::Slots;
+use crate::{Source, Why};
+
+/// The outcome of each status class, in the table's order.
+fn classes() -> impl Iterator<Item = (&'static str, &'static str)> {
+    crate::tsv::table("http-status-classes")
+        .data()
+        .map(|c| (c[0], c[2]))
+}
+
+/// Whether a value is an HTTP status code of a known class.
+fn is_status(v: &str) -> bool {
+    v.len() == 3
+        && v.bytes().all(|b| b.is_ascii_digit())
+        && classes().any(|(class, _)| v.starts_with(class))
+}
+
+/// The statuses a TEXT template may write after a request in quotes (`"%r" %>s %b`): the text
+/// after a closing quote (of a literal or of a `STRING` capture) and a space, where the bytes
+/// sent follow (`%b`: `-`, or a `NUMBER` or `WORD` capture: a number, or `-` where nothing was).
+fn after_requests(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (i, _) in template.match_indices(' ') {
+        let before = &template[..i];
+        let quoted =
+            before.ends_with('"') || before.ends_with("=STRING}") || before.ends_with("=STRING*}");
+        if !quoted {
+            continue;
+        }
+        let after = &template[i + 1..];
+        // The status token, then the size.
+        let token_end = if after.starts_with("{$") {
+            after.find('}').map(|n| n + 1)
+        } else {
+            Some(after.find(' ').unwrap_or(after.len()))
+        };
+        let Some(end) = token_end else { continue };
+        let size = after[end..].strip_prefix(' ').unwrap_or("");
+        let size_capture = size.starts_with("{$")
+            && size
+                .split_once('}')
+                .is_some_and(|(c, _)| c.ends_with("=NUMBER") || c.ends_with("=WORD"));
+        if size.starts_with('-') || size_capture {
+            out.push(after);
+        }
+    }
+    out
+}
+
+/// The status after the request of a TEXT message: read per event from its capture, or the
+/// constant the header writes.
+pub(crate) fn response_status(head: &str, slots: &Slots, b: &mut Builder) {
+    let Some(template) = crate::prose::text_template(head) else {
+        return;
+    };
+    for after in after_requests(template) {
+        // A constant status: three digits and a space.
+        if let Some(code) = after.get(..3).filter(|c| is_status(c)) {
+            if after[3..].starts_with(' ') {
+                if let Some((_, outcome)) = classes().find(|(class, _)| code.starts_with(class)) {
+                    b.set("status", Source::Const(outcome.into()), Why::HttpStatus);
+                    return;
+                }
+            }
+            continue;
+        }
+        // A capture whose every value is a status code.
+        let Some(name) = after
+            .strip_prefix("{$")
+            .and_then(|r| r.split_once("=NUMBER}"))
+            .map(|(n, _)| format!("${n}"))
+        else {
+            continue;
+        };
+        let Some(s) = slots.slots.iter().find(|s| s.expr == name) else {
+            continue;
+        };
+        if s.values.iter().flatten().next().is_none()
+            || !s.values.iter().flatten().all(|v| is_status(unquote(v)))
+        {
+            continue;
+        }
+        let failing: Vec<String> = classes()
+            .filter(|(_, o)| *o == "failure")
+            .map(|(c, _)| format!("\"{c}\""))
+            .collect();
+        b.set(
+            "status",
+            Source::Expr(format!(
+                "if in_list([{}], substr({}, 0, 1)) then \"failure\" else \"success\" endif",
+                failing.join(", "),
+                s.expr
+            )),
+            Why::HttpStatus,
+        );
+        return;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_follows_a_quoted_request_and_precedes_the_size() {
+        let t = r#"{$ip=IPV4} - - [{$t=DATETIME}] {$r=STRING} {$code=NUMBER} {$size=IPV4}"#;
+        assert!(after_requests(t).is_empty(), "an address is no size");
+        let t = r#"{$ip=IPV4} - - [{$t=DATETIME}] {$r=STRING} {$code=NUMBER} {$size=NUMBER}"#;
+        assert_eq!(after_requests(t), ["{$code=NUMBER} {$size=NUMBER}"]);
+        let t = r#"{$ip=IPV6} - - [{$t=DATETIME}] "-" 408 -"#;
+        assert_eq!(after_requests(t), ["408 -"]);
+        assert!(is_status("404") && !is_status("604") && !is_status("4040"));
+    }
+}

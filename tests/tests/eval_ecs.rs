@@ -58,6 +58,8 @@ fn sealed_files_print_only_in_their_total() {
     assert_eq!(r["files"].as_array().unwrap().len(), 0);
     assert_eq!(r["sealed"]["files"], 1);
     assert_eq!(r["open"]["files"], 0);
+    // Nothing of a sealed file shows but its totals: not even its fields.
+    assert_eq!(r["uncovered"].as_array().unwrap().len(), 0);
 }
 
 #[test]

@@ -438,7 +438,7 @@ pub struct Report {
     /// Over the sealed files, when some are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sealed: Option<Totals>,
-    /// ECS fields of the corpus no crosswalk row covers (sealed files' fields included).
+    /// ECS fields of the corpus no crosswalk row covers (those of sealed files left out).
     pub uncovered: Vec<Uncovered>,
 }
 

@@ -61,6 +61,10 @@ pub const TABLES: &[(&str, &str)] = &[
         include_str!("../../../schema/message-classes.tsv"),
     ),
     (
+        "ocsf-crosswalk",
+        include_str!("../../../schema/ocsf-crosswalk.tsv"),
+    ),
+    (
         "outcome-words",
         include_str!("../../../schema/outcome-words.tsv"),
     ),

@@ -15,6 +15,8 @@ pub enum Why {
     Nearest,
     /// A well-known key name, value shape or identifier (`schema/key-lexicon.tsv`, …).
     Lexicon,
+    /// A public schema's path (`schema/ecs-crosswalk.tsv`, `schema/ocsf-crosswalk.tsv`).
+    Crosswalk,
     /// A word of the message placing an address (`from`, `to`, `src`, `dst`).
     DirectionWord,
     /// A documented or stated title (a Windows event's, a system call's, a CEF Name).
@@ -81,6 +83,7 @@ impl Why {
             Why::Learned => "learned",
             Why::Nearest => "nearest",
             Why::Lexicon => "lexicon",
+            Why::Crosswalk => "crosswalk",
             Why::DirectionWord => "direction-word",
             Why::Title => "title",
             Why::Words => "words",

@@ -19,6 +19,11 @@ use crate::{lexicon, ClusterView, Source, Why};
 pub(crate) fn host_keys(view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) {
     let text_kind = matches!(view.kind, Kind::Text | Kind::Keyvalue | Kind::Cef);
     for s in by_depth(slots) {
+        let elsewhere =
+            super::crosswalk::field_named(&s.expr).is_some_and(|f| !f.starts_with("event_src."));
+        if elsewhere {
+            continue;
+        }
         if (text_kind && s.key.to_lowercase() == "host") || lexicon::is_host_key(&s.key) {
             // Beside the peer's address in one record (audit's `hostname=… addr=…`), a
             // host name is the peer's, not the reporting host's.

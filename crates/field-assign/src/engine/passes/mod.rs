@@ -7,6 +7,7 @@ pub(crate) mod addresses;
 pub(crate) mod cef;
 pub(crate) mod cisco;
 pub(crate) mod classify;
+pub(crate) mod crosswalk;
 pub(crate) mod defaults;
 pub(crate) mod firewall;
 pub(crate) mod hosts;

@@ -89,6 +89,53 @@ fn sshd_failed_password_becomes_a_login_failure() {
     }
 }
 
+/// A rule's name never carries a value that varies from one event of its type to the next: no
+/// word of its name is the account, host or address an instance field of its tests holds
+/// (`schema/instance-fields.tsv`). A cluster of one `Accepted password for alice` line is named
+/// `Accepted_password_for_from_port_ssh2`, and its rule captures the user.
+#[test]
+fn rule_names_carry_no_account_host_or_address() {
+    let instance: Vec<&str> = field_assign::tsv::table("instance-fields")
+        .data()
+        .map(|c| c[0])
+        .collect();
+    let mut checked = 0;
+    for log in [
+        "sshd.log",
+        "linux-host.log",
+        "mixed.log",
+        "services.log",
+        "vpn.log",
+    ] {
+        let g = generated(log);
+        for p in &g.packages {
+            let name = p.dir.file_name().unwrap().to_string_lossy().to_lowercase();
+            let words: Vec<&str> = name.split('_').collect();
+            for (path, content) in &p.files {
+                if !path.to_string_lossy().contains("norm_") {
+                    continue;
+                }
+                let norm: serde_json::Value = serde_json::from_str(content).unwrap();
+                for f in &instance {
+                    let Some(v) = norm.get(*f).and_then(|v| v.as_str()) else {
+                        continue;
+                    };
+                    let v = v.to_lowercase();
+                    if v.len() < 3 || !v.chars().all(|c| c.is_ascii_alphanumeric()) {
+                        continue;
+                    }
+                    checked += 1;
+                    assert!(
+                        !words.contains(&v.as_str()),
+                        "{log}: rule `{name}` carries {f} = `{v}`"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} values checked");
+}
+
 /// Windows events carry no message text: the documented title of the event id names the rule
 /// and states the classification (`schema/windows-events.tsv`).
 #[test]

@@ -317,12 +317,15 @@ fn evaluate_source(
     let mut results = Vec::new();
     let mut diffs = Vec::new();
     for c in &headed.clusters {
-        let pkg = generated.packages.iter().find(|p| p.cluster == c.id);
+        let pkg = generated
+            .packages
+            .iter()
+            .find_map(|p| Some((p, p.cluster_counts(c.id)?)));
         results.push(ClusterResult {
             kind: c.kind.name().to_string(),
             size: c.texts.len(),
-            matched: pkg.map_or(0, |p| p.matched),
-            rule: pkg.map(|p| p.dir.to_string_lossy().replace('\\', "/")),
+            matched: pkg.map_or(0, |(_, (_, matched))| matched),
+            rule: pkg.map(|(p, _)| p.dir.to_string_lossy().replace('\\', "/")),
             rejected: generated
                 .rejected
                 .iter()
@@ -333,10 +336,7 @@ fn evaluate_source(
             cluster_of.insert(*l as usize, c.id);
         }
         let k = per_kind.entry(c.kind.name().to_string()).or_default();
-        let working = generated
-            .packages
-            .iter()
-            .any(|p| p.cluster == c.id && p.matched == c.texts.len());
+        let working = pkg.is_some_and(|(_, (_, matched))| matched == c.texts.len());
         k.clusters += 1;
         total.clusters += 1;
         if working {
@@ -359,7 +359,10 @@ fn evaluate_source(
         };
         let mut out = None;
         let mut by = None;
-        if let Some((_, Some(r), p)) = rules.iter().find(|(c, _, _)| Some(*c) == own) {
+        let own_rule = rules
+            .iter()
+            .find(|(_, _, p)| own.is_some_and(|c| p.cluster_counts(c).is_some()));
+        if let Some((_, Some(r), p)) = own_rule {
             if let Some(o) = norm(r) {
                 s.matched_own = 1;
                 out = Some(o);

@@ -28,6 +28,10 @@ pub const TABLES: &[(&str, &str)] = &[
         include_str!("../../../schema/http-status-classes.tsv"),
     ),
     (
+        "instance-fields",
+        include_str!("../../../schema/instance-fields.tsv"),
+    ),
+    (
         "key-conflicts",
         include_str!("../../../schema/key-conflicts.tsv"),
     ),

@@ -228,10 +228,11 @@ mod tests {
             .into_iter()
             .collect(),
             test_members: vec![0],
+            merged: Vec::new(),
         };
         let mut g = Generated {
             packages: vec![package("engine text")],
-            rejected: vec![],
+            ..Generated::default()
         };
         let r = redescribe(&mut g, &Fixed("Bad {src.ip}"));
         assert_eq!((r.replaced, r.kept), (0, 1));

@@ -127,9 +127,7 @@ pub(crate) fn crosswalk(slots: &Slots, b: &mut Builder) {
             let (rank, row) = rows()
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| {
-                    ends_with(p, &r.path) && r.beside.as_deref().is_none_or(|w| holds(w))
-                })
+                .filter(|(_, r)| ends_with(p, &r.path) && r.beside.as_deref().is_none_or(&holds))
                 .min_by_key(|(rank, r)| (std::cmp::Reverse(r.path.len()), *rank))?;
             Some((rank, p.len(), *s, row.field))
         })

@@ -147,9 +147,10 @@ pub struct Generated {
     pub packages: Vec<Package>,
     /// Clusters left without one.
     pub rejected: Vec<Rejected>,
-    /// Each package's [`Package::rule_key`], for merging clusters whose rules come out one.
+    /// The packages by the hash of their [`Package::rule_key`], for merging clusters whose
+    /// rules come out one (hashes only: a log of 100,000 event types holds 100,000 rules).
     #[serde(skip)]
-    rules: rustc_hash::FxHashMap<String, usize>,
+    rules: rustc_hash::FxHashMap<u64, Vec<usize>>,
 }
 
 fn run_options(year: i32) -> RunOptions {
@@ -440,9 +441,20 @@ fn build_all(
                     _ => build(&facts, &n, members, head_src, assignment, opts),
                 };
                 match result {
-                    Ok(p) => match p.rule_key() {
-                        Some(key) if out.rules.contains_key(&key) => {
-                            let first = &mut out.packages[out.rules[&key]];
+                    Ok(p) => {
+                        let key = p.rule_key();
+                        let hash = key.as_deref().map(|k| {
+                            use std::hash::BuildHasher;
+                            rustc_hash::FxBuildHasher.hash_one(k)
+                        });
+                        let same =
+                            hash.and_then(|h| {
+                                out.rules.get(&h)?.iter().copied().find(|&i| {
+                                    out.packages[i].rule_key().as_deref() == key.as_deref()
+                                })
+                            });
+                        if let Some(i) = same {
+                            let first = &mut out.packages[i];
                             first.size += p.size;
                             first.matched += p.matched;
                             first.merged.push(Merged {
@@ -450,15 +462,14 @@ fn build_all(
                                 size: p.size,
                                 matched: p.matched,
                             });
-                        }
-                        key => {
-                            if let Some(key) = key {
-                                out.rules.insert(key, out.packages.len());
+                        } else {
+                            if let Some(h) = hash {
+                                out.rules.entry(h).or_default().push(out.packages.len());
                             }
                             names.insert(p.dir.clone());
                             out.packages.push(p);
                         }
-                    },
+                    }
                     Err(r) => out.rejected.push(r),
                 }
             }

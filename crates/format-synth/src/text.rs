@@ -666,7 +666,19 @@ fn render(pieces: &[Piece], style: Style<'_>, taken: &[&str]) -> TextTemplate {
                             }
                             let all: Vec<(String, TokenType)> =
                                 reserved.iter().chain(captures.iter()).cloned().collect();
-                            let name = unique_name(&address_name(&last_word, keyed, ty.0), &all);
+                            // A number right after an address and a colon is its port
+                            // (`10.0.1.2:33317`, `[::1]:64583`: RFC 3986's authority form).
+                            let port_of_address = ty.0 == TokenType::Number
+                                && captures.last().is_some_and(|(_, t)| {
+                                    matches!(t, TokenType::Ipv4 | TokenType::Ipv6)
+                                })
+                                && (tpl.ends_with("}:") || tpl.ends_with("}]:"));
+                            let base = if port_of_address {
+                                "port".to_string()
+                            } else {
+                                address_name(&last_word, keyed, ty.0)
+                            };
+                            let name = unique_name(&base, &all);
                             tpl.push_str(&token(&name, ty));
                             captures.push((name, ty.0));
                         }
@@ -898,6 +910,9 @@ enum Part {
 /// common masked form (`sshd[<*>]:` → `sshd[`, core, `]:`), else by the common prefix and
 /// suffix at delimiters.
 fn split_parts(values: &[String]) -> Vec<Part> {
+    if let Some(parts) = split_typed(values) {
+        return parts;
+    }
     if values
         .iter()
         .all(|v| !v.is_empty() && !v.contains(is_ws_char))
@@ -946,6 +961,133 @@ fn split_parts(values: &[String]) -> Vec<Part> {
         out.push(Part::Lit(suf));
     }
     out
+}
+
+/// Punctuation that may open a token around a value (`[06/Feb/2009:12:14:14.655]`, `(pid`).
+const OPENING: &[char] = &['(', '[', '{', '<', '"', '\''];
+/// Punctuation that may close one or end a clause after a value (`…655]`, `10.0.0.1,`).
+const CLOSING: &[char] = &[')', ']', '}', '>', '"', '\'', ',', ';', ':', '.'];
+
+/// Single-token values whose core, inside shared wrapping punctuation, has a type of its own:
+/// an address with its port (RFC 3986's authority form, `10.0.1.2:33317`, `[::1]:64583`) is
+/// cut into the address and the port; a date and time or an address in brackets
+/// (`[06/Feb/2009:12:14:14.655]`) keeps its brackets literal. `None` otherwise.
+fn split_typed(values: &[String]) -> Option<Vec<Part>> {
+    if values.is_empty()
+        || values
+            .iter()
+            .any(|v| v.is_empty() || v.contains(is_ws_char))
+    {
+        return None;
+    }
+    let first = &values[0];
+    let pre_len = first
+        .chars()
+        .take_while(|c| OPENING.contains(c))
+        .map(char::len_utf8)
+        .sum::<usize>();
+    let post_len = first
+        .chars()
+        .rev()
+        .take_while(|c| CLOSING.contains(c))
+        .map(char::len_utf8)
+        .sum::<usize>();
+    if pre_len + post_len >= first.len() {
+        return None;
+    }
+    let post = &first[first.len() - post_len..];
+    let cores_in = |pre: &str| -> Option<Vec<&str>> {
+        values
+            .iter()
+            .map(|v| {
+                let c = v.strip_prefix(pre)?.strip_suffix(post)?;
+                (!c.is_empty()).then_some(c)
+            })
+            .collect()
+    };
+    // An IPv6 address with its port keeps its own bracket: `[::1]:64583`.
+    let socket_pre = first[..pre_len]
+        .strip_suffix('[')
+        .unwrap_or(&first[..pre_len]);
+    let sockets: Option<(&str, Vec<&str>)> = cores_in(socket_pre).and_then(|cores| {
+        cores
+            .iter()
+            .all(|c| c.parse::<std::net::SocketAddr>().is_ok())
+            .then_some((socket_pre, cores))
+    });
+    let (pre, cores) = match sockets {
+        Some(s) => s,
+        None => {
+            let pre = &first[..pre_len];
+            let cores = cores_in(pre)?;
+            if cores
+                .iter()
+                .any(|c| c.starts_with(OPENING) || c.ends_with(CLOSING))
+            {
+                return None;
+            }
+            (pre, cores)
+        }
+    };
+    let mut out = Vec::new();
+    if !pre.is_empty() {
+        out.push(Part::Lit(pre.to_string()));
+    }
+    let sockets: Option<Vec<std::net::SocketAddr>> = cores.iter().map(|c| c.parse().ok()).collect();
+    if let Some(sockets) = sockets {
+        let v6 = sockets.iter().all(std::net::SocketAddr::is_ipv6);
+        if !v6 && !sockets.iter().all(std::net::SocketAddr::is_ipv4) {
+            return None;
+        }
+        // The address as written, not as parsed (`::ffff:10.0.0.1` keeps its form).
+        let split: Vec<(&str, &str)> = cores
+            .iter()
+            .map(|c| {
+                let at = c.rfind(':').unwrap_or(c.len());
+                (
+                    c[..at].trim_start_matches('[').trim_end_matches(']'),
+                    &c[at + 1..],
+                )
+            })
+            .collect();
+        if v6 {
+            let before = out_lit(&mut out);
+            out.push(Part::Lit(format!("{before}[")));
+        }
+        out.push(Part::Core(
+            split.iter().map(|(a, _)| a.to_string()).collect(),
+        ));
+        out.push(Part::Lit(if v6 { "]:" } else { ":" }.to_string()));
+        out.push(Part::Core(
+            split.iter().map(|(_, p)| p.to_string()).collect(),
+        ));
+    } else if pre.is_empty() && post.is_empty() {
+        return None;
+    } else {
+        let typed = cores
+            .iter()
+            .all(|c| xp_eval::datetime::parse_full(c, Some(2000)).is_some() && c.len() >= 8)
+            || cores.iter().all(|c| c.parse::<std::net::IpAddr>().is_ok());
+        if !typed {
+            return None;
+        }
+        out.push(Part::Core(cores.iter().map(|c| c.to_string()).collect()));
+    }
+    if !post.is_empty() {
+        out.push(Part::Lit(post.to_string()));
+    }
+    Some(out)
+}
+
+/// Takes a literal just pushed back off `out`, to be joined with what follows.
+fn out_lit(out: &mut Vec<Part>) -> String {
+    match out.last() {
+        Some(Part::Lit(_)) => match out.pop() {
+            Some(Part::Lit(l)) => l,
+            _ => String::new(),
+        },
+        _ => String::new(),
+    }
 }
 
 /// Brackets that wrap a second value inside one token (postfix's `client[203.0.113.5]`).
@@ -1143,6 +1285,27 @@ fn unique_name(base: &str, taken: &[(String, TokenType)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_with_its_port_is_cut_in_two_and_a_bracketed_time_keeps_its_brackets() {
+        // HAProxy's documented TCP log format: `%ci:%cp [%t] %ft %b/%s …`.
+        let m = [
+            "10.0.1.2:33317 [06/Feb/2009:12:14:14.655] fnt bck/srv1",
+            "10.0.1.4:33314 [06/Feb/2009:12:12:52.443] fnt bck/srv2",
+        ];
+        assert_eq!(
+            synthesize(&m, false).template,
+            "{$ip=IPV4}:{$port=NUMBER} [{$v3=DATETIME}] fnt bck/{$bck=WORD}"
+        );
+        let m = ["from [::1]:64583, ok", "from [2001:db8::1]:6458, ok"];
+        assert_eq!(
+            synthesize(&m, false).template,
+            "from [{$ip=IPV6}]:{$port=NUMBER}, ok"
+        );
+        // Wrapped words of no type of their own are cut as before.
+        let m = ["id (a1) up", "id (b22) up"];
+        assert_eq!(synthesize(&m, false).template, "id ({$v1=WORD}) up");
+    }
 
     #[test]
     fn web_access_lines_read_their_bracketed_time_and_quoted_strings() {

@@ -40,6 +40,7 @@ pub const TABLES: &[(&str, &str)] = &[
         include_str!("../../../schema/key-lexicon.tsv"),
     ),
     ("key-roles", include_str!("../../../schema/key-roles.tsv")),
+    ("key-words", include_str!("../../../schema/key-words.tsv")),
     (
         "linux-audit-records",
         include_str!("../../../schema/linux-audit-records.tsv"),

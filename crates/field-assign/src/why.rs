@@ -17,6 +17,8 @@ pub enum Why {
     Lexicon,
     /// A public schema's path (`schema/ecs-crosswalk.tsv`, `schema/ocsf-crosswalk.tsv`).
     Crosswalk,
+    /// The words of a key's name (`schema/key-words.tsv`: `client_address`).
+    KeyWords,
     /// A word of the message placing an address (`from`, `to`, `src`, `dst`).
     DirectionWord,
     /// A documented or stated title (a Windows event's, a system call's, a CEF Name).
@@ -84,6 +86,7 @@ impl Why {
             Why::Nearest => "nearest",
             Why::Lexicon => "lexicon",
             Why::Crosswalk => "crosswalk",
+            Why::KeyWords => "key-words",
             Why::DirectionWord => "direction-word",
             Why::Title => "title",
             Why::Words => "words",

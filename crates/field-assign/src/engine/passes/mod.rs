@@ -13,6 +13,7 @@ pub(crate) mod firewall;
 pub(crate) mod hosts;
 pub(crate) mod http_status;
 pub(crate) mod importance;
+pub(crate) mod key_words;
 pub(crate) mod keys;
 pub(crate) mod linux_audit;
 pub(crate) mod msgid;

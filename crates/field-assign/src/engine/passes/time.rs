@@ -25,6 +25,7 @@ pub(crate) fn time_keys(view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) 
         if !b.has("time")
             && (k.contains("time")
                 || k.contains("date")
+                || lexicon::has_role(&s.key, "event-time-key")
                 || (text_kind && k == "t")
                 || cef_time
                 || typed)

@@ -1,0 +1,185 @@
+//! **key_words**: a key no table names whole is read word by word (`schema/key-words.tsv`):
+//! one word saying which end of the exchange it is (`client`, `src`, `target`, `remote`) and
+//! one saying what the value is (`ip`, `address`, `port`, `host`, `user`) name the field of
+//! that end and kind, in any spelling — `client_address`, `SrcIpAddr`, `targetPort`,
+//! `remote-user` — when the values fit it.
+//!
+//! `{"ClientAddress": "10.0.0.5", "serverPort": 443, "target_user": "bob"}` →
+//! `src.ip = $ClientAddress`, `dst.port = $serverPort`, `object.account.name = $target_user`.
+
+use xp_taxonomy::Taxonomy;
+
+use crate::engine::builder::Builder;
+use crate::engine::expr::{guarded, mentions, slot_expr};
+use crate::engine::values::{by_depth, fits, real_values, unquote};
+use crate::lexicon::split_words;
+use crate::slots::{Slot, Slots};
+use crate::{Source, Why};
+
+/// The end of an exchange.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Side {
+    Src,
+    Dst,
+}
+
+/// The role of a word in `schema/key-words.tsv`.
+fn role(word: &str) -> Option<&'static str> {
+    crate::tsv::table("key-words")
+        .data()
+        .find(|c| c[0] == word)
+        .map(|c| c[1])
+}
+
+/// The side and the attribute a key's words state, when it states exactly one of each.
+fn side_and_attribute(key: &str) -> Option<(Side, &'static str)> {
+    let mut sides: Vec<Side> = Vec::new();
+    let mut attributes: Vec<&'static str> = Vec::new();
+    let words = split_words(key);
+    // The attribute is the compound's head, its last word.
+    let last = words.last()?;
+    if !role(last).is_some_and(|r| r.starts_with("attribute:")) {
+        return None;
+    }
+    for w in &words {
+        match role(w) {
+            Some("side:src") => sides.push(Side::Src),
+            Some("side:dst") => sides.push(Side::Dst),
+            Some(r) => {
+                if let Some(a) = r.strip_prefix("attribute:") {
+                    attributes.push(a);
+                }
+            }
+            None => {}
+        }
+    }
+    sides.dedup();
+    attributes.dedup();
+    // `ip` and `address` together (`SrcIpAddr`) say one thing.
+    if attributes.len() == 2 && attributes.iter().all(|a| *a == "ip") {
+        attributes.truncate(1);
+    }
+    match (sides.as_slice(), attributes.as_slice()) {
+        ([side], [attribute]) => Some((*side, attribute)),
+        _ => None,
+    }
+}
+
+/// The candidate fields of a side and attribute, the first whose type the values fit wins:
+/// an `address` holding names is the host's name.
+fn fields(side: Side, attribute: &str) -> &'static [&'static str] {
+    match (side, attribute) {
+        (Side::Src, "ip") => &["src.ip", "src.fqdn", "src.hostname"],
+        (Side::Dst, "ip") => &["dst.ip", "dst.fqdn", "dst.hostname"],
+        (Side::Src, "port") => &["src.port"],
+        (Side::Dst, "port") => &["dst.port"],
+        (Side::Src, "host") => &["src.ip", "src.fqdn", "src.hostname"],
+        (Side::Dst, "host") => &["dst.ip", "dst.fqdn", "dst.hostname"],
+        (Side::Src, "account") => &["subject.account.name"],
+        (Side::Dst, "account") => &["object.account.name"],
+        (Side::Src, "mac") => &["src.mac"],
+        (Side::Dst, "mac") => &["dst.mac"],
+        _ => &[],
+    }
+}
+
+/// Whether the values fit a host field by shape: an address for `*.ip`, a name with dots for
+/// `*.fqdn`, one without for `*.hostname`.
+fn shape_fits(field: &str, values: &[Option<String>]) -> bool {
+    let present: Vec<&str> = values
+        .iter()
+        .flatten()
+        .map(|v| unquote(v).trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let name = |v: &&str| {
+        v.parse::<std::net::IpAddr>().is_err()
+            && v.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && v.chars().any(char::is_alphabetic)
+    };
+    if field.ends_with(".fqdn") {
+        present.iter().all(|v| name(v) && v.contains('.'))
+    } else if field.ends_with(".hostname") {
+        present.iter().all(|v| name(v) && !v.contains('.'))
+    } else {
+        true
+    }
+}
+
+/// The fields the words of otherwise unknown keys name.
+pub(crate) fn key_words(slots: &Slots, b: &mut Builder) {
+    let tax = Taxonomy::embedded();
+    let used = |b: &Builder, s: &Slot| {
+        b.fields().iter().any(|a| match &a.source {
+            Source::Expr(e) => mentions(e, &s.expr),
+            Source::Const(_) => false,
+        })
+    };
+    for s in by_depth(slots) {
+        let Some((side, attribute)) = side_and_attribute(&s.key) else {
+            continue;
+        };
+        if used(b, s) {
+            continue;
+        }
+        let values = real_values(s);
+        if values
+            .iter()
+            .flatten()
+            .all(|v| unquote(v).trim().is_empty())
+        {
+            continue;
+        }
+        let Some(field) = fields(side, attribute)
+            .iter()
+            .find(|f| fits(tax, f, &values) && shape_fits(f, &values))
+        else {
+            continue;
+        };
+        if b.has(field) {
+            continue;
+        }
+        if let Some(e) = guarded(s, slot_expr(s)) {
+            b.set(field, Source::Expr(e), Why::KeyWords);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_read_word_by_word_in_any_spelling() {
+        assert_eq!(
+            side_and_attribute("client_address"),
+            Some((Side::Src, "ip"))
+        );
+        assert_eq!(side_and_attribute("SrcIpAddr"), Some((Side::Src, "ip")));
+        assert_eq!(side_and_attribute("targetPort"), Some((Side::Dst, "port")));
+        assert_eq!(
+            side_and_attribute("remote-user"),
+            Some((Side::Src, "account"))
+        );
+        assert_eq!(
+            side_and_attribute("server_hostname"),
+            Some((Side::Dst, "host"))
+        );
+        // No side, two sides or two kinds: nothing said.
+        assert_eq!(side_and_attribute("ip"), None);
+        assert_eq!(side_and_attribute("src_dst_ip"), None);
+        assert_eq!(side_and_attribute("client_user_port"), None);
+        // The last word is the head: a class named after a user client is no user.
+        assert_eq!(side_and_attribute("user_client_class"), None);
+    }
+
+    #[test]
+    fn host_names_are_not_addresses() {
+        let v = |s: &[&str]| s.iter().map(|x| Some(x.to_string())).collect::<Vec<_>>();
+        assert!(shape_fits("src.fqdn", &v(&["ws1.corp.example"])));
+        assert!(!shape_fits("src.hostname", &v(&["ws1.corp.example"])));
+        assert!(shape_fits("src.hostname", &v(&["ws1"])));
+        assert!(!shape_fits("src.fqdn", &v(&["10.0.0.1"])));
+    }
+}

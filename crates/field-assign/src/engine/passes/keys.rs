@@ -109,3 +109,47 @@ pub(crate) fn object_side(expr: &str, field: &'static str, tax: &'static Taxonom
     };
     tax.get(&rest).map_or(field, |f| f.name.as_str())
 }
+
+/// **literal_keys**: a `key=value` pair a TEXT template (of a text or key=value line) holds as
+/// literal text, the same in every event of the cluster (`… DF PROTO=TCP SPT={$spt=NUMBER}`), states its field as a constant
+/// when the key is well known and the value fits: `protocol = "TCP"`.
+pub(crate) fn literal_keys(head: &str, b: &mut Builder) {
+    let tax = Taxonomy::embedded();
+    let Some(tpl) = head.strip_prefix("TEXT = ") else {
+        return;
+    };
+    let (formula, _) = xp_syntax::parse_formula(&format!("TEXT = {tpl}\n"));
+    let Some(h) = formula.header else { return };
+    let (t, _) = xp_syntax::parse_template(&h.format);
+    for (k, item) in t.items.iter().enumerate() {
+        let xp_syntax::template::Item::Lit(l) = item else {
+            continue;
+        };
+        // A whole pair between spaces: a capture glued to it would make it another value.
+        let spaced = |i: Option<&xp_syntax::template::Item>| {
+            matches!(i, None | Some(xp_syntax::template::Item::Space))
+        };
+        if !spaced(k.checked_sub(1).and_then(|p| t.items.get(p))) || !spaced(t.items.get(k + 1)) {
+            continue;
+        }
+        let Some((key, value)) = l.split_once('=') else {
+            continue;
+        };
+        let value = value.trim_end_matches([',', ';']);
+        let plain_key = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !plain_key || value.is_empty() || value.contains(['=', '"', '\'']) {
+            continue;
+        }
+        let Some((field, transform)) = lexicon::key_field(None, key) else {
+            continue;
+        };
+        let v = transform.apply(value);
+        if b.has(field) || !fits(tax, field, &[Some(v.clone())]) {
+            continue;
+        }
+        b.set(field, Source::Const(v), Why::Lexicon);
+    }
+}

@@ -90,7 +90,8 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
 
 /// A message that names one address besides its source's own, under no key the lexicon knows
 /// (`Connection closed by authenticating user root 203.0.113.7 port 22`), names the peer:
-/// `src.ip`. Two or more such addresses stay unassigned: which is which needs their keys.
+/// `src.ip`; so does one that names the same address twice. Two or more different addresses
+/// stay unassigned: which is which needs their keys.
 pub(crate) fn lone_address(slots: &Slots, b: &mut Builder) {
     if b.has("src.ip") || b.has("dst.ip") {
         return;
@@ -115,7 +116,12 @@ pub(crate) fn lone_address(slots: &Slots, b: &mut Builder) {
         })
         .filter(|s| !used(s))
         .collect();
-    if let [s] = ips[..] {
+    // One address written twice (OpenVPN's `203.0.113.5:51234 TLS: Initial packet from
+    // [AF_INET]203.0.113.5:51234`: the peer as the line's prefix and in the message) is one.
+    let one = ips
+        .first()
+        .filter(|first| ips.iter().all(|s| s.values == first.values));
+    if let Some(s) = one {
         if let Some(e) = guarded(s, slot_expr(s)) {
             b.set("src.ip", Source::Expr(e), Why::Lexicon);
         }

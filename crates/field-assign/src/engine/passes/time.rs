@@ -1,6 +1,7 @@
 //! **time**: the event's time from a key that names a time or date (`timestamp`, `date`,
 //! `EventTime`, CEF `rt`), or a capture the header types as `DATETIME`, when every value
-//! parses as a time; a bare date takes its clock from a sibling time key.
+//! parses as a time; a bare date takes its clock from a sibling time key. A structured event
+//! with no such key takes its shallowest RFC 3339 date and time.
 //!
 //! `date=2025-03-10 time=06:50:02 devname="fw1"` → `time = substr($date, 0, 10) + " " + $time`.
 
@@ -40,6 +41,28 @@ pub(crate) fn time_keys(view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) 
             };
             b.set("time", Source::Expr(e), Why::Lexicon);
         }
+    }
+    if b.has("time") || matches!(view.kind, Kind::Text | Kind::Keyvalue | Kind::Cef) {
+        return;
+    }
+    // A structured event whose time key has a name of its own (Okta's `published`): the
+    // shallowest key whose every value is an RFC 3339 date and time (`2026-12-07T10:00:01Z`).
+    let rfc3339 = |v: &str| {
+        let b = unquote(v).as_bytes();
+        b.len() >= 16
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && matches!(b[10], b'T' | b't' | b' ')
+            && b[13] == b':'
+    };
+    let stamped = by_depth(slots).into_iter().find(|s| {
+        s.values.iter().flatten().next().is_some()
+            && s.values.iter().flatten().all(|v| rfc3339(v))
+            && lexicon::all_times(&s.values)
+    });
+    if let Some(s) = stamped {
+        b.set("time", Source::Expr(s.expr.clone()), Why::Lexicon);
     }
 }
 

@@ -28,6 +28,9 @@ fn our_sshd_corpus_scores_every_shared_field() {
         assert_eq!(b[bucket]["found"], 3, "{bucket}: {b}");
         assert_eq!(b[bucket]["correct"], 3, "{bucket}: {b}");
     }
+    // Every address and account name reaches a field: 3 lines × (address, user).
+    assert_eq!(r["total"]["reach"]["expected"], 6, "{}", r["total"]);
+    assert_eq!(r["total"]["reach"]["reached"], 6, "{}", r["total"]);
     // The corpus's fields no crosswalk row covers are listed.
     let uncovered: Vec<&str> = r["uncovered"]
         .as_array()

@@ -317,6 +317,70 @@ pub fn score(
     out
 }
 
+/// Of the addresses and account names the expected events state (the values of the buckets
+/// whose taxonomy fields are addresses, `*.ip`, or account names, `*.account.name`), how many
+/// reach any field of the normalized event at all, whatever field it is: what a rule that
+/// misplaces a value still keeps, and what one that drops it loses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Reach {
+    /// Distinct expected values per line, summed.
+    pub expected: usize,
+    /// Of those, values some field of the line's normalized event holds.
+    pub reached: usize,
+}
+
+impl Reach {
+    /// Adds another's counts.
+    pub fn add(&mut self, o: &Reach) {
+        self.expected += o.expected;
+        self.reached += o.reached;
+    }
+    /// reached ÷ expected, if anything was expected.
+    pub fn share(&self) -> Option<f64> {
+        (self.expected > 0).then(|| self.reached as f64 / self.expected as f64)
+    }
+}
+
+/// The [`Reach`] of generated events against expected ones.
+pub fn reach(
+    buckets: &[Bucket],
+    expected: &[Value],
+    got: &BTreeMap<usize, Map<String, Value>>,
+) -> Reach {
+    let entity = |b: &&Bucket| {
+        b.compare == Compare::Text
+            && b.fields
+                .iter()
+                .all(|f| f.ends_with(".ip") || f.ends_with(".account.name"))
+    };
+    let paths: Vec<&String> = buckets.iter().filter(entity).flat_map(|b| &b.ecs).collect();
+    let mut out = Reach::default();
+    let empty = Map::new();
+    for (i, e) in expected.iter().enumerate() {
+        let fields = got.get(&(i + 1)).unwrap_or(&empty);
+        let mut want: Vec<String> = paths
+            .iter()
+            .filter_map(|p| get(e, p))
+            .flat_map(|v| match v {
+                Value::Array(a) => a.iter().collect(),
+                v => vec![v],
+            })
+            .filter(|v| !v.is_null() && v.as_str() != Some(""))
+            .map(|v| text(v).trim().to_lowercase())
+            .collect();
+        want.sort();
+        want.dedup();
+        let have: Vec<String> = fields
+            .values()
+            .filter(|v| !v.is_null())
+            .map(|v| text(v).trim().to_lowercase())
+            .collect();
+        out.expected += want.len();
+        out.reached += want.iter().filter(|w| have.contains(w)).count();
+    }
+    out
+}
+
 /// The dotted paths of an event's values (`source.ip`), lists and their items as one path.
 pub fn leaf_paths(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
@@ -355,6 +419,8 @@ pub struct FileScore {
     pub failed: Option<String>,
     /// Counts per bucket.
     pub buckets: BTreeMap<String, Counts>,
+    /// Addresses and account names that reach any field.
+    pub reach: Reach,
 }
 
 /// Totals over a set of files.
@@ -372,6 +438,10 @@ pub struct Totals {
     pub precision: Option<f64>,
     /// Recall over every bucket.
     pub recall: Option<f64>,
+    /// Addresses and account names that reach any field.
+    pub reach: Reach,
+    /// reached ÷ expected.
+    pub reach_share: Option<f64>,
 }
 
 impl Totals {
@@ -385,9 +455,11 @@ impl Totals {
                 t.buckets.entry(b.clone()).or_default().add(c);
                 t.total.add(c);
             }
+            t.reach.add(&f.reach);
         }
         t.precision = t.total.precision();
         t.recall = t.total.recall();
+        t.reach_share = t.reach.share();
         t
     }
 }

@@ -278,6 +278,15 @@ pub fn loghub_page(r: &crate::loghub::Report, subtitle: &str) -> Page {
     }
 }
 
+/// `reached/expected` of addresses and account names, `-` when none are expected.
+fn reach_cell(r: &crate::ecs::Reach) -> Cell {
+    if r.expected == 0 {
+        Cell::text("-")
+    } else {
+        Cell::text(format!("{}/{}", r.reached, r.expected))
+    }
+}
+
 /// The page of an `eval ecs` report.
 pub fn ecs_page(r: &crate::ecs::Report, subtitle: &str) -> Page {
     let names: Vec<String> = r.buckets.iter().map(|b| b.name.clone()).collect();
@@ -306,6 +315,7 @@ pub fn ecs_page(r: &crate::ecs::Report, subtitle: &str) -> Page {
             opt(t.recall),
         ];
         row.extend(bucket_cells(&f.buckets));
+        row.push(reach_cell(&f.reach));
         rows.push(row);
     }
     let mut totals = vec![("total", &r.total)];
@@ -322,12 +332,14 @@ pub fn ecs_page(r: &crate::ecs::Report, subtitle: &str) -> Page {
             opt(t.recall),
         ];
         row.extend(bucket_cells(&t.buckets));
+        row.push(reach_cell(&t.reach));
         rows.push(row);
     }
     let mut headers: Vec<String> = ["file", "lines", "normalized", "P", "R"]
         .map(String::from)
         .to_vec();
     headers.extend(names.iter().cloned());
+    headers.push("addresses and accounts in any field".into());
     let pick = |f: fn(&crate::ecs::Counts) -> Option<f64>| {
         names
             .iter()

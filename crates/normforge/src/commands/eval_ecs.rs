@@ -158,6 +158,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             normalized: got.len(),
             failed,
             buckets: ecs::score(&buckets, &expected, &got),
+            reach: ecs::reach(&buckets, &expected, &got),
         });
         if !closed {
             open_expected.extend(expected);
@@ -259,6 +260,23 @@ fn print_table(r: &ecs::Report) -> anyhow::Result<()> {
             c.found
         )?;
     }
+    crate::outln!()?;
+    let reach = |t: &Totals| {
+        format!(
+            "{}/{} ({})",
+            t.reach.reached,
+            t.reach.expected,
+            ratio(t.reach_share)
+        )
+    };
+    let mut line = format!(
+        "Addresses and account names in any field: {}",
+        reach(&r.total)
+    );
+    if let (Some(o), Some(s)) = (&r.open, &r.sealed) {
+        line.push_str(&format!("; open {}, sealed {}", reach(o), reach(s)));
+    }
+    crate::outln!("{line}")?;
     let shown: Vec<String> = r
         .uncovered
         .iter()

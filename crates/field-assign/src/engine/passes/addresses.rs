@@ -9,7 +9,7 @@ use xp_taxonomy::Taxonomy;
 
 use crate::engine::builder::Builder;
 use crate::engine::expr::{guarded, mentions, slot_expr};
-use crate::engine::values::{fits, real_values};
+use crate::engine::values::{fits, real_values, unquote};
 use crate::slots::{Slot, Slots};
 use crate::{Source, Why};
 
@@ -86,6 +86,56 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
             }
         }
     }
+}
+
+/// A value that is a list of addresses, comma-separated (a proxy chain as web servers log the
+/// `X-Forwarded-For` header: `203.0.113.5, 10.0.0.1, 127.0.0.1`), names the client first (RFC
+/// 7239 §5.2: the first `for` element is the client, each proxy appends the address it was
+/// reached from): `src.ip` is the first element, when no address is placed yet and most values
+/// are such lists.
+///
+/// `10.0.0.2, 10.0.0.1, 127.0.0.1 - - [07/Dec/2016:11:05:07 +0100] "GET /ocelot HTTP/1.1" …` with
+/// `{$v1=STRING*} - - […` → `$v1_hops = csv($v1, ",", "")`, `src.ip = $v1_hops[0]`.
+pub(crate) fn address_list(slots: &Slots, b: &mut Builder) {
+    if b.has("src.ip") || b.has("dst.ip") {
+        return;
+    }
+    let hops = |v: &str| -> Option<usize> {
+        let parts: Vec<&str> = v.split(',').map(str::trim).collect();
+        parts
+            .iter()
+            .all(|p| p.parse::<std::net::IpAddr>().is_ok())
+            .then_some(parts.len())
+    };
+    // Most values such lists (an odd line may write the chain otherwise), one a chain.
+    let list = slots.slots.iter().find(|s| {
+        let vals = real_values(s);
+        let present: Vec<&String> = vals.iter().flatten().collect();
+        let lists = present
+            .iter()
+            .filter(|v| hops(unquote(v)).is_some())
+            .count();
+        !present.is_empty()
+            && 3 * lists >= 2 * present.len()
+            && present
+                .iter()
+                .any(|v| hops(unquote(v)).is_some_and(|n| n > 1))
+    });
+    let Some(s) = list else { return };
+    let var = format!("{}_hops", s.expr.trim_start_matches('$'));
+    if !var.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return;
+    }
+    b.push_prelude(format!("${var} = csv({}, \",\", \"\")", slot_expr(s)));
+    // Where an event writes something else first, no address.
+    let first = format!("${var}[0]");
+    b.set(
+        "src.ip",
+        Source::Expr(format!(
+            "if maybe_ipv4({first}) != null or maybe_ipv6({first}) != null then {first} endif"
+        )),
+        Why::Lexicon,
+    );
 }
 
 /// A message that names one address besides its source's own, under no key the lexicon knows

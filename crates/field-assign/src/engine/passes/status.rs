@@ -93,6 +93,41 @@ pub(crate) fn outcome_words(slots: &Slots) -> Option<Source> {
     )))
 }
 
+/// An action key whose values name acts in words, some of them a failure's
+/// (`"event.action": "anonymous_access_denied"` beside `"authentication_success"`): the event
+/// failed where its act's name holds a failure word of messages (`schema/outcome-words.tsv`,
+/// read as parts of the name, so an act the members do not show is read too).
+pub(crate) fn failed_action(slots: &Slots) -> Option<Source> {
+    let failure_words: Vec<&str> = lexicon::outcome_words("message-word")
+        .filter(|(w, o)| *o == "failure" && w.len() >= 4)
+        .map(|(w, _)| w)
+        .collect();
+    let failed = |v: &str| {
+        lexicon::split_words(unquote(v))
+            .iter()
+            .any(|w| failure_words.contains(&w.as_str()))
+    };
+    let s = slots.slots.iter().find(|s| {
+        lexicon::has_role(&s.key, "action-key") && s.values.iter().flatten().any(|v| failed(v))
+    })?;
+    let e = slot_expr(s);
+    // `fail` finds `failed` and `failures` too.
+    let tests: Vec<String> = failure_words
+        .iter()
+        .filter(|w| !failure_words.iter().any(|u| u != *w && w.contains(u)))
+        .map(|w| {
+            format!(
+                "find_substr(lower({e}), {}) != null",
+                xp_syntax::printer::quote_str(w, '"')
+            )
+        })
+        .collect();
+    Some(Source::Expr(format!(
+        "if {} then \"failure\" else \"success\" endif",
+        tests.join(" or ")
+    )))
+}
+
 /// An error key that some members fill (`"errorCode": "AccessDenied"`) and others leave out
 /// or null: the event failed where it holds a value.
 pub(crate) fn error_present(slots: &Slots) -> Option<Source> {
@@ -113,8 +148,8 @@ pub(crate) fn keyvalue_status(slots: &Slots, b: &mut Builder) {
 }
 
 /// A structured event's status: from an outcome key, then Windows audit keywords, the
-/// documented title, an error key some events fill, and last the outcome words of the type's own
-/// name (`event=login_failed`: its values, not the key names a COND tests — `$error == null`
+/// documented title, an error key some events fill, an act's name some events call a failure,
+/// and last the outcome words of the type's own name (`event=login_failed`: its values, not the key names a COND tests — `$error == null`
 /// says nothing failed).
 pub(crate) fn structured_status(view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) {
     if let Some(st) = status_of(slots) {
@@ -130,6 +165,9 @@ pub(crate) fn structured_status(view: &ClusterView<'_>, slots: &Slots, b: &mut B
     }
     if let Some(st) = error_present(slots) {
         b.set("status", st, Why::Error);
+    }
+    if let Some(st) = failed_action(slots) {
+        b.set("status", st, Why::Words);
     }
     if !b.has("status") {
         let mut named = compared_values(view.head);

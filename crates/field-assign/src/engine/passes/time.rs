@@ -1,7 +1,8 @@
 //! **time**: the event's time from a key that names a time or date (`timestamp`, `date`,
 //! `EventTime`, CEF `rt`), or a capture the header types as `DATETIME`, when every value
-//! parses as a time; a bare date takes its clock from a sibling time key. A structured event
-//! with no such key takes its shallowest RFC 3339 date and time.
+//! parses as a time, or is a POSIX time in seconds or milliseconds; a bare date takes its clock
+//! from a sibling time key. A structured event with no such key takes its shallowest RFC 3339
+//! date and time.
 //!
 //! `date=2025-03-10 time=06:50:02 devname="fw1"` → `time = substr($date, 0, 10) + " " + $time`.
 
@@ -31,6 +32,8 @@ pub(crate) fn time_keys(view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) 
                 || cef_time
                 || typed)
             && lexicon::all_times(&s.values)
+            // A POSIX time is converted below (`epoch_to_datetime`), unless typed already.
+            && (typed || epoch_unit(&s.values).is_none())
         {
             // A date alone (`date=2025-03-10`) takes its clock from a sibling
             // (`time=06:50:02`, firewall key=value records).
@@ -41,6 +44,25 @@ pub(crate) fn time_keys(view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) 
             };
             b.set("time", Source::Expr(e), Why::Lexicon);
         }
+    }
+    // A time key holding a POSIX time: seconds (ten digits, maybe a fraction: 2001–2286) or
+    // milliseconds (thirteen digits) since 1970-01-01 UTC (`"@timestamp": 1733565601000`).
+    for s in by_depth(slots) {
+        let k = s.key.to_lowercase();
+        let named = k.contains("time") || lexicon::has_role(&s.key, "event-time-key");
+        if b.has("time") || !named {
+            continue;
+        }
+        let f = match epoch_unit(&s.values) {
+            Some(Epoch::Seconds) => "epoch_to_datetime",
+            Some(Epoch::Millis) => "epoch_ms_to_datetime",
+            None => continue,
+        };
+        b.set(
+            "time",
+            Source::Expr(format!("{f}(number({}))", slot_expr(s))),
+            Why::Lexicon,
+        );
     }
     if b.has("time") || matches!(view.kind, Kind::Text | Kind::Keyvalue | Kind::Cef) {
         return;
@@ -66,8 +88,33 @@ pub(crate) fn time_keys(view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) 
     }
 }
 
-/// A host key whose values are addresses in some events and names in others (auditd `node`):
-/// `event_src.ip` where the value is an address, the name fields where it is not.
+/// The unit of a POSIX time.
+enum Epoch {
+    Seconds,
+    Millis,
+}
+
+/// Whether every value is a POSIX time in seconds (ten digits, maybe a fraction) or in
+/// milliseconds (thirteen digits), and which.
+fn epoch_unit(values: &[Option<String>]) -> Option<Epoch> {
+    let present: Vec<&str> = values.iter().flatten().map(|v| unquote(v).trim()).collect();
+    if present.is_empty() {
+        return None;
+    }
+    let digits = |v: &str| v.bytes().all(|b| b.is_ascii_digit());
+    let seconds = |v: &str| {
+        let (int, frac) = v.split_once('.').unwrap_or((v, "0"));
+        int.len() == 10 && digits(int) && !frac.is_empty() && digits(frac)
+    };
+    if present.iter().all(|v| seconds(v)) {
+        Some(Epoch::Seconds)
+    } else if present.iter().all(|v| v.len() == 13 && digits(v)) {
+        Some(Epoch::Millis)
+    } else {
+        None
+    }
+}
+
 /// For a slot whose every value is a bare date (`2025-03-10`), a slot of clock times
 /// (`06:50:02`, `06:50:02.123`) that goes with it.
 pub(crate) fn clock_of<'a>(s: &Slot, slots: &'a Slots) -> Option<&'a Slot> {

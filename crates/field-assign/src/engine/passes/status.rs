@@ -129,13 +129,14 @@ pub(crate) fn failed_action(slots: &Slots) -> Option<Source> {
 }
 
 /// An error key that some members fill (`"errorCode": "AccessDenied"`) and others leave out
-/// or null: the event failed where it holds a value.
+/// or null: the event failed where it holds a value other than a zero code.
 pub(crate) fn error_present(slots: &Slots) -> Option<Source> {
     let s = slots.slots.iter().find(|s| {
         lexicon::is_error_key(&s.key) && s.values.iter().flatten().any(|v| !unquote(v).is_empty())
     })?;
+    // An error code of zero is no error (Entra ID's `"errorCode": 0`, an exit status 0).
     Some(Source::Expr(format!(
-        "if {e} != null and {e} != \"\" then \"failure\" else \"success\" endif",
+        "if {e} != null and {e} != \"\" and string({e}) != \"0\" then \"failure\" else \"success\" endif",
         e = s.expr
     )))
 }

@@ -338,39 +338,14 @@ fn mentions_whole_names_only() {
 
 #[test]
 fn the_subject_is_what_its_fields_describe() {
-    let mut b = builder();
-    b.set(
-        "subject.account.name",
-        Source::Expr("$u".into()),
-        Why::Lexicon,
-    );
+    let mut b = given(&[("subject.account.name", "$u")]);
     subject_from_fields(&mut b);
     assert_eq!(expr(&b, "subject"), Some("account"));
-    let mut b = builder();
-    b.set(
-        "subject.account.name",
-        Source::Expr("$u".into()),
-        Why::Lexicon,
-    );
-    b.set(
-        "subject.process.id",
-        Source::Expr("$p".into()),
-        Why::Lexicon,
-    );
+    let mut b = given(&[("subject.account.name", "$u"), ("subject.process.id", "$p")]);
     subject_from_fields(&mut b);
     assert_eq!(expr(&b, "subject"), Some("account"));
     // A process whose owner is only a number acts itself.
-    let mut b = builder();
-    b.set(
-        "subject.account.id",
-        Source::Expr("$uid".into()),
-        Why::Lexicon,
-    );
-    b.set(
-        "subject.process.id",
-        Source::Expr("$p".into()),
-        Why::Lexicon,
-    );
+    let mut b = given(&[("subject.account.id", "$uid"), ("subject.process.id", "$p")]);
     subject_from_fields(&mut b);
     assert_eq!(expr(&b, "subject"), Some("process"));
 }
@@ -471,8 +446,7 @@ fn the_object_is_what_its_path_names() {
         ("some-name", None),
     ] {
         let s = slots(vec![slot("$p", "path", &[Some(value)])]);
-        let mut b = builder();
-        b.set("object.fullpath", Source::Expr("$p".into()), Why::Test);
+        let mut b = given(&[("object.fullpath", "$p")]);
         object_from_fields(&s, &mut b);
         assert_eq!(b.constant("object"), want, "{value}");
     }
@@ -481,12 +455,7 @@ fn the_object_is_what_its_path_names() {
 #[test]
 fn a_domain_account_splits_into_domain_and_name() {
     let s = slots(vec![slot("$user", "User", &[Some("EXAMPLE\\alice")])]);
-    let mut b = builder();
-    b.set(
-        "subject.account.name",
-        Source::Expr("$user".into()),
-        Why::Test,
-    );
+    let mut b = given(&[("subject.account.name", "$user")]);
     account_split(&s, &mut b);
     assert_eq!(
         b.get("subject.account.name").map(|a| &a.source),
@@ -502,12 +471,7 @@ fn a_domain_account_splits_into_domain_and_name() {
     );
     // A plain name stays whole.
     let s = slots(vec![slot("$user", "User", &[Some("alice")])]);
-    let mut b = builder();
-    b.set(
-        "subject.account.name",
-        Source::Expr("$user".into()),
-        Why::Test,
-    );
+    let mut b = given(&[("subject.account.name", "$user")]);
     account_split(&s, &mut b);
     assert!(!b.has("subject.account.domain"));
 }

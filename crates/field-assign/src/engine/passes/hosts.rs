@@ -96,25 +96,49 @@ pub(crate) fn host_or_address(s: &Slot, b: &mut Builder) {
         Why::HostSplit,
     );
     if names.iter().all(|v| !v.contains('.')) {
-        b.set(
-            "event_src.hostname",
-            Source::Expr(format!("if {name} then lower({e}) endif")),
-            Why::HostSplit,
-        );
+        set_names(b, e, Some(&name), Names::Plain);
     } else if names.iter().all(|v| v.contains('.')) {
-        b.set(
-            "event_src.fqdn",
-            Source::Expr(format!("if {name} then lower({e}) endif")),
-            Why::HostSplit,
-        );
-        b.set(
-            "event_src.hostname",
-            Source::Expr(format!(
-                "if {name} then lower(substr({e}, 0, find_substr({e}, \".\"))) endif"
-            )),
-            Why::HostSplit,
-        );
+        set_names(b, e, Some(&name), Names::Dotted);
     }
+}
+
+/// How a slot writes its host names.
+enum Names {
+    /// Without dots: host names.
+    Plain,
+    /// With dots: FQDNs.
+    Dotted,
+    /// Some either way: decided per event.
+    Mixed,
+}
+
+/// The experts' host idiom over the names `e` reads, where `when` holds (always when `None`):
+/// an FQDN is `event_src.fqdn` and its first label `event_src.hostname`; a plain name is the
+/// hostname.
+fn set_names(b: &mut Builder, e: &str, when: Option<&str>, names: Names) {
+    let dot = format!("find_substr({e}, \".\")");
+    let whole = format!("lower({e})");
+    let label = format!("lower(substr({e}, 0, {dot}))");
+    let (fqdn, hostname) = match names {
+        Names::Plain => (None, whole),
+        Names::Dotted => (Some(whole), label),
+        Names::Mixed => (
+            Some(format!("if {dot} != null then {whole} endif")),
+            format!("if {dot} != null then {label} else {whole} endif"),
+        ),
+    };
+    let guarded = |x: String| match when {
+        Some(c) => format!("if {c} then {x} endif"),
+        None => x,
+    };
+    if let Some(f) = fqdn {
+        b.set("event_src.fqdn", Source::Expr(guarded(f)), Why::HostSplit);
+    }
+    b.set(
+        "event_src.hostname",
+        Source::Expr(guarded(hostname)),
+        Why::HostSplit,
+    );
 }
 
 /// The experts' host idiom: a value with dots is an FQDN whose first label is the hostname;
@@ -144,37 +168,12 @@ pub(crate) fn host_split(slots: &Slots, b: &mut Builder) {
     );
     let e = &s.expr;
     if dotted {
-        b.set(
-            "event_src.fqdn",
-            Source::Expr(format!("lower({e})")),
-            Why::HostSplit,
-        );
-        b.set(
-            "event_src.hostname",
-            Source::Expr(format!("lower(substr({e}, 0, find_substr({e}, \".\")))")),
-            Why::HostSplit,
-        );
+        set_names(b, e, None, Names::Dotted);
     } else if plain {
-        b.set(
-            "event_src.hostname",
-            Source::Expr(format!("lower({e})")),
-            Why::HostSplit,
-        );
+        set_names(b, e, None, Names::Plain);
     } else if vals.iter().all(|v| v.parse::<std::net::IpAddr>().is_err()) {
         // Some names dotted, some not: the same split, decided per event.
-        let dot = format!("find_substr({e}, \".\")");
-        b.set(
-            "event_src.fqdn",
-            Source::Expr(format!("if {dot} != null then lower({e}) endif")),
-            Why::HostSplit,
-        );
-        b.set(
-            "event_src.hostname",
-            Source::Expr(format!(
-                "if {dot} != null then lower(substr({e}, 0, {dot})) else lower({e}) endif"
-            )),
-            Why::HostSplit,
-        );
+        set_names(b, e, None, Names::Mixed);
     }
 }
 

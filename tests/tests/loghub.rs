@@ -8,8 +8,12 @@ fn loghub_mean_meets_the_targets() {
     let Some(shared) = shared_dir("loghub accuracy") else {
         return;
     };
-    let r = evaluation::loghub::evaluate(&shared.join("loghub"), &log_cluster::Config::default())
-        .unwrap();
+    let r = evaluation::loghub::evaluate(
+        &shared.join("loghub"),
+        &log_cluster::Config::default(),
+        &evaluation::loghub::Options::default(),
+    )
+    .unwrap();
     assert_eq!(r.datasets.len(), 12, "expected the 12 loghub systems");
     let m = r.mean;
     let table: Vec<String> = r

@@ -4,9 +4,12 @@ fn main() {
     let dir = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "../shared/loghub".into());
-    let r =
-        evaluation::loghub::evaluate(std::path::Path::new(&dir), &log_cluster::Config::default())
-            .unwrap();
+    let r = evaluation::loghub::evaluate(
+        std::path::Path::new(&dir),
+        &log_cluster::Config::default(),
+        &evaluation::loghub::Options::default(),
+    )
+    .unwrap();
     for d in &r.datasets {
         println!(
             "{:<10} ga {:.3} pa {:.3} fga {:.3} fta {:.3}",

@@ -8,3 +8,4 @@ pub mod kb;
 pub mod loghub;
 pub mod metrics;
 pub mod page;
+pub mod split;

@@ -29,6 +29,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A sealed system is not in the folder.
+    #[error("{dir}: the sealed system `{name}` is not among its datasets")]
+    UnknownSealed {
+        /// The folder.
+        dir: PathBuf,
+        /// The name.
+        name: String,
+    },
     /// No dataset in the folder.
     #[error("{0}: no <System>/<System>_2k.log with a structured ground-truth CSV found")]
     NoDatasets(PathBuf),
@@ -49,6 +57,33 @@ pub struct DatasetResult {
     pub fga: f64,
     /// FTA.
     pub fta: f64,
+    /// Whether the system is sealed (`Options::sealed`): then only its four figures are
+    /// reported.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sealed: bool,
+    /// Its worst over-split, under-split and template errors (none for a sealed system).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<crate::split::Errors>,
+}
+
+impl DatasetResult {
+    fn scores(&self) -> Scores {
+        Scores {
+            ga: self.ga,
+            pa: self.pa,
+            fga: self.fga,
+            fta: self.fta,
+        }
+    }
+}
+
+/// What `evaluate` reports beyond the figures.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Systems sealed from tuning: reported by their four figures and in a mean of their own.
+    pub sealed: Vec<String>,
+    /// How many of the worst groups of each error kind to report per (open) system.
+    pub worst: usize,
 }
 
 /// The whole report.
@@ -58,6 +93,27 @@ pub struct Report {
     pub datasets: Vec<DatasetResult>,
     /// Unweighted means.
     pub mean: Scores,
+    /// Means over the systems not sealed (when some are).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<Scores>,
+    /// Means over the sealed systems (when some are).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<Scores>,
+}
+
+/// Unweighted mean of the figures.
+fn mean<'a>(rs: impl Iterator<Item = &'a DatasetResult>) -> Option<Scores> {
+    let all: Vec<Scores> = rs.map(DatasetResult::scores).collect();
+    if all.is_empty() {
+        return None;
+    }
+    let n = all.len() as f64;
+    Some(Scores {
+        ga: all.iter().map(|r| r.ga).sum::<f64>() / n,
+        pa: all.iter().map(|r| r.pa).sum::<f64>() / n,
+        fga: all.iter().map(|r| r.fga).sum::<f64>() / n,
+        fta: all.iter().map(|r| r.fta).sum::<f64>() / n,
+    })
 }
 
 /// Datasets in `dir`: `(name, structured csv)`.
@@ -112,11 +168,12 @@ pub fn read_structured(path: &Path) -> Result<(Vec<String>, Vec<String>), Error>
     Ok((content, truth))
 }
 
-/// Clusters and scores one dataset.
+/// Clusters and scores one dataset; `worst` > 0 also collects its worst error groups.
 pub fn evaluate_dataset(
     name: &str,
     csv: &Path,
     cfg: &log_cluster::Config,
+    worst: usize,
 ) -> Result<DatasetResult, Error> {
     let (content, truth) = read_structured(csv)?;
     let texts: Vec<&str> = content.iter().map(String::as_str).collect();
@@ -135,24 +192,99 @@ pub fn evaluate_dataset(
         pa: s.pa,
         fga: s.fga,
         fta: s.fta,
+        sealed: false,
+        errors: (worst > 0).then(|| crate::split::errors(&predicted, &truth, worst)),
     })
 }
 
 /// Evaluates every dataset under `dir`.
-pub fn evaluate(dir: &Path, cfg: &log_cluster::Config) -> Result<Report, Error> {
-    let mut results = Vec::new();
-    for (name, csv) in datasets(dir)? {
-        results.push(evaluate_dataset(&name, &csv, cfg)?);
+pub fn evaluate(dir: &Path, cfg: &log_cluster::Config, opts: &Options) -> Result<Report, Error> {
+    let all = datasets(dir)?;
+    if let Some(name) = opts
+        .sealed
+        .iter()
+        .find(|s| !all.iter().any(|(n, _)| n == *s))
+    {
+        return Err(Error::UnknownSealed {
+            dir: dir.to_path_buf(),
+            name: name.clone(),
+        });
     }
-    let n = results.len() as f64;
-    let mean = Scores {
-        ga: results.iter().map(|r| r.ga).sum::<f64>() / n,
-        pa: results.iter().map(|r| r.pa).sum::<f64>() / n,
-        fga: results.iter().map(|r| r.fga).sum::<f64>() / n,
-        fta: results.iter().map(|r| r.fta).sum::<f64>() / n,
+    let mut results = Vec::new();
+    for (name, csv) in all {
+        let sealed = opts.sealed.contains(&name);
+        let worst = if sealed { 0 } else { opts.worst };
+        let mut r = evaluate_dataset(&name, &csv, cfg, worst)?;
+        r.sealed = sealed;
+        results.push(r);
+    }
+    let any_sealed = results.iter().any(|r| r.sealed);
+    let (open, sealed) = if any_sealed {
+        (
+            mean(results.iter().filter(|r| !r.sealed)),
+            mean(results.iter().filter(|r| r.sealed)),
+        )
+    } else {
+        (None, None)
     };
     Ok(Report {
+        mean: mean(results.iter()).unwrap_or_default(),
         datasets: results,
-        mean,
+        open,
+        sealed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dataset(dir: &Path, name: &str, rows: &[(&str, &str)]) {
+        let d = dir.join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        let log: String = rows.iter().map(|(c, _)| format!("{c}\n")).collect();
+        std::fs::write(d.join(format!("{name}_2k.log")), log).unwrap();
+        let mut csv = String::from("LineId,Content,EventTemplate\n");
+        for (i, (c, t)) in rows.iter().enumerate() {
+            csv.push_str(&format!("{},\"{c}\",\"{t}\"\n", i + 1));
+        }
+        std::fs::write(
+            d.join(format!("{name}_2k.log_structured_corrected.csv")),
+            csv,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn sealed_systems_keep_their_figures_and_lose_their_error_groups() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = [
+            (
+                "session opened for user alice",
+                "session opened for user <*>",
+            ),
+            ("session opened for user bob", "session opened for user <*>"),
+            ("disk 3 failed", "disk <*> failed"),
+        ];
+        dataset(dir.path(), "A", &rows);
+        dataset(dir.path(), "B", &rows);
+        let cfg = log_cluster::Config::default();
+        let opts = Options {
+            sealed: vec!["B".into()],
+            worst: 3,
+        };
+        let r = evaluate(dir.path(), &cfg, &opts).unwrap();
+        assert!(r.datasets[0].errors.is_some() && !r.datasets[0].sealed);
+        assert!(r.datasets[1].errors.is_none() && r.datasets[1].sealed);
+        assert_eq!(r.open.unwrap().ga, r.datasets[0].ga);
+        assert_eq!(r.sealed.unwrap().pa, r.datasets[1].pa);
+        let unknown = Options {
+            sealed: vec!["C".into()],
+            worst: 0,
+        };
+        assert!(matches!(
+            evaluate(dir.path(), &cfg, &unknown),
+            Err(Error::UnknownSealed { .. })
+        ));
+    }
 }

@@ -215,6 +215,52 @@ pub fn kb_page(r: &Report, subtitle: &str) -> Page {
     }
 }
 
+/// The rows of one system's error groups: kind, lines, the group's template, its parts.
+fn split_rows(e: &crate::split::Errors) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
+    for (kind, groups) in [
+        ("over-split", &e.over_split),
+        ("under-split", &e.under_split),
+    ] {
+        for g in groups {
+            let mut parts: Vec<String> = g
+                .parts
+                .iter()
+                .map(|p| format!("{} × {}", p.lines, p.template))
+                .collect();
+            if g.parts_total > g.parts.len() {
+                parts.push(format!("… {} more", g.parts_total - g.parts.len()));
+            }
+            rows.push(vec![
+                Cell::text(format!("{kind} ({} parts)", g.parts_total)),
+                Cell::count(g.lines),
+                Cell::text(&g.template),
+                Cell::text(parts.join(" | ")),
+            ]);
+        }
+    }
+    for t in &e.templates {
+        rows.push(vec![
+            Cell::text("template"),
+            Cell::count(t.lines),
+            Cell::text(&t.truth),
+            Cell::text(format!("made: {}", t.predicted)),
+        ]);
+    }
+    rows
+}
+
+fn mean_row(name: &str, lines: usize, m: &crate::metrics::Scores) -> Vec<Cell> {
+    vec![
+        Cell::text(name),
+        Cell::count(lines),
+        Cell::num(m.ga, 3),
+        Cell::num(m.pa, 3),
+        Cell::num(m.fga, 3),
+        Cell::num(m.fta, 3),
+    ]
+}
+
 /// The page of an `eval loghub` report.
 pub fn loghub_page(r: &crate::loghub::Report, subtitle: &str) -> Page {
     let names: Vec<String> = r.datasets.iter().map(|d| d.name.clone()).collect();
@@ -226,7 +272,11 @@ pub fn loghub_page(r: &crate::loghub::Report, subtitle: &str) -> Page {
         .iter()
         .map(|d| {
             vec![
-                Cell::text(&d.name),
+                Cell::text(if d.sealed {
+                    format!("{} (sealed)", d.name)
+                } else {
+                    d.name.clone()
+                }),
                 Cell::count(d.lines),
                 Cell::num(d.ga, 3),
                 Cell::num(d.pa, 3),
@@ -235,46 +285,71 @@ pub fn loghub_page(r: &crate::loghub::Report, subtitle: &str) -> Page {
             ]
         })
         .collect();
-    rows.push(vec![
-        Cell::text("mean"),
-        Cell::count(r.datasets.iter().map(|d| d.lines).sum()),
-        Cell::num(r.mean.ga, 3),
-        Cell::num(r.mean.pa, 3),
-        Cell::num(r.mean.fga, 3),
-        Cell::num(r.mean.fta, 3),
-    ]);
+    let lines = |sealed: Option<bool>| {
+        r.datasets
+            .iter()
+            .filter(|d| sealed.is_none_or(|s| d.sealed == s))
+            .map(|d| d.lines)
+            .sum()
+    };
+    rows.push(mean_row("mean", lines(None), &r.mean));
+    if let (Some(o), Some(s)) = (&r.open, &r.sealed) {
+        rows.push(mean_row("mean, open", lines(Some(false)), o));
+        rows.push(mean_row("mean, sealed", lines(Some(true)), s));
+    }
+    let mut sections = vec![
+        section(
+            "Accuracy per dataset",
+            "Grouping accuracy (GA), parsing accuracy (PA), F1 of grouping (FGA) and of \
+             templates (FTA), as the Loghub-2.0 evaluator defines them.",
+            Content::Plot {
+                svg: bars(
+                    &names,
+                    &[
+                        ("GA".into(), pick(|d| d.ga)),
+                        ("PA".into(), pick(|d| d.pa)),
+                        ("FGA".into(), pick(|d| d.fga)),
+                        ("FTA".into(), pick(|d| d.fta)),
+                    ],
+                    1.0,
+                ),
+            },
+        ),
+        section(
+            "Table",
+            "",
+            Content::Table(Table {
+                headers: ["dataset", "lines", "GA", "PA", "FGA", "FTA"]
+                    .map(String::from)
+                    .to_vec(),
+                rows,
+            }),
+        ),
+    ];
+    for d in &r.datasets {
+        let Some(e) = &d.errors else { continue };
+        let rows = split_rows(e);
+        if rows.is_empty() {
+            continue;
+        }
+        sections.push(section(
+            &format!("{}: where grouping and templates fail", d.name),
+            "Over-split: one ground-truth template spread over several groups (the parts are the \
+             groups made). Under-split: one group made of several ground-truth templates (the \
+             parts are those templates). Template: a group found exactly, with another text. \
+             Worst first, by lines.",
+            Content::Table(Table {
+                headers: ["error", "lines", "template", "parts"]
+                    .map(String::from)
+                    .to_vec(),
+                rows,
+            }),
+        ));
+    }
     Page {
         title: "normforge: log parsing accuracy".into(),
         subtitle: subtitle.to_string(),
-        sections: vec![
-            section(
-                "Accuracy per dataset",
-                "Grouping accuracy (GA), parsing accuracy (PA), F1 of grouping (FGA) and of \
-                 templates (FTA), as the Loghub-2.0 evaluator defines them.",
-                Content::Plot {
-                    svg: bars(
-                        &names,
-                        &[
-                            ("GA".into(), pick(|d| d.ga)),
-                            ("PA".into(), pick(|d| d.pa)),
-                            ("FGA".into(), pick(|d| d.fga)),
-                            ("FTA".into(), pick(|d| d.fta)),
-                        ],
-                        1.0,
-                    ),
-                },
-            ),
-            section(
-                "Table",
-                "",
-                Content::Table(Table {
-                    headers: ["dataset", "lines", "GA", "PA", "FGA", "FTA"]
-                        .map(String::from)
-                        .to_vec(),
-                    rows,
-                }),
-            ),
-        ],
+        sections,
     }
 }
 

@@ -308,6 +308,14 @@ pub enum EvalCommand {
         /// Also write the report as one self-contained HTML page (tables and plots).
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+        /// A file naming sealed systems, one a line (`#` comments): reported by their four
+        /// figures and in a mean of their own, never by their error groups.
+        #[arg(long, value_name = "FILE")]
+        sealed: Option<PathBuf>,
+        /// How many of the worst over-split, under-split and template errors to show per
+        /// system (0: none).
+        #[arg(long, value_name = "N", default_value_t = 5)]
+        worst: usize,
     },
 }
 

@@ -66,7 +66,7 @@ fn expected_events(path: &Path) -> anyhow::Result<Vec<Value>> {
 }
 
 /// The sealed names of a `--sealed` file (names or prefixes, `#` comments).
-fn sealed_names(path: &Path) -> anyhow::Result<Vec<String>> {
+pub(super) fn sealed_names(path: &Path) -> anyhow::Result<Vec<String>> {
     let text = xp_package::read_text_limited(path, 1 << 20)
         .with_context(|| format!("{}: cannot read the sealed list", path.display()))?;
     Ok(text

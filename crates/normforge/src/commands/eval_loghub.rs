@@ -2,11 +2,27 @@
 
 use std::path::Path;
 
+use evaluation::loghub::{Options, Report};
+use evaluation::metrics::Scores;
+
 use crate::exit::OK;
 
-pub fn run(dir: &Path, json: bool, html: Option<&Path>) -> anyhow::Result<u8> {
+pub fn run(
+    dir: &Path,
+    json: bool,
+    html: Option<&Path>,
+    sealed: Option<&Path>,
+    worst: usize,
+) -> anyhow::Result<u8> {
     let t0 = std::time::Instant::now();
-    let report = evaluation::loghub::evaluate(dir, &log_cluster::Config::default())?;
+    let opts = Options {
+        sealed: match sealed {
+            Some(p) => super::eval_ecs::sealed_names(p)?,
+            None => Vec::new(),
+        },
+        worst,
+    };
+    let report = evaluation::loghub::evaluate(dir, &log_cluster::Config::default(), &opts)?;
     if let Some(path) = html {
         let sub = format!(
             "{} datasets under {}; {:.1} s",
@@ -20,12 +36,28 @@ pub fn run(dir: &Path, json: bool, html: Option<&Path>) -> anyhow::Result<u8> {
         crate::outln!("{}", serde_json::to_string_pretty(&report)?)?;
         return Ok(OK);
     }
+    print_text(&report)
+}
+
+fn mean_row(name: &str, m: &Scores) -> anyhow::Result<()> {
+    crate::outln!(
+        "| **{name}** | | {:.3} | {:.3} | {:.3} | {:.3} |",
+        m.ga,
+        m.pa,
+        m.fga,
+        m.fta
+    )?;
+    Ok(())
+}
+
+fn print_text(report: &Report) -> anyhow::Result<u8> {
     crate::outln!("| dataset | lines | GA | PA | FGA | FTA |")?;
     crate::outln!("|---|---:|---:|---:|---:|---:|")?;
     for d in &report.datasets {
         crate::outln!(
-            "| {} | {} | {:.3} | {:.3} | {:.3} | {:.3} |",
+            "| {}{} | {} | {:.3} | {:.3} | {:.3} | {:.3} |",
             d.name,
+            if d.sealed { " (sealed)" } else { "" },
             d.lines,
             d.ga,
             d.pa,
@@ -33,13 +65,41 @@ pub fn run(dir: &Path, json: bool, html: Option<&Path>) -> anyhow::Result<u8> {
             d.fta
         )?;
     }
-    let m = &report.mean;
-    crate::outln!(
-        "| **mean** | | {:.3} | {:.3} | {:.3} | {:.3} |",
-        m.ga,
-        m.pa,
-        m.fga,
-        m.fta
-    )?;
+    mean_row("mean", &report.mean)?;
+    if let (Some(o), Some(s)) = (&report.open, &report.sealed) {
+        mean_row("mean, open", o)?;
+        mean_row("mean, sealed", s)?;
+    }
+    for d in &report.datasets {
+        let Some(e) = &d.errors else { continue };
+        if e.over_split.is_empty() && e.under_split.is_empty() && e.templates.is_empty() {
+            continue;
+        }
+        crate::outln!("\n### {}", d.name)?;
+        for (kind, groups) in [
+            ("over-split", &e.over_split),
+            ("under-split", &e.under_split),
+        ] {
+            for g in groups {
+                crate::outln!(
+                    "- {kind}, {} lines in {} parts: `{}`",
+                    g.lines,
+                    g.parts_total,
+                    g.template
+                )?;
+                for p in &g.parts {
+                    crate::outln!("    - {}: `{}`", p.lines, p.template)?;
+                }
+            }
+        }
+        for t in &e.templates {
+            crate::outln!(
+                "- template, {} lines: expected `{}`, made `{}`",
+                t.lines,
+                t.truth,
+                t.predicted
+            )?;
+        }
+    }
     Ok(OK)
 }

@@ -83,9 +83,13 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             exclude,
         } => dataset::run(&kb, &task, &output, per_rule, &exclude),
         Command::Eval(EvalCommand::Ecs(args)) => eval_ecs::run(&args),
-        Command::Eval(EvalCommand::Loghub { dir, json, html }) => {
-            eval_loghub::run(&dir, json, html.as_deref())
-        }
+        Command::Eval(EvalCommand::Loghub {
+            dir,
+            json,
+            html,
+            sealed,
+            worst,
+        }) => eval_loghub::run(&dir, json, html.as_deref(), sealed.as_deref(), worst),
     }
 }
 

@@ -256,6 +256,10 @@ pub fn mask_token(tok: &str) -> String {
             return format!("{k}={WILDCARD}{}", &v[v_core.len()..]);
         }
     }
+    // The punctuation that wraps a token (`(` before it, `,` after it) is the sentence's, not
+    // the value's: a compound value below keeps it around its mask.
+    let (lead, trail) = (&tok[..core_start], &tok[core_end.max(core_start)..]);
+    let whole = format!("{lead}{WILDCARD}{trail}");
     // Otherwise mask the variable parts between delimiters: paths after `(`/`=`, numbers,
     // and digit runs that do not belong to a word (`core.2275`, `CPU#0`, but not `tty2`).
     let tok = mask_embedded_paths(tok);
@@ -267,7 +271,7 @@ pub fn mask_token(tok: &str) -> String {
         })
         .count();
     if numbered >= 3 && !tok.contains('=') {
-        return WILDCARD.to_string();
+        return whole;
     }
     let mut out = String::with_capacity(tok.len());
     for a in atoms(&tok) {
@@ -287,7 +291,7 @@ pub fn mask_token(tok: &str) -> String {
             .chars()
             .any(char::is_alphanumeric)
     {
-        return WILDCARD.to_string();
+        return whole;
     }
     merged
 }
@@ -677,6 +681,11 @@ mod tests {
             ("core.2275", "core.<*>"),
             ("core.12345", "core.<*>"),
             ("R72-M2-N5-C:J10-U10", "<*>"),
+            ("(R72-M2-N5-C:J10-U10),", "(<*>),"),
+            (
+                "Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0,",
+                "<*>,",
+            ),
             ("msra-sa-41:9000", "<*>"),
             ("msra-sa-41/10.190.173.170:9000", "<*>"),
             ("CurrentState:112", "CurrentState:<*>"),

@@ -606,10 +606,17 @@ fn is_email(t: &str) -> bool {
 fn is_path(t: &str) -> bool {
     let slashes = t.matches('/').count();
     let backslashes = t.matches('\\').count();
+    // A directory path may end with its separator (`/var/www/html/`).
+    let body = match t.strip_suffix('/') {
+        Some(b) if slashes >= 3 => b,
+        _ => t,
+    };
     let clean_end =
-        t.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '*' | '~'));
+        body.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '*' | '~'));
     clean_end
-        && ((t.starts_with('/') && slashes >= 2 || t.starts_with("./") || t.starts_with("~/"))
+        && ((t.starts_with('/') && (slashes >= 2 || body.len() > 1)
+            || t.starts_with("./")
+            || t.starts_with("~/"))
             && t.bytes().all(|b| !b.is_ascii_whitespace())
             || (backslashes >= 2 && t.len() > 2 && t.as_bytes()[1] == b':'))
 }
@@ -681,6 +688,9 @@ mod tests {
             ("core.2275", "core.<*>"),
             ("core.12345", "core.<*>"),
             ("R72-M2-N5-C:J10-U10", "<*>"),
+            ("/var/www/html/", "<*>"),
+            ("/default-rack", "<*>"),
+            ("/", "/"),
             ("(R72-M2-N5-C:J10-U10),", "(<*>),"),
             (
                 "Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0,",

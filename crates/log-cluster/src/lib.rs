@@ -353,6 +353,7 @@ fn split_constants(
             && template::is_constant_column(&col)
             && (template::is_upper_column(&col)
                 || ctx.is_constant(&distinct[members[0]].masked, pos))
+            && !is_data_column(distinct, &members, &col)
         {
             let mut parts: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
             for (&d, v) in members.iter().zip(&col) {
@@ -367,6 +368,21 @@ fn split_constants(
         }
     }
     out.push(members);
+}
+
+/// A column of codes (values with a digit) where most lines bring a value of their own is
+/// data (`slot J05`, `J08`, `J14`, … once each): a type's constants repeat across its events.
+/// At least three values, on more than half of the lines. (Words without digits keep the
+/// rules of [`template::is_constant_column`]: a small log shows each verb once.)
+fn is_data_column(distinct: &[Distinct], members: &[usize], col: &[&str]) -> bool {
+    if !col.iter().all(|v| v.bytes().any(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    let mut values: Vec<&str> = col.to_vec();
+    values.sort_unstable();
+    values.dedup();
+    let lines: usize = members.iter().map(|&d| distinct[d].members.len()).sum();
+    values.len() >= 3 && values.len() * 2 > lines
 }
 
 /// Splits a cluster whose members are farther apart than `max` from its first member.
@@ -470,6 +486,21 @@ mod tests {
         ];
         let c = cluster_texts(&texts, &Config::default());
         assert_eq!(c.len(), 3, "{c:?}");
+    }
+
+    #[test]
+    fn a_column_of_codes_each_seen_once_is_data() {
+        let texts: Vec<String> = ["J05", "J08", "J14", "J15", "J16"]
+            .iter()
+            .map(|s| format!("VPD check: U01 node in slot {s} do not match"))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let c = cluster_texts(&refs, &Config::default());
+        assert_eq!(c.len(), 1, "{c:?}");
+        // States repeat: two of them over many lines stay two types.
+        let mut states: Vec<&str> = vec!["link state S01 entered"; 5];
+        states.extend(vec!["link state S02 entered"; 5]);
+        assert_eq!(cluster_texts(&states, &Config::default()).len(), 2);
     }
 
     #[test]

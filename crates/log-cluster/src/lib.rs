@@ -8,6 +8,7 @@
 //! dropped). Each cluster gets a template ([`template`]) with `<*>` for what varies.
 #![deny(missing_docs)]
 
+mod columns;
 pub mod events;
 pub mod identifier;
 pub mod mask;
@@ -114,12 +115,28 @@ impl ShapeSet {
 
     /// Clusters the sequences; cluster members are the items given to [`ShapeSet::add`],
     /// ascending; clusters come in the order of their first member.
-    pub fn cluster(self, cfg: &Config) -> Vec<Cluster> {
-        let distinct = self.distinct;
+    pub fn cluster(mut self, cfg: &Config) -> Vec<Cluster> {
+        let distinct = std::mem::take(&mut self.distinct);
         if distinct.is_empty() {
             return Vec::new();
         }
         let contexts = Contexts::build(&distinct);
+        let wild = {
+            let next = self.interner.len() as u32;
+            *self
+                .interner
+                .entry(Tok::new_inline(mask::WILDCARD))
+                .or_insert(next)
+        };
+        // When the sequences do not fit one distance matrix, the blocks must not decide what a
+        // type is: sequences that differ in one value column are folded first (see
+        // `columns`), so a type never straddles blocks. (On one matrix HDBSCAN and the column
+        // splits decide, as they always did.)
+        let distinct = if distinct.len() > cfg.max_block {
+            columns::fold_value_columns(distinct, wild, &contexts)
+        } else {
+            distinct
+        };
         // Blocks bound the distance matrices: all sequences together when few, otherwise split by
         // token count, then by leading tokens.
         let all: Vec<usize> = (0..distinct.len()).collect();
@@ -346,15 +363,7 @@ fn split_constants(
             .iter()
             .map(|&d| distinct[d].masked[pos].as_str())
             .collect();
-        if col.iter().any(|v| *v != col[0])
-            && !(pos > 0
-                && template::names_next(&distinct[members[0]].masked[pos - 1])
-                && col.iter().all(|v| template::is_name_after(v)))
-            && template::is_constant_column(&col)
-            && (template::is_upper_column(&col)
-                || ctx.is_constant(&distinct[members[0]].masked, pos))
-            && !is_data_column(distinct, &members, &col)
-        {
+        if is_type_column(distinct, &members, pos, &col, ctx) {
             let mut parts: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
             for (&d, v) in members.iter().zip(&col) {
                 parts.entry(v).or_default().push(d);
@@ -368,6 +377,26 @@ fn split_constants(
         }
     }
     out.push(members);
+}
+
+/// Whether the values `col` at `pos` of the sequences `members` (all of one length) tell event
+/// types apart: they differ, are constants ([`template::is_constant_column`]) in a place of
+/// constants (upper-case states, or a context that holds few words across the log), are not
+/// names after a naming word, and are not a column of codes most lines have their own of.
+fn is_type_column(
+    distinct: &[Distinct],
+    members: &[usize],
+    pos: usize,
+    col: &[&str],
+    ctx: &Contexts,
+) -> bool {
+    col.iter().any(|v| *v != col[0])
+        && !(pos > 0
+            && template::names_next(&distinct[members[0]].masked[pos - 1])
+            && col.iter().all(|v| template::is_name_after(v)))
+        && template::is_constant_column(col)
+        && (template::is_upper_column(col) || ctx.is_constant(&distinct[members[0]].masked, pos))
+        && !is_data_column(distinct, members, col)
 }
 
 /// A column of codes (values with a digit) where most lines bring a value of their own is

@@ -107,8 +107,7 @@ pub fn synthesize(clusters: &[ClusterInput<'_>]) -> Vec<Head> {
         })
         .collect();
     // Where the log's lines hold many different words (`for <name> from`), once for all.
-    let sampled: Vec<&str> = text_samples.iter().map(|(_, m)| *m).collect();
-    let seen = text::Seen::of(&sampled);
+    let seen = text::Seen::of(&text_samples);
     par::par_map(clusters, |i, c| match c.kind {
         Kind::Text | Kind::Keyvalue => {
             text_head(&c.members, i as u64, || siblings(&text_samples, i), &seen)

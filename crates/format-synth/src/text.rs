@@ -230,7 +230,11 @@ fn words_over(line: &str, n: usize) -> Option<usize> {
 }
 
 /// The plain words a log's events hold between two neighbouring tokens (variable data
-/// masked: `for <*> from`, `user <*> from`).
+/// masked: `for <*> from`, `user <*> from`), at the places where some event type of the log
+/// shows data: where the events of one cluster hold different words (`Failed password for root
+/// from`, `… for bob from`). Words that several types hold at one place, each its own constant
+/// (`success accept delete` in one type, `success lock delete` in another), are no evidence of
+/// data: types that share a vocabulary meet at such places by chance.
 #[derive(Debug, Default)]
 pub struct Seen {
     words: std::collections::HashMap<(String, String), BTreeSet<String>>,
@@ -240,24 +244,45 @@ pub struct Seen {
 const SEEN_OTHERS: usize = 3;
 
 impl Seen {
-    /// From the events (lines) of a log.
-    pub fn of(lines: &[&str]) -> Seen {
-        let mut seen = Seen::default();
-        for l in lines {
+    /// From the events (lines) of a log, each with its cluster.
+    pub fn of(lines: &[(usize, &str)]) -> Seen {
+        let mut words: std::collections::HashMap<(String, String), BTreeSet<String>> =
+            Default::default();
+        // Per place, the cluster that first held a word there and that word, or `None` once
+        // one cluster held two words there (a place for data).
+        let mut first: std::collections::HashMap<(String, String), Option<(usize, String)>> =
+            Default::default();
+        for &(cluster, l) in lines {
             let t = tokens(l, None);
             for i in 0..t.len() {
                 let Some(key) = Self::key(&t, i) else {
                     continue;
                 };
-                if log_cluster::template::is_plain_word(t[i].text) {
-                    let set = seen.words.entry(key).or_default();
-                    if set.len() <= SEEN_OTHERS + 1 {
-                        set.insert(t[i].text.to_string());
+                if !log_cluster::template::is_plain_word(t[i].text) {
+                    continue;
+                }
+                let word = t[i].text;
+                match first.get_mut(&key) {
+                    None => {
+                        first.insert(key.clone(), Some((cluster, word.to_string())));
                     }
+                    Some(slot) => {
+                        if slot
+                            .as_ref()
+                            .is_some_and(|(c, w)| *c == cluster && w != word)
+                        {
+                            *slot = None;
+                        }
+                    }
+                }
+                let set = words.entry(key).or_default();
+                if set.len() <= SEEN_OTHERS + 1 {
+                    set.insert(word.to_string());
                 }
             }
         }
-        seen
+        words.retain(|k, _| matches!(first.get(k), Some(None)));
+        Seen { words }
     }
 
     /// The place of the word at `i`: its two neighbours, when both are plain words (a masked
@@ -1316,7 +1341,7 @@ mod tests {
         let t = synthesize(&m, false);
         assert_eq!(
             t.template,
-            r#"{$ip=IPV4} - - [{$v2=DATETIME}] "{$v3=WORD} /{$v4=WORD} HTTP/{$http=NUMBER}" {$v6=NUMBER} {$v7=NUMBER} "-" {$v8=STRING}"#
+            r#"{$ip=IPV4} - - [{$v2=DATETIME}] "{$v3=WORD} {$v4=WORD} HTTP/{$http=NUMBER}" {$v6=NUMBER} {$v7=NUMBER} "-" {$v8=STRING}"#
         );
         // A request line of as many words in every member is read word by word; user agents
         // of different word counts are one STRING.
@@ -1440,14 +1465,22 @@ mod tests {
             "Failed password for bob from 10.0.0.3",
             "Accepted publickey for deploy from 10.0.0.4",
         ];
-        let seen = Seen::of(&others);
+        // The first two are one event type: the place `for … from` holds data in it.
+        let clustered = [(0, others[0]), (0, others[1]), (1, others[2])];
+        let seen = Seen::of(&clustered);
         let one = ["Accepted password for alice from 10.0.0.1"];
         assert_eq!(
             synthesize_seen(&one, false, Some(&seen)).template,
             "Accepted password for {$for=WORD} from {$from=IPV4}"
         );
+        // Types that each hold their own constant there are no evidence of data.
+        let apart = [(0, others[0]), (1, others[1]), (2, others[2])];
+        assert_eq!(
+            synthesize_seen(&one, false, Some(&Seen::of(&apart))).template,
+            "Accepted password for alice from {$from=IPV4}"
+        );
         // Two other words are not enough evidence: a pair of states stays literal.
-        let seen = Seen::of(&others[..2]);
+        let seen = Seen::of(&clustered[..2]);
         assert_eq!(
             synthesize_seen(&one, false, Some(&seen)).template,
             "Accepted password for alice from {$from=IPV4}"

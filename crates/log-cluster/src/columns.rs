@@ -132,7 +132,11 @@ mod tests {
             .enumerate()
             .map(|(i, u)| format!("session /var/lib/s/{i}.dat create {u} sync accept"))
             .collect();
-        texts.extend(users.iter().map(|u| format!("volume mounted by {u} on disk now")));
+        texts.extend(
+            users
+                .iter()
+                .map(|u| format!("volume mounted by {u} on disk now")),
+        );
         texts.push("link state up on port 3".into());
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         // Blocks of two sequences: the clusterer has to cut this log into blocks.

@@ -1,0 +1,114 @@
+//! Deterministic guards on what the rule set of a log costs (issue step 14): counts, never
+//! times. On the bench's synthetic types log at test size, about one rule per event type, few
+//! rules tried per event and almost no event matched by several rules; on the loghub replay,
+//! few rules tried per event. The logs come from the bench's own generators
+//! (`eval/bench/make_types_log.py`, `eval/bench/make_replay_log.py`).
+
+use std::path::Path;
+use std::process::Command;
+
+use normforge_tests::{normforge_bin, shared_dir, workspace_root};
+
+/// The bench's generators are Python scripts: python3 is needed to run them.
+fn python(script: &str, args: &[&str]) {
+    let out = Command::new("python3")
+        .arg(workspace_root().join("eval/bench").join(script))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("python3 is needed to run eval/bench/{script}: {e}"));
+    assert!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `generate` then `normalize-log --stats` on `log`: (rules, the stats).
+fn rules_and_stats(log: &Path, dir: &Path) -> (usize, serde_json::Value) {
+    let rules = dir.join("rules");
+    let out = Command::new(normforge_bin())
+        .args(["generate", "--year", "2024", "--json", "-o"])
+        .arg(&rules)
+        .arg(log)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stats = dir.join("stats.json");
+    let out = Command::new(normforge_bin())
+        .args(["normalize-log", "--year", "2024", "--stats"])
+        .arg(&stats)
+        .arg(&rules)
+        .arg(log)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    (report["packages"].as_u64().unwrap() as usize, stats)
+}
+
+fn tried(stats: &serde_json::Value) -> f64 {
+    stats["tried_per_event"].as_f64().unwrap()
+}
+
+#[test]
+fn a_types_log_gives_one_rule_per_type_each_found_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("types.log");
+    let (types, per) = (2000usize, 8usize);
+    python(
+        "make_types_log.py",
+        &[log.to_str().unwrap(), &types.to_string(), &per.to_string()],
+    );
+    let (rules, stats) = rules_and_stats(&log, tmp.path());
+    let events = stats["events"].as_u64().unwrap() as usize;
+    assert_eq!(events, types * per);
+    let several = stats["several"].as_u64().unwrap() as usize;
+    let vain = &stats["tried_in_vain"];
+    assert!(
+        rules.abs_diff(types) * 20 <= types,
+        "{rules} rules for {types} event types (±5 %)"
+    );
+    assert!(
+        tried(&stats) <= 1.5,
+        "{:.2} rules tried per event (≤ 1.5); most tried in vain: {vain}",
+        tried(&stats)
+    );
+    assert!(
+        several * 100 <= events,
+        "{several} of {events} events matched by several rules (≤ 1 %)"
+    );
+}
+
+#[test]
+fn the_loghub_replay_finds_its_rule_at_once() {
+    let Some(shared) = shared_dir("loghub replay dispatch guard") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("replay.log");
+    python(
+        "make_replay_log.py",
+        &[
+            shared.join("loghub").to_str().unwrap(),
+            log.to_str().unwrap(),
+            "20000",
+        ],
+    );
+    let (_, stats) = rules_and_stats(&log, tmp.path());
+    assert!(
+        tried(&stats) <= 1.5,
+        "{:.2} rules tried per event (≤ 1.5); most tried in vain: {}",
+        tried(&stats),
+        stats["tried_in_vain"]
+    );
+}

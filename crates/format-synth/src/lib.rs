@@ -226,6 +226,45 @@ fn text_cond(
     (!chosen.is_empty()).then(|| chosen.join(" and "))
 }
 
+/// Characters of a literal the rule-set index can look for in a raw event: runs of at least
+/// this many letters, digits or `_-.:@#` (`ruleset::index::MIN_LITERAL`).
+const INDEX_LITERAL: usize = 3;
+
+/// Whether a TEXT header holds a literal the rule-set index can look for.
+fn has_index_literal(header: &str) -> bool {
+    let format = header
+        .strip_prefix("TEXT = ")
+        .map(|f| f.trim_matches('\''))
+        .unwrap_or(header);
+    let (t, _) = xp_syntax::parse_template(format);
+    let runs = |s: &str| {
+        s.split(|c: char| !(c.is_ascii_alphanumeric() || "_-.:@#".contains(c)))
+            .any(|r| r.len() >= INDEX_LITERAL)
+    };
+    t.items.iter().any(|i| match i {
+        xp_syntax::template::Item::Lit(s) => runs(s),
+        _ => false,
+    })
+}
+
+/// A COND for the dispatch of a TEXT rule whose header is all tokens and short literals before
+/// a KEYVALUE run (`{DATETIME} {NUMBER} W {$kv=KEYVALUE}`): without it every event of a log
+/// is tried on the rule. The run's first key every member has, which the raw text holds
+/// (`$kv["KeyguardUpdateMonitor"] != null`).
+fn dispatch_cond(
+    header: &str,
+    run: &kv::KvRun<'_>,
+    name: &str,
+    members: &[&str],
+) -> Option<String> {
+    if has_index_literal(header) {
+        return None;
+    }
+    let key = run.present.iter().find(|k| k.len() >= INDEX_LITERAL)?;
+    let cond = format!("${name}[{}] != null", xp_syntax::quote_str(key, '"'));
+    (count(header, Some(&cond), members) == members.len()).then_some(cond)
+}
+
 /// TEXT: from a sample, then from all members, then loosely typed, then a catch-all.
 fn text_head<'a>(
     members: &[&str],
@@ -251,8 +290,10 @@ fn text_head<'a>(
                 .iter()
                 .find(|(_, ty)| *ty == TokenType::Keyvalue)
                 .and_then(|(name, _)| Some((kv::find(members)?, name.as_str())));
-            let cond =
-                run.and_then(|(run, name)| text_cond(&header, &run, name, members, &others()));
+            let cond = run.and_then(|(run, name)| {
+                text_cond(&header, &run, name, members, &others())
+                    .or_else(|| dispatch_cond(&header, &run, name, members))
+            });
             return Head {
                 header,
                 cond,
@@ -1040,5 +1081,29 @@ mod overlap_tests {
             vec![vec![0, 1], vec![2]],
             "{heads:#?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod dispatch_tests {
+    use super::*;
+
+    #[test]
+    fn a_header_without_a_literal_gets_a_key_for_the_dispatch() {
+        let one = ["03-17 12:58:46.333  5779  4304 W KeyguardUpdateMonitor: ACTION_BATTERY_CHANGED AMP: 0; Volt: 5"];
+        let heads = synthesize(&[ClusterInput {
+            kind: Kind::Text,
+            members: one.to_vec(),
+        }]);
+        let h = &heads[0];
+        assert!(h.header.contains("KEYVALUE"), "{}", h.header);
+        assert!(!has_index_literal(&h.header), "{}", h.header);
+        assert_eq!(
+            h.cond.as_deref(),
+            Some(r#"$kv["KeyguardUpdateMonitor"] != null"#)
+        );
+        // A header with a literal of its own needs none.
+        assert!(has_index_literal("TEXT = 'Volt {$v=NUMBER}'"));
+        assert!(!has_index_literal("TEXT = '{$t=DATETIME} W {$v=NUMBER}'"));
     }
 }

@@ -22,6 +22,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use xp_syntax::ast::{BinOp, ExprKind, HeaderKind};
 use xp_syntax::template::{Elem, Item, TokenType};
 use xp_syntax::Expr;
+use xp_syntax::Target;
 
 use crate::Loaded;
 
@@ -110,9 +111,24 @@ impl Facts {
         let mut reqs: Vec<AnyOf> = Vec::new();
         let mut specificity = 0;
         let mut catch_all = false;
+        // The KEYVALUE captures of a TEXT header: a key COND finds in one is in the raw text.
+        let mut kv_vars: Vec<String> = Vec::new();
         match header.kind {
             HeaderKind::Text => {
                 let (t, _) = xp_syntax::parse_template(&header.format);
+                for item in &t.items {
+                    if let Item::Group(g) = item {
+                        for e in g.alts.iter().flatten() {
+                            if let Elem::Token(tok) = e {
+                                if let (TokenType::Keyvalue, Some(Target::Var(v))) =
+                                    (tok.ty, &tok.target)
+                                {
+                                    kv_vars.push(v.clone());
+                                }
+                            }
+                        }
+                    }
+                }
                 for item in &t.items {
                     match item {
                         Item::Lit(s) => {
@@ -159,6 +175,9 @@ impl Facts {
             // rewrite (numbers, addresses): only structured rules take literals from COND.
             if header.kind != HeaderKind::Text {
                 reqs.extend(cond_requirements(&cond.expr));
+            } else {
+                // The keys of a KEYVALUE capture are the raw text's own (`$kv["Volt"] != null`).
+                reqs.extend(kv_key_requirements(&cond.expr, &kv_vars));
             }
         }
         reqs.sort();
@@ -209,6 +228,33 @@ fn member_key(e: &Expr) -> Option<String> {
         ExprKind::Paren(x) => member_key(x),
         ExprKind::Index(base, key) if is_input(base) => constant(key),
         _ => None,
+    }
+}
+
+/// The keys an `and`-chain of a TEXT COND requires of the KEYVALUE captures `kv_vars`
+/// (`$kv["key"] != null`): a parsed pair's key is text of the raw event.
+fn kv_key_requirements(e: &Expr, kv_vars: &[String]) -> Vec<AnyOf> {
+    match &e.kind {
+        ExprKind::Paren(x) => kv_key_requirements(x, kv_vars),
+        ExprKind::Binary(BinOp::And, a, b) => {
+            let mut r = kv_key_requirements(a, kv_vars);
+            r.extend(kv_key_requirements(b, kv_vars));
+            r
+        }
+        ExprKind::Binary(BinOp::Ne, a, b) => {
+            let read = match (&a.kind, &b.kind) {
+                (_, ExprKind::Null) => a,
+                (ExprKind::Null, _) => b,
+                _ => return Vec::new(),
+            };
+            match &read.kind {
+                ExprKind::Index(base, key) if matches!(&base.kind, ExprKind::Var(v) if kv_vars.contains(v)) => {
+                    constant(key).map(|k| all_runs(&k)).unwrap_or_default()
+                }
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -473,5 +519,25 @@ impl Index {
             }
         }
         out.into_iter().map(|i| i as usize).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_cond_on_a_keyvalue_key_is_a_literal_of_the_raw_text() {
+        let src = "TEXT = '{$t=DATETIME} W {$kv=KEYVALUE(\" \", \": \", \"\\\\\"\")}'\n\
+                   COND = $kv[\"KeyguardUpdateMonitor\"] != null and $x == \"y\"\n\
+                   id = \"r\"\n";
+        let f = Facts::of(src);
+        assert_eq!(
+            f.requirements,
+            vec![vec!["keyguardupdatemonitor".to_string()]]
+        );
+        // A capture's value may be rewritten by its token type: no literal from it.
+        let src = "TEXT = 'a {$n=NUMBER}'\nCOND = $n == \"42\"\nid = \"r\"\n";
+        assert!(Facts::of(src).requirements.is_empty());
     }
 }

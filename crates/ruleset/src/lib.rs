@@ -75,6 +75,8 @@ pub struct Applied {
     pub tie: bool,
     /// Rules tried (after the index).
     pub tried: usize,
+    /// The rules tried that did not normalize the event (what the index could not rule out).
+    pub missed: Vec<usize>,
 }
 
 impl RuleSet {
@@ -126,15 +128,17 @@ impl RuleSet {
             ..Applied::default()
         };
         for i in cands {
-            if let Ok(Outcome::Normalized(ev)) = self.rules[i].rule.normalize(raw, opts) {
-                match &out.winner {
-                    None => out.winner = Some((i, ev.to_json())),
-                    Some((w, _)) => {
-                        if out.also.is_empty() {
-                            out.tie = self.rules[*w].priority() == self.rules[i].priority();
-                        }
-                        out.also.push(i);
+            let Ok(Outcome::Normalized(ev)) = self.rules[i].rule.normalize(raw, opts) else {
+                out.missed.push(i);
+                continue;
+            };
+            match &out.winner {
+                None => out.winner = Some((i, ev.to_json())),
+                Some((w, _)) => {
+                    if out.also.is_empty() {
+                        out.tie = self.rules[*w].priority() == self.rules[i].priority();
                     }
+                    out.also.push(i);
                 }
             }
         }

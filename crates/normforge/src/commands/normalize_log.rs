@@ -39,6 +39,9 @@ pub struct Stats {
     pub tried_per_event: f64,
     /// Events per rule id.
     pub by_rule: BTreeMap<String, usize>,
+    /// The rules most often tried in vain (offered by the index, not normalizing the event),
+    /// with how many events each was: the least specific rules, at most 20.
+    pub tried_in_vain: Vec<(String, usize)>,
     /// Loading and indexing the rule set, seconds.
     pub load_seconds: f64,
     /// Wall time of the whole command, seconds.
@@ -56,6 +59,7 @@ pub struct Rendered {
     several: bool,
     tie: bool,
     tried: usize,
+    missed: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -133,6 +137,7 @@ pub fn run(a: &NormalizeLogArgs) -> anyhow::Result<u8> {
                     several: !ap.also.is_empty(),
                     tie: ap.tie,
                     tried: ap.tried,
+                    missed: ap.missed.clone(),
                 }
             }
             None => Rendered {
@@ -143,6 +148,7 @@ pub fn run(a: &NormalizeLogArgs) -> anyhow::Result<u8> {
                 several: false,
                 tie: false,
                 tried: ap.tried,
+                missed: ap.missed.clone(),
             },
         }
     };
@@ -152,6 +158,7 @@ pub fn run(a: &NormalizeLogArgs) -> anyhow::Result<u8> {
         ..Stats::default()
     };
     let mut by_rule = vec![0usize; set.rules.len()];
+    let mut in_vain = vec![0usize; set.rules.len()];
     let mut tried = 0usize;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -160,6 +167,9 @@ pub fn run(a: &NormalizeLogArgs) -> anyhow::Result<u8> {
             Out::Event(r) => {
                 stats.events += 1;
                 tried += r.tried;
+                for &i in &r.missed {
+                    in_vain[i] += 1;
+                }
                 if let Some(line) = &r.line {
                     out.write_all(line)?;
                 }
@@ -210,6 +220,15 @@ pub fn run(a: &NormalizeLogArgs) -> anyhow::Result<u8> {
     for (i, n) in by_rule.iter().enumerate().filter(|(_, n)| **n > 0) {
         *stats.by_rule.entry(set.rules[i].id.clone()).or_default() += n;
     }
+    let mut vain: Vec<(String, usize)> = in_vain
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(i, &n)| (set.rules[i].id.clone(), n))
+        .collect();
+    vain.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    vain.truncate(20);
+    stats.tried_in_vain = vain;
     eprintln!(
         "normalize-log: {} events, {} normalized ({:.2} %), {} unmatched ({} only by a catch-all), {} matched by several rules ({} ties), {} rejected lines; {} rules loaded in {:.2} s, {:.1} tried per event; {:.0} events/s",
         stats.events,

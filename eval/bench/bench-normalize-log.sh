@@ -4,12 +4,15 @@
 #     with the rules `normforge generate` makes for that same log; target >= 300k events/s;
 #  2. 200,000 events of 5,000 distinct synthetic event types with their 5,000 generated rules,
 #     against 200,000 events of 50 types with their 50 rules; target: no more than 2x slower.
-# Usage: eval/bench/bench-normalize-log.sh [LOGHUB_DIR] [LINES]
+# Usage: eval/bench/bench-normalize-log.sh [--json FILE] [LOGHUB_DIR] [LINES]
+#   --json FILE  also writes the figures as JSON (counters and throughput per run), the input of
+#                `normforge diff --fail-on-regression` in a CI review (eval/ci/review.sh --bench)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-loghub=${1:-../shared/loghub}
-lines=${2:-1000000}
 . eval/bench/common.sh
+parse_json_flag "$@"
+loghub=${args[0]:-../shared/loghub}
+lines=${args[1]:-1000000}
 replay=$(replay_log "$loghub" "$lines")
 t5000="$work/types-5000x40.log"
 t50="$work/types-50x4000.log"
@@ -41,10 +44,11 @@ run replay "$replay"
 run types5000 "$t5000"
 run types50 "$t50"
 
-python3 - "$work" <<'PY'
+python3 - "$work" "$lines" "$json_out" <<'PY'
 import json, sys
-w = sys.argv[1]
+w, lines, json_out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 s = {n: json.load(open(f"{w}/stats-{n}.json")) for n in ("replay", "types5000", "types50")}
+types = {"replay": None, "types5000": 5000, "types50": 50}
 for n, d in s.items():
     print(f"{n}: {d['rules']} rules, {d['events']} events, normalized {d['normalized_share']*100:.2f} % "
           f"({d['unmatched']} unmatched, {d['catch_all_only']} only by a catch-all), "
@@ -54,4 +58,17 @@ for n, d in s.items():
 r = s["types50"]["events_per_second"] / s["types5000"]["events_per_second"]
 print(f"replay: {s['replay']['events_per_second']:,.0f} events/s (target >= 300,000)")
 print(f"5,000 rules vs 50: {r:.2f}x slower (target <= 2x)")
+if json_out:
+    out = {"bench": "normalize-log", "replay_lines": lines}
+    for n, d in s.items():
+        run = {"rule_count": d["rules"], "events": d["events"],
+               "tried_per_event": d["tried_per_event"], "several": d["several"],
+               "unmatched": d["unmatched"], "normalized_share": d["normalized_share"],
+               "events_per_second": d["events_per_second"]}
+        if types[n]:
+            run["type_count"] = types[n]
+            run["rule_type_gap"] = abs(d["rules"] - types[n]) / types[n]
+        out[n] = run
+    out["slowdown_5000_vs_50"] = r
+    json.dump(out, open(json_out, "w"), indent=2)
 PY

@@ -3,6 +3,7 @@
 # diffs a reviewer reads.
 #
 #   review.sh --base DIR --head DIR --log PATH --kb PATH --out DIR [--year YEAR] [--threshold M=V]...
+#             [--bench-base DIR --bench-head DIR]
 #
 # DIR are two checkouts of the same repository (base and head of the pull/merge request); PATH
 # are relative to them: a source log to generate rules for and a knowledge base of rules.
@@ -10,13 +11,18 @@
 # (`eval kb`). Then it writes OUT/review.md: the diff of the generated rules, of the KB and of the
 # evaluation reports. Exit status 1 when anything regressed (a package stops validating, a metric
 # drops beyond its threshold, the head's KB or generated rules fail validation).
+# With --bench-base/--bench-head (folders of the `--json` outputs of eval/bench/*.sh, run with
+# the base's and the head's normforge), each benchmark present on both sides gets a section too:
+# what the change costs. Counters (rules per type, rules tried per event, events matched by
+# several rules) are strict like every metric; give throughput a share, e.g.
+# `--threshold events_per_second=30% --threshold lines_per_second=30%`.
 # The binary is `$NORMFORGE` (default: `normforge` on PATH). On GitHub Actions the review is
 # also appended to $GITHUB_STEP_SUMMARY.
 set -euo pipefail
 
 nf="${NORMFORGE:-normforge}"
 if [[ "$nf" == */* ]]; then nf="$(cd "$(dirname "$nf")" && pwd)/$(basename "$nf")"; fi
-base="" head="" log="" kb="" out="" year="$(date -u +%Y)"
+base="" head="" log="" kb="" out="" year="$(date -u +%Y)" bench_base="" bench_head=""
 thresholds=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,6 +33,8 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --year) year="$2"; shift 2 ;;
     --threshold) thresholds+=(--threshold "$2"); shift 2 ;;
+    --bench-base) bench_base="$2"; shift 2 ;;
+    --bench-head) bench_head="$2"; shift 2 ;;
     *) echo "review.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -70,6 +78,18 @@ section() {
 section "Generated rules for $log" "$out/base/rules" "$out/head/rules" --year "$year" "${thresholds[@]}"
 section "Knowledge base $kb" "$base/$kb" "$head/$kb" "${thresholds[@]}"
 section "Evaluation of $kb" "$out/base/eval.json" "$out/head/eval.json" "${thresholds[@]}"
+if [ -n "$bench_base" ] || [ -n "$bench_head" ]; then
+  for d in "$bench_base" "$bench_head"; do
+    if [ ! -d "$d" ]; then echo "review.sh: --bench-base and --bench-head need two folders ('$d')" >&2; exit 2; fi
+  done
+  for b in "$bench_base"/*.json; do
+    [ -e "$b" ] || continue
+    name=$(basename "$b" .json)
+    if [ -e "$bench_head/$name.json" ]; then
+      section "Benchmark $name" "$b" "$bench_head/$name.json" "${thresholds[@]}"
+    fi
+  done
+fi
 
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$out/review.md" >>"$GITHUB_STEP_SUMMARY"; fi
 echo "review written to $out/review.md (status: $([ $failed -eq 0 ] && echo ok || echo regression))"

@@ -16,10 +16,23 @@ fn script_options() -> Vec<String> {
 #[test]
 fn examples_are_yaml_and_call_the_script_with_known_options() {
     let known = script_options();
-    for o in ["--base", "--head", "--log", "--kb", "--out", "--threshold"] {
+    for o in [
+        "--base",
+        "--head",
+        "--log",
+        "--kb",
+        "--out",
+        "--threshold",
+        "--bench-base",
+        "--bench-head",
+    ] {
         assert!(known.iter().any(|k| k == o), "{o} in {known:?}");
     }
-    for name in ["github-actions.yml", "gitlab-ci.yml"] {
+    for name in [
+        "github-actions.yml",
+        "gitlab-ci.yml",
+        "github-actions-bench.yml",
+    ] {
         let path = workspace_root().join("eval/ci").join(name);
         let text = std::fs::read_to_string(&path).unwrap();
         let _: serde_yaml_ng::Value =

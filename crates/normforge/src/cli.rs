@@ -355,8 +355,8 @@ pub struct DiffArgs {
     /// Exit 1 when a metric gets worse beyond its threshold or a package stops validating.
     #[arg(long)]
     pub fail_on_regression: bool,
-    /// Allowed worsening, `METRIC=VALUE` (full dotted path, leaf name such as `recall`, or `*`);
-    /// repeatable; default 0.
+    /// Allowed worsening, `METRIC=VALUE` (full dotted path, leaf name such as `recall`, or `*`;
+    /// VALUE an amount, or a share of the old value such as `30%`); repeatable; default 0.
     #[arg(long = "threshold", value_name = "METRIC=VALUE")]
     pub thresholds: Vec<String>,
     /// Also check per-item metrics (per source, per dataset) for regressions.

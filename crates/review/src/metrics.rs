@@ -122,10 +122,21 @@ pub fn better(leaf: &str) -> Better {
         | "normalized_share"
         | "passed"
         | "matched_by_own"
-        | "matched_exactly_once" => Better::Higher,
+        | "matched_exactly_once"
+        // Benchmarks (`eval/bench/*.sh --json`).
+        | "events_per_second"
+        | "lines_per_second"
+        | "ratio_vs_drain3" => Better::Higher,
         "failed" | "unexpected" | "rejected" | "rejected_clusters" | "rejected_lines" => {
             Better::Lower
         }
+        "unmatched"
+        | "several"
+        | "tried_per_event"
+        | "rule_type_gap"
+        | "slowdown_5000_vs_50"
+        | "rss_mb"
+        | "header_synthesis_wall_s" => Better::Lower,
         _ => Better::Neither,
     }
 }

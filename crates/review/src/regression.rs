@@ -9,12 +9,23 @@ use crate::metrics::ReportDiff;
 use crate::tree::TreeDiff;
 
 /// Allowed worsening per metric; `metric=value` where metric is a full dotted path, a leaf name
-/// (`recall`) or `*`. Per-item metrics (per source, per dataset) count only with `items`.
+/// (`recall`) or `*`, and value an amount (`recall=0.01`) or a share of the old value
+/// (`events_per_second=30%`: throughput may drop by 30 % of what it was). Per-item metrics
+/// (per source, per dataset) count only with `items`.
 #[derive(Clone, Debug, Default)]
 pub struct Thresholds {
-    by_metric: BTreeMap<String, f64>,
+    by_metric: BTreeMap<String, Allowed>,
     /// Check per-item metrics too.
     pub items: bool,
+}
+
+/// An allowed worsening.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Allowed {
+    /// By this amount.
+    Amount(f64),
+    /// By this share of the old value's magnitude.
+    Share(f64),
 }
 
 impl Thresholds {
@@ -25,26 +36,41 @@ impl Thresholds {
             let (k, v) = s.split_once('=').ok_or_else(|| {
                 format!("threshold `{s}`: expected METRIC=VALUE, e.g. recall=0.01")
             })?;
-            let v: f64 = v
-                .trim()
+            let v = v.trim();
+            let (num, share) = match v.strip_suffix('%') {
+                Some(n) => (n.trim(), true),
+                None => (v, false),
+            };
+            let x: f64 = num
                 .parse()
                 .ok()
                 .filter(|x: &f64| x.is_finite() && *x >= 0.0)
-                .ok_or_else(|| format!("threshold `{s}`: `{v}` is not a number ≥ 0"))?;
-            by_metric.insert(k.trim().to_string(), v);
+                .ok_or_else(|| {
+                    format!("threshold `{s}`: `{v}` is not a number ≥ 0 (or a share such as 30%)")
+                })?;
+            let allowed = if share {
+                Allowed::Share(x / 100.0)
+            } else {
+                Allowed::Amount(x)
+            };
+            by_metric.insert(k.trim().to_string(), allowed);
         }
         Ok(Thresholds { by_metric, items })
     }
 
-    /// The allowed worsening of a metric (default 0).
-    pub fn of(&self, metric: &str) -> f64 {
+    /// The allowed worsening of a metric whose old value is `old` (default 0).
+    pub fn of(&self, metric: &str, old: f64) -> f64 {
         let leaf = metric.rsplit('.').next().unwrap_or(metric);
-        self.by_metric
+        match self
+            .by_metric
             .get(metric)
             .or_else(|| self.by_metric.get(leaf))
             .or_else(|| self.by_metric.get("*"))
-            .copied()
-            .unwrap_or(0.0)
+        {
+            Some(Allowed::Amount(x)) => *x,
+            Some(Allowed::Share(x)) => x * old.abs(),
+            None => 0.0,
+        }
     }
 }
 
@@ -67,7 +93,7 @@ pub fn of_report(d: &ReportDiff, th: &Thresholds) -> Vec<Regression> {
         .filter(|m| th.items || !m.item)
         .filter_map(|m| {
             let w = m.worsening()?;
-            let allowed = th.of(&m.metric);
+            let allowed = th.of(&m.metric, m.old.unwrap_or(0.0));
             (w > allowed + EPS).then(|| Regression {
                 what: m.metric.clone(),
                 detail: format!(
@@ -122,10 +148,33 @@ mod tests {
     #[test]
     fn thresholds_by_path_leaf_and_star() {
         let t = Thresholds::parse(&["recall=0.1".into(), "*=0.01".into()], false).unwrap();
-        assert_eq!(t.of("by_kind.JSON.recall"), 0.1);
-        assert_eq!(t.of("total.precision"), 0.01);
+        assert_eq!(t.of("by_kind.JSON.recall", 0.5), 0.1);
+        assert_eq!(t.of("total.precision", 0.5), 0.01);
         assert!(Thresholds::parse(&["recall".into()], false).is_err());
         assert!(Thresholds::parse(&["recall=-1".into()], false).is_err());
+        assert!(Thresholds::parse(&["recall=-1%".into()], false).is_err());
+    }
+
+    #[test]
+    fn a_share_of_the_old_value_for_throughput_an_exact_count_for_counters() {
+        let old = json!({"types5000": {"events_per_second": 100000.0, "tried_per_event": 1.2,
+                                       "several": 0}});
+        let slower = json!({"types5000": {"events_per_second": 75000.0, "tried_per_event": 1.2,
+                                          "several": 0}});
+        let th = Thresholds::parse(&["events_per_second=30%".into()], false).unwrap();
+        assert!(of_report(&crate::metrics::diff_values(&old, &slower), &th).is_empty());
+        let much = json!({"types5000": {"events_per_second": 60000.0, "tried_per_event": 1.2,
+                                        "several": 0}});
+        assert_eq!(
+            of_report(&crate::metrics::diff_values(&old, &much), &th).len(),
+            1
+        );
+        // Counters stay strict: one more event matched by several rules is a regression.
+        let several = json!({"types5000": {"events_per_second": 100000.0, "tried_per_event": 1.2,
+                                           "several": 1}});
+        let r = of_report(&crate::metrics::diff_values(&old, &several), &th);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].what, "types5000.several");
     }
 
     #[test]

@@ -34,6 +34,16 @@ fn keeps_words(d: &Distinct, pos: usize) -> bool {
         >= 2
 }
 
+/// A token that may be a value of a folded column: a plain word, or a value masked whole or in
+/// part (`(<*>.bflony.adelphia.net)`), or one with digits the masker kept
+/// (`(aml-sfh-3343b.adsl.wanadoo.nl)`); never a `key=value` token, whose key names what it
+/// holds.
+fn foldable(tok: &str) -> bool {
+    template::is_plain_word(tok)
+        || (!tok.contains('=')
+            && (tok.contains(WILDCARD) || tok.bytes().any(|b| b.is_ascii_digit())))
+}
+
 /// Whether `a` and `b` (one length) agree everywhere but at `pos`.
 fn same_but(a: &Distinct, b: &Distinct, pos: usize) -> bool {
     a.ids
@@ -65,7 +75,7 @@ pub(crate) fn fold_value_columns(
         let mut groups: FxHashMap<(usize, u64), Vec<usize>> = FxHashMap::default();
         for (d, dd) in distinct.iter().enumerate() {
             let tok = dd.masked.get(pos).map_or("", |t| t.as_str());
-            if (template::is_plain_word(tok) || tok == WILDCARD) && keeps_words(dd, pos) {
+            if foldable(tok) && keeps_words(dd, pos) {
                 let key = hash[d].wrapping_sub(mix(pos, dd.ids[pos]));
                 groups.entry((dd.ids.len(), key)).or_default().push(d);
             }
@@ -148,6 +158,22 @@ mod tests {
         let templates: Vec<&str> = c.iter().map(|c| c.template.as_str()).collect();
         assert_eq!(c.len(), 3, "{templates:?}");
         assert!(templates.contains(&"session <*> create <*> sync accept"));
+        // Host names of many domains, masked in part or kept whole by the masker, are one
+        // column of data too.
+        let hosts: Vec<String> = [
+            "61-52-39-285.bflony.adelphia.net",
+            "aml-sfh-3343b.adsl.wanadoo.nl",
+            "aml-sfh-4866b.adsl.wanadoo.nl",
+            "lns-vlq-23-tou-56.adsl.proxad.net",
+            "",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, h)| format!("connection from 10.0.0.{i} ({h}) at Sun Jul 17 01:31:02 2005"))
+        .collect();
+        let refs: Vec<&str> = hosts.iter().map(String::as_str).collect();
+        let c = cluster_texts(&refs, &cfg);
+        assert_eq!(c.len(), 1, "{c:?}");
         // Constants still split: two states of one column are two types.
         let states = [
             "link state up on port 3",

@@ -493,12 +493,26 @@ fn keep_words(distinct: &[Distinct], g: Vec<usize>) -> Vec<Vec<usize>> {
         .iter()
         .max_by_key(|(m, n)| (*n, m.len()))
         .map_or(0, |(m, _)| m.iter().filter(|x| word(x)).count());
-    if kept * 2 >= reference {
+    // Nor may it keep only short words (`<*> <*> to <*>`): those name no event type.
+    let content = |x: &str| {
+        x == mask::SEMICOLON_RUN
+            || template::is_plain_word(x)
+                && x.trim_matches(|c: char| !c.is_alphanumeric())
+                    .chars()
+                    .count()
+                    >= CONTENT_WORD
+    };
+    let keeps_content =
+        tpl.iter().any(|x| content(x)) || !masked.iter().any(|(m, _)| m.iter().any(|x| content(x)));
+    if kept * 2 >= reference && keeps_content {
         vec![g]
     } else {
         g.into_iter().map(|d| vec![d]).collect()
     }
 }
+
+/// Fewest letters of a word that can name an event type (shorter ones: `to`, `of`, `in`).
+const CONTENT_WORD: usize = 3;
 
 #[cfg(test)]
 mod tests {
@@ -515,6 +529,31 @@ mod tests {
         ];
         let c = cluster_texts(&texts, &Config::default());
         assert_eq!(c.len(), 3, "{c:?}");
+    }
+
+    #[test]
+    fn a_merge_that_keeps_only_short_words_is_undone() {
+        let texts = [
+            "autopurge.snapRetainCount set to 3",
+            "tickTime set to 2000",
+            "Snapshotting: 0x300000dcd to /var/lib/zookeeper/version-2/snapshot.300000dcd",
+            "autopurge.purgeInterval set to 0",
+            "Snapshotting: 0x50000062e to /var/lib/zookeeper/version-2/snapshot.50000062e",
+            "maxSessionTimeout set to -1",
+            "minSessionTimeout set to -1",
+        ];
+        // The merge of all of them (as HDBSCAN made it on a whole log) keeps `to` alone.
+        let mut set = ShapeSet::default();
+        for (i, t) in texts.iter().enumerate() {
+            set.add(mask::mask_message(t), i);
+        }
+        let all: Vec<usize> = (0..set.distinct.len()).collect();
+        assert!(keep_words(&set.distinct, all).len() > 1);
+        // A merge that keeps a word of its own stays (`<*> set to <*>`).
+        let set_to: Vec<usize> = (0..set.distinct.len())
+            .filter(|&d| set.distinct[d].masked.iter().any(|t| t == "set"))
+            .collect();
+        assert_eq!(keep_words(&set.distinct, set_to).len(), 1);
     }
 
     #[test]

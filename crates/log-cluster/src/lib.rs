@@ -437,8 +437,9 @@ struct Contexts {
     words: FxHashMap<(Tok, Tok), rustc_hash::FxHashSet<Tok>>,
 }
 
-/// Words a context may hold and still be a place for constants.
-const CONTEXT_CONSTANTS: usize = 2;
+/// Words a context may hold and still be a place for constants: the same few values a column
+/// may hold ([`template::FEW_VALUES`]; one count for "a few", not two).
+const CONTEXT_CONSTANTS: usize = template::FEW_VALUES;
 
 impl Contexts {
     fn build(distinct: &[Distinct]) -> Contexts {

@@ -142,13 +142,19 @@ fn merge_column(col: &[&str]) -> String {
     out
 }
 
+/// How many different plain words a column (or a place between two tokens, across a log) may
+/// hold and still be constants that tell event types apart (`Accepted`/`Failed`,
+/// `none`/`password`/`publickey`); more are data.
+pub const FEW_VALUES: usize = 3;
+
 /// Whether a differing column holds constants rather than variable data: a few distinct plain
 /// words (`Accepted`/`Failed`, `LOOKING`/`FOLLOWING`). Such a column splits a cluster.
 pub fn is_constant_column(values: &[&str]) -> bool {
     let mut distinct: Vec<&str> = values.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
-    is_upper_column(values) || distinct.len() <= 3 && distinct.iter().all(|v| is_plain_word(v))
+    is_upper_column(values)
+        || distinct.len() <= FEW_VALUES && distinct.iter().all(|v| is_plain_word(v))
 }
 
 /// Words that introduce a name (`Invalid user admin`, `session closed for user deploy`,

@@ -226,23 +226,16 @@ fn text_cond(
     (!chosen.is_empty()).then(|| chosen.join(" and "))
 }
 
-/// Characters of a literal the rule-set index can look for in a raw event: runs of at least
-/// this many letters, digits or `_-.:@#` (`ruleset::index::MIN_LITERAL`).
-const INDEX_LITERAL: usize = 3;
-
-/// Whether a TEXT header holds a literal the rule-set index can look for.
+/// Whether a TEXT header holds a literal the rule-set index can look for
+/// ([`xp_syntax::template::literal_runs`]).
 fn has_index_literal(header: &str) -> bool {
     let format = header
         .strip_prefix("TEXT = ")
         .map(|f| f.trim_matches('\''))
         .unwrap_or(header);
     let (t, _) = xp_syntax::parse_template(format);
-    let runs = |s: &str| {
-        s.split(|c: char| !(c.is_ascii_alphanumeric() || "_-.:@#".contains(c)))
-            .any(|r| r.len() >= INDEX_LITERAL)
-    };
     t.items.iter().any(|i| match i {
-        xp_syntax::template::Item::Lit(s) => runs(s),
+        xp_syntax::template::Item::Lit(s) => xp_syntax::template::literal_runs(s).next().is_some(),
         _ => false,
     })
 }
@@ -260,7 +253,10 @@ fn dispatch_cond(
     if has_index_literal(header) {
         return None;
     }
-    let key = run.present.iter().find(|k| k.len() >= INDEX_LITERAL)?;
+    let key = run
+        .present
+        .iter()
+        .find(|k| k.len() >= xp_syntax::template::MIN_LITERAL_RUN)?;
     let cond = format!("${name}[{}] != null", xp_syntax::quote_str(key, '"'));
     (count(header, Some(&cond), members) == members.len()).then_some(cond)
 }

@@ -27,7 +27,7 @@ use xp_syntax::Target;
 use crate::Loaded;
 
 /// Shortest literal worth indexing.
-pub const MIN_LITERAL: usize = 3;
+pub const MIN_LITERAL: usize = xp_syntax::template::MIN_LITERAL_RUN;
 
 /// Which events a rule's header can read, by the event's first character.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,14 +72,9 @@ pub struct Facts {
     pub catch_all: bool,
 }
 
-fn safe(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '#')
-}
-
 /// Every safe run of a text long enough, each a requirement of its own.
 fn all_runs(s: &str) -> Vec<AnyOf> {
-    s.split(|c: char| !safe(c))
-        .filter(|r| r.len() >= MIN_LITERAL)
+    xp_syntax::template::literal_runs(s)
         .map(|r| vec![r.to_ascii_lowercase()])
         .collect()
 }

@@ -176,6 +176,21 @@ pub struct TokenSpec {
     pub span: Span,
 }
 
+/// A character of a literal that no JSON, XML or CEF escaping changes: an ASCII letter or digit,
+/// or one of `_-.:@#`. Runs of them are what the rule-set index looks for in raw events.
+pub fn is_plain_literal_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '#')
+}
+
+/// Shortest run of [`is_plain_literal_char`] characters worth looking for in a raw event.
+pub const MIN_LITERAL_RUN: usize = 3;
+
+/// The runs of [`is_plain_literal_char`] characters of `s`, at least [`MIN_LITERAL_RUN`] long.
+pub fn literal_runs(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !is_plain_literal_char(c))
+        .filter(|r| r.len() >= MIN_LITERAL_RUN)
+}
+
 /// Parses a TEXT format string. Never fails: unknown parts become diagnostics and literal text.
 pub fn parse_template(src: &str) -> (Template, Vec<Diagnostic>) {
     let mut p = TParser {

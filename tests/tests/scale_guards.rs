@@ -23,36 +23,43 @@ fn python(script: &str, args: &[&str]) {
     );
 }
 
+/// Runs normforge, which must succeed: its standard output.
+fn normforge(args: &[&std::ffi::OsStr]) -> Vec<u8> {
+    let out = Command::new(normforge_bin()).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// `generate` then `normalize-log --stats` on `log`: (rules, the stats).
 fn rules_and_stats(log: &Path, dir: &Path) -> (usize, serde_json::Value) {
-    let rules = dir.join("rules");
-    let out = Command::new(normforge_bin())
-        .args(["generate", "--year", "2024", "--json", "-o"])
-        .arg(&rules)
-        .arg(log)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let stats = dir.join("stats.json");
-    let out = Command::new(normforge_bin())
-        .args(["normalize-log", "--year", "2024", "--stats"])
-        .arg(&stats)
-        .arg(&rules)
-        .arg(log)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (rules, stats) = (dir.join("rules"), dir.join("stats.json"));
+    let (rules, stats, log) = (rules.as_os_str(), stats.as_os_str(), log.as_os_str());
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    let report = normforge(&[
+        os("generate"),
+        os("--json"),
+        os("--year"),
+        os("2024"),
+        os("-o"),
+        rules,
+        log,
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
+    normforge(&[
+        os("normalize-log"),
+        os("--year"),
+        os("2024"),
+        os("--stats"),
+        stats,
+        rules,
+        log,
+    ]);
     let stats: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(stats).unwrap()).unwrap();
     (report["packages"].as_u64().unwrap() as usize, stats)
 }
 

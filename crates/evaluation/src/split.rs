@@ -61,16 +61,21 @@ fn norm(t: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Counts of `key` over `lines`, as parts, largest first then by template.
-fn parts<'a>(lines: &[usize], key: impl Fn(usize) -> &'a str) -> Vec<Part> {
-    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+/// The lines of `lines` counted by `key`, as parts named by `name`, largest first then by
+/// template.
+fn parts<K: std::hash::Hash + Eq>(
+    lines: &[usize],
+    key: impl Fn(usize) -> K,
+    name: impl Fn(&K) -> String,
+) -> Vec<Part> {
+    let mut counts: FxHashMap<K, usize> = FxHashMap::default();
     for &l in lines {
         *counts.entry(key(l)).or_default() += 1;
     }
     let mut v: Vec<Part> = counts
-        .into_iter()
-        .map(|(t, n)| Part {
-            template: t.to_string(),
+        .iter()
+        .map(|(k, &n)| Part {
+            template: name(k),
             lines: n,
         })
         .collect();
@@ -114,29 +119,15 @@ pub fn errors(predicted: &[(usize, String)], truth: &[String], worst: usize) -> 
     let mut over: Vec<Group> = gt
         .iter()
         .filter_map(|(t, lines)| {
-            let mut per_group: FxHashMap<usize, usize> = FxHashMap::default();
-            for &l in lines {
-                *per_group.entry(predicted[l].0).or_default() += 1;
-            }
-            let mut ps: Vec<Part> = per_group
-                .into_iter()
-                .map(|(g, n)| Part {
-                    template: pred_name[&g].clone(),
-                    lines: n,
-                })
-                .collect();
-            ps.sort_by(|a, b| {
-                b.lines
-                    .cmp(&a.lines)
-                    .then_with(|| a.template.cmp(&b.template))
-            });
+            // By group id: two groups may share one text.
+            let ps = parts(lines, |l| predicted[l].0, |g| pred_name[g].clone());
             (ps.len() > 1).then(|| group(t.to_string(), lines.len(), ps))
         })
         .collect();
     let mut under: Vec<Group> = pred
         .iter()
         .filter_map(|(g, lines)| {
-            let ps = parts(lines, |l| truth_n[l].as_str());
+            let ps = parts(lines, |l| truth_n[l].as_str(), |t| t.to_string());
             (ps.len() > 1).then(|| group(pred_name[g].clone(), lines.len(), ps))
         })
         .collect();

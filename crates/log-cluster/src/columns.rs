@@ -6,10 +6,11 @@
 //! one type whose fourth word is data. Folding such a column into `<*>` before the distance
 //! clustering makes the decision once, over every sequence of the log, instead of leaving it to
 //! which block (bounded distance matrix) the sequences land in and how HDBSCAN reads ties
-//! there. Only plain words fold (numbers, addresses and the like are masked already).
+//! there. Plain words fold, and values masked whole or in part or kept with their digits (host
+//! names of many domains); `key=value` tokens never do.
 //!
-//! Cost: one pass per position over the sequences long enough, with a position-weighted hash
-//! of the other tokens; linear in the total number of tokens.
+//! Cost: one pass per position over the sequences long enough (longest first), with a
+//! position-weighted hash of the other tokens; linear in the total number of tokens.
 
 use rustc_hash::FxHashMap;
 
@@ -23,15 +24,11 @@ fn mix(pos: usize, id: u32) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Whether `d` keeps at least two words beside position `pos`: a message of one or two words
-/// is its words, and is never folded (`session opened`, `session closed`).
-fn keeps_words(d: &Distinct, pos: usize) -> bool {
-    d.masked
-        .iter()
-        .enumerate()
-        .filter(|&(i, t)| i != pos && template::is_plain_word(t))
-        .count()
-        >= 2
+/// Whether a sequence of `words` plain words keeps at least two beside the token `tok` at the
+/// position to fold: a message of one or two words is its words, and is never folded
+/// (`session opened`, `session closed`).
+fn keeps_words(words: usize, tok: &str) -> bool {
+    words - usize::from(template::is_plain_word(tok)) >= 2
 }
 
 /// A token that may be a value of a folded column: a plain word, or a value masked whole or in
@@ -70,17 +67,33 @@ pub(crate) fn fold_value_columns(
                 .fold(0u64, |h, (i, &id)| h.wrapping_add(mix(i, id)))
         })
         .collect();
+    let mut words: Vec<usize> = distinct
+        .iter()
+        .map(|d| {
+            d.masked
+                .iter()
+                .filter(|t| template::is_plain_word(t))
+                .count()
+        })
+        .collect();
+    // Longest first: the sequences long enough for a position are a prefix of this order.
+    let mut by_len: Vec<usize> = (0..distinct.len()).collect();
+    by_len.sort_by_key(|&d| std::cmp::Reverse(distinct[d].ids.len()));
     let mut folded = false;
     for pos in 0..max_len {
         let mut groups: FxHashMap<(usize, u64), Vec<usize>> = FxHashMap::default();
-        for (d, dd) in distinct.iter().enumerate() {
-            let tok = dd.masked.get(pos).map_or("", |t| t.as_str());
-            if foldable(tok) && keeps_words(dd, pos) {
+        for &d in by_len.iter().take_while(|&&d| distinct[d].ids.len() > pos) {
+            let dd = &distinct[d];
+            let tok = dd.masked[pos].as_str();
+            if foldable(tok) && keeps_words(words[d], tok) {
                 let key = hash[d].wrapping_sub(mix(pos, dd.ids[pos]));
                 groups.entry((dd.ids.len(), key)).or_default().push(d);
             }
         }
         let mut groups: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+        for g in &mut groups {
+            g.sort_unstable();
+        }
         groups.sort_unstable_by_key(|g| g[0]);
         for g in groups {
             // A hash collision is not a group: keep those equal to the first elsewhere.
@@ -103,6 +116,7 @@ pub(crate) fn fold_value_columns(
             }
             for &d in &members {
                 let dd = &mut distinct[d];
+                words[d] -= usize::from(template::is_plain_word(&dd.masked[pos]));
                 hash[d] = hash[d]
                     .wrapping_sub(mix(pos, dd.ids[pos]))
                     .wrapping_add(mix(pos, wild));

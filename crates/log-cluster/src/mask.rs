@@ -257,8 +257,23 @@ pub fn mask_token(tok: &str) -> String {
         }
     }
     // The punctuation that wraps a token (`(` before it, `,` after it) is the sentence's, not
-    // the value's: a compound value below keeps it around its mask.
-    let (lead, trail) = (&tok[..core_start], &tok[core_end.max(core_start)..]);
+    // the value's: a compound value below keeps it around its mask. An opener only wraps when
+    // its closer follows the value (`'{3f2a…}GLOBALROOT/…'`: the brace opens the value).
+    let trail = &tok[core_end.max(core_start)..];
+    let mut lead = &tok[..core_start];
+    while let Some(open) = lead.chars().last() {
+        let close = match open {
+            '(' => ')',
+            '[' => ']',
+            '{' => '}',
+            '<' => '>',
+            q => q,
+        };
+        if trail.contains(close) {
+            break;
+        }
+        lead = &lead[..lead.len() - open.len_utf8()];
+    }
     let whole = format!("{lead}{WILDCARD}{trail}");
     // Otherwise mask the variable parts between delimiters: paths after `(`/`=`, numbers,
     // and digit runs that do not belong to a word (`core.2275`, `CPU#0`, but not `tty2`).
@@ -692,6 +707,10 @@ mod tests {
             ("/default-rack", "<*>"),
             ("/", "/"),
             ("(R72-M2-N5-C:J10-U10),", "(<*>),"),
+            (
+                "'{bf1a281b-ad7b-4476-ac95-f47682990ce7}GLOBALROOT/Device/Harddisk2/config/SOFTWARE'",
+                "'<*>'",
+            ),
             (
                 "Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0,",
                 "<*>,",

@@ -33,9 +33,10 @@ try {
   }
   const rows = await page.$$eval("#packages tbody tr", (trs) =>
     trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
-  await page.click("#packages tbody tr:first-child");
+  await page.click("#packages tbody tr:first-child td.name");
   await page.waitForSelector("#viewer:not([hidden])");
-  const formula = await page.textContent("#viewer-body");
+  await page.waitForFunction(() => document.querySelector("#formula").value.length > 0);
+  const formula = await page.$eval("#formula", (t) => t.value);
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
   const archive = join(out, "package.tar.gz");
   await download.saveAs(archive);

@@ -157,6 +157,42 @@ pub fn playwright(what: &str) -> bool {
     false
 }
 
+/// Runs the page script `tests/browser/<script>` in chromium against a service started with
+/// `config`: `node SCRIPT URL LOG OUT_DIR TOKEN ARGS…`, the findings it prints (one JSON line)
+/// parsed. `None` (with a notice) when chromium or playwright-core is missing and not required.
+pub fn browser_script(
+    what: &str,
+    config: service::Config,
+    script: &str,
+    log: &std::path::Path,
+    out: &std::path::Path,
+    args: &[&str],
+) -> Option<serde_json::Value> {
+    let browser = chromium(what)?;
+    if !playwright(what) {
+        return None;
+    }
+    let server = TestServer::start(config);
+    let o = std::process::Command::new("node")
+        .arg(workspace_root().join("tests/browser").join(script))
+        .arg(server.url("/"))
+        .arg(log)
+        .arg(out)
+        .arg(TEST_TOKEN)
+        .args(args)
+        .env("NORMFORGE_CHROMIUM", &browser)
+        .output()
+        .expect("node runs");
+    drop(server);
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    Some(serde_json::from_slice(&o.stdout).expect("the script prints JSON"))
+}
+
 /// The `normforge` binary this workspace built (`NORMFORGE_BIN` names another): `cargo test
 /// --workspace` builds it for the binary's own tests before any test runs.
 pub fn normforge_bin() -> PathBuf {

@@ -107,6 +107,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "pipeline",
                 "ruleset",
                 "llm",
+                "ingest",
             ][..],
         ),
         (

@@ -137,6 +137,9 @@ pub struct Output {
     pub files: BTreeMap<PathBuf, String>,
     /// The report (also in `files` as `report.json`).
     pub report: Report,
+    /// Per package folder, the first line of each event its rule was made for (its cluster's
+    /// and the merged clusters'), ascending: what a reviewer looks at.
+    pub members: BTreeMap<PathBuf, Vec<u32>>,
 }
 
 /// Generates the packages for a clustered log. `started`: when the job started (for the
@@ -190,6 +193,7 @@ pub fn generate(
         }
     });
     stages.begin("packaging", progress);
+    let members = package_members(&headed.clusters, &generated.packages);
     let mut files = generated.take_files();
     files.insert(PathBuf::from("summary.md"), generated.summary_md(log_name));
     let stages = stages.finish();
@@ -214,7 +218,33 @@ pub fn generate(
         rules: generated.packages,
     };
     files.insert(PathBuf::from("report.json"), render(&report)?);
-    Ok(Output { files, report })
+    Ok(Output {
+        files,
+        report,
+        members,
+    })
+}
+
+/// The member lines of each package's clusters.
+fn package_members(
+    clusters: &[log_cluster::events::EventCluster],
+    packages: &[rule_gen::Package],
+) -> BTreeMap<PathBuf, Vec<u32>> {
+    let by_id: std::collections::HashMap<usize, &log_cluster::events::EventCluster> =
+        clusters.iter().map(|c| (c.id, c)).collect();
+    packages
+        .iter()
+        .map(|p| {
+            let mut lines: Vec<u32> = std::iter::once(p.cluster)
+                .chain(p.merged.iter().map(|m| m.cluster))
+                .filter_map(|id| by_id.get(&id))
+                .flat_map(|c| c.members.iter().copied())
+                .collect();
+            lines.sort_unstable();
+            lines.dedup();
+            (p.dir.clone(), lines)
+        })
+        .collect()
 }
 
 /// `report.json`'s text.

@@ -22,6 +22,13 @@ pub fn router(state: State, access: crate::access::Access) -> Router {
         .route("/v1/jobs", post(submit))
         .route("/v1/jobs/{id}", get(job))
         .route("/v1/jobs/{id}/package", get(package))
+        .route("/v1/jobs/{id}/rules", get(rules_table))
+        .route("/v1/jobs/{id}/rules/{n}", get(rule_view))
+        .route("/v1/jobs/{id}/rules/{n}/kb", get(rule_kb))
+        .route(
+            "/v1/jobs/{id}/rules/{n}/formula",
+            axum::routing::put(rule_edit).delete(rule_revert),
+        )
         .route("/v1/jobs/{id}/file/{*path}", get(file))
         .route("/v1/normalize", post(normalize))
         .route("/v1/validate", post(validate))
@@ -145,12 +152,30 @@ async fn job(Ax(state): Ax<State>, Path(id): Path<String>) -> Result<Response, A
     Ok(Json(state.view(&id)?).into_response())
 }
 
-async fn package(Ax(state): Ax<State>, Path(id): Path<String>) -> Result<Response, ApiError> {
+/// `?rules=0,3,7`: the accepted subset.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackageQuery {
+    rules: Option<String>,
+}
+
+async fn package(
+    Ax(state): Ax<State>,
+    Path(id): Path<String>,
+    query: Result<Query<PackageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::bad_request("bad_option", e.body_text()))?;
     let out = state.output(&id)?;
-    let bytes = tokio::task::spawn_blocking(move || crate::package::tar_gz(&out.files))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let chosen = match &query.rules {
+        Some(r) => Some(crate::workbench::accept::parse_selection(&out, r)?),
+        None => None,
+    };
+    let bytes = tokio::task::spawn_blocking(move || {
+        crate::package::tar_gz(&crate::workbench::accept::files(&out, chosen.as_ref()))
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/gzip".to_string()),
@@ -162,6 +187,78 @@ async fn package(Ax(state): Ax<State>, Path(id): Path<String>) -> Result<Respons
         bytes,
     )
         .into_response())
+}
+
+type PageQuery = Result<Query<crate::workbench::Page>, axum::extract::rejection::QueryRejection>;
+
+fn page(q: PageQuery) -> Result<crate::workbench::Page, ApiError> {
+    q.map(|Query(p)| p)
+        .map_err(|e| ApiError::bad_request("bad_option", e.body_text()))
+}
+
+async fn rules_table(
+    Ax(state): Ax<State>,
+    Path(id): Path<String>,
+    q: PageQuery,
+) -> Result<Response, ApiError> {
+    let p = page(q)?;
+    let out = state.output(&id)?;
+    let rows = off_async(&state, move || Ok(crate::workbench::table(&out, &p))).await?;
+    Ok(Json(rows).into_response())
+}
+
+async fn rule_view(
+    Ax(state): Ax<State>,
+    Path((id, n)): Path<(String, usize)>,
+    q: PageQuery,
+) -> Result<Response, ApiError> {
+    let p = page(q)?;
+    let out = state.output(&id)?;
+    let v = off_async(&state, move || crate::workbench::view(&out, n, &p)).await?;
+    Ok(Json(v).into_response())
+}
+
+async fn rule_kb(
+    Ax(state): Ax<State>,
+    Path((id, n)): Path<(String, usize)>,
+) -> Result<Response, ApiError> {
+    let out = state.output(&id)?;
+    let st = state.clone();
+    let v = off_async(&state, move || {
+        crate::workbench::kb_view(&out, n, &st.kbs())
+    })
+    .await?;
+    Ok(Json(v).into_response())
+}
+
+/// `PUT …/formula`: `{"formula": "…"}`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EditRequest {
+    formula: String,
+}
+
+async fn rule_edit(
+    Ax(state): Ax<State>,
+    Path((id, n)): Path<(String, usize)>,
+    body: Body<EditRequest>,
+) -> Result<Response, ApiError> {
+    let req = json_body(body)?;
+    let out = state.output(&id)?;
+    let r = off_async(&state, move || {
+        crate::workbench::edit_rule(&out, n, &req.formula)
+    })
+    .await?;
+    Ok(Json(r).into_response())
+}
+
+async fn rule_revert(
+    Ax(state): Ax<State>,
+    Path((id, n)): Path<(String, usize)>,
+) -> Result<Response, ApiError> {
+    let out = state.output(&id)?;
+    let had = crate::workbench::revert(&out, n)?;
+    Ok(Json(serde_json::json!({"reverted": had})).into_response())
 }
 
 async fn file(

@@ -54,6 +54,16 @@ pub struct Limits {
     pub max_output: usize,
 }
 
+/// What a job's process gave: the tree's files, and per package folder the first lines of its
+/// events.
+#[derive(Debug)]
+pub struct Finished {
+    /// The files.
+    pub files: BTreeMap<PathBuf, String>,
+    /// The member lines.
+    pub members: BTreeMap<PathBuf, Vec<u32>>,
+}
+
 /// A job's failure: a stable code and a message.
 pub type Failure = (&'static str, String);
 
@@ -61,11 +71,11 @@ pub type Failure = (&'static str, String);
 pub async fn run(
     worker: &Worker,
     spec: &JobSpec,
-    log: Vec<u8>,
+    log: Arc<Vec<u8>>,
     limits: Limits,
     progress: Arc<Progress>,
     stop: &mut tokio::sync::watch::Receiver<bool>,
-) -> Result<BTreeMap<PathBuf, String>, Failure> {
+) -> Result<Finished, Failure> {
     let mut command = tokio::process::Command::new(&worker.program);
     command
         .args(&worker.args)
@@ -170,7 +180,7 @@ pub async fn run(
         ));
     }
     match serde_json::from_slice::<Outcome>(&out) {
-        Ok(Outcome::Done(files)) if status.success() => Ok(files),
+        Ok(Outcome::Done { files, members }) if status.success() => Ok(Finished { files, members }),
         Ok(Outcome::Failed { code, message }) => Err((known_code(&code), message)),
         _ => Err(crashed(status, &lines)),
     }

@@ -82,15 +82,46 @@ pub struct Output {
     pub files: BTreeMap<PathBuf, String>,
     /// `report.json`.
     pub report: serde_json::Value,
-    /// Bytes of the files.
+    /// Bytes of the files, of the submitted log and of its events.
     pub bytes: u64,
     /// The packages as a rule set (for explain), compiled on first use.
     pub rules: std::sync::OnceLock<ruleset::RuleSet>,
+    /// The submitted log (its events are what a reviewer sees).
+    pub log: Arc<Vec<u8>>,
+    /// Per package folder, the first lines of its events.
+    pub members: BTreeMap<PathBuf, Vec<u32>>,
+    /// The log's events by line, read on first use.
+    pub events: std::sync::OnceLock<crate::workbench::events::Events>,
+    /// A reviewer's edits, by rule number.
+    pub edits: Mutex<BTreeMap<usize, crate::workbench::edit::Edit>>,
+    /// Year for year-less timestamps.
+    pub year: i32,
+    /// Largest event, bytes.
+    pub max_event_bytes: usize,
 }
 
 impl Output {
     /// The output of a job's files.
     pub fn new(files: BTreeMap<PathBuf, String>) -> Output {
+        Output::with_log(
+            crate::child::Finished {
+                files,
+                members: BTreeMap::new(),
+            },
+            Arc::new(Vec::new()),
+            xp_eval::current_year(),
+            usize::MAX,
+        )
+    }
+
+    /// The output of a job's process, with the log it was given.
+    pub fn with_log(
+        finished: crate::child::Finished,
+        log: Arc<Vec<u8>>,
+        year: i32,
+        max_event_bytes: usize,
+    ) -> Output {
+        let files = finished.files;
         let report = files
             .get(std::path::Path::new("report.json"))
             .and_then(|r| serde_json::from_str(r).ok())
@@ -98,12 +129,25 @@ impl Output {
         let bytes = files
             .iter()
             .map(|(p, c)| (p.as_os_str().len() + c.len()) as u64)
-            .sum();
+            .sum::<u64>()
+            // The log, and its events once a reviewer reads them.
+            + 2 * log.len() as u64
+            + finished
+                .members
+                .values()
+                .map(|m| 4 * m.len() as u64)
+                .sum::<u64>();
         Output {
             files,
             report,
             bytes,
             rules: std::sync::OnceLock::new(),
+            log,
+            members: finished.members,
+            events: std::sync::OnceLock::new(),
+            edits: Mutex::new(BTreeMap::new()),
+            year,
+            max_event_bytes,
         }
     }
 
@@ -181,6 +225,8 @@ struct Inner {
     stop: watch::Sender<bool>,
     /// Threads for XP requests (normalize, validate, explain): one per core.
     xp_slots: Arc<Semaphore>,
+    /// The knowledge bases compiled for the workbench, on first use.
+    kbs: std::sync::OnceLock<Arc<crate::workbench::kb::Kbs>>,
 }
 
 /// A job's view for the API.
@@ -237,6 +283,7 @@ impl State {
                 stopping: AtomicBool::new(false),
                 stop: watch::channel(false).0,
                 xp_slots: Arc::new(Semaphore::new(usize::try_from(cores()).unwrap_or(1))),
+                kbs: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -249,6 +296,15 @@ impl State {
     /// The threads XP requests take turns on.
     pub fn xp_slots(&self) -> Arc<Semaphore> {
         self.inner.xp_slots.clone()
+    }
+
+    /// The knowledge bases (`--kb`) compiled for the workbench; loads them on first use (a
+    /// blocking call).
+    pub fn kbs(&self) -> Arc<crate::workbench::kb::Kbs> {
+        self.inner
+            .kbs
+            .get_or_init(|| Arc::new(crate::workbench::kb::Kbs::load(&self.inner.config.kb)))
+            .clone()
     }
 
     /// The served model, if any.
@@ -352,6 +408,7 @@ impl State {
     }
 
     async fn run(self, id: String, log: Vec<u8>, options: JobOptions, progress: Arc<Progress>) {
+        let log = Arc::new(log);
         let permit = self.inner.slots.acquire().await;
         self.inner.queued.fetch_sub(1, Ordering::SeqCst);
         let Ok(_permit) = permit else {
@@ -389,9 +446,17 @@ impl State {
                 .min(8 << 30),
         };
         let mut stop = self.inner.stop.subscribe();
-        let outcome = crate::child::run(&config.worker, &spec, log, limits, progress, &mut stop)
-            .await
-            .map(Output::new);
+        let year = spec.options.year.unwrap_or(spec.year);
+        let outcome = crate::child::run(
+            &config.worker,
+            &spec,
+            log.clone(),
+            limits,
+            progress,
+            &mut stop,
+        )
+        .await
+        .map(|f| Output::with_log(f, log, year, config.max_event_bytes));
         self.finish(&id, outcome);
     }
 

@@ -1,7 +1,8 @@
 //! The HTTP service: `normforge serve`. Jobs generate rule packages from submitted logs
 //! ([`jobs`]), each in a process of its own ([`child`] starts it, [`worker`] is its side), one
 //! rule can be run or validated on one raw event ([`rule`]), and a small web page drives it all
-//! ([`api`] serves `web/index.html`). Bounded everywhere: request bodies, queued and running
+//! ([`api`] serves `web/index.html`), where a reviewer sees, corrects and accepts each rule
+//! ([`workbench`]). Bounded everywhere: request bodies, queued and running
 //! jobs, each job's time and memory, and how long and how many finished packages are kept.
 //! No printing: the binary reports the address and errors.
 #![deny(missing_docs)]
@@ -17,6 +18,7 @@ pub mod jobs;
 pub mod listen;
 pub mod package;
 pub mod rule;
+pub mod workbench;
 pub mod worker;
 
 pub use config::Config;

@@ -51,8 +51,14 @@ pub enum Message {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// Every file of the tree.
-    Done(BTreeMap<PathBuf, String>),
+    /// Every file of the tree, and per package folder the first lines of the events its rule
+    /// was made for.
+    Done {
+        /// The files.
+        files: BTreeMap<PathBuf, String>,
+        /// The member lines.
+        members: BTreeMap<PathBuf, Vec<u32>>,
+    },
     /// A failure with its code and message.
     Failed {
         /// Stable code (`bad_log`, `bad_spec`, `internal`, …).
@@ -163,7 +169,10 @@ fn job<W: Write + Send>(input: impl Read + Send + 'static, progress: &Lines<W>) 
         started,
         progress,
     ) {
-        Ok(out) => Outcome::Done(out.files),
+        Ok(out) => Outcome::Done {
+            files: out.files,
+            members: out.members,
+        },
         Err(e) => pipeline_failure(e),
     }
 }
@@ -230,11 +239,15 @@ mod tests {
         }
         let (mut out, mut progress) = (Vec::new(), Vec::new());
         assert_eq!(run(std::io::Cursor::new(input), &mut out, &mut progress), 0);
-        let Outcome::Done(files) = serde_json::from_slice(&out).unwrap() else {
+        let Outcome::Done { files, members } = serde_json::from_slice(&out).unwrap() else {
             panic!("{}", String::from_utf8_lossy(&out));
         };
         assert!(files.keys().any(|p| p.ends_with("formula.xp")), "{files:?}");
         assert!(files.contains_key(&PathBuf::from("report.json")));
+        // Every event is a member of one package: the 30 lines, once.
+        let mut lines: Vec<u32> = members.values().flatten().copied().collect();
+        lines.sort_unstable();
+        assert_eq!(lines, (1..=30).collect::<Vec<u32>>());
         let messages: Vec<Message> = String::from_utf8(progress)
             .unwrap()
             .lines()

@@ -171,6 +171,51 @@ impl Rule {
         &self.program
     }
 
+    /// Where each capture of the rule's TEXT header falls in `raw`: `(target as written,
+    /// byte range)` in template order; `None` for other headers, an event in a transport
+    /// envelope, or a header that does not match. Byte ranges index `raw` itself.
+    pub fn capture_spans(
+        &self,
+        raw: &str,
+        year: i32,
+    ) -> Option<Vec<(String, std::ops::Range<usize>)>> {
+        let program::HeaderImpl::Text(m, _) = &self.program.main.header else {
+            return None;
+        };
+        let start = if raw.starts_with('\u{feff}') { 3 } else { 0 };
+        let body = &raw[start..];
+        if input::unwrap_envelope(body).is_some() {
+            return None;
+        }
+        let text = body.trim_end_matches(['\r', '\n']);
+        let spans = m.spans(text, year)?;
+        let targets = m.targets();
+        Some(
+            spans
+                .into_iter()
+                .filter_map(|(t, a, b)| {
+                    let name = targets.get(usize::from(t))?.source_text();
+                    Some((name, start + a..start + b))
+                })
+                .collect(),
+        )
+    }
+
+    /// The input names the rule reads: the literal keys its variables are indexed with
+    /// (`$kv["srcip"]` gives `srcip`) and, unless the header is TEXT (whose variables are
+    /// captures, not names in the event), the variables themselves (`Computer`), sorted.
+    pub fn keys_read(&self) -> Vec<String> {
+        let p = &self.program;
+        let mut keys = std::collections::BTreeSet::new();
+        if !matches!(p.main.header, program::HeaderImpl::Text(..)) {
+            keys.extend(p.vars.iter().cloned());
+        }
+        for k in p.var_keys.iter().flatten() {
+            keys.extend(k.iter().cloned());
+        }
+        keys.into_iter().filter(|k| !k.is_empty()).collect()
+    }
+
     /// Runs the rule on one raw event. `Err` when the event cannot be read as the rule's input
     /// kind (not JSON for a JSON rule, too large, empty, …).
     pub fn normalize(&self, raw: &str, opts: &RunOptions) -> Result<Outcome, Diagnostic> {
@@ -220,5 +265,55 @@ impl Rule {
                 }))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    #[test]
+    fn capture_spans_index_the_raw_event() {
+        let rule = Rule::compile(
+            "TEXT = '{$user=WORD} from {src.ip=IPV4} at {time=DATETIME} port {$p=NUMBER}'\nmsgid = \"x\"\n",
+            CompileOptions::default(),
+        )
+        .unwrap();
+        let raw = "\u{feff}bob from 10.0.0.1 at 2024-01-02T03:04:05Z port 22\n";
+        let spans = rule.capture_spans(raw, 2024).unwrap();
+        let got: Vec<(String, &str)> = spans
+            .iter()
+            .map(|(n, r)| (n.clone(), &raw[r.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("$user".to_string(), "bob"),
+                ("src.ip".to_string(), "10.0.0.1"),
+                ("time".to_string(), "2024-01-02T03:04:05Z"),
+                ("$p".to_string(), "22"),
+            ]
+        );
+        assert!(rule.capture_spans("nothing like it", 2024).is_none());
+    }
+
+    #[test]
+    fn a_text_rule_reads_the_keys_its_captures_are_indexed_with() {
+        let rule = Rule::compile(
+            "TEXT = 'date={$date=DATETIME} {$kv=KEYVALUE}'\nsrc.ip = $kv[\"srcip\"]\n",
+            CompileOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(rule.keys_read(), vec!["srcip"]);
+    }
+
+    #[test]
+    fn keys_read_name_variables_and_their_literal_keys() {
+        let rule = Rule::compile(
+            "JSON = ''\nsrc.ip = $kv[\"srcip\"]\nsubject.account.name = $user\n",
+            CompileOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(rule.keys_read(), vec!["kv", "srcip", "user"]);
     }
 }

@@ -60,6 +60,22 @@ const APPENDIX_HOSTS: [(&str, &[&str]); 5] = [
     ),
 ];
 
+/// `norm` with the `<prefix>.host` fields the vendor's appendix computes (the first of its
+/// components that is set) where the formula left them unset: the event as the SIEM shows it,
+/// for rendering descriptions.
+pub fn with_appendix_hosts(norm: &Map<String, J>) -> Map<String, J> {
+    let mut out = norm.clone();
+    for (host, parts) in APPENDIX_HOSTS {
+        if out.contains_key(host) {
+            continue;
+        }
+        if let Some(v) = parts.iter().find_map(|p| norm.get(*p)) {
+            out.insert(host.to_string(), v.clone());
+        }
+    }
+    out
+}
+
 /// An event as the vendor's test runner compares it: appendix-computed `*.host` fields dropped
 /// where a component is set, a missing `importance` read as `"info"`.
 fn as_compared(ev: &Map<String, J>) -> std::borrow::Cow<'_, Map<String, J>> {

@@ -209,7 +209,9 @@ pub fn run(a: &GenerateArgs) -> anyhow::Result<u8> {
     if let Some(u) = &usage {
         output.set_model(serde_json::to_value(u)?)?;
     }
-    let pipeline::generate::Output { files, report: out } = output;
+    let pipeline::generate::Output {
+        files, report: out, ..
+    } = output;
     rule_gen::write::write_tree(&a.output, &files, a.force).map_err(write_error)?;
     if a.json {
         crate::out::json_line(&out)?;

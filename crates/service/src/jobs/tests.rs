@@ -39,7 +39,7 @@ async fn one_job(state: &State, log: &[u8]) -> JobView {
     finished(state, &id).await
 }
 
-const DONE: &str = r#"cat > /dev/null; echo '{"bytes":5}' >&2; echo '{"stage":"generating"}' >&2; printf '%s' '{"done":{"report.json":"{\"rules\":[{\"dir\":\"V/P/s/r\",\"id\":\"x\",\"kind\":\"text\",\"size\":2,\"matched\":2}],\"packages\":1}","V/P/s/r/formula.xp":"TEXT = '"'"'{$a=REST}'"'"'\nid = \"x\"\n"}}'"#;
+const DONE: &str = r#"cat > /dev/null; echo '{"bytes":5}' >&2; echo '{"stage":"generating"}' >&2; printf '%s' '{"done":{"members":{"V/P/s/r":[1]},"files":{"report.json":"{\"rules\":[{\"dir\":\"V/P/s/r\",\"id\":\"x\",\"kind\":\"text\",\"size\":2,\"matched\":2}],\"packages\":1}","V/P/s/r/formula.xp":"TEXT = '"'"'{$a=REST}'"'"'\nid = \"x\"\n"}}}'"#;
 
 #[tokio::test]
 async fn a_result_becomes_a_done_job_with_its_files() {

@@ -160,12 +160,36 @@ enum Cap {
     Text(u32, u32),
     Unquote(u32, u32),
     Number(u32, u32),
-    Ip(IpAddr),
-    Time(i64),
-    Dur(i64),
+    Ip(u32, u32, IpAddr),
+    Time(u32, u32, i64),
+    Dur(u32, u32, i64),
     Mac(u32, u32),
     Kv(u32, u32, u16),
     Csv(u32, u32, u16),
+}
+
+impl Cap {
+    /// The byte range the capture took.
+    fn span(&self) -> (u32, u32) {
+        match *self {
+            Cap::Text(a, b)
+            | Cap::Unquote(a, b)
+            | Cap::Number(a, b)
+            | Cap::Mac(a, b)
+            | Cap::Ip(a, b, _)
+            | Cap::Time(a, b, _)
+            | Cap::Dur(a, b, _)
+            | Cap::Kv(a, b, _)
+            | Cap::Csv(a, b, _) => (a, b),
+        }
+    }
+}
+
+/// What a search found.
+enum Searched {
+    Found(Vec<(u16, Cap)>),
+    NoMatch,
+    Budget,
 }
 
 struct St<'t> {
@@ -311,10 +335,40 @@ impl Matcher {
         self.match_with(text, year, true)
     }
 
+    /// The byte range each capture took in `text`, `(target index, start, end)` in template
+    /// order, when the template matches (the same search as [`Matcher::match_text`]); for a
+    /// reviewer, who sees which part of an event went where.
+    pub fn spans(&self, text: &str, year: i32) -> Option<Vec<(u16, usize, usize)>> {
+        match self.search(text, year, false) {
+            Searched::Found(caps) => Some(
+                caps.into_iter()
+                    .map(|(t, c)| {
+                        let (a, b) = c.span();
+                        (t, a as usize, b as usize)
+                    })
+                    .collect(),
+            ),
+            Searched::NoMatch | Searched::Budget => None,
+        }
+    }
+
     /// [`Matcher::match_text`]; `table_first` builds the reachability table before searching.
     fn match_with(&self, text: &str, year: i32, table_first: bool) -> MatchOutcome {
+        match self.search(text, year, table_first) {
+            Searched::Found(caps) => MatchOutcome::Matched(
+                caps.into_iter()
+                    .map(|(t, c)| (t, self.cap_value(text, t, c)))
+                    .collect(),
+            ),
+            Searched::NoMatch => MatchOutcome::NoMatch,
+            Searched::Budget => MatchOutcome::Budget,
+        }
+    }
+
+    /// The search: the captures of the first match in the language's order.
+    fn search(&self, text: &str, year: i32, table_first: bool) -> Searched {
         if !text.starts_with(&*self.prefix) {
-            return MatchOutcome::NoMatch;
+            return Searched::NoMatch;
         }
         let end = if self.space_tail {
             text.trim_end_matches(tokens::is_ws_char)
@@ -322,13 +376,13 @@ impl Matcher {
             text
         };
         if !end.ends_with(&*self.suffix) {
-            return MatchOutcome::NoMatch;
+            return Searched::NoMatch;
         }
         let mut from = 0;
         for f in &self.required {
             match f.find(&text.as_bytes()[from..]) {
                 Some(i) => from += i + f.needle().len(),
-                None => return MatchOutcome::NoMatch,
+                None => return Searched::NoMatch,
             }
         }
         let mut st = St {
@@ -374,16 +428,11 @@ impl Matcher {
             }
         }
         if ok {
-            let caps = std::mem::take(&mut st.caps);
-            MatchOutcome::Matched(
-                caps.into_iter()
-                    .map(|(t, c)| (t, self.cap_value(text, t, c)))
-                    .collect(),
-            )
+            Searched::Found(std::mem::take(&mut st.caps))
         } else if st.budget {
-            MatchOutcome::Budget
+            Searched::Budget
         } else {
-            MatchOutcome::NoMatch
+            Searched::NoMatch
         }
     }
 
@@ -409,9 +458,9 @@ impl Matcher {
                         .map_or_else(|_| Value::str(s), Value::Float),
                 }
             }
-            Cap::Ip(ip) => Value::Ip(ip),
-            Cap::Time(ms) => Value::Time(ms),
-            Cap::Dur(s) => Value::Int(s),
+            Cap::Ip(_, _, ip) => Value::Ip(ip),
+            Cap::Time(_, _, ms) => Value::Time(ms),
+            Cap::Dur(_, _, s) => Value::Int(s),
             Cap::Mac(a, b) => Value::from(tokens::parse_mac(slice(a, b)).unwrap_or_default()),
             Cap::Kv(a, b, tok) => {
                 let (ps, ks, q) = kv_args(&self.find_args(tok));
@@ -770,12 +819,12 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             attempt(t, rest, k, int_end, Cap::Number(p, int_end as u32), st)
         }
         (TokenType::Ipv4, _) => match tokens::ipv4(b, pos) {
-            Some((e, ip)) => attempt(t, rest, k, e, Cap::Ip(IpAddr::V4(ip)), st),
+            Some((e, ip)) => attempt(t, rest, k, e, Cap::Ip(p, e as u32, IpAddr::V4(ip)), st),
             None => false,
         },
         (TokenType::Ipv6, _) => {
             for (e, ip) in tokens::ipv6_candidates(text, pos) {
-                if attempt(t, rest, k, e, Cap::Ip(IpAddr::V6(ip)), st) {
+                if attempt(t, rest, k, e, Cap::Ip(p, e as u32, IpAddr::V6(ip)), st) {
                     return true;
                 }
                 if st.budget {
@@ -785,7 +834,14 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             false
         }
         (TokenType::Datetime, _) => match datetime::parse_prefix(&text[pos..], Some(st.year)) {
-            Some((len, ms)) => attempt(t, rest, k, pos + len, Cap::Time(ms), st),
+            Some((len, ms)) => attempt(
+                t,
+                rest,
+                k,
+                pos + len,
+                Cap::Time(p, (pos + len) as u32, ms),
+                st,
+            ),
             None => false,
         },
         (TokenType::Macaddr, _) => match tokens::macaddr(b, pos) {
@@ -793,7 +849,7 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             None => false,
         },
         (TokenType::Duration, _) => match tokens::duration(b, pos) {
-            Some((e, secs)) => attempt(t, rest, k, e, Cap::Dur(secs), st),
+            Some((e, secs)) => attempt(t, rest, k, e, Cap::Dur(p, e as u32, secs), st),
             None => false,
         },
         (TokenType::Keyvalue, _) => {

@@ -53,9 +53,17 @@ pub fn files(out: &Output, chosen: Option<&BTreeSet<usize>>) -> BTreeMap<PathBuf
     let edits = super::lock(out).clone();
     let dirs: Vec<String> = rules.iter().map(super::dir_of).collect();
     let kept = |n: usize| chosen.is_none_or(|c| c.contains(&n));
+    let by_dir: std::collections::HashMap<&Path, usize> = dirs
+        .iter()
+        .enumerate()
+        .map(|(n, d)| (Path::new(d.as_str()), n))
+        .collect();
     let mut files = BTreeMap::new();
     for (path, content) in &out.files {
-        let owner = dirs.iter().position(|d| path.starts_with(Path::new(d)));
+        let owner = path
+            .ancestors()
+            .skip(1)
+            .find_map(|a| by_dir.get(a).copied());
         match owner {
             Some(n) if !kept(n) => {}
             Some(n) => {

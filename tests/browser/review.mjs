@@ -87,6 +87,7 @@ try {
   await shot("review-table-1280x800.png");
   findings.table_1280 = await layout(page, TABLE_CONTROLS);
   findings.rules_total = await page.textContent("#range");
+  findings.in_kb = await page.$$eval("#packages tbody tr td:nth-child(8)", (tds) => tds.map((td) => td.textContent));
 
   // Find the rule by the filter box, and open it.
   const target = `tr.pkg[data-id$="${ruleSuffix}"]`;

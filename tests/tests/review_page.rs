@@ -45,6 +45,16 @@ fn a_reviewer_sees_corrects_and_accepts_rules_in_the_browser() {
     assert_eq!(v["errors"], serde_json::json!([]), "{v:#}");
     assert!(v["status"].as_str().unwrap().starts_with("Done:"), "{v:#}");
 
+    // The table names the knowledge-base rules that would also normalize a rule's events (the
+    // sample's sshd lines are the project's sshd rules' events).
+    assert!(
+        v["in_kb"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str().unwrap().starts_with("NF_UNIX_like_sshd_")),
+        "{v:#}"
+    );
     // The filter box narrows the table to the rule.
     let filtered = v["filtered_rows"].as_array().unwrap();
     assert!(

@@ -55,6 +55,16 @@ fn a_job_is_reviewed_edited_and_accepted_through_the_api() {
             .all(|r| r["kind"] == "JSON"
                 || r["dir"].as_str().unwrap().to_lowercase().contains("json"))
     );
+    // The sample's sshd events are the knowledge base's sshd rules' events: the table says so.
+    let (_, sshd) = call(s.get(&format!("{jobs}/rules?q=Failed_password")).call());
+    let dup = &sshd["rows"][0]["in_kb"];
+    assert!(dup["id"].as_str().unwrap().contains("sshd"), "{sshd}");
+    assert!(dup["events"].as_u64().unwrap() > 0, "{sshd}");
+    assert!(json_rules["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["in_kb"].is_null()));
     let (st, e) = call(s.get(&format!("{jobs}/rules?limit=x")).call());
     assert_eq!(
         (st, e["error"]["code"].as_str()),

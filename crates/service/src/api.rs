@@ -203,7 +203,11 @@ async fn rules_table(
 ) -> Result<Response, ApiError> {
     let p = page(q)?;
     let out = state.output(&id)?;
-    let rows = off_async(&state, move || Ok(crate::workbench::table(&out, &p))).await?;
+    let st = state.clone();
+    let rows = off_async(&state, move || {
+        Ok(crate::workbench::table(&out, &p, Some(&st.kbs())))
+    })
+    .await?;
     Ok(Json(rows).into_response())
 }
 

@@ -24,6 +24,9 @@ pub const MAX_PAGE: usize = 500;
 /// Events of a rule the knowledge-base comparison runs, at most.
 pub const KB_SAMPLE: usize = 200;
 
+/// Events of each rule of a table page the knowledge-base dispatch runs, at most.
+pub const TABLE_KB_SAMPLE: usize = 20;
+
 /// Events the nearest-rule similarity reads (as retrieval does).
 const NEAREST_SAMPLE: usize = 20;
 
@@ -73,6 +76,10 @@ pub struct RuleRow {
     pub from_event: usize,
     /// Of them, constants.
     pub constants: usize,
+    /// The knowledge-base rule that wins the dispatch of most of its first events (of
+    /// [`TABLE_KB_SAMPLE`]), when one does: a duplicate before import.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_kb: Option<kb::Also>,
 }
 
 /// A page of rows.
@@ -125,6 +132,7 @@ fn row(out: &Output, n: usize, r: &Value) -> RuleRow {
         fields: fields.len(),
         from_event: fields.len() - constants,
         constants,
+        in_kb: None,
     }
 }
 
@@ -134,8 +142,9 @@ fn lock(out: &Output) -> std::sync::MutexGuard<'_, std::collections::BTreeMap<us
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The rules table, filtered and paged.
-pub fn table(out: &Output, page: &Page) -> Rows<RuleRow> {
+/// The rules table, filtered and paged; with `kbs`, each row of the page says which
+/// knowledge-base rule would also normalize its events.
+pub fn table(out: &Output, page: &Page, kbs: Option<&kb::Kbs>) -> Rows<RuleRow> {
     let (offset, limit) = page.bounds(50);
     let q = page.q.as_deref().unwrap_or("").trim().to_lowercase();
     let all: Vec<RuleRow> = rules(out)
@@ -149,11 +158,22 @@ pub fn table(out: &Output, page: &Page) -> Rows<RuleRow> {
                     .any(|s| s.to_lowercase().contains(&q))
         })
         .collect();
+    let total = all.len();
+    let mut rows: Vec<RuleRow> = all.into_iter().skip(offset).take(limit).collect();
+    if let Some(kbs) = kbs {
+        for r in &mut rows {
+            let events: Vec<&str> = events_of(out, &r.dir, 0, TABLE_KB_SAMPLE)
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect();
+            r.in_kb = kbs.also(&events, out.year).into_iter().next();
+        }
+    }
     Rows {
         offset,
         limit,
-        total: all.len(),
-        rows: all.into_iter().skip(offset).take(limit).collect(),
+        total,
+        rows,
     }
 }
 
@@ -474,6 +494,7 @@ mod tests {
                 limit: Some(100),
                 q: None,
             },
+            None,
         );
         assert_eq!((t.total, t.rows.len(), t.rows[0].n), (1000, 50, 950));
         let t = table(
@@ -482,6 +503,7 @@ mod tests {
                 q: Some("R99".into()),
                 ..Page::default()
             },
+            None,
         );
         // r99, r990 … r999.
         assert_eq!(t.total, 11);
@@ -491,6 +513,7 @@ mod tests {
                 limit: Some(1_000_000),
                 ..Page::default()
             },
+            None,
         );
         assert_eq!(limit.rows.len(), MAX_PAGE);
         let v = view(

@@ -72,13 +72,33 @@ pub fn is_keyvalue(body: &str) -> bool {
     pairs >= 3 && pairs * 4 >= words * 3
 }
 
-/// Binary data: NUL bytes or many control characters.
+/// Binary data: NUL bytes or many control characters (over a tenth of the characters are
+/// controls other than tab: C0, DEL and C1). One pass over the bytes: a character starts at
+/// every byte that is no UTF-8 continuation byte, and a C1 control is `0xC2 0x80..=0x9F`.
 pub fn is_binary(line: &str) -> bool {
-    let ctrl = line
-        .chars()
-        .filter(|c| c.is_control() && *c != '\t')
+    let b = line.as_bytes();
+    // Most lines are printable ASCII: no control at all (a count, which vectorizes).
+    let odd = b
+        .iter()
+        .filter(|&&c| (c < 0x20 && c != b'\t') || c >= 0x7F)
         .count();
-    line.contains('\0') || ctrl * 10 > line.chars().count().max(1)
+    if odd == 0 {
+        return false;
+    }
+    let (mut ctrl, mut chars) = (0usize, 0usize);
+    for (i, &c) in b.iter().enumerate() {
+        if c == 0 {
+            return true;
+        }
+        if c & 0xC0 != 0x80 {
+            chars += 1;
+        }
+        let c1 = c == 0xC2 && b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n));
+        if (c < 0x20 && c != b'\t') || c == 0x7F || c1 {
+            ctrl += 1;
+        }
+    }
+    ctrl * 10 > chars.max(1)
 }
 
 /// A CSV/TSV header: at least two separators, every field an identifier-like name.
@@ -116,6 +136,43 @@ pub fn field_count(line: &str, sep: u8) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definition `is_binary` implements byte by byte.
+    fn binary_by_chars(line: &str) -> bool {
+        let ctrl = line
+            .chars()
+            .filter(|c| c.is_control() && *c != '\t')
+            .count();
+        line.contains('\0') || ctrl * 10 > line.chars().count().max(1)
+    }
+
+    #[test]
+    fn binary_by_bytes_is_binary_by_characters() {
+        let pieces = [
+            "a", "\t", "\u{1}", "\u{7f}", "\u{80}", "\u{9f}", "\u{a0}", "é", "Ж", "\u{85}",
+            "\u{2028}", "\u{1b}", "😀", " ", "\r", "\u{c2}",
+        ];
+        // Every line of up to four pieces, and longer mixes.
+        let mut lines = vec![String::new()];
+        for _ in 0..4 {
+            let next: Vec<String> = lines
+                .iter()
+                .flat_map(|l| pieces.iter().map(move |p| format!("{l}{p}")))
+                .collect();
+            lines.extend(next);
+            lines.dedup();
+            if lines.len() > 20_000 {
+                break;
+            }
+        }
+        lines.push(format!("{}\u{1}", "x".repeat(9)));
+        lines.push(format!("{}\u{1}", "x".repeat(8)));
+        lines.push(format!("{}\u{90}", "é".repeat(9)));
+        lines.push("a\0b".into());
+        for l in &lines {
+            assert_eq!(is_binary(l), binary_by_chars(l), "{l:?}");
+        }
+    }
 
     #[test]
     fn kinds() {

@@ -9,18 +9,43 @@ use chrono::{DateTime, NaiveDate};
 /// converted to text (a string field, `string()`, concatenation), as the vendor's function
 /// reference writes it. Datetime fields keep milliseconds ([`format_ms`]).
 pub fn format_secs(ms: i64) -> String {
-    match DateTime::from_timestamp_millis(ms) {
-        Some(dt) => dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        None => ms.to_string(),
-    }
+    format(ms, false)
 }
 
 /// Formats as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn format_ms(ms: i64) -> String {
-    match DateTime::from_timestamp_millis(ms) {
-        Some(dt) => dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        None => ms.to_string(),
+    format(ms, true)
+}
+
+/// The two formats, written field by field (every normalized time goes through here; chrono's
+/// `format` parses its pattern on every call). Years outside 0–9999 take chrono's `%Y` form.
+fn format(ms: i64, with_ms: bool) -> String {
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write as _;
+    let Some(dt) = DateTime::from_timestamp_millis(ms) else {
+        return ms.to_string();
+    };
+    let mut s = String::with_capacity(24);
+    let y = dt.year();
+    if (0..=9999).contains(&y) {
+        let _ = write!(s, "{y:04}");
+    } else {
+        let _ = write!(s, "{}", dt.format("%Y"));
     }
+    let _ = write!(
+        s,
+        "-{:02}-{:02}T{:02}:{:02}:{:02}",
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    );
+    if with_ms {
+        let _ = write!(s, ".{:03}", dt.timestamp_subsec_millis());
+    }
+    s.push('Z');
+    s
 }
 
 /// Parses the whole string (surrounding whitespace allowed).
@@ -496,6 +521,39 @@ fn epoch(b: &[u8]) -> Option<(usize, i64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_format_as_chrono_writes_them() {
+        let by_chrono = |ms: i64, f: &str| {
+            DateTime::from_timestamp_millis(ms).map_or(ms.to_string(), |d| d.format(f).to_string())
+        };
+        let mut samples = vec![
+            0,
+            -1,
+            1_625_485_496_539,
+            253_402_300_799_999,
+            253_402_300_800_000,
+            -62_167_219_200_001,
+            -62_167_219_200_000,
+            i64::MAX,
+            i64::MIN,
+        ];
+        let mut x: i64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            samples.push(x % 400_000_000_000_000);
+        }
+        for ms in samples {
+            assert_eq!(format_secs(ms), by_chrono(ms, "%Y-%m-%dT%H:%M:%SZ"), "{ms}");
+            assert_eq!(
+                format_ms(ms),
+                by_chrono(ms, "%Y-%m-%dT%H:%M:%S%.3fZ"),
+                "{ms}"
+            );
+        }
+    }
 
     fn p(s: &str) -> Option<String> {
         parse_prefix(s, Some(2024)).map(|(len, ms)| format!("{} {}", &s[..len], format_ms(ms)))

@@ -8,6 +8,7 @@ pub mod keyvalue;
 pub mod list;
 pub mod net;
 pub mod number;
+pub mod regex_cache;
 pub mod string;
 pub mod time;
 

@@ -1,7 +1,7 @@
 //! String built-ins. Offsets are byte offsets (clamped to character boundaries); any null
 //! argument where a string is needed gives null.
 
-use crate::builtins::glob;
+use crate::builtins::regex_cache::{self, Flavor};
 use crate::value::Value;
 
 fn s(v: &Value) -> Option<std::borrow::Cow<'_, str>> {
@@ -103,11 +103,11 @@ pub fn replace(a: &[Value]) -> Value {
     if pat.is_empty() {
         return Value::str(&x);
     }
-    let Some(re) = glob::compile(&pat, false) else {
-        return Value::str(&x);
-    };
     let max = a.get(3).and_then(Value::as_int).unwrap_or(0).max(0) as usize;
-    Value::from(re.replacen(&x, max, regex::NoExpand(&new)).into_owned())
+    regex_cache::with(Flavor::Glob, &pat, |re| match re {
+        Some(re) => Value::from(re.replacen(&x, max, regex::NoExpand(&new)).into_owned()),
+        None => Value::str(&x),
+    })
 }
 
 /// `match(s, glob)`: whole-string glob match.
@@ -115,7 +115,9 @@ pub fn glob_match(a: &[Value]) -> Value {
     let (Some(x), Some(pat)) = (s(&a[0]), s(&a[1])) else {
         return Value::Null;
     };
-    Value::Bool(glob::compile(&pat, true).is_some_and(|re| re.is_match(&x)))
+    Value::Bool(regex_cache::with(Flavor::AnchoredGlob, &pat, |re| {
+        re.is_some_and(|re| re.is_match(&x))
+    }))
 }
 
 /// `regex(s, re, group)`: the group of the first match, or null.
@@ -124,12 +126,11 @@ pub fn regex(a: &[Value]) -> Value {
         return Value::Null;
     };
     let group = a.get(2).and_then(Value::as_int).unwrap_or(0).max(0) as usize;
-    let Ok(re) = regex::Regex::new(&pat) else {
-        return Value::Null;
-    };
-    re.captures(&x)
-        .and_then(|c| c.get(group))
-        .map_or(Value::Null, |m| Value::str(m.as_str()))
+    regex_cache::with(Flavor::Regex, &pat, |re| {
+        re.and_then(|re| re.captures(&x))
+            .and_then(|c| c.get(group))
+            .map_or(Value::Null, |m| Value::str(m.as_str()))
+    })
 }
 
 /// `string(x)`: lists and maps have no string form (null).

@@ -38,7 +38,7 @@ pub struct Also {
     pub dir: String,
     /// Its id.
     pub id: String,
-    /// Events of the sample it would normalize (it wins the dispatch).
+    /// Events of the sample it normalizes (winning the dispatch or not).
     pub events: usize,
 }
 
@@ -100,7 +100,8 @@ impl Kbs {
             .collect()
     }
 
-    /// The knowledge-base rules that win the dispatch of `events`, most events first.
+    /// The knowledge-base rules that normalize some of `events` (the dispatch's winner and the
+    /// others that match too), most events first.
     pub fn also(&self, events: &[&str], year: i32) -> Vec<Also> {
         let opts = RunOptions {
             year,
@@ -109,7 +110,14 @@ impl Kbs {
         let mut counts: BTreeMap<(usize, usize), usize> = BTreeMap::new();
         for (k, (_, set)) in self.sets.iter().enumerate() {
             for e in events {
-                if let Some((w, _)) = set.apply(e, &opts).winner {
+                let applied = set.apply(e, &opts);
+                // The winner and every other rule that normalizes the event too.
+                for w in applied
+                    .winner
+                    .iter()
+                    .map(|(w, _)| *w)
+                    .chain(applied.also.iter().copied())
+                {
                     *counts.entry((k, w)).or_default() += 1;
                 }
             }

@@ -76,7 +76,7 @@ pub struct RuleRow {
     pub from_event: usize,
     /// Of them, constants.
     pub constants: usize,
-    /// The knowledge-base rule that wins the dispatch of most of its first events (of
+    /// The knowledge-base rule that normalizes most of its first events (of
     /// [`TABLE_KB_SAMPLE`]), when one does: a duplicate before import.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_kb: Option<kb::Also>,

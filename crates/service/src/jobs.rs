@@ -101,19 +101,6 @@ pub struct Output {
 }
 
 impl Output {
-    /// The output of a job's files.
-    pub fn new(files: BTreeMap<PathBuf, String>) -> Output {
-        Output::with_log(
-            crate::child::Finished {
-                files,
-                members: BTreeMap::new(),
-            },
-            Arc::new(Vec::new()),
-            xp_eval::current_year(),
-            usize::MAX,
-        )
-    }
-
     /// The output of a job's process, with the log it was given.
     pub fn with_log(
         finished: crate::child::Finished,

@@ -177,7 +177,8 @@ pub fn revalidate(
     (out, edit)
 }
 
-fn normalize(
+/// The rule's normalized event of `raw`, or why there is none.
+pub(crate) fn normalize(
     rule: &Rule,
     raw: &str,
     opts: &RunOptions,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use xp_eval::{CompileOptions, Outcome, Rule, RunOptions};
+use xp_eval::{CompileOptions, Rule, RunOptions};
 
 use crate::error::ApiError;
 use crate::jobs::Output;
@@ -294,11 +294,9 @@ pub fn view(out: &Output, n: usize, page: &Page) -> Result<RuleView, ApiError> {
     for (line, text) in events_of(out, &row.dir, offset, limit) {
         let (parts, fields, reason) = match &rule {
             Some(rule) => {
-                let (fields, reason) = match rule.normalize(text, &opts) {
-                    Ok(Outcome::Normalized(ev)) => (Some(ev.to_json()), None),
-                    Ok(Outcome::NoMatch(m)) => (None, Some(format!("no match: {m:?}"))),
-                    Ok(Outcome::Dropped) => (None, Some("the rule drops it".to_string())),
-                    Err(d) => (None, Some(format!("{}: {}", d.code, d.message))),
+                let (fields, reason) = match edit::normalize(rule, text, &opts) {
+                    Ok(f) => (Some(f), None),
+                    Err(why) => (None, Some(why)),
                 };
                 (spans::parts(rule, text, out.year), fields, reason)
             }

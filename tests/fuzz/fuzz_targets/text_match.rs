@@ -1,6 +1,7 @@
 //! TEXT templates: input is `template NUL text` (or `template \n text` when there is no NUL).
 //! The template parser, the matcher, a compiled `TEXT = '…'` rule and diagnostic rendering must
-//! never panic, and the table-guided search must give what the plain search gives; the
+//! never panic, the table-guided search must give what the plain search gives, and both must
+//! find a match exactly when the reachability table alone says there is one; the
 //! matcher's cost is polynomial (libFuzzer's -timeout catches a hang).
 #![no_main]
 
@@ -37,6 +38,14 @@ fuzz_target!(|data: &[u8]| {
         };
         if !matches!(plain, MatchOutcome::Budget) && !matches!(guided, MatchOutcome::Budget) {
             assert_eq!(show(&plain), show(&guided), "{template:?} on {text:?}");
+            // The table alone (no search) says whether there is a match at all.
+            if let Some(exists) = m.matches_by_table(text, 2024) {
+                assert_eq!(
+                    exists,
+                    matches!(plain, MatchOutcome::Matched(_)),
+                    "{template:?} on {text:?}"
+                );
+            }
         }
     }
 

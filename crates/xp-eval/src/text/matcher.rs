@@ -9,6 +9,12 @@
 //! whitespace none), which decides most failed matches of word-token templates before any
 //! choice is tried.
 //!
+//! Elements that leave no choice (a literal, a token whose recogniser gives one end, a space
+//! before something that cannot start with whitespace) are taken in a loop, one step each, and
+//! a token's candidate end is refused without a step when the literal after it in its
+//! sequence is absent there (`for {$user=STRING*} from`: one comparison per candidate). Both
+//! only skip states that fail whatever the captures, so the result is the search's.
+//!
 //! **Cost.** The search first runs alone, which is fastest when the first choices succeed (a
 //! few steps per element). Past [`switch_after`] steps (linear in the input) it stops and runs
 //! again guided by a reachability table ([`super::reach`]): every choice it makes then leads to
@@ -46,6 +52,9 @@ pub(crate) struct Atom {
     /// more runs than the rest of the template has room for cannot match, whatever the
     /// choices before.
     room: u32,
+    /// A space before an element that cannot start with whitespace: only its whole run can
+    /// lead to a match, so it takes that run without a choice ([`set_lookahead`]).
+    greedy: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -62,6 +71,7 @@ impl Atom {
             el,
             room: 0,
             node: 0,
+            greedy: false,
         }
     }
 }
@@ -123,7 +133,95 @@ pub(crate) struct Tok {
     target: Option<u16>,
     pub(crate) args: Vec<String>,
     /// The delimiter search of `UNTIL`, built once.
-    pub(crate) finder: Option<memchr::memmem::Finder<'static>>,
+    pub(crate) finder: Option<Box<memchr::memmem::Finder<'static>>>,
+    /// The literal that follows the token in its sequence, checked at each candidate end
+    /// before the rest of the template is tried ([`set_follow`]).
+    follow: Option<Follow>,
+}
+
+/// The literal text an input must hold where a token ends: the literal after it in its
+/// sequence, with a space between or not. A candidate end without it cannot lead to a match
+/// (the literal fails whatever the captures), so it is refused without a step: a lazy
+/// `STRING*` before ` from ` tries each end by one byte comparison instead of two levels of
+/// the search.
+#[derive(Clone, Debug)]
+struct Follow {
+    /// A space comes first: the input's whitespace there is skipped (a space takes the whole
+    /// run before a literal that starts with a non-space character).
+    space: bool,
+    /// The literal's bytes, without its leading whitespace when a space comes first.
+    lit: Box<[u8]>,
+}
+
+impl Follow {
+    /// Whether `b[end..]` can start the rest of the sequence.
+    #[inline]
+    fn allows(&self, b: &[u8], end: usize) -> bool {
+        let mut p = end;
+        if self.space {
+            while p < b.len() && is_ws(b[p]) {
+                p += 1;
+            }
+        }
+        b.get(p..).is_some_and(|rest| rest.starts_with(&self.lit))
+    }
+}
+
+/// Sets [`Tok::follow`] for every token of `seq` (and of its alternatives) that a literal
+/// follows in its sequence, with or without a space between, and [`Atom::greedy`] for every
+/// space before an element that cannot start with whitespace.
+fn set_lookahead(seq: &mut [Atom]) {
+    for i in 0..seq.len() {
+        if matches!(seq[i].el, El::Space) {
+            seq[i].greedy = seq.get(i + 1).is_some_and(|a| starts_non_ws(&a.el));
+        }
+        let follow = {
+            let (space, at) = match seq.get(i + 1).map(|a| &a.el) {
+                Some(El::Space) => (true, i + 2),
+                _ => (false, i + 1),
+            };
+            match seq.get(at).map(|a| &a.el) {
+                Some(El::Lit(s)) => {
+                    let b = s.as_bytes();
+                    // After a space the literal's own leading whitespace is part of the run
+                    // the space skips; a literal of whitespace only says nothing.
+                    let lit = if space {
+                        let k = b.iter().take_while(|&&c| is_ws(c)).count();
+                        &b[k..]
+                    } else {
+                        b
+                    };
+                    (!lit.is_empty()).then(|| Follow {
+                        space,
+                        lit: lit.into(),
+                    })
+                }
+                _ => None,
+            }
+        };
+        match &mut seq[i].el {
+            El::Tok(t) => t.follow = follow,
+            El::Alt(alts) => alts.iter_mut().for_each(|alt| set_lookahead(alt)),
+            El::Lit(_) | El::Space => {}
+        }
+    }
+}
+
+/// Whether every text an element takes starts with a non-whitespace character: a literal that
+/// does, and the tokens whose recogniser refuses whitespace at their start.
+fn starts_non_ws(el: &El) -> bool {
+    match el {
+        El::Lit(s) => s.as_bytes().first().is_some_and(|&c| !is_ws(c)),
+        El::Tok(t) => matches!(
+            (t.ty, t.rep),
+            (TokenType::Number | TokenType::Ipv4 | TokenType::Hostname, _)
+                | (
+                    TokenType::Word | TokenType::String | TokenType::Literal,
+                    Rep::One
+                )
+        ),
+        El::Space | El::Alt(_) => false,
+    }
 }
 
 /// A compiled TEXT template.
@@ -139,9 +237,65 @@ pub struct Matcher {
     /// Whether the template ends in a space.
     space_tail: bool,
     /// Literal texts the input must contain, in order (fast rejection).
-    required: Vec<memchr::memmem::Finder<'static>>,
+    required: Required,
     /// The template as a graph for the reachability table.
     graph: Vec<reach::Node>,
+}
+
+/// The literals an input must contain in order, in one buffer: checked on every event a rule
+/// is offered, so their bytes sit together (a searcher object per literal spread a rule over
+/// many cache lines, which a set of thousands of rules pays on every event).
+#[derive(Clone, Debug, Default)]
+struct Required {
+    bytes: Box<[u8]>,
+    /// The end of each literal in `bytes`.
+    ends: Box<[u32]>,
+}
+
+/// Haystack × needle bytes up to which a literal is looked for by its first byte
+/// (`memchr`, then a comparison at each hit); beyond, by `memmem`'s searcher, whose cost does not
+/// grow with the needle.
+const DIRECT_SCAN_BYTES: usize = 1 << 16;
+
+impl Required {
+    fn new<'a>(lits: impl Iterator<Item = &'a [u8]>) -> Required {
+        let mut bytes = Vec::new();
+        let mut ends = Vec::new();
+        for l in lits {
+            bytes.extend_from_slice(l);
+            ends.push(bytes.len() as u32);
+        }
+        Required {
+            bytes: bytes.into(),
+            ends: ends.into(),
+        }
+    }
+
+    /// Whether `text` holds every literal, in order, none overlapping the one before.
+    fn all_in(&self, text: &[u8]) -> bool {
+        let mut from = 0;
+        let mut start = 0;
+        for &end in self.ends.iter() {
+            let needle = &self.bytes[start..end as usize];
+            start = end as usize;
+            match find(&text[from..], needle) {
+                Some(i) => from += i + needle.len(),
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// The first occurrence of `needle` in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else {
+        return Some(0);
+    };
+    if hay.len().saturating_mul(needle.len()) > DIRECT_SCAN_BYTES {
+        return memchr::memmem::find(hay, needle);
+    }
+    memchr::memchr_iter(first, hay).find(|&i| hay[i + 1..].starts_with(rest))
 }
 
 /// Result of a match attempt.
@@ -195,7 +349,7 @@ enum Searched {
 struct St<'t> {
     text: &'t str,
     /// `runs[p]`: the runs of whitespace in `text[p..]` (one partly before `p` included);
-    /// counted once the search has taken [`RUNS_AFTER`] steps (a first try that succeeds never
+    /// counted once the search has taken [`St::checks_after`] steps (a first try that succeeds never
     /// needs them).
     runs: Vec<u32>,
     caps: Vec<(u16, Cap)>,
@@ -210,10 +364,19 @@ struct St<'t> {
     limit: u64,
     /// The reachability table, on the second run.
     table: Option<reach::Table>,
+    /// Steps after which each state is checked ([`may_go_on`]).
+    checks_after: u64,
 }
 
-/// Steps after which the whitespace room of the input is counted and checked.
+/// Steps after which the whitespace room of the input is counted and checked, at least; a
+/// template of more elements waits two steps per element of its graph (a first try that
+/// succeeds takes about one per element), at most [`CHECKS_AFTER_MAX`].
 const RUNS_AFTER: u64 = 32;
+
+/// The most steps taken before the checks start: below [`MAX_MATCH_DEPTH`], which the
+/// recursion cannot exceed before them (it deepens by one level at most per step).
+const CHECKS_AFTER_MAX: u64 = 1_024;
+const _: () = assert!(CHECKS_AFTER_MAX < MAX_MATCH_DEPTH as u64);
 
 /// Steps after which failed states are remembered.
 const MEMO_AFTER: u64 = 2_000;
@@ -279,6 +442,7 @@ impl Matcher {
             }
         }
         set_room(&mut atoms);
+        set_lookahead(&mut atoms);
         let graph = reach::graph(&mut atoms);
         let mut prefix = String::new();
         for a in &atoms {
@@ -299,15 +463,10 @@ impl Matcher {
         }
         let suffix: String = tail.iter().rev().copied().collect();
         // Literals outside alternatives must all occur, in this order.
-        let required = atoms
-            .iter()
-            .filter_map(|a| match &a.el {
-                El::Lit(s) if s.len() >= 2 => {
-                    Some(memchr::memmem::Finder::new(s.as_bytes()).into_owned())
-                }
-                _ => None,
-            })
-            .collect();
+        let required = Required::new(atoms.iter().filter_map(|a| match &a.el {
+            El::Lit(s) if s.len() >= 2 => Some(s.as_bytes()),
+            _ => None,
+        }));
         Matcher {
             atoms,
             targets,
@@ -333,6 +492,15 @@ impl Matcher {
     /// outcome, for tests and fuzzing that compare the two ways.
     pub fn match_text_guided(&self, text: &str, year: i32) -> MatchOutcome {
         self.match_with(text, year, true)
+    }
+
+    /// Whether the template matches `text`, decided by the reachability table alone, without
+    /// the search: an independent check of [`Matcher::match_text`] for tests and fuzzing;
+    /// `None` when the table would be too large.
+    pub fn matches_by_table(&self, text: &str, year: i32) -> Option<bool> {
+        let table = reach::Table::build(&self.graph, text, year)?;
+        let start = self.atoms.first().map_or(0, |a| a.node);
+        Some(table.ok(start, 0))
     }
 
     /// The byte range each capture took in `text`, `(target index, start, end)` in template
@@ -378,12 +546,8 @@ impl Matcher {
         if !end.ends_with(&*self.suffix) {
             return Searched::NoMatch;
         }
-        let mut from = 0;
-        for f in &self.required {
-            match f.find(&text.as_bytes()[from..]) {
-                Some(i) => from += i + f.needle().len(),
-                None => return Searched::NoMatch,
-            }
+        if !self.required.all_in(text.as_bytes()) {
+            return Searched::NoMatch;
         }
         let mut st = St {
             text,
@@ -396,6 +560,7 @@ impl Matcher {
             failed: None,
             limit: switch_after(text.len()),
             table: None,
+            checks_after: (2 * self.graph.len() as u64).clamp(RUNS_AFTER, CHECKS_AFTER_MAX),
         };
         let mut ok = if table_first {
             st.budget = true;
@@ -409,7 +574,7 @@ impl Matcher {
             if let Some(table) = reach::Table::build(&self.graph, text, year) {
                 st.caps.clear();
                 // Past the first steps, so that every state is checked against the table.
-                st.steps = RUNS_AFTER;
+                st.steps = st.checks_after;
                 st.depth = 0;
                 st.budget = false;
                 st.failed = None;
@@ -579,13 +744,14 @@ fn convert_tok(t: &TokenSpec, targets: &mut Vec<Target>, strip_opt: bool) -> Tok
     };
     let _ = strip_opt;
     let finder = (t.ty == TokenType::Until)
-        .then(|| memchr::memmem::Finder::new(t.args[0].as_bytes()).into_owned());
+        .then(|| Box::new(memchr::memmem::Finder::new(t.args[0].as_bytes()).into_owned()));
     Tok {
         ty: t.ty,
         rep,
         target,
         args: t.args.clone(),
         finder,
+        follow: None,
     }
 }
 
@@ -597,19 +763,78 @@ pub fn switch_after(len: usize) -> u64 {
     (2_048 + len as u64 / 2).min(STEP_BUDGET)
 }
 
-fn m(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
-    st.steps += 1;
-    // The first steps of a search need no checks: a first try that succeeds takes few.
-    if st.steps > RUNS_AFTER && !may_go_on(atoms, k, pos, st) {
-        return false;
+/// Matches `atoms`, then the continuation `k`, from `pos`. The elements that leave no choice
+/// (a literal, a greedy space, a token with one candidate end) are taken in a loop, one step
+/// each; the first that offers a choice is searched by [`m_inner`] one level deeper.
+fn m<'a>(mut atoms: &'a [Atom], mut k: &'a Cont<'a>, mut pos: usize, st: &mut St<'_>) -> bool {
+    let save = st.caps.len();
+    let b = st.text.as_bytes();
+    loop {
+        st.steps += 1;
+        // The first steps of a search need no checks: a first try that succeeds takes few.
+        if st.steps > st.checks_after && !may_go_on(atoms, k, pos, st) {
+            break;
+        }
+        let Some((a, rest)) = atoms.split_first() else {
+            match k {
+                Cont::Nil if pos == b.len() => return true,
+                Cont::Nil => break,
+                Cont::Seq(next, kk, _, _) => {
+                    atoms = next;
+                    k = kk;
+                    continue;
+                }
+            }
+        };
+        let end = match &a.el {
+            El::Lit(s) => {
+                if !b[pos..].starts_with(s.as_bytes()) {
+                    break;
+                }
+                pos + s.len()
+            }
+            El::Space if a.greedy => {
+                let mut e = pos;
+                while e < b.len() && is_ws(b[e]) {
+                    e += 1;
+                }
+                e
+            }
+            El::Tok(t) => match single(t, pos, st) {
+                Some(None) => break,
+                Some(Some((e, cap))) => {
+                    if t.follow.as_ref().is_some_and(|f| !f.allows(b, e)) {
+                        break;
+                    }
+                    if let Some(id) = t.target {
+                        st.caps.push((id, cap));
+                    }
+                    e
+                }
+                None => return branch(atoms, k, pos, st, save),
+            },
+            El::Space | El::Alt(_) => return branch(atoms, k, pos, st, save),
+        };
+        atoms = rest;
+        pos = end;
     }
+    st.caps.truncate(save);
+    false
+}
+
+/// The search of an element that offers a choice, one level deeper; the captures taken since
+/// `save` are dropped when it fails.
+fn branch(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>, save: usize) -> bool {
     st.depth += 1;
     let ok = m_memo(atoms, k, pos, st);
     st.depth -= 1;
+    if !ok {
+        st.caps.truncate(save);
+    }
     ok
 }
 
-/// The checks of a search past its first [`RUNS_AFTER`] steps: its limits, the table, and the
+/// The checks of a search past its first [`St::checks_after`] steps: its limits, the table, and the
 /// whitespace room.
 fn may_go_on(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
     // The search recurses one level per element it has matched: a template longer than the
@@ -704,6 +929,11 @@ fn m_inner(atoms: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
 
 /// Tries one candidate end for a token.
 fn attempt(t: &Tok, rest: &[Atom], k: &Cont<'_>, end: usize, cap: Cap, st: &mut St<'_>) -> bool {
+    if let Some(f) = &t.follow {
+        if !f.allows(st.text.as_bytes(), end) {
+            return false;
+        }
+    }
     let save = st.caps.len();
     if let Some(id) = t.target {
         st.caps.push((id, cap));
@@ -715,20 +945,50 @@ fn attempt(t: &Tok, rest: &[Atom], k: &Cont<'_>, end: usize, cap: Cap, st: &mut 
     false
 }
 
+/// The candidate end of a token whose recogniser gives at most one: `Some(None)` when it has
+/// none at `pos`, `None` for a token that may have several (searched by [`tok`]).
+fn single(t: &Tok, pos: usize, st: &St<'_>) -> Option<Option<(usize, Cap)>> {
+    let text = st.text;
+    let b = text.as_bytes();
+    let p = pos as u32;
+    let text_to = |e: usize| (e, Cap::Text(p, e as u32));
+    Some(match t.ty {
+        TokenType::Rest => Some(text_to(b.len())),
+        TokenType::Csv => Some((
+            b.len(),
+            Cap::Csv(p, b.len() as u32, t.target.unwrap_or(u16::MAX)),
+        )),
+        // A token of a character class takes its whole run: `{HOSTNAME?} {IPV4}` does not give
+        // the host the first digit of an address.
+        TokenType::Worddash => tokens::worddash_end(text, pos).map(text_to),
+        TokenType::Hostname => tokens::hostname_end(b, pos).map(text_to),
+        TokenType::Ipv4 => {
+            tokens::ipv4(b, pos).map(|(e, ip)| (e, Cap::Ip(p, e as u32, IpAddr::V4(ip))))
+        }
+        TokenType::Datetime => datetime::parse_prefix(&text[pos..], Some(st.year))
+            .map(|(len, ms)| (pos + len, Cap::Time(p, (pos + len) as u32, ms))),
+        TokenType::Macaddr => tokens::macaddr(b, pos).map(|(e, _)| (e, Cap::Mac(p, e as u32))),
+        TokenType::Duration => {
+            tokens::duration(b, pos).map(|(e, secs)| (e, Cap::Dur(p, e as u32, secs)))
+        }
+        // A number with a fraction may also end before it.
+        TokenType::Number => match tokens::number(b, pos) {
+            None => None,
+            Some((None, int_end)) => Some((int_end, Cap::Number(p, int_end as u32))),
+            Some((Some(_), _)) => return None,
+        },
+        _ => return None,
+    })
+}
+
 fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> bool {
+    if let Some(one) = single(t, pos, st) {
+        return one.is_some_and(|(e, cap)| attempt(t, rest, k, e, cap, st));
+    }
     let text = st.text;
     let b = text.as_bytes();
     let p = pos as u32;
     match (t.ty, t.rep) {
-        (TokenType::Rest, _) => attempt(t, rest, k, b.len(), Cap::Text(p, b.len() as u32), st),
-        (TokenType::Csv, _) => attempt(
-            t,
-            rest,
-            k,
-            b.len(),
-            Cap::Csv(p, b.len() as u32, t.target.unwrap_or(u16::MAX)),
-            st,
-        ),
         (TokenType::Until, _) => {
             let delim = t.args[0].as_bytes();
             let Some(finder) = &t.finder else {
@@ -797,16 +1057,6 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             }
             false
         }
-        // A token of a character class takes its whole run: `{HOSTNAME?} {IPV4}` does not give
-        // the host the first digit of an address.
-        (TokenType::Worddash, _) => match tokens::worddash_end(text, pos) {
-            Some(e) => attempt(t, rest, k, e, Cap::Text(p, e as u32), st),
-            None => false,
-        },
-        (TokenType::Hostname, _) => match tokens::hostname_end(b, pos) {
-            Some(e) => attempt(t, rest, k, e, Cap::Text(p, e as u32), st),
-            None => false,
-        },
         (TokenType::Number, _) => {
             let Some((frac_end, int_end)) = tokens::number(b, pos) else {
                 return false;
@@ -818,10 +1068,6 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             }
             attempt(t, rest, k, int_end, Cap::Number(p, int_end as u32), st)
         }
-        (TokenType::Ipv4, _) => match tokens::ipv4(b, pos) {
-            Some((e, ip)) => attempt(t, rest, k, e, Cap::Ip(p, e as u32, IpAddr::V4(ip)), st),
-            None => false,
-        },
         (TokenType::Ipv6, _) => {
             for (e, ip) in tokens::ipv6_candidates(text, pos) {
                 if attempt(t, rest, k, e, Cap::Ip(p, e as u32, IpAddr::V6(ip)), st) {
@@ -833,25 +1079,6 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             }
             false
         }
-        (TokenType::Datetime, _) => match datetime::parse_prefix(&text[pos..], Some(st.year)) {
-            Some((len, ms)) => attempt(
-                t,
-                rest,
-                k,
-                pos + len,
-                Cap::Time(p, (pos + len) as u32, ms),
-                st,
-            ),
-            None => false,
-        },
-        (TokenType::Macaddr, _) => match tokens::macaddr(b, pos) {
-            Some((e, _)) => attempt(t, rest, k, e, Cap::Mac(p, e as u32), st),
-            None => false,
-        },
-        (TokenType::Duration, _) => match tokens::duration(b, pos) {
-            Some((e, secs)) => attempt(t, rest, k, e, Cap::Dur(p, e as u32, secs), st),
-            None => false,
-        },
         (TokenType::Keyvalue, _) => {
             let (ps, ks, q) = kv_args(&t.args);
             for e in scan_kv(text, pos, &ps, &ks, q) {
@@ -871,6 +1098,8 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
             }
             false
         }
+        // Tokens of one candidate end, handled by `single` above.
+        _ => false,
     }
 }
 
@@ -1016,6 +1245,81 @@ mod tests {
         assert!(run("{$a=WORD} x {$b=WORD}", "a x y b").is_none());
     }
 
+    #[test]
+    fn required_literals_are_found_in_order_on_short_and_long_inputs() {
+        let r = Required::new([b"ab".as_slice(), b"ba".as_slice()].into_iter());
+        assert!(r.all_in(b"xxabxba"));
+        // The second may not overlap the first, nor come before it.
+        assert!(!r.all_in(b"xxaba"));
+        assert!(!r.all_in(b"baab"));
+        assert!(Required::new(std::iter::empty()).all_in(b""));
+        // Past the direct scan's bound the searcher takes over, with the same answers.
+        let mut long = b"ab".repeat(40_000);
+        assert!(long.len() * 2 > DIRECT_SCAN_BYTES);
+        assert!(r.all_in(&long));
+        long = vec![b'a'; 70_000];
+        assert!(!r.all_in(&long));
+        long.extend_from_slice(b"abba");
+        assert!(r.all_in(&long));
+        // `find` agrees with a plain search on every needle of a small text.
+        let hay = b"a-b.ab-ba..b-aab";
+        for i in 0..hay.len() {
+            for j in i + 1..=hay.len().min(i + 4) {
+                let needle = &hay[i..j];
+                let plain = hay.windows(needle.len()).position(|w| w == needle);
+                assert_eq!(find(hay, needle), plain, "{needle:?}");
+            }
+        }
+    }
+
+    /// The look-ahead that spares the search its dead ends (a space that takes its whole run, a
+    /// token end refused when the literal after it is absent) never refuses a match: a space
+    /// before a literal or an alternative that starts with whitespace still gives way, and a
+    /// lazy run still stops at the first place the literal after it allows.
+    #[test]
+    fn the_look_ahead_refuses_only_dead_ends() {
+        let cases: &[(&str, &str, Option<&[&str]>)] = &[
+            ("{$a=WORD} {\" x\"|\"y\"}", "a x", Some(&["a"])),
+            ("{$a=WORD} {\" x\"|\"y\"}", "a  x", Some(&["a"])),
+            ("{$a=WORD} {\" x\"|\"y\"}", "a y", Some(&["a"])),
+            ("{$a=WORD} {$b=STRING*}", "a  b", Some(&["a", "b"])),
+            (
+                "for {$u=STRING*} from {$ip=IPV4}",
+                "for invalid user from x from 10.0.0.1",
+                Some(&["invalid user from x", "10.0.0.1"]),
+            ),
+            (
+                "for {$u=STRING*} from {$ip=IPV4}",
+                "for a\tfrom 10.0.0.1",
+                Some(&["a", "10.0.0.1"]),
+            ),
+            (
+                "for {$u=STRING*}from {$ip=IPV4}",
+                "for a from 10.0.0.1",
+                Some(&["a", "10.0.0.1"]),
+            ),
+            ("{$n=NUMBER}. {$w=WORD}", "12. x", Some(&["12", "x"])),
+            ("{$n=NUMBER}{$w=WORD}", "12.5x", Some(&["12.5", "x"])),
+            ("{$h=HOSTNAME} {$w=WORD}", "h1  w", Some(&["h1", "w"])),
+            ("{$h=HOSTNAME} {$w=WORD}", "h1 ", None),
+            ("{$u=STRING*} port", "a port b port", Some(&["a port b"])),
+            ("{$a=WORD} from", "a\tfrom", Some(&["a"])),
+            ("{$a=STRING*} {\" x\"}", "a x", Some(&["a"])),
+            ("{$a=WORD} {\" x\"}", "a  x", Some(&["a"])),
+        ];
+        for (tpl, text, want) in cases {
+            let got = run(tpl, text);
+            let want = want.map(|w| w.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            assert_eq!(got, want, "{tpl} on {text:?}");
+            let (t, _) = parse_template(tpl);
+            assert_eq!(
+                Matcher::new(&t).matches_by_table(text, 2024),
+                Some(want.is_some()),
+                "{tpl} on {text:?}"
+            );
+        }
+    }
+
     /// The table-guided search gives what the plain search gives, on every template of a small
     /// grammar against inputs made of the same pieces (exhaustive over a seeded sample).
     #[test]
@@ -1036,9 +1340,29 @@ mod tests {
             "{$k=REST}",
             "{$l=WORDDASH}",
             "{$m=LITERAL}",
+            "{\" x\"|\"y\"}",
+            "x",
+            ": ",
+            "{$n=NUMBER}.",
+            "{$o=DATETIME}",
         ];
         let pieces = [
-            "a", "b1", "10", "10.0.0.1", " ", "  ", ":", "=", "x", "\"q r\"", "h-1.c", "7.5",
+            "a",
+            "b1",
+            "10",
+            "10.0.0.1",
+            " ",
+            "  ",
+            ":",
+            "=",
+            "x",
+            "\"q r\"",
+            "h-1.c",
+            "7.5",
+            " x",
+            "y",
+            "Mar 10 06:55:46",
+            "\t",
         ];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = |n: usize| {
@@ -1069,6 +1393,14 @@ mod tests {
                     other => format!("{other:?}"),
                 };
                 assert_eq!(show(&plain), show(&guided), "{tpl} on {text:?}");
+                // The table alone (no search) says whether there is a match at all.
+                if let Some(exists) = m.matches_by_table(&text, 2024) {
+                    assert_eq!(
+                        exists,
+                        matches!(plain, MatchOutcome::Matched(_)),
+                        "{tpl} on {text:?}"
+                    );
+                }
                 compared += 1;
             }
         }

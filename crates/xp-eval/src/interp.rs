@@ -49,8 +49,8 @@ impl<'p> Ctx<'p> {
     pub fn new(p: &'p Program, env: Vec<Value>, year: i32) -> Ctx<'p> {
         Ctx {
             p,
-            fields: vec![Value::Null; p.fields.len()],
-            vars: vec![Value::Null; p.vars.len()],
+            fields: nulls(p.fields.len()),
+            vars: nulls(p.vars.len()),
             env,
             year,
             depth: 0,
@@ -59,6 +59,7 @@ impl<'p> Ctx<'p> {
         }
     }
 
+    #[inline]
     fn set(&mut self, slot: Slot, v: Value) {
         match slot {
             Slot::Var(i) => self.vars[i as usize] = v,
@@ -207,6 +208,7 @@ impl<'p> Ctx<'p> {
                     let v = self.eval(e);
                     self.set(*slot, v);
                 }
+                S::SetConst(i, v) => self.fields[*i as usize] = v.clone(),
                 S::If(branches, otherwise) => {
                     let mut done = false;
                     for (c, b) in branches {
@@ -340,6 +342,13 @@ impl<'p> Ctx<'p> {
             }
         }
     }
+}
+
+/// `n` nulls (written as such, not cloned one by one).
+fn nulls(n: usize) -> Vec<Value> {
+    let mut v = Vec::with_capacity(n);
+    v.resize_with(n, || Value::Null);
+    v
 }
 
 /// A diagnostic for an input that cannot be read: XP0403 when it is nested too deep,

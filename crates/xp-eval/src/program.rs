@@ -65,6 +65,10 @@ pub enum E {
 pub enum S {
     /// Assignment.
     Assign(Slot, E),
+    /// A constant assigned to a field, already converted to the field's type (a conversion
+    /// that does not depend on the run: not to a datetime, whose year-less forms take the
+    /// run's year; one that fails stays an [`S::Assign`], which warns at run time).
+    SetConst(u32, Value),
     /// `if` statement.
     If(Vec<(E, Vec<S>)>, Option<Vec<S>>),
     /// `switch` statement.
@@ -392,7 +396,19 @@ impl Compiler<'_> {
                     }
                 }
                 let e = self.expr(value);
-                S::Assign(self.target(target, *span, true), e)
+                let slot = self.target(target, *span, true);
+                if let (Slot::Field(i), E::Const(v)) = (slot, &e) {
+                    let ty = self.fields[i as usize].ty;
+                    if v.is_null() {
+                        return Some(S::SetConst(i, Value::Null));
+                    }
+                    if ty != Some(FieldType::Datetime) {
+                        if let Ok(c) = crate::typing::coerce(ty, v.clone(), 0) {
+                            return Some(S::SetConst(i, c));
+                        }
+                    }
+                }
+                S::Assign(slot, e)
             }
             Stmt::If {
                 branches,

@@ -290,22 +290,28 @@ impl<'de> Visitor<'de> for DataSeed<'_> {
         f.write_str("`EventData.Data`")
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut named = Map::with_capacity(seq.size_hint().unwrap_or(16));
-        let mut all = Vec::new();
-        let mut any_unnamed = false;
+        // Every item in order; the map of names is built at the end, unless an item is
+        // unnamed (then `$Data` is the list of texts, as `data_value` does).
+        let mut items: Vec<DataItem> = Vec::with_capacity(seq.size_hint().unwrap_or(32));
         while let Some(item) = seq.next_element_seed(DataItemVisitor { keys: self.keys })? {
-            all.push(item.text.clone());
-            match item.name {
-                Some(n) => named.insert_if_absent(n, item.text),
-                None => any_unnamed = true,
-            }
+            items.push(item);
         }
-        Ok(if any_unnamed {
-            // Unnamed (or mixed) items: positional texts, as `data_value` does.
-            Value::List(Arc::new(all))
-        } else {
-            Value::Map(Arc::new(named))
-        })
+        if items.iter().any(|i| i.name.is_none()) {
+            return Ok(Value::List(Arc::new(
+                items.into_iter().map(|i| i.text).collect(),
+            )));
+        }
+        let mut named = Map::with_capacity(items.len());
+        for item in items {
+            let Some(n) = item.name else { continue };
+            // A name the rule never reads is left out: `$Data["X"]` is null either way, and
+            // the map the rule looks its keys up in stays small.
+            if self.keys.is_some_and(|ks| !ks.contains(n.as_str())) {
+                continue;
+            }
+            named.insert_if_absent(n, item.text);
+        }
+        Ok(Value::Map(Arc::new(named)))
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
         let item = DataItemVisitor { keys: self.keys }.visit_map(map)?;

@@ -138,7 +138,7 @@ fn a_log_run_reads_the_envelope_an_event_came_in() {
         Box::new(std::io::Cursor::new(log.as_bytes().to_vec())),
         &opts,
         |e| {
-            let fields = e.applied.winner.as_ref().map(|w| w.1.clone());
+            let fields = e.applied.winner.as_ref().map(|w| w.1.to_json());
             (e.line, e.kind, fields)
         },
         |out| {

@@ -12,7 +12,7 @@ pub mod stream;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use xp_eval::{CompileOptions, Outcome, Rule, RunOptions};
+use xp_eval::{CompileOptions, NormEvent, Outcome, Rule, RunOptions};
 use xp_syntax::ast::HeaderKind;
 
 use crate::index::Index;
@@ -67,8 +67,9 @@ pub struct RuleSet {
 /// The result of one event.
 #[derive(Clone, Debug, Default)]
 pub struct Applied {
-    /// The winning rule (index into [`RuleSet::rules`]) and its normalized event.
-    pub winner: Option<(usize, serde_json::Map<String, serde_json::Value>)>,
+    /// The winning rule (index into [`RuleSet::rules`]) and its normalized event (serialize
+    /// it, or take [`NormEvent::to_json`] for a JSON map).
+    pub winner: Option<(usize, NormEvent)>,
     /// Other rules that also normalized the event, in priority order.
     pub also: Vec<usize>,
     /// The best two had the same priority (the winner is the first by path).
@@ -133,7 +134,7 @@ impl RuleSet {
                 continue;
             };
             match &out.winner {
-                None => out.winner = Some((i, ev.to_json())),
+                None => out.winner = Some((i, ev)),
                 Some((w, _)) => {
                     if out.also.is_empty() {
                         out.tie = self.rules[*w].priority() == self.rules[i].priority();

@@ -177,6 +177,7 @@ pub fn explain(
             format!("no rule of the {} normalizes this event", set.rules.len()),
         ));
     };
+    let fields = fields.to_json();
     let rule = &set.rules[w];
     let template = describe(&rule.dir, lang, &fields);
     let (description, missing) = match &template {

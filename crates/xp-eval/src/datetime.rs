@@ -17,35 +17,45 @@ pub fn format_ms(ms: i64) -> String {
     format(ms, true)
 }
 
-/// The two formats, written field by field (every normalized time goes through here; chrono's
-/// `format` parses its pattern on every call). Years outside 0–9999 take chrono's `%Y` form.
+/// The two formats, written digit by digit (every normalized time goes through here: chrono's
+/// `format` parses its pattern on every call, and `write!` costs more than the digits). Years
+/// outside 0–9999 take chrono's `%Y` form.
 fn format(ms: i64, with_ms: bool) -> String {
     use chrono::{Datelike, Timelike};
-    use std::fmt::Write as _;
     let Some(dt) = DateTime::from_timestamp_millis(ms) else {
         return ms.to_string();
     };
     let mut s = String::with_capacity(24);
     let y = dt.year();
     if (0..=9999).contains(&y) {
-        let _ = write!(s, "{y:04}");
+        push_digits(&mut s, y.unsigned_abs(), 4);
     } else {
-        let _ = write!(s, "{}", dt.format("%Y"));
+        s.push_str(&dt.format("%Y").to_string());
     }
-    let _ = write!(
-        s,
-        "-{:02}-{:02}T{:02}:{:02}:{:02}",
-        dt.month(),
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second()
-    );
+    for (sep, n) in [
+        ('-', dt.month()),
+        ('-', dt.day()),
+        ('T', dt.hour()),
+        (':', dt.minute()),
+        (':', dt.second()),
+    ] {
+        s.push(sep);
+        push_digits(&mut s, n, 2);
+    }
     if with_ms {
-        let _ = write!(s, ".{:03}", dt.timestamp_subsec_millis());
+        s.push('.');
+        push_digits(&mut s, dt.timestamp_subsec_millis(), 3);
     }
     s.push('Z');
     s
+}
+
+/// Appends the last `width` decimal digits of `n`, zero-padded.
+fn push_digits(s: &mut String, n: u32, width: u32) {
+    for k in (0..width).rev() {
+        let d = (n / 10u32.pow(k)) % 10;
+        s.push(char::from(b'0' + d as u8));
+    }
 }
 
 /// Parses the whole string (surrounding whitespace allowed).

@@ -59,18 +59,34 @@ fn convert(ty: FieldType, v: &Value, year: i32) -> Option<Value> {
     }
 }
 
-/// The JSON form of a field value in a normalized event.
+/// The JSON form of a field value in a normalized event ([`Rendered`] as a JSON value).
 pub fn render(ty: Option<FieldType>, v: &Value) -> serde_json::Value {
-    match (ty, v) {
-        (Some(FieldType::Number) | None, Value::Int(n)) => serde_json::Value::from(*n),
-        (Some(FieldType::Number) | None, Value::Float(f)) => serde_json::Number::from_f64(*f)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        (None, Value::Bool(b)) => serde_json::Value::Bool(*b),
-        (None, Value::List(_) | Value::Map(_)) => v.to_json(),
-        // A datetime field keeps milliseconds; as text a datetime has whole seconds.
-        (Some(FieldType::Datetime), Value::Time(ms)) => {
-            serde_json::Value::String(crate::datetime::format_ms(*ms))
+    serde_json::to_value(Rendered(ty, v)).unwrap_or(serde_json::Value::Null)
+}
+
+/// A field value as a normalized event writes it, for serializing straight to text (the one
+/// definition of that form; [`render`] makes a JSON value of it): numbers as numbers (a
+/// non-finite one as null), booleans, lists and maps as JSON only in fields outside the
+/// taxonomy, a datetime field with its milliseconds, everything else as text.
+pub struct Rendered<'a>(pub Option<FieldType>, pub &'a Value);
+
+impl serde::Serialize for Rendered<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Rendered(ty, v) = *self;
+        match (ty, v) {
+            (Some(FieldType::Number) | None, Value::Int(n)) => s.serialize_i64(*n),
+            (Some(FieldType::Number) | None, Value::Float(f)) if f.is_finite() => {
+                s.serialize_f64(*f)
+            }
+            (Some(FieldType::Number) | None, Value::Float(_)) => s.serialize_unit(),
+            (None, Value::Bool(b)) => s.serialize_bool(*b),
+            (None, Value::List(_) | Value::Map(_)) => v.to_json().serialize(s),
+            // A datetime field keeps milliseconds; as text a datetime has whole seconds.
+            (Some(FieldType::Datetime), Value::Time(ms)) => {
+                s.serialize_str(&crate::datetime::format_ms(*ms))
+            }
+            (_, Value::Str(text)) => s.serialize_str(text),
+            _ => s.serialize_str(&v.to_text().unwrap_or_default()),
         }
-        _ => serde_json::Value::String(v.to_text().unwrap_or_default()),
     }
 }

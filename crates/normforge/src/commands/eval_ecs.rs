@@ -100,7 +100,7 @@ fn normalized(
             e.applied
                 .winner
                 .as_ref()
-                .map(|(_, fields)| (e.line, fields.clone()))
+                .map(|(_, fields)| (e.line, fields.to_json()))
         },
         |o| {
             if let Out::Event(Some((line, fields))) = o {

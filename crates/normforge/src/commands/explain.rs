@@ -25,6 +25,7 @@ pub fn run(a: &ExplainArgs) -> anyhow::Result<u8> {
         )
         .into());
     };
+    let fields = &fields.to_json();
     let rule = &set.rules[*w];
     let dir = a.rules.join(&rule.dir);
     let template = xp_package::describe::description(&dir, &a.lang, fields);

@@ -113,8 +113,8 @@ pub fn run(a: &InsightArgs) -> anyhow::Result<u8> {
                 rule: Some(*w),
                 catch_all: set.rules[*w].catch_all,
                 values: READ.map(|k| {
-                    fields.get(k).filter(|v| !v.is_null()).map(|v| match v {
-                        serde_json::Value::String(s) => s.clone(),
+                    fields.json_of(k).filter(|v| !v.is_null()).map(|v| match v {
+                        serde_json::Value::String(s) => s,
                         o => o.to_string(),
                     })
                 }),

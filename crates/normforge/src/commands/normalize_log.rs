@@ -66,7 +66,7 @@ pub struct Rendered {
 struct Record<'a> {
     line: usize,
     rule: &'a str,
-    fields: &'a serde_json::Map<String, serde_json::Value>,
+    fields: &'a xp_eval::NormEvent,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     also: Vec<&'a str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]

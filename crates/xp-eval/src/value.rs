@@ -40,7 +40,11 @@ impl Map {
     fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(ix) => ix.get(key).copied(),
-            None => self.entries.iter().rposition(|(k, _)| k == key),
+            // Lengths first: most keys differ in length, and comparing them needs no call.
+            None => self
+                .entries
+                .iter()
+                .rposition(|(k, _)| k.len() == key.len() && k.as_str() == key),
         }
     }
 

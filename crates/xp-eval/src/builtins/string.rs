@@ -1,6 +1,8 @@
 //! String built-ins. Offsets are byte offsets (clamped to character boundaries); any null
 //! argument where a string is needed gives null.
 
+use smol_str::StrExt;
+
 use crate::builtins::regex_cache::{self, Flavor};
 use crate::value::Value;
 
@@ -17,11 +19,30 @@ fn floor(st: &str, i: usize) -> usize {
 
 /// `lower(s)`.
 pub fn lower(a: &[Value]) -> Value {
+    if let Value::Str(x) = &a[0] {
+        if x.is_ascii() {
+            // ASCII text lowers as ASCII; text with no capital is returned as it is.
+            return if x.bytes().any(|b| b.is_ascii_uppercase()) {
+                Value::Str(x.to_ascii_lowercase_smolstr())
+            } else {
+                a[0].clone()
+            };
+        }
+    }
     s(&a[0]).map_or(Value::Null, |x| Value::from(x.to_lowercase()))
 }
 
 /// `upper(s)`.
 pub fn upper(a: &[Value]) -> Value {
+    if let Value::Str(x) = &a[0] {
+        if x.is_ascii() {
+            return if x.bytes().any(|b| b.is_ascii_lowercase()) {
+                Value::Str(x.to_ascii_uppercase_smolstr())
+            } else {
+                a[0].clone()
+            };
+        }
+    }
     s(&a[0]).map_or(Value::Null, |x| Value::from(x.to_uppercase()))
 }
 

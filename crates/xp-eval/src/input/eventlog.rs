@@ -10,14 +10,14 @@
 //! attributes (`<EventID Qualifiers="0">4624</EventID>` → `{"Qualifiers": "0", "text": "4624"}`),
 //! which is exactly the JSON rendering the expert knowledge base uses.
 
-use std::sync::Arc;
-
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use crate::input::{xml::parse_xml, Bindings};
+use crate::input::json::Lean;
+use crate::input::{xml::parse_xml, Bindings, Key};
 use crate::value::{Map, Str, Value};
 
 /// Decodes a Windows event and returns `(System map, bindings)`. Only members for which
@@ -94,7 +94,7 @@ impl<'de> Visitor<'de> for RootSeed<'_, '_, '_> {
         f.write_str("a Windows event object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             if k == "Event" {
                 map.next_value_seed(EventSeed {
                     want: self.want,
@@ -127,7 +127,7 @@ impl<'de> Visitor<'de> for EventSeed<'_, '_, '_> {
         f.write_str("the `Event` object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             event_member(&k, &mut map, self.want, self.out)?;
         }
         Ok(())
@@ -209,7 +209,7 @@ impl<'de> Visitor<'de> for SystemSeed<'_, '_, '_> {
         f.write_str("the `System` object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             if (self.want)(&k) {
                 let v: Value = map.next_value()?;
                 let name = Str::new(&k);
@@ -250,7 +250,7 @@ impl<'de> Visitor<'de> for EventDataSeed<'_, '_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut saw_data = false;
-        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             if k == "Data" && (self.want)("Data") {
                 saw_data = true;
                 let v = map.next_value_seed(DataSeed {
@@ -292,7 +292,7 @@ impl<'de> Visitor<'de> for DataSeed<'_> {
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         // Every item in order; the map of names is built at the end, unless an item is
         // unnamed (then `$Data` is the list of texts, as `data_value` does).
-        let mut items: Vec<DataItem> = Vec::with_capacity(seq.size_hint().unwrap_or(32));
+        let mut items: Vec<DataItem<'de>> = Vec::with_capacity(seq.size_hint().unwrap_or(32));
         while let Some(item) = seq.next_element_seed(DataItemVisitor { keys: self.keys })? {
             items.push(item);
         }
@@ -306,10 +306,10 @@ impl<'de> Visitor<'de> for DataSeed<'_> {
             let Some(n) = item.name else { continue };
             // A name the rule never reads is left out: `$Data["X"]` is null either way, and
             // the map the rule looks its keys up in stays small.
-            if self.keys.is_some_and(|ks| !ks.contains(n.as_str())) {
+            if self.keys.is_some_and(|ks| !ks.contains(&*n)) {
                 continue;
             }
-            named.insert_if_absent(n, item.text);
+            named.insert_if_absent(Str::new(&n), item.text);
         }
         Ok(Value::Map(Arc::new(named)))
     }
@@ -318,7 +318,7 @@ impl<'de> Visitor<'de> for DataSeed<'_> {
         Ok(match item.name {
             Some(n) => {
                 let mut m = Map::with_capacity(1);
-                m.push(n, item.text);
+                m.push(Str::new(&n), item.text);
                 Value::Map(Arc::new(m))
             }
             None => item.text,
@@ -334,9 +334,10 @@ fn trimmed(s: &str) -> Value {
     Value::str(s.trim())
 }
 
-/// One Data item: `{"Name": …, "text": …}` or a bare string.
-struct DataItem {
-    name: Option<Str>,
+/// One Data item: `{"Name": …, "text": …}` or a bare string; the name as read (borrowed from
+/// the input when it holds no escape: most names are only looked up, never kept).
+struct DataItem<'de> {
+    name: Option<Cow<'de, str>>,
     text: Value,
 }
 
@@ -345,46 +346,41 @@ struct DataItemVisitor<'k> {
 }
 
 impl<'de> DeserializeSeed<'de> for DataItemVisitor<'_> {
-    type Value = DataItem;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<DataItem, D::Error> {
+    type Value = DataItem<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<DataItem<'de>, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for DataItemVisitor<'_> {
-    type Value = DataItem;
+    type Value = DataItem<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Data item")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DataItem, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DataItem<'de>, A::Error> {
         let mut item = DataItem {
             name: None,
             text: Value::Null,
         };
-        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             match &*k {
                 "Name" => {
-                    let n: Value = map.next_value()?;
-                    item.name = match n {
-                        Value::Str(s) => Some(s),
-                        other => other.to_text().map(Str::from),
+                    item.name = match map.next_value::<Lean<'de>>()? {
+                        Lean::Str(s) => Some(Cow::Borrowed(s)),
+                        Lean::Other(Value::Str(s)) => Some(Cow::Owned(s.to_string())),
+                        Lean::Other(other) => other.to_text().map(Cow::Owned),
                     };
                 }
                 "text" | "#text"
                     if self.keys.is_some_and(|ks| {
-                        item.name.as_ref().is_some_and(|n| !ks.contains(n.as_str()))
+                        item.name.as_ref().is_some_and(|n| !ks.contains(&**n))
                     }) =>
                 {
                     // A named item the rule never reads: skip its text.
                     map.next_value::<IgnoredAny>()?;
                 }
-                "text" | "#text" => {
-                    let t: Value = map.next_value()?;
-                    item.text = match t {
-                        Value::Str(s) if s.trim().len() != s.len() => trimmed(&s),
-                        other => other,
-                    };
-                }
+                // A string value is read trimmed.
+                "text" | "#text" => item.text = map.next_value()?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -392,31 +388,31 @@ impl<'de> Visitor<'de> for DataItemVisitor<'_> {
         }
         Ok(item)
     }
-    fn visit_str<E>(self, v: &str) -> Result<DataItem, E> {
+    fn visit_str<E>(self, v: &str) -> Result<DataItem<'de>, E> {
         Ok(DataItem {
             name: None,
             text: trimmed(v),
         })
     }
-    fn visit_unit<E>(self) -> Result<DataItem, E> {
+    fn visit_unit<E>(self) -> Result<DataItem<'de>, E> {
         Ok(DataItem {
             name: None,
             text: Value::Null,
         })
     }
-    fn visit_i64<E>(self, v: i64) -> Result<DataItem, E> {
+    fn visit_i64<E>(self, v: i64) -> Result<DataItem<'de>, E> {
         Ok(DataItem {
             name: None,
             text: Value::Int(v),
         })
     }
-    fn visit_u64<E>(self, v: u64) -> Result<DataItem, E> {
+    fn visit_u64<E>(self, v: u64) -> Result<DataItem<'de>, E> {
         Ok(DataItem {
             name: None,
             text: i64::try_from(v).map_or(Value::Float(v as f64), Value::Int),
         })
     }
-    fn visit_bool<E>(self, v: bool) -> Result<DataItem, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<DataItem<'de>, E> {
         Ok(DataItem {
             name: None,
             text: Value::Bool(v),

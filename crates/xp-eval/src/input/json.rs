@@ -65,6 +65,76 @@ pub(crate) use scalar_visits;
 
 struct ValueVisitor;
 
+/// A JSON value that keeps a string without an escape borrowed from the input (trimmed, as a
+/// [`Value`] string is), for names that are looked up before anything is built of them; any
+/// other value is read as a [`Value`].
+pub(crate) enum Lean<'de> {
+    /// A string that holds no escape, trimmed.
+    Str(&'de str),
+    /// Any other value.
+    Other(Value),
+}
+
+impl<'de> Deserialize<'de> for Lean<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Lean<'de>, D::Error> {
+        d.deserialize_any(LeanVisitor)
+    }
+}
+
+struct LeanVisitor;
+
+impl<'de> Visitor<'de> for LeanVisitor {
+    type Value = Lean<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Lean<'de>, E> {
+        Ok(Lean::Str(v.trim()))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Lean<'de>, E> {
+        ValueVisitor.visit_str(v).map(Lean::Other)
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Lean<'de>, E> {
+        ValueVisitor.visit_string(v).map(Lean::Other)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Lean<'de>, E> {
+        Ok(Lean::Other(Value::Null))
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Lean<'de>, E> {
+        Ok(Lean::Other(Value::Null))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Lean<'de>, E> {
+        ValueVisitor.visit_bool(v).map(Lean::Other)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Lean<'de>, E> {
+        ValueVisitor.visit_i64(v).map(Lean::Other)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Lean<'de>, E> {
+        ValueVisitor.visit_u64(v).map(Lean::Other)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Lean<'de>, E> {
+        ValueVisitor.visit_f64(v).map(Lean::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Lean<'de>, A::Error> {
+        ValueVisitor.visit_seq(seq).map(Lean::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lean<'de>, A::Error> {
+        ValueVisitor.visit_map(map).map(Lean::Other)
+    }
+}
+
 impl<'de> Visitor<'de> for ValueVisitor {
     type Value = Value;
 
@@ -96,7 +166,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some((k, v)) = map.next_entry::<std::borrow::Cow<'de, str>, Value>()? {
+        while let Some((k, v)) = map.next_entry::<crate::input::Key<'de>, Value>()? {
             out.push(Str::new(&*k), v);
         }
         Ok(Value::Map(Arc::new(out)))

@@ -45,8 +45,8 @@ impl<'de> Visitor<'de> for EntriesVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::with_capacity(map.size_hint().unwrap_or(16));
-        while let Some((k, v)) = map.next_entry::<Cow<'de, str>, &'de RawValue>()? {
-            out.push((k, v));
+        while let Some((k, v)) = map.next_entry::<crate::input::Key<'de>, &'de RawValue>()? {
+            out.push((k.0, v));
         }
         Ok(out)
     }

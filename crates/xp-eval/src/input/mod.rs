@@ -8,12 +8,49 @@ pub mod lazy;
 pub mod tabular;
 pub mod xml;
 
+use std::borrow::Cow;
+use std::fmt;
 use std::sync::Arc;
 
 use crate::value::{Map, Str, Value};
 
 /// Variables an input defines: `(name without $, value)`.
 pub type Bindings = Vec<(Str, Value)>;
+
+/// A JSON object key, borrowed from the input when it holds no escape. serde's own
+/// `Cow<str>` always copies: every key of every event would be an allocation.
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+impl std::ops::Deref for Key<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v)))
+    }
+}
 
 // Keys that mark a JSON object as a SIEM transport envelope (besides `body`): the same
 // names a formula reads as envelope identifiers.

@@ -19,31 +19,41 @@ fn floor(st: &str, i: usize) -> usize {
 
 /// `lower(s)`.
 pub fn lower(a: &[Value]) -> Value {
-    if let Value::Str(x) = &a[0] {
-        if x.is_ascii() {
-            // ASCII text lowers as ASCII; text with no capital is returned as it is.
-            return if x.bytes().any(|b| b.is_ascii_uppercase()) {
-                Value::Str(x.to_ascii_lowercase_smolstr())
-            } else {
-                a[0].clone()
-            };
-        }
-    }
-    s(&a[0]).map_or(Value::Null, |x| Value::from(x.to_lowercase()))
+    ascii_case(
+        &a[0],
+        |b| b.is_ascii_uppercase(),
+        |x| x.to_ascii_lowercase_smolstr(),
+    )
+    .unwrap_or_else(|| s(&a[0]).map_or(Value::Null, |x| Value::from(x.to_lowercase())))
 }
 
 /// `upper(s)`.
 pub fn upper(a: &[Value]) -> Value {
-    if let Value::Str(x) = &a[0] {
-        if x.is_ascii() {
-            return if x.bytes().any(|b| b.is_ascii_lowercase()) {
-                Value::Str(x.to_ascii_uppercase_smolstr())
-            } else {
-                a[0].clone()
-            };
-        }
+    ascii_case(
+        &a[0],
+        |b| b.is_ascii_lowercase(),
+        |x| x.to_ascii_uppercase_smolstr(),
+    )
+    .unwrap_or_else(|| s(&a[0]).map_or(Value::Null, |x| Value::from(x.to_uppercase())))
+}
+
+/// Case conversion of ASCII text, which needs no Unicode tables and no allocation: the value
+/// itself when no byte `changes`, else `convert` of it (short results inline); `None` for
+/// anything else (non-ASCII text, other values), left to the Unicode conversion.
+fn ascii_case(
+    v: &Value,
+    changes: impl Fn(u8) -> bool,
+    convert: impl Fn(&str) -> smol_str::SmolStr,
+) -> Option<Value> {
+    let Value::Str(x) = v else { return None };
+    if !x.is_ascii() {
+        return None;
     }
-    s(&a[0]).map_or(Value::Null, |x| Value::from(x.to_uppercase()))
+    Some(if x.bytes().any(changes) {
+        Value::Str(convert(x))
+    } else {
+        v.clone()
+    })
 }
 
 /// `strip(s, prefix, suffix)`: removes the prefix once and the suffix once, when present.

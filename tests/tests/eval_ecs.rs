@@ -141,3 +141,44 @@ fn eval_ecs_agrees_with_the_shared_scorer() {
         }
     }
 }
+
+/// `eval/ecs-docs`: documented formats (RFC 5424 structured data, CEF, key=value firewalls,
+/// cloud audit JSON, mail server prose). The open half is found whole; the sealed half (read
+/// only as totals) may not fall below what it gave when the corpus was written.
+#[test]
+fn documented_formats_keep_their_figures() {
+    let root = workspace_root();
+    let dir = root.join("eval/ecs-docs");
+    let sealed = root.join("eval/ecs-docs-sealed.txt");
+    let out = eval_ecs(&[
+        dir.to_str().unwrap(),
+        "--json",
+        "--sealed",
+        sealed.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let open = &r["open"];
+    assert_eq!(open["total"]["expected"], 150, "{open}");
+    assert_eq!(open["total"]["found"], 150, "{open}");
+    assert_eq!(
+        open["total"]["correct"], open["total"]["generated"],
+        "{open}"
+    );
+    assert_eq!(
+        open["reach"]["reached"], open["reach"]["expected"],
+        "{open}"
+    );
+    let sealed = &r["sealed"]["total"];
+    let n = |v: &serde_json::Value| v.as_u64().unwrap();
+    assert_eq!(n(&sealed["expected"]), 161, "{sealed}");
+    assert!(n(&sealed["found"]) >= 119, "{sealed}");
+    assert!(
+        n(&sealed["generated"]) - n(&sealed["correct"]) <= 8,
+        "{sealed}"
+    );
+}

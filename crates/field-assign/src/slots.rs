@@ -105,12 +105,14 @@ fn written_keys(members: &[&str], colon: bool) -> Vec<String> {
             let Some(k) = key else {
                 continue;
             };
+            // The key is what follows the last character no key has: a CEF extension's
+            // first key comes right after the header's `|` (`…|10|src=10.0.0.1`).
+            let is_key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+            let k = &k[k.rfind(|c: char| !is_key_char(c)).map_or(0, |i| i + 1)..];
             let ok = k
                 .chars()
                 .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
             if ok {
                 out.add(k);
             }

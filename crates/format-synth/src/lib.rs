@@ -12,6 +12,7 @@ pub mod lit;
 pub mod merge;
 pub mod par;
 pub mod related;
+pub mod sd;
 pub mod structured;
 pub mod text;
 

@@ -82,6 +82,18 @@ fn tokens_with<'a>(line: &'a str, seen: Option<&Seen>, merge_quotes: bool) -> Ve
             continue;
         }
         let end = line[i..].find(is_ws_char).map_or(line.len(), |e| i + e);
+        // An RFC 5424 structured-data element: one record of pairs, data as a whole.
+        if let Some(close) = crate::sd::element_end(line, i) {
+            out.push(Tk {
+                text: &line[i..=close],
+                date: false,
+                spaced,
+                var: true,
+            });
+            spaced = false;
+            i = close + 1;
+            continue;
+        }
         // A quoted string of several words holding data (a request line, a user agent): one
         // token, as the clusterer masks it (`log_cluster::mask`), read with STRING.
         if let Some(close) = merge_quotes
@@ -594,6 +606,29 @@ fn render(pieces: &[Piece], style: Style<'_>, taken: &[&str]) -> TextTemplate {
                 // set of phrases of different lengths (`closed`, `reset by peer`) becomes
                 // alternatives. An optional group keeps the core a capture, so a value not seen
                 // yet still matches: it is preferred to listing phrases.
+                // Structured-data elements: their pairs as one KEYVALUE record.
+                if values.iter().all(|v| crate::sd::is_element(v)) {
+                    let all: Vec<(String, TokenType)> =
+                        reserved.iter().chain(captures.iter()).cloned().collect();
+                    let ids: Vec<&str> = values.iter().map(|v| crate::sd::id(v)).collect();
+                    tpl.push('[');
+                    if ids.iter().all(|x| *x == ids[0]) {
+                        tpl.push_str(&literal(ids[0]));
+                        tpl.push(' ');
+                    } else {
+                        let name = unique_name("sd_id", &all);
+                        tpl.push_str(&format!("{{${name}=UNTIL(\" \")}}"));
+                        captures.push((name, TokenType::Until));
+                    }
+                    let all: Vec<(String, TokenType)> =
+                        reserved.iter().chain(captures.iter()).cloned().collect();
+                    let name = unique_name("sd", &all);
+                    tpl.push_str(&format!("{{${name}=KEYVALUE}}]"));
+                    captures.push((name, TokenType::Keyvalue));
+                    last_word = String::new();
+                    keyed = false;
+                    continue;
+                }
                 let optional = if loose { None } else { optional_words(values) };
                 if optional.is_none() || style.list_first {
                     if let Some(alts) = (!loose).then(|| alternatives(values)).flatten() {
@@ -1275,8 +1310,29 @@ fn address_name(last_word: &str, keyed: bool, ty: TokenType) -> String {
     }
 }
 
-/// A variable name from the literal before a capture: its last word, lower-case.
+/// A variable name from the literal before a capture: its last word, lower-case; a key written
+/// before `=` (`source-address="`) names it whole, its `-` and `.` written `_`
+/// (`source_address`): its last word alone (`address`) would lose whose value it is.
 fn name_from(text: &str) -> String {
+    if let Some(key) = text.trim_end_matches(['"', '\'']).strip_suffix('=') {
+        let key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+        let key = &key[key.rfind(|c: char| !key_char(c)).map_or(0, |i| i + 1)..];
+        let key = key.trim_matches(['-', '.', '_']);
+        if key.contains(['-', '.'])
+            && key.len() <= MAX_NAME
+            && key.starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            return key.to_ascii_lowercase().replace(['-', '.'], "_");
+        }
+    }
+    name_from_word(text)
+}
+
+/// Longest variable name taken from the text before a capture.
+const MAX_NAME: usize = 32;
+
+/// [`name_from`]'s last word, lower-case.
+fn name_from_word(text: &str) -> String {
     let word: String = text
         .trim_end_matches(|c: char| !c.is_alphanumeric())
         .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -1330,6 +1386,47 @@ mod tests {
         // Wrapped words of no type of their own are cut as before.
         let m = ["id (a1) up", "id (b22) up"];
         assert_eq!(synthesize(&m, false).template, "id ({$v1=WORD}) up");
+    }
+
+    #[test]
+    fn structured_data_is_one_keyvalue_record() {
+        // RFC 5424 §6.3 elements: pairs in any order or number, read by name.
+        let m = [
+            r#"<14>1 2025-03-10T08:40:02Z fw1 flow - CREATE [origin@32473 src="10.0.0.5" user="alice"] created"#,
+            r#"<14>1 2025-03-10T08:40:05Z fw1 flow - CREATE [origin@32473 user="bob" src="10.0.0.6" app="web"] created"#,
+        ];
+        let t = synthesize(&m, false);
+        assert!(
+            t.template.contains("[origin@32473 {$sd=KEYVALUE}] created"),
+            "{}",
+            t.template
+        );
+        // Elements of different ids: the id is captured too.
+        let m = [r#"x [a@1 k="1"] y"#, r#"x [b@2 k="2"] y"#];
+        let t = synthesize(&m, false);
+        assert_eq!(t.template, r#"x [{$sd_id=UNTIL(" ")}{$sd=KEYVALUE}] y"#);
+        for line in m {
+            let rule = xp_eval::Rule::compile(
+                &format!(
+                    "TEXT = {}\nid = \"t\"\ndatafield1 = $sd[\"k\"]\n",
+                    xp_syntax::quote_str(&t.template, '\'')
+                ),
+                Default::default(),
+            )
+            .unwrap();
+            assert!(matches!(
+                rule.normalize(line, &xp_eval::RunOptions::default()),
+                Ok(xp_eval::Outcome::Normalized(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn a_key_names_its_value_whole() {
+        assert_eq!(name_from(r#"x source-address=""#), "source_address");
+        assert_eq!(name_from("dst.port="), "dst_port");
+        assert_eq!(name_from("srcip="), "srcip");
+        assert_eq!(name_from("for user "), "user");
     }
 
     #[test]

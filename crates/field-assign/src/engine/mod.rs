@@ -179,7 +179,7 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "windows_channel", file: "windows", when: When::Eventlog, run: |c, b| windows::channel(c.slots, b) },
     // Messages.
     Pass { name: "audit_record_title", file: "linux_audit", when: When::Messages, run: |c, b| linux_audit::record_title(c.view, c.slots, b) },
-    Pass { name: "keyvalue_status", file: "status", when: When::Keyvalue, run: |c, b| status::keyvalue_status(c.slots, b) },
+    Pass { name: "keyvalue_status", file: "status", when: When::Messages, run: |c, b| status::keyvalue_status(c.slots, b) },
     Pass { name: "keyvalue_record_type", file: "classify", when: When::Keyvalue, run: |c, b| c.engine.keyvalue_record_type(c.view, c.slots, b) },
     Pass { name: "message_words", file: "classify", when: When::Messages, run: classify::message_words },
     Pass { name: "message_title", file: "classify", when: When::Messages, run: classify::message_title },
@@ -193,6 +193,7 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "address_list", file: "addresses", when: When::Messages, run: |c, b| addresses::address_list(c.slots, b) },
     Pass { name: "lone_address", file: "addresses", when: When::Messages, run: |c, b| addresses::lone_address(c.slots, b) },
     Pass { name: "pair_ports", file: "addresses", when: When::Messages, run: |c, b| addresses::pair_ports(c.slots, b) },
+    Pass { name: "named_address", file: "addresses", when: When::Always, run: |c, b| addresses::named_address(c.slots, b) },
     Pass { name: "syslog_program", file: "syslog", when: When::Messages, run: |c, b| syslog::syslog_program(c.view.members, b) },
     Pass { name: "http_status", file: "http_status", when: When::Text, run: |c, b| http_status::response_status(c.view.head, c.slots, b) },
     // Structured events.

@@ -119,14 +119,38 @@ fn next_piece<'a>(
     (s, "")
 }
 
-/// Ends of successive `key=value` pairs starting at `pos` (for the KEYVALUE token), longest
-/// first. A pair needs a non-empty key of non-whitespace characters without `kv_sep`.
+/// Ends of successive `key=value` pairs starting at `pos`, one per pair, longest first. A pair
+/// needs a non-empty key of non-whitespace characters without `kv_sep`.
 pub fn scan_kv(
     text: &str,
     pos: usize,
     pair_sep: &str,
     kv_sep: &str,
     quote: Option<char>,
+) -> Vec<usize> {
+    scan(text, pos, pair_sep, kv_sep, quote, false)
+}
+
+/// Where a KEYVALUE token may end, longest first: after each pair ([`scan_kv`]), and after a
+/// quoted value's closing quote when text without a separator follows it, as RFC 5424
+/// structured data closes its element right there (`[origin ip="10.0.0.1"]`).
+pub fn token_ends(
+    text: &str,
+    pos: usize,
+    pair_sep: &str,
+    kv_sep: &str,
+    quote: Option<char>,
+) -> Vec<usize> {
+    scan(text, pos, pair_sep, kv_sep, quote, true)
+}
+
+fn scan(
+    text: &str,
+    pos: usize,
+    pair_sep: &str,
+    kv_sep: &str,
+    quote: Option<char>,
+    quote_ends: bool,
 ) -> Vec<usize> {
     let mut ends = Vec::new();
     let mut at = pos;
@@ -141,6 +165,20 @@ pub fn scan_kv(
         let end = at + piece.trim_end().len();
         if end <= at + eq {
             break;
+        }
+        // A quoted value may end the token at its closing quote ([`token_ends`]).
+        if let Some(q) = quote.filter(|_| quote_ends) {
+            let value = &rest[eq + kv_sep.len()..piece.len()];
+            let lead = value.len() - value.trim_start().len();
+            if let Some(inner) = value[lead..].strip_prefix(q) {
+                if let Some(close) = inner.find(q) {
+                    let quoted_end =
+                        at + eq + kv_sep.len() + lead + q.len_utf8() + close + q.len_utf8();
+                    if quoted_end < end {
+                        ends.push(quoted_end);
+                    }
+                }
+            }
         }
         ends.push(end);
         // Skip the separator to the next pair.
@@ -236,6 +274,22 @@ mod tests {
         let ends = scan_kv(t, 0, " ", "=", Some('"'));
         assert_eq!(&t[..ends[0]], "a=1 b=\"x y\" c=3");
         assert_eq!(ends.len(), 3);
+    }
+
+    #[test]
+    fn a_closing_quote_may_end_the_run() {
+        // RFC 5424 structured data: the element closes right after the last quoted value.
+        let t = r#"a="1" b="x]y"] msg"#;
+        let ends = token_ends(t, 0, " ", "=", Some('"'));
+        let texts: Vec<&str> = ends.iter().map(|&e| &t[..e]).collect();
+        assert_eq!(texts, [r#"a="1" b="x]y"]"#, r#"a="1" b="x]y""#, r#"a="1""#]);
+        let m = parse_kv(&t[..ends[1]], " ", "=", Some('"'));
+        assert_eq!(get(&m, "b"), "x]y");
+        // One end per pair for the scan of pairs.
+        assert_eq!(scan_kv(t, 0, " ", "=", Some('"')).len(), 2);
+        // Without a quote character, or with nothing after the quote, no end is added.
+        assert_eq!(token_ends(r#"a="1"]"#, 0, " ", "=", None).len(), 1);
+        assert_eq!(token_ends(r#"a="1" b=2"#, 0, " ", "=", Some('"')).len(), 2);
     }
 
     #[test]

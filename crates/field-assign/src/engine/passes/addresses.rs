@@ -258,9 +258,86 @@ pub(crate) fn address_with_port(slots: &Slots, b: &mut Builder) {
     }
 }
 
+/// A value written `name[address]` (Postfix's and sendmail's client notation:
+/// `mail.example.org[203.0.113.9]`, `unknown[198.51.100.23]`) holds the address between its
+/// brackets: under a key that says which end it is (`client=` → `src.ip`).
+///
+/// `client=mail.example.org[203.0.113.9]` → `src.ip = substr($kv["client"], …)`.
+pub(crate) fn named_address(slots: &Slots, b: &mut Builder) {
+    for s in &slots.slots {
+        let Some(side) = crate::engine::passes::key_words::key_side(&s.key) else {
+            continue;
+        };
+        let field = format!("{side}.ip");
+        let vals = real_values(s);
+        if b.has(&field)
+            || vals.iter().flatten().next().is_none()
+            || !vals
+                .iter()
+                .flatten()
+                .all(|v| bracketed_address(unquote(v)).is_some())
+        {
+            continue;
+        }
+        let e = slot_expr(s);
+        let open = format!("find_substr({e}, \"[\")");
+        let expr = format!("substr({e}, {open} + 1, find_substr({e}, \"]\") - {open} - 1)");
+        if let Some(g) = guarded(s, expr) {
+            b.set(&field, Source::Expr(g), Why::Lexicon);
+        }
+    }
+}
+
+/// The address of a `name[address]` value.
+fn bracketed_address(v: &str) -> Option<std::net::IpAddr> {
+    let (name, rest) = v.trim().split_once('[')?;
+    let addr = rest.strip_suffix(']')?;
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    name_ok.then(|| addr.parse().ok()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bracketed_address_after_a_name_is_the_address() {
+        assert!(bracketed_address("mail.example.org[203.0.113.9]").is_some());
+        assert!(bracketed_address("unknown[2001:db8::1]").is_some());
+        assert!(bracketed_address("[203.0.113.9]").is_none());
+        assert!(bracketed_address("host[x]").is_none());
+        assert!(bracketed_address("a b[10.0.0.1]").is_none());
+        let s = Slots {
+            prelude: Vec::new(),
+            slots: vec![Slot {
+                expr: "$client".into(),
+                key: "client".into(),
+                parent: None,
+                values: vec![Some("mail.example.org[203.0.113.9]".into())],
+            }],
+        };
+        let mut b = Builder::new(Vec::new());
+        named_address(&s, &mut b);
+        let (out, _) = b.finish();
+        let Source::Expr(e) = &out.get("src.ip").unwrap().source else {
+            panic!("not an expression");
+        };
+        for (raw, ip) in [
+            (
+                r#"{"client": "mail.example.org[203.0.113.9]"}"#,
+                "203.0.113.9",
+            ),
+            (r#"{"client": "unknown[2001:db8::1]"}"#, "2001:db8::1"),
+        ] {
+            assert_eq!(
+                crate::tsv::run_field("", "src.ip", e, raw).as_deref(),
+                Some(ip)
+            );
+        }
+    }
 
     #[test]
     fn an_address_with_its_port_splits_per_event() {

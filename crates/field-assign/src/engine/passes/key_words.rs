@@ -65,6 +65,105 @@ fn side_and_attribute(key: &str) -> Option<(Side, &'static str)> {
     }
 }
 
+/// An account a compound key names without a side (`sasl_username`, `login_user`) is the
+/// acting one, as a bare `user` or `username` key is (`schema/key-lexicon.tsv`), unless its
+/// values are outcomes (`"ConsoleLogin": "Failure"` names an act, not an account).
+fn sideless_account(s: &Slot) -> Option<(Side, &'static str)> {
+    let words = split_words(&s.key);
+    let last = words.last()?;
+    let states_no_side = words
+        .iter()
+        .all(|w| !role(w).is_some_and(|r| r.starts_with("side:")));
+    let outcome = |v: &String| {
+        crate::lexicon::status_word(v).is_some()
+            || crate::engine::passes::status::outcome_word(v).is_some()
+    };
+    (words.len() > 1
+        && states_no_side
+        && role(last) == Some("attribute:account")
+        && !s.values.iter().flatten().any(outcome))
+    .then_some((Side::Src, "account"))
+}
+
+/// The end of the exchange a key's words state (`client` → `src`, `target_host` → `dst`),
+/// when they state exactly one.
+pub(crate) fn key_side(key: &str) -> Option<&'static str> {
+    let mut sides: Vec<Side> = split_words(key)
+        .iter()
+        .filter_map(|w| match role(w) {
+            Some("side:src") => Some(Side::Src),
+            Some("side:dst") => Some(Side::Dst),
+            _ => None,
+        })
+        .collect();
+    sides.dedup();
+    match sides.as_slice() {
+        [Side::Src] => Some("src"),
+        [Side::Dst] => Some("dst"),
+        _ => None,
+    }
+}
+
+/// A key whose own words say nothing (`alternateId`), under a parent that says which end of the
+/// exchange it belongs to (`actor`, `client`, `target`): the value's shape says what it is, an
+/// address or an account (`alice@example.com`, `CORP\\alice`).
+/// `{"actor": {"alternateId": "alice@example.com"}}` → `subject.account.name`.
+fn parent_side_and_shape(s: &Slot) -> Option<(Side, &'static str)> {
+    let parent = s.parent.as_deref()?;
+    if split_words(&s.key).iter().any(|w| role(w).is_some()) {
+        return None;
+    }
+    let mut sides: Vec<Side> = split_words(parent)
+        .iter()
+        .filter_map(|w| match role(w) {
+            Some("side:src") => Some(Side::Src),
+            Some("side:dst") => Some(Side::Dst),
+            _ => None,
+        })
+        .collect();
+    sides.dedup();
+    let [side] = sides.as_slice() else {
+        return None;
+    };
+    Some((*side, value_shape(&real_values(s))?))
+}
+
+/// What every present value is by its shape alone: `ip` (an address) or `account`
+/// (`name@domain.tld`, `DOMAIN\\name`).
+fn value_shape(values: &[Option<String>]) -> Option<&'static str> {
+    let present: Vec<&str> = values
+        .iter()
+        .flatten()
+        .map(|v| unquote(v).trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let name_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '+');
+    let account = |v: &&str| match v.split_once(['@', '\\']) {
+        Some((name, domain)) => {
+            !name.is_empty()
+                && name.chars().all(name_char)
+                && !domain.is_empty()
+                && domain
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.'))
+                && (v.contains('\\') || domain.contains('.'))
+        }
+        None => false,
+    };
+    if present.is_empty() {
+        None
+    } else if present
+        .iter()
+        .all(|v| v.parse::<std::net::IpAddr>().is_ok())
+    {
+        Some("ip")
+    } else if present.iter().all(account) {
+        Some("account")
+    } else {
+        None
+    }
+}
+
 /// The candidate fields of a side and attribute, the first whose type the values fit wins:
 /// an `address` holding names is the host's name.
 fn fields(side: Side, attribute: &str) -> &'static [&'static str] {
@@ -117,7 +216,10 @@ pub(crate) fn key_words(slots: &Slots, b: &mut Builder) {
         })
     };
     for s in by_depth(slots) {
-        let Some((side, attribute)) = side_and_attribute(&s.key) else {
+        let Some((side, attribute)) = side_and_attribute(&s.key)
+            .or_else(|| parent_side_and_shape(s))
+            .or_else(|| sideless_account(s))
+        else {
             continue;
         };
         if used(b, s) {
@@ -168,10 +270,70 @@ mod tests {
         );
         // No side, two sides or two kinds: nothing said.
         assert_eq!(side_and_attribute("ip"), None);
+        assert_eq!(side_and_attribute("local_ip_x"), None);
+        assert_eq!(side_and_attribute("bind_port"), None);
         assert_eq!(side_and_attribute("src_dst_ip"), None);
         assert_eq!(side_and_attribute("client_user_port"), None);
         // The last word is the head: a class named after a user client is no user.
         assert_eq!(side_and_attribute("user_client_class"), None);
+    }
+
+    #[test]
+    fn an_account_without_a_side_is_the_acting_one() {
+        let slot = |key: &str, v: &str| Slot {
+            key: key.to_string(),
+            parent: None,
+            expr: format!("${key}"),
+            values: vec![Some(v.to_string())],
+        };
+        assert_eq!(
+            sideless_account(&slot("sasl_username", "bob")),
+            Some((Side::Src, "account"))
+        );
+        // A lone word is the lexicon's; an outcome is no account; a side is the other rule's.
+        assert_eq!(sideless_account(&slot("username", "bob")), None);
+        assert_eq!(sideless_account(&slot("ConsoleLogin", "Failure")), None);
+        assert_eq!(sideless_account(&slot("target_user", "bob")), None);
+        assert_eq!(sideless_account(&slot("user_agent", "curl")), None);
+    }
+
+    #[test]
+    fn a_parent_names_the_side_and_the_value_its_kind() {
+        let slot = |parent: &str, key: &str, v: &str| Slot {
+            key: key.to_string(),
+            parent: Some(parent.to_string()),
+            expr: format!("${parent}[\"{key}\"]"),
+            values: vec![Some(v.to_string())],
+        };
+        assert_eq!(
+            parent_side_and_shape(&slot("actor", "alternateId", "alice@example.com")),
+            Some((Side::Src, "account"))
+        );
+        assert_eq!(
+            parent_side_and_shape(&slot("target", "value", "CORP\\bob")),
+            Some((Side::Dst, "account"))
+        );
+        assert_eq!(
+            parent_side_and_shape(&slot("client", "v4", "10.0.0.5")),
+            Some((Side::Src, "ip"))
+        );
+        // A display name, an id, a parent of no side, a key that speaks for itself.
+        assert_eq!(
+            parent_side_and_shape(&slot("actor", "displayName", "Alice Smith")),
+            None
+        );
+        assert_eq!(
+            parent_side_and_shape(&slot("actor", "id", "00u1a2b3c")),
+            None
+        );
+        assert_eq!(
+            parent_side_and_shape(&slot("outcome", "by", "alice@example.com")),
+            None
+        );
+        assert_eq!(
+            parent_side_and_shape(&slot("actor", "hostname", "10.0.0.5")),
+            None
+        );
     }
 
     #[test]

@@ -141,7 +141,8 @@ pub(crate) fn error_present(slots: &Slots) -> Option<Source> {
     )))
 }
 
-/// A key=value record's outcome key states its status (`res=failed`).
+/// A message's outcome key states its status: a key=value record's `res=failed`, a CEF
+/// extension's `outcome=failure`, a capture named `result`.
 pub(crate) fn keyvalue_status(slots: &Slots, b: &mut Builder) {
     if let Some(st) = status_of(slots) {
         b.set("status", st, Why::Words);

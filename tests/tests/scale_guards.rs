@@ -85,9 +85,11 @@ fn a_types_log_gives_one_rule_per_type_each_found_at_once() {
         rules.abs_diff(types) * 20 <= types,
         "{rules} rules for {types} event types (±5 %)"
     );
+    // ≤ 1.5 is the bound; the index's literal order keeps it near 1 (1.05; 1.21
+    // without it).
     assert!(
-        tried(&stats) <= 1.5,
-        "{:.2} rules tried per event (≤ 1.5); most tried in vain: {vain}",
+        tried(&stats) <= 1.1,
+        "{:.2} rules tried per event (≤ 1.1); most tried in vain: {vain}",
         tried(&stats)
     );
     assert!(

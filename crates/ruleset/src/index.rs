@@ -1,6 +1,6 @@
 //! Dispatch without trying every rule on every event.
 //!
-//! Two filters, both conservative (a rule they drop could not have matched):
+//! Three filters, all conservative (a rule they drop could not have matched):
 //! - **gate** by the event's first character: JSON rules need `{`, EVENTLOG and XML `{` or `<`
 //!   (`{`: a transport envelope or JSON form); TEXT, CEF and TABULAR rules take any event.
 //! - **required literals** per rule, found in the raw event with Aho-Corasick (ASCII case
@@ -11,9 +11,12 @@
 //!   `lower`), keys of `$x["key"] != null`, both sides of an `and`, one literal of each side of
 //!   an `or`. Each rule is found through its two rarest requirements across the rule set (a
 //!   pair of literals both found in the event; `type123` rather than `connection`), or its
-//!   rarest one when it has a single one, and kept only when its next rarest ones (up to four)
+//!   rarest one when it has a single one, and kept only when its next rarest ones (up to twelve)
 //!   were found in the event too. A rule without such literals of at least [`MIN_LITERAL`]
 //!   characters is tried on every event its gate lets through.
+//! - **literal order**: a TEXT rule's literals must be found in the order of its format string,
+//!   each starting at or after the end of the one before ([`Facts::sequence`]): the words of
+//!   one event type seldom make another type's words in another order a match.
 //!
 //! Candidates come out in priority order: `!`-kind first, then the most specific header,
 //! then path order. The tests check the index against trying every rule.
@@ -66,6 +69,9 @@ pub struct Facts {
     /// What every event the rule matches contains: each entry is a set of literals
     /// (lowercase) of which the event has at least one. The index picks the rarest entry.
     pub requirements: Vec<AnyOf>,
+    /// A TEXT header's literals (lowercase) in the order they stand in the format string: an
+    /// event the rule matches holds them in this order, each after the end of the one before.
+    pub sequence: Vec<String>,
     /// Specificity for the priority.
     pub specificity: usize,
     /// The header is a catch-all: a TEXT format string of one token that takes anything.
@@ -104,6 +110,7 @@ impl Facts {
             return Facts::default();
         };
         let mut reqs: Vec<AnyOf> = Vec::new();
+        let mut sequence: Vec<String> = Vec::new();
         let mut specificity = 0;
         let mut catch_all = false;
         // The KEYVALUE captures of a TEXT header: a key COND finds in one is in the raw text.
@@ -129,6 +136,7 @@ impl Facts {
                         Item::Lit(s) => {
                             specificity += s.len();
                             reqs.extend(all_runs(s));
+                            sequence.extend(all_runs(s).into_iter().flatten());
                         }
                         Item::Space => {}
                         Item::Group(g) => {
@@ -144,6 +152,7 @@ impl Facts {
                                     {
                                         specificity += text.len();
                                         reqs.extend(all_runs(text));
+                                        sequence.extend(all_runs(text).into_iter().flatten());
                                     }
                                 }
                             }
@@ -179,6 +188,7 @@ impl Facts {
         reqs.dedup();
         Facts {
             requirements: reqs,
+            sequence,
             specificity,
             catch_all,
         }
@@ -314,6 +324,8 @@ pub struct Index {
     /// Per rule: its other requirements checked on the event's found patterns (each a set of
     /// pattern ids, one of which must be found).
     secondary: Secondary,
+    /// Per rule: its TEXT header's literals in order ([`Facts::sequence`]), as pattern ids.
+    sequence: Csr,
     /// Rules without a literal.
     always: Vec<u32>,
     /// Per rule.
@@ -357,6 +369,52 @@ impl Secondary {
                 return false;
             }
             reqs = after;
+        }
+        true
+    }
+}
+
+/// Lists of pattern ids per rule, side by side in one array.
+struct Csr {
+    /// Rule `i`'s list is `data[start[i]..start[i + 1]]`.
+    start: Vec<u32>,
+    data: Vec<u32>,
+}
+
+impl Csr {
+    fn new(lists: &[Vec<u32>]) -> Csr {
+        let mut start = Vec::with_capacity(lists.len() + 1);
+        let mut data = Vec::new();
+        for l in lists {
+            start.push(data.len() as u32);
+            data.extend_from_slice(l);
+        }
+        start.push(data.len() as u32);
+        Csr { start, data }
+    }
+
+    fn get(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        &self.data[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+}
+
+/// Where the patterns were found in an event: `(pattern, start, end)` sorted by pattern, then
+/// start.
+struct Found(Vec<(u32, u32, u32)>);
+
+impl Found {
+    /// Whether the patterns `seq` occur in this order, each starting at or after the end of
+    /// the one before (the earliest such occurrence of each is taken, which finds a chain
+    /// whenever one exists).
+    fn in_order(&self, seq: &[u32]) -> bool {
+        let mut pos = 0u32;
+        for &p in seq {
+            let lo = self.0.partition_point(|&(q, s, _)| (q, s) < (p, pos));
+            match self.0.get(lo) {
+                Some(&(q, _, e)) if q == p => pos = e,
+                _ => return false,
+            }
         }
         true
     }
@@ -459,6 +517,19 @@ impl Index {
                 .collect();
             secondary.push(rest);
         }
+        // Sequences of two literals or more, of patterns the index looks for (a TEXT rule's
+        // literals are its requirements, so each has its pattern).
+        let sequences: Vec<Vec<u32>> = rules
+            .iter()
+            .map(|r| {
+                let ids: Option<Vec<u32>> = r
+                    .sequence
+                    .iter()
+                    .map(|l| pattern_of.get(l).copied())
+                    .collect();
+                ids.filter(|ids| ids.len() >= 2).unwrap_or_default()
+            })
+            .collect();
         by_pattern.resize(patterns.len(), Vec::new());
         for v in &mut by_pattern {
             v.dedup();
@@ -495,6 +566,7 @@ impl Index {
             by_pair,
             pair_by_first,
             secondary: Secondary::new(&secondary),
+            sequence: Csr::new(&sequences),
             always,
             gate: rules.iter().map(|r| Gate::of(r.kind)).collect(),
             rank,
@@ -514,11 +586,13 @@ impl Index {
             .filter(|&i| self.gate[i as usize].admits(first))
             .collect();
         if let Some(ac) = &self.ac {
-            let mut found: Vec<u32> = ac
+            let mut at: Vec<(u32, u32, u32)> = ac
                 .find_overlapping_iter(raw)
-                .map(|m| m.pattern().as_u32())
+                .map(|m| (m.pattern().as_u32(), m.start() as u32, m.end() as u32))
                 .collect();
-            found.sort_unstable();
+            at.sort_unstable();
+            let at = Found(at);
+            let mut found: Vec<u32> = at.0.iter().map(|&(p, _, _)| p).collect();
             found.dedup();
             // The found patterns as a bit set, for the secondary checks.
             let mut seen = vec![0u64; self.by_pattern.len().div_ceil(64)];
@@ -565,6 +639,11 @@ impl Index {
             if out.len() > before {
                 out.sort_by_key(|&i| self.rank[i as usize]);
                 out.dedup();
+                // A TEXT rule whose literals are all found, but not in its order, cannot match.
+                out.retain(|&i| {
+                    let seq = self.sequence.get(i);
+                    seq.is_empty() || at.in_order(seq)
+                });
             }
         }
         out.into_iter().map(|i| i as usize).collect()
@@ -588,5 +667,31 @@ mod tests {
         // A capture's value may be rewritten by its token type: no literal from it.
         let src = "TEXT = 'a {$n=NUMBER}'\nCOND = $n == \"42\"\nid = \"r\"\n";
         assert!(Facts::of(src).requirements.is_empty());
+    }
+
+    #[test]
+    fn literals_found_out_of_the_header_order_offer_no_rule() {
+        let src = "TEXT = 'session {$u=WORD} opened for {$v=WORD} from {$ip=IPV4}'\nid = \"r\"\n";
+        assert_eq!(
+            Facts::of(src).sequence,
+            ["session", "opened", "for", "from"]
+        );
+        let rules = vec![crate::Loaded::compile(src, "r".into()).unwrap()];
+        let index = Index::build(&rules);
+        assert_eq!(
+            index.candidates("session x opened for y from 10.0.0.1"),
+            [0]
+        );
+        assert!(index
+            .candidates("from 10.0.0.1 session x opened for y")
+            .is_empty());
+        // A literal that repeats needs two occurrences in order.
+        let found = Found(vec![(0, 0, 3), (1, 4, 7)]);
+        assert!(found.in_order(&[0, 1]));
+        assert!(!found.in_order(&[1, 0]));
+        assert!(!found.in_order(&[0, 0]));
+        assert!(Found(vec![(0, 0, 3), (0, 5, 8)]).in_order(&[0, 0]));
+        // Overlapping occurrences do not chain.
+        assert!(!Found(vec![(0, 0, 3), (1, 2, 5)]).in_order(&[0, 1]));
     }
 }

@@ -44,6 +44,8 @@ pub struct Loaded {
     pub catch_all: bool,
     /// What every event it matches contains (sets of literals, one of each set), for the index.
     pub requirements: Vec<index::AnyOf>,
+    /// A TEXT header's literals in the order every event it matches holds them, for the index.
+    pub sequence: Vec<String>,
 }
 
 /// A package that could not be loaded, and why.
@@ -123,7 +125,11 @@ impl RuleSet {
 
     /// Runs the candidate rules on one raw event.
     pub fn apply(&self, raw: &str, opts: &RunOptions) -> Applied {
-        let cands = self.index.candidates(raw);
+        self.apply_candidates(raw, self.index.candidates(raw), opts)
+    }
+
+    /// Runs the rules `cands` (as [`RuleSet::candidates`] gives them for `raw`) on one event.
+    pub fn apply_candidates(&self, raw: &str, cands: Vec<usize>, opts: &RunOptions) -> Applied {
         let mut out = Applied {
             tried: cands.len(),
             ..Applied::default()
@@ -183,6 +189,7 @@ impl Loaded {
             specificity: facts.specificity,
             catch_all: facts.catch_all,
             requirements: facts.requirements,
+            sequence: facts.sequence,
             rule,
             dir,
         })

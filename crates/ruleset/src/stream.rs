@@ -10,8 +10,14 @@ use xp_eval::RunOptions;
 
 use crate::{Applied, RuleSet};
 
-/// Events handed to a worker at a time.
-const BATCH: usize = 1024;
+/// Most events handed to a worker at a time: enough that the events of one type meet in a batch
+/// of a log with thousands of types ([`apply_batch`]).
+const BATCH: usize = 8192;
+
+/// Most event bytes in one batch (a batch of large events is cut short): with the batches in
+/// flight (two a worker, one a worker being run, those waiting for their turn) memory stays a
+/// few times this, whatever the events' size.
+const BATCH_BYTES: usize = 4 << 20;
 
 /// One event's result, as a worker sees it.
 pub struct EventResult<'a> {
@@ -66,10 +72,16 @@ pub fn run<R: Send>(
         let reader = s.spawn(move || -> std::io::Result<()> {
             let r = Reader::new(input, Options { max_event_bytes });
             let mut batch = Vec::with_capacity(BATCH);
+            let mut bytes = 0;
             let mut seq = 0;
             for item in r {
-                batch.push(item?);
-                if batch.len() == BATCH {
+                let item = item?;
+                if let Item::Event(e) = &item {
+                    bytes += e.received().len();
+                }
+                batch.push(item);
+                if batch.len() == BATCH || bytes >= BATCH_BYTES {
+                    bytes = 0;
                     if stopped() {
                         return Ok(());
                     }
@@ -102,21 +114,7 @@ pub fn run<R: Send>(
                 if stopped() {
                     continue;
                 }
-                let outs: Vec<Out<R>> = batch
-                    .into_iter()
-                    .map(|item| match item {
-                        Item::Event(e) => {
-                            let applied = set.apply(e.received(), run);
-                            Out::Event(render(&EventResult {
-                                line: e.line,
-                                kind: e.kind,
-                                raw: e.received(),
-                                applied,
-                            }))
-                        }
-                        Item::Rejected(r) => Out::Rejected(r),
-                    })
-                    .collect();
+                let outs = apply_batch(set, batch, run, render);
                 if otx.send((seq, outs)).is_err() {
                     stop.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
@@ -157,4 +155,48 @@ pub fn run<R: Send>(
             .join()
             .map_err(|_| std::io::Error::other("the reader thread failed"))?
     })
+}
+
+/// Applies the rules to a batch, grouped by the rules each event is offered, so that
+/// events of one type run one after another while that rule's compiled form is in cache (a
+/// log of many interleaved types otherwise reloads a rule from memory for nearly every
+/// event); the results keep the batch's order.
+fn apply_batch<R>(
+    set: &RuleSet,
+    batch: Vec<Item>,
+    run: &RunOptions,
+    render: &(impl Fn(&EventResult<'_>) -> R + Sync),
+) -> Vec<Out<R>> {
+    let mut cands: Vec<Option<Vec<usize>>> = batch
+        .iter()
+        .map(|item| match item {
+            Item::Event(e) => Some(set.candidates(e.received())),
+            Item::Rejected(_) => None,
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..batch.len()).collect();
+    // By the rules offered, in the order they are tried; stable, so the events offered the
+    // same rules keep their order.
+    order.sort_by(|&a, &b| cands[a].as_deref().cmp(&cands[b].as_deref()));
+    let mut items: Vec<Option<Item>> = batch.into_iter().map(Some).collect();
+    let mut outs: Vec<Option<Out<R>>> = (0..items.len()).map(|_| None).collect();
+    for i in order {
+        let (Some(item), slot) = (items[i].take(), &mut outs[i]) else {
+            continue;
+        };
+        *slot = Some(match item {
+            Item::Event(e) => {
+                let applied =
+                    set.apply_candidates(e.received(), cands[i].take().unwrap_or_default(), run);
+                Out::Event(render(&EventResult {
+                    line: e.line,
+                    kind: e.kind,
+                    raw: e.received(),
+                    applied,
+                }))
+            }
+            Item::Rejected(r) => Out::Rejected(r),
+        });
+    }
+    outs.into_iter().flatten().collect()
 }

@@ -477,7 +477,7 @@ impl Contexts {
     }
 }
 
-/// Undoes a merge that keeps fewer than half of the words of its largest member.
+/// Undoes a merge that keeps half or fewer of the words of its largest member.
 fn keep_words(distinct: &[Distinct], g: Vec<usize>) -> Vec<Vec<usize>> {
     if g.len() < 2 {
         return vec![g];
@@ -487,13 +487,21 @@ fn keep_words(distinct: &[Distinct], g: Vec<usize>) -> Vec<Vec<usize>> {
         .map(|&d| (distinct[d].masked.as_slice(), distinct[d].members.len()))
         .collect();
     let tpl = template::template_of(&masked);
-    // A closing record of `;`-separated pairs is a constant part of the message, as a word is.
-    let word = |x: &str| template::is_plain_word(x) || x == mask::SEMICOLON_RUN;
-    let kept = tpl.iter().filter(|x| word(x)).count();
+    // The constant words a token stands for: a plain word one; a closing record of
+    // `;`-separated pairs the keys it has at least (`TTY=… ; PWD=… ; USER=…`), constant words
+    // of the message as a word is.
+    let words = |x: &Tok| {
+        if x == mask::SEMICOLON_RUN {
+            mask::SEMICOLON_PAIRS
+        } else {
+            usize::from(template::is_plain_word(x))
+        }
+    };
+    let kept: usize = tpl.iter().map(|x| words(&Tok::from(x.as_str()))).sum();
     let reference = masked
         .iter()
         .max_by_key(|(m, n)| (*n, m.len()))
-        .map_or(0, |(m, _)| m.iter().filter(|x| word(x)).count());
+        .map_or(0, |(m, _)| m.iter().map(words).sum());
     // Nor may it keep only short words (`<*> <*> to <*>`): those name no event type.
     let content = |x: &str| {
         x == mask::SEMICOLON_RUN
@@ -505,7 +513,10 @@ fn keep_words(distinct: &[Distinct], g: Vec<usize>) -> Vec<Vec<usize>> {
     };
     let keeps_content =
         tpl.iter().any(|x| content(x)) || !masked.iter().any(|(m, _)| m.iter().any(|x| content(x)));
-    if kept * 2 >= reference && keeps_content {
+    // A merge keeps a type when it keeps most of its words (all, when it has none): one that
+    // keeps half of them has lost as much as it kept (`boot (command <*>)` and
+    // `wait (command <*>)` share one word of two).
+    if (kept * 2 > reference || kept >= reference) && keeps_content {
         vec![g]
     } else {
         g.into_iter().map(|d| vec![d]).collect()
@@ -570,6 +581,31 @@ mod tests {
         let mut states: Vec<&str> = vec!["link state S01 entered"; 5];
         states.extend(vec!["link state S02 entered"; 5]);
         assert_eq!(cluster_texts(&states, &Config::default()).len(), 2);
+    }
+
+    #[test]
+    fn a_merge_that_keeps_half_of_the_words_is_undone() {
+        // A command's name and its number: the name is the type (`boot`, `wait`, `halt`).
+        let mut texts = Vec::new();
+        for i in 0..30 {
+            let cmd = ["boot", "wait", "halt", "bootGenvmunix", "clusterAddMember"][i % 5];
+            texts.push(format!("{cmd} (command {})", 2000 + i * 37));
+        }
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let c = cluster_texts(&texts, &Config::default());
+        let mut templates: Vec<&str> = c.iter().map(|c| c.template.as_str()).collect();
+        templates.sort_unstable();
+        assert_eq!(
+            templates,
+            [
+                "boot (command <*>)",
+                "bootGenvmunix (command <*>)",
+                "clusterAddMember (command <*>)",
+                "halt (command <*>)",
+                "wait (command <*>)"
+            ],
+            "{c:?}"
+        );
     }
 
     #[test]

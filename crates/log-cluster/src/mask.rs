@@ -138,7 +138,7 @@ pub fn quoted_run(text: &str, i: usize) -> Option<usize> {
 }
 
 /// Fewest `;`-separated pairs that make a record of [`SEMICOLON_RUN`].
-const SEMICOLON_PAIRS: usize = 3;
+pub const SEMICOLON_PAIRS: usize = 3;
 
 /// The token a message's closing run of `;`-separated pairs masks to.
 pub const SEMICOLON_RUN: &str = "<*;*>";

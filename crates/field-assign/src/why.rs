@@ -71,6 +71,8 @@ pub enum Why {
     PathSplit,
     /// An HTTP response status's class (RFC 9110).
     HttpStatus,
+    /// A documented log format's field order (the NCSA common log format's client and user).
+    Layout,
     /// A language model's answer.
     Llm,
     /// Set by a test.
@@ -113,6 +115,7 @@ impl Why {
             Why::CommandLine => "command-line",
             Why::PathSplit => "path-split",
             Why::HttpStatus => "http-status",
+            Why::Layout => "layout",
             Why::Llm => "llm",
             Why::Test => "test",
         }

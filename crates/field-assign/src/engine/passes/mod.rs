@@ -2,6 +2,7 @@
 //! event and the fields it sets; its fixture is `crates/field-assign/tests/passes/<file>/`.
 //! The order they run in is [`crate::engine::PASSES`].
 
+pub(crate) mod access_log;
 pub(crate) mod accounts;
 pub(crate) mod addresses;
 pub(crate) mod cef;

@@ -87,7 +87,14 @@ pub fn synthesize(members: &[&str]) -> Option<(String, Vec<String>)> {
     if parts.iter().any(|p| !p.ext.is_empty()) {
         let exts: Vec<&str> = parts.iter().map(|p| p.ext).collect();
         let clean = exts.iter().all(|e| {
-            let mut ends = xp_eval::builtins::keyvalue::scan_kv(e, 0, " ", "=", None);
+            let mut ends = xp_eval::builtins::keyvalue::scan_kv(
+                e,
+                0,
+                " ",
+                "=",
+                None,
+                xp_eval::builtins::keyvalue::Ends::Pairs,
+            );
             ends.sort_unstable();
             ends.last() == Some(&e.len())
         });

@@ -7,7 +7,7 @@
 //! member stay literal (`type=SYSCALL`), and pairs with the same value in every member are
 //! offered as COND terms to tell this cluster from others with the same shape.
 
-use xp_eval::builtins::keyvalue::{parse_kv, scan_kv};
+use xp_eval::builtins::keyvalue::{parse_kv, scan_kv, Ends};
 use xp_eval::text::tokens::{is_ws, is_ws_char};
 use xp_eval::Value;
 
@@ -132,7 +132,7 @@ fn tail(line: &str, quote: char, sep: &str, kv_sep: &str) -> Option<Vec<(usize, 
             if let Some(eq) = key_len.filter(|_| !label) {
                 if is_key(&line[i..i + eq]) {
                     // Longest first from the scanner; the spans want them in order.
-                    let mut ends = scan_kv(line, i, sep, kv_sep, Some(quote));
+                    let mut ends = scan_kv(line, i, sep, kv_sep, Some(quote), Ends::Pairs);
                     ends.reverse();
                     // A run from one of this run's later pairs is a suffix of it: it stops
                     // where this one stops, with fewer pairs. When this one stops short or has

@@ -82,24 +82,14 @@ fn tokens_with<'a>(line: &'a str, seen: Option<&Seen>, merge_quotes: bool) -> Ve
             continue;
         }
         let end = line[i..].find(is_ws_char).map_or(line.len(), |e| i + e);
-        // An RFC 5424 structured-data element: one record of pairs, data as a whole.
-        if let Some(close) = crate::sd::element_end(line, i) {
-            out.push(Tk {
-                text: &line[i..=close],
-                date: false,
-                spaced,
-                var: true,
-            });
-            spaced = false;
-            i = close + 1;
-            continue;
-        }
-        // A quoted string of several words holding data (a request line, a user agent): one
-        // token, as the clusterer masks it (`log_cluster::mask`), read with STRING.
-        if let Some(close) = merge_quotes
-            .then(|| log_cluster::mask::quoted_run(line, i))
-            .flatten()
-        {
+        // An RFC 5424 structured-data element (one record of pairs), or a quoted string of
+        // several words holding data (a request line, a user agent: as the clusterer masks it,
+        // `log_cluster::mask`, read with STRING): data as a whole, one token.
+        if let Some(close) = crate::sd::element_end(line, i).or_else(|| {
+            merge_quotes
+                .then(|| log_cluster::mask::quoted_run(line, i))
+                .flatten()
+        }) {
             out.push(Tk {
                 text: &line[i..=close],
                 date: false,

@@ -108,7 +108,14 @@ fn mask_message_with(text: &str, mask_tok: &mut dyn FnMut(&str) -> Tok) -> Vec<T
         // PWD=/root ; USER=root ; COMMAND=/usr/bin/id -u`): one record, whatever its values
         // hold (spaces, more words) or which optional keys it has; one token.
         if text[i..end].contains('=') && text[end..].contains(';') {
-            let ends = xp_eval::builtins::keyvalue::scan_kv(text, i, ";", "=", Some('"'));
+            let ends = xp_eval::builtins::keyvalue::scan_kv(
+                text,
+                i,
+                ";",
+                "=",
+                Some('"'),
+                xp_eval::builtins::keyvalue::Ends::Pairs,
+            );
             if ends.len() >= SEMICOLON_PAIRS && ends.first() == Some(&text.trim_end().len()) {
                 out.push(Tok::from(SEMICOLON_RUN));
                 break;

@@ -32,6 +32,16 @@ pub(crate) fn real_values(s: &Slot) -> Vec<Option<String>> {
         .collect()
 }
 
+/// The values present, unquoted and trimmed, without the empty ones.
+pub(crate) fn present(values: &[Option<String>]) -> Vec<&str> {
+    values
+        .iter()
+        .flatten()
+        .map(|v| unquote(v).trim())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
 /// Whether every present value of a slot fits the field's type. An account's name is not a
 /// number (`UID=995` of useradd is the id; auditd's interpreted `UID="bob"` is the name).
 pub(crate) fn fits(tax: &Taxonomy, field: &str, values: &[Option<String>]) -> bool {

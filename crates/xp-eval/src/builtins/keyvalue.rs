@@ -119,7 +119,18 @@ fn next_piece<'a>(
     (s, "")
 }
 
-/// Ends of successive `key=value` pairs starting at `pos`, one per pair, longest first. A pair
+/// Which ends [`scan_kv`] gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ends {
+    /// One per pair.
+    Pairs,
+    /// Where a KEYVALUE token may end: after each pair, and after a quoted value's closing
+    /// quote when text without a separator follows it, as RFC 5424 structured data closes its
+    /// element right there (`[origin ip="10.0.0.1"]`).
+    Token,
+}
+
+/// Ends of successive `key=value` pairs starting at `pos` ([`Ends`]), longest first. A pair
 /// needs a non-empty key of non-whitespace characters without `kv_sep`.
 pub fn scan_kv(
     text: &str,
@@ -127,30 +138,7 @@ pub fn scan_kv(
     pair_sep: &str,
     kv_sep: &str,
     quote: Option<char>,
-) -> Vec<usize> {
-    scan(text, pos, pair_sep, kv_sep, quote, false)
-}
-
-/// Where a KEYVALUE token may end, longest first: after each pair ([`scan_kv`]), and after a
-/// quoted value's closing quote when text without a separator follows it, as RFC 5424
-/// structured data closes its element right there (`[origin ip="10.0.0.1"]`).
-pub fn token_ends(
-    text: &str,
-    pos: usize,
-    pair_sep: &str,
-    kv_sep: &str,
-    quote: Option<char>,
-) -> Vec<usize> {
-    scan(text, pos, pair_sep, kv_sep, quote, true)
-}
-
-fn scan(
-    text: &str,
-    pos: usize,
-    pair_sep: &str,
-    kv_sep: &str,
-    quote: Option<char>,
-    quote_ends: bool,
+    which: Ends,
 ) -> Vec<usize> {
     let mut ends = Vec::new();
     let mut at = pos;
@@ -166,8 +154,8 @@ fn scan(
         if end <= at + eq {
             break;
         }
-        // A quoted value may end the token at its closing quote ([`token_ends`]).
-        if let Some(q) = quote.filter(|_| quote_ends) {
+        // A quoted value may end the token at its closing quote ([`Ends::Token`]).
+        if let Some(q) = quote.filter(|_| which == Ends::Token) {
             let value = &rest[eq + kv_sep.len()..piece.len()];
             let lead = value.len() - value.trim_start().len();
             if let Some(inner) = value[lead..].strip_prefix(q) {
@@ -271,7 +259,7 @@ mod tests {
     #[test]
     fn scan_finds_pair_runs() {
         let t = "a=1 b=\"x y\" c=3 tail";
-        let ends = scan_kv(t, 0, " ", "=", Some('"'));
+        let ends = scan_kv(t, 0, " ", "=", Some('"'), Ends::Pairs);
         assert_eq!(&t[..ends[0]], "a=1 b=\"x y\" c=3");
         assert_eq!(ends.len(), 3);
     }
@@ -280,16 +268,22 @@ mod tests {
     fn a_closing_quote_may_end_the_run() {
         // RFC 5424 structured data: the element closes right after the last quoted value.
         let t = r#"a="1" b="x]y"] msg"#;
-        let ends = token_ends(t, 0, " ", "=", Some('"'));
+        let ends = scan_kv(t, 0, " ", "=", Some('"'), Ends::Token);
         let texts: Vec<&str> = ends.iter().map(|&e| &t[..e]).collect();
         assert_eq!(texts, [r#"a="1" b="x]y"]"#, r#"a="1" b="x]y""#, r#"a="1""#]);
         let m = parse_kv(&t[..ends[1]], " ", "=", Some('"'));
         assert_eq!(get(&m, "b"), "x]y");
         // One end per pair for the scan of pairs.
-        assert_eq!(scan_kv(t, 0, " ", "=", Some('"')).len(), 2);
+        assert_eq!(scan_kv(t, 0, " ", "=", Some('"'), Ends::Pairs).len(), 2);
         // Without a quote character, or with nothing after the quote, no end is added.
-        assert_eq!(token_ends(r#"a="1"]"#, 0, " ", "=", None).len(), 1);
-        assert_eq!(token_ends(r#"a="1" b=2"#, 0, " ", "=", Some('"')).len(), 2);
+        assert_eq!(
+            scan_kv(r#"a="1"]"#, 0, " ", "=", None, Ends::Token).len(),
+            1
+        );
+        assert_eq!(
+            scan_kv(r#"a="1" b=2"#, 0, " ", "=", Some('"'), Ends::Token).len(),
+            2
+        );
     }
 
     #[test]
@@ -301,9 +295,9 @@ mod tests {
         assert_eq!(get(&m, "Rule"), "allow web");
         assert_eq!(get(&m, "Proto"), "tcp");
         // The TEXT token takes whole pairs only, as with `=`: a value with a space ends the run.
-        let ends = scan_kv(t, 0, " ", ": ", Some('"'));
+        let ends = scan_kv(t, 0, " ", ": ", Some('"'), Ends::Pairs);
         assert_eq!(ends.len(), 3);
         let t = "Src: 10.0.0.1 Dst: 10.0.0.2 Proto: tcp";
-        assert_eq!(scan_kv(t, 0, " ", ": ", Some('"'))[0], t.len());
+        assert_eq!(scan_kv(t, 0, " ", ": ", Some('"'), Ends::Pairs)[0], t.len());
     }
 }

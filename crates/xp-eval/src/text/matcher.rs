@@ -32,7 +32,7 @@ use xp_syntax::template::{Elem, Item, Rep, Template, TokenSpec, TokenType};
 use xp_syntax::Target;
 
 use crate::builtins::csv::split_csv;
-use crate::builtins::keyvalue::{parse_kv, token_ends};
+use crate::builtins::keyvalue::{parse_kv, scan_kv, Ends};
 use crate::datetime;
 use crate::text::reach;
 use crate::text::tokens::{self, is_ws};
@@ -1081,7 +1081,7 @@ fn tok(t: &Tok, rest: &[Atom], k: &Cont<'_>, pos: usize, st: &mut St<'_>) -> boo
         }
         (TokenType::Keyvalue, _) => {
             let (ps, ks, q) = kv_args(&t.args);
-            for e in token_ends(text, pos, &ps, &ks, q) {
+            for e in scan_kv(text, pos, &ps, &ks, q, Ends::Token) {
                 if attempt(
                     t,
                     rest,

@@ -20,7 +20,7 @@
 //! keeps its step budget).
 
 use super::matcher::{kv_args, El, Tok};
-use crate::builtins::keyvalue::token_ends;
+use crate::builtins::keyvalue::{scan_kv, Ends};
 use crate::datetime;
 use crate::text::tokens::{self, is_ws};
 use xp_syntax::template::{Rep, TokenType};
@@ -374,7 +374,12 @@ fn fill_tok(t: &Rows<'_>, tok: &Tok, next: u32, text: &str, year: i32, row: &mut
             let (ps, ks, q) = kv_args(&tok.args);
             for (p, &c) in b.iter().enumerate() {
                 if text.is_char_boundary(p) && !is_ws(c) {
-                    row.put(p, token_ends(text, p, &ps, &ks, q).into_iter().any(after));
+                    row.put(
+                        p,
+                        scan_kv(text, p, &ps, &ks, q, Ends::Token)
+                            .into_iter()
+                            .any(after),
+                    );
                 }
             }
         }

@@ -14,7 +14,7 @@
 
 use crate::engine::builder::Builder;
 use crate::engine::expr::guarded;
-use crate::engine::values::{real_values, unquote};
+use crate::engine::values::{present, real_values};
 use crate::slots::{Slot, Slots};
 use crate::{Source, Why};
 
@@ -93,7 +93,7 @@ fn set(b: &mut Builder, field: &str, s: &Slot) {
 /// The host field of `side` a slot's values fit: addresses, names with dots, names.
 fn host_field(side: &str, s: &Slot) -> Option<&'static str> {
     let values = real_values(s);
-    let present: Vec<&str> = values.iter().flatten().map(|v| unquote(v).trim()).collect();
+    let present = present(&values);
     if present.is_empty() {
         return None;
     }

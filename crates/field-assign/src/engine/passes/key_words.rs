@@ -11,7 +11,7 @@ use xp_taxonomy::Taxonomy;
 
 use crate::engine::builder::Builder;
 use crate::engine::expr::{guarded, mentions, slot_expr};
-use crate::engine::values::{by_depth, fits, real_values, unquote};
+use crate::engine::values::{by_depth, fits, present, real_values, unquote};
 use crate::lexicon::split_words;
 use crate::slots::{Slot, Slots};
 use crate::{Source, Why};
@@ -88,6 +88,14 @@ fn sideless_account(s: &Slot) -> Option<(Side, &'static str)> {
 /// The end of the exchange a key's words state (`client` → `src`, `target_host` → `dst`),
 /// when they state exactly one.
 pub(crate) fn key_side(key: &str) -> Option<&'static str> {
+    match one_side(key)? {
+        Side::Src => Some("src"),
+        Side::Dst => Some("dst"),
+    }
+}
+
+/// The one side the words of `key` state, if they state exactly one.
+fn one_side(key: &str) -> Option<Side> {
     let mut sides: Vec<Side> = split_words(key)
         .iter()
         .filter_map(|w| match role(w) {
@@ -98,8 +106,7 @@ pub(crate) fn key_side(key: &str) -> Option<&'static str> {
         .collect();
     sides.dedup();
     match sides.as_slice() {
-        [Side::Src] => Some("src"),
-        [Side::Dst] => Some("dst"),
+        [side] => Some(*side),
         _ => None,
     }
 }
@@ -113,30 +120,13 @@ fn parent_side_and_shape(s: &Slot) -> Option<(Side, &'static str)> {
     if split_words(&s.key).iter().any(|w| role(w).is_some()) {
         return None;
     }
-    let mut sides: Vec<Side> = split_words(parent)
-        .iter()
-        .filter_map(|w| match role(w) {
-            Some("side:src") => Some(Side::Src),
-            Some("side:dst") => Some(Side::Dst),
-            _ => None,
-        })
-        .collect();
-    sides.dedup();
-    let [side] = sides.as_slice() else {
-        return None;
-    };
-    Some((*side, value_shape(&real_values(s))?))
+    Some((one_side(parent)?, value_shape(&real_values(s))?))
 }
 
 /// What every present value is by its shape alone: `ip` (an address) or `account`
 /// (`name@domain.tld`, `DOMAIN\\name`).
 fn value_shape(values: &[Option<String>]) -> Option<&'static str> {
-    let present: Vec<&str> = values
-        .iter()
-        .flatten()
-        .map(|v| unquote(v).trim())
-        .filter(|v| !v.is_empty())
-        .collect();
+    let present = present(values);
     let name_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '+');
     let account = |v: &&str| match v.split_once(['@', '\\']) {
         Some((name, domain)) => {
@@ -185,12 +175,7 @@ fn fields(side: Side, attribute: &str) -> &'static [&'static str] {
 /// Whether the values fit a host field by shape: an address for `*.ip`, a name with dots for
 /// `*.fqdn`, one without for `*.hostname`.
 fn shape_fits(field: &str, values: &[Option<String>]) -> bool {
-    let present: Vec<&str> = values
-        .iter()
-        .flatten()
-        .map(|v| unquote(v).trim())
-        .filter(|v| !v.is_empty())
-        .collect();
+    let present = present(values);
     let name = |v: &&str| {
         v.parse::<std::net::IpAddr>().is_err()
             && v.chars()
@@ -305,35 +290,28 @@ mod tests {
             expr: format!("${parent}[\"{key}\"]"),
             values: vec![Some(v.to_string())],
         };
-        assert_eq!(
-            parent_side_and_shape(&slot("actor", "alternateId", "alice@example.com")),
-            Some((Side::Src, "account"))
-        );
-        assert_eq!(
-            parent_side_and_shape(&slot("target", "value", "CORP\\bob")),
-            Some((Side::Dst, "account"))
-        );
-        assert_eq!(
-            parent_side_and_shape(&slot("client", "v4", "10.0.0.5")),
-            Some((Side::Src, "ip"))
-        );
-        // A display name, an id, a parent of no side, a key that speaks for itself.
-        assert_eq!(
-            parent_side_and_shape(&slot("actor", "displayName", "Alice Smith")),
-            None
-        );
-        assert_eq!(
-            parent_side_and_shape(&slot("actor", "id", "00u1a2b3c")),
-            None
-        );
-        assert_eq!(
-            parent_side_and_shape(&slot("outcome", "by", "alice@example.com")),
-            None
-        );
-        assert_eq!(
-            parent_side_and_shape(&slot("actor", "hostname", "10.0.0.5")),
-            None
-        );
+        let cases = [
+            (
+                "actor",
+                "alternateId",
+                "alice@example.com",
+                Some((Side::Src, "account")),
+            ),
+            ("target", "value", "CORP\\bob", Some((Side::Dst, "account"))),
+            ("client", "v4", "10.0.0.5", Some((Side::Src, "ip"))),
+            // A display name, an id, a parent of no side, a key that speaks for itself.
+            ("actor", "displayName", "Alice Smith", None),
+            ("actor", "id", "00u1a2b3c", None),
+            ("outcome", "by", "alice@example.com", None),
+            ("actor", "hostname", "10.0.0.5", None),
+        ];
+        for (parent, key, value, want) in cases {
+            assert_eq!(
+                parent_side_and_shape(&slot(parent, key, value)),
+                want,
+                "{parent}.{key}"
+            );
+        }
     }
 
     #[test]

@@ -303,6 +303,26 @@ fn bracketed_address(v: &str) -> Option<std::net::IpAddr> {
 mod tests {
     use super::*;
 
+    /// Runs `pass` on one slot `$key` holding `values`; the expression it gives `field`.
+    fn expr_of(pass: fn(&Slots, &mut Builder), key: &str, values: &[&str], field: &str) -> String {
+        let s = Slots {
+            prelude: Vec::new(),
+            slots: vec![Slot {
+                expr: format!("${key}"),
+                key: key.into(),
+                parent: None,
+                values: values.iter().map(|v| Some(v.to_string())).collect(),
+            }],
+        };
+        let mut b = Builder::new(Vec::new());
+        pass(&s, &mut b);
+        let (out, _) = b.finish();
+        match &out.get(field).unwrap().source {
+            Source::Expr(e) => e.clone(),
+            Source::Const(c) => c.clone(),
+        }
+    }
+
     #[test]
     fn a_bracketed_address_after_a_name_is_the_address() {
         assert!(bracketed_address("mail.example.org[203.0.113.9]").is_some());
@@ -310,21 +330,12 @@ mod tests {
         assert!(bracketed_address("[203.0.113.9]").is_none());
         assert!(bracketed_address("host[x]").is_none());
         assert!(bracketed_address("a b[10.0.0.1]").is_none());
-        let s = Slots {
-            prelude: Vec::new(),
-            slots: vec![Slot {
-                expr: "$client".into(),
-                key: "client".into(),
-                parent: None,
-                values: vec![Some("mail.example.org[203.0.113.9]".into())],
-            }],
-        };
-        let mut b = Builder::new(Vec::new());
-        named_address(&s, &mut b);
-        let (out, _) = b.finish();
-        let Source::Expr(e) = &out.get("src.ip").unwrap().source else {
-            panic!("not an expression");
-        };
+        let e = &expr_of(
+            named_address,
+            "client",
+            &["mail.example.org[203.0.113.9]"],
+            "src.ip",
+        );
         for (raw, ip) in [
             (
                 r#"{"client": "mail.example.org[203.0.113.9]"}"#,
@@ -346,36 +357,15 @@ mod tests {
         assert!(address_and_port("10.0.0.1").is_none());
         assert!(address_and_port("host:443").is_none());
         assert!(address_and_port("::1").is_none());
-        let s = Slots {
-            prelude: Vec::new(),
-            slots: vec![Slot {
-                expr: "$origin.address".into(),
-                key: "origin.address".into(),
-                parent: None,
-                values: vec![Some("[::1]:64583".into()), Some("10.0.0.7:9300".into())],
-            }],
+        let values = ["[::1]:64583", "10.0.0.7:9300"];
+        let run = |field: &str, raw: &str| {
+            let e = expr_of(address_with_port, "origin.address", &values, field);
+            crate::tsv::run_field("", field, &e, raw)
         };
-        let mut b = Builder::new(Vec::new());
-        address_with_port(&s, &mut b);
-        let (out, _) = b.finish();
         let raw = r#"{"origin.address": "[::1]:64583"}"#;
-        let run = |f: &str| {
-            let e = match &out.get(f).unwrap().source {
-                Source::Expr(e) => e.clone(),
-                Source::Const(c) => c.clone(),
-            };
-            crate::tsv::run_field("", f, &e, raw)
-        };
-        assert_eq!(run("src.ip").as_deref(), Some("::1"));
-        assert_eq!(run("src.port").as_deref(), Some("64583"));
+        assert_eq!(run("src.ip", raw).as_deref(), Some("::1"));
+        assert_eq!(run("src.port", raw).as_deref(), Some("64583"));
         let raw4 = r#"{"origin.address": "10.0.0.7:9300"}"#;
-        let e = match &out.get("src.ip").unwrap().source {
-            Source::Expr(e) => e.clone(),
-            Source::Const(c) => c.clone(),
-        };
-        assert_eq!(
-            crate::tsv::run_field("", "src.ip", &e, raw4).as_deref(),
-            Some("10.0.0.7")
-        );
+        assert_eq!(run("src.ip", raw4).as_deref(), Some("10.0.0.7"));
     }
 }

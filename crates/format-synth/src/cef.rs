@@ -121,9 +121,12 @@ mod tests {
         let (t, caps) = synthesize(&m).unwrap();
         assert_eq!(
             t,
-            "{$v1=DATETIME} ids-{$ids=NUMBER} CEF:0|Examplesoft|NetSentry IDS|{$device_version=UNTIL(\"|\")}200101|TCP port sweep|{$severity=NUMBER}|{$ext=KEYVALUE(\" \", \"=\", \"\")}"
+            "{$time=DATETIME} {$host=HOSTNAME} CEF:0|Examplesoft|NetSentry IDS|{$device_version=UNTIL(\"|\")}200101|TCP port sweep|{$severity=NUMBER}|{$ext=KEYVALUE(\" \", \"=\", \"\")}"
         );
-        assert_eq!(caps, vec!["v1", "ids", "device_version", "severity", "ext"]);
+        assert_eq!(
+            caps,
+            vec!["time", "host", "device_version", "severity", "ext"]
+        );
     }
 
     #[test]

@@ -142,6 +142,27 @@ fn tokens_with<'a>(line: &'a str, seen: Option<&Seen>, merge_quotes: bool) -> Ve
                 && log_cluster::template::is_name_after(text)
         });
         let var = named || log_cluster::mask::mask_token(text) != text;
+        // A name that closes a bracketed pair or a list item (`[user: admin]`, `user alice,`):
+        // the name is data, the punctuation after it literal text.
+        let close = text.len() - text.trim_end_matches([']', ')', ',', ';']).len();
+        if named && close > 0 && close < text.len() {
+            let cut = text.len() - close;
+            out.push(Tk {
+                text: &text[..cut],
+                date: false,
+                spaced,
+                var: true,
+            });
+            out.push(Tk {
+                text: &text[cut..],
+                date: false,
+                spaced: false,
+                var: false,
+            });
+            spaced = false;
+            i = end;
+            continue;
+        }
         out.push(Tk {
             text,
             date: false,
@@ -348,17 +369,18 @@ fn synthesize_styled(members: &[&str], style: Style<'_>) -> TextTemplate {
 }
 
 fn synthesize_aligned(members: &[&str], style: Style<'_>) -> TextTemplate {
-    // A syslog header (RFC 3164) shared by all members: time, host, program and pid.
+    // A syslog header (RFC 3164) shared by all members: priority, time, host, program and pid.
+    // The PRI part (`<14>`) and the TAG are each in every member or in none.
     let headers: Vec<Option<ingest::syslog::SyslogHeader>> =
         members.iter().map(|m| ingest::syslog::parse(m)).collect();
-    let app = headers
-        .first()
-        .and_then(|h| h.as_ref())
-        .and_then(|h| h.app.clone());
-    let uniform = app.is_some()
+    let first = headers.first().and_then(|h| h.as_ref());
+    let app = first.and_then(|h| h.app.clone());
+    let pri = first.is_some_and(|h| h.pri > 0);
+    let uniform = first.is_some()
         && headers.iter().all(|h| {
-            h.as_ref()
-                .is_some_and(|h| h.rfc == 3164 && h.app == app && h.host.is_some())
+            h.as_ref().is_some_and(|h| {
+                h.rfc == 3164 && h.app == app && h.host.is_some() && (h.pri > 0) == pri
+            })
         })
         && headers.iter().all(|h| {
             h.as_ref().is_some_and(|h| {
@@ -370,9 +392,10 @@ fn synthesize_aligned(members: &[&str], style: Style<'_>) -> TextTemplate {
     // The template reads the time with DATETIME: every member's must be one it recognises
     // (a lenient syslog parse also takes `Jun 32 75:86:77`).
     let uniform = uniform
-        && members
-            .iter()
-            .all(|m| xp_eval::datetime::parse_prefix(m, Some(2000)).is_some());
+        && members.iter().zip(&headers).all(|(m, h)| {
+            let at = h.as_ref().map_or(0, |h| h.pri);
+            xp_eval::datetime::parse_prefix(&m[at.min(m.len())..], Some(2000)).is_some()
+        });
     if uniform {
         // Some programs log their pid on some lines only (`sudo:` beside `sudo[2202]:`, as
         // the line came from the daemon or through journald): an optional group then.
@@ -385,22 +408,33 @@ fn synthesize_aligned(members: &[&str], style: Style<'_>) -> TextTemplate {
             .zip(&headers)
             .map(|(m, h)| &m[h.as_ref().map_or(0, |h| h.body.min(m.len()))..])
             .collect();
-        let body = synthesize_body(&bodies, style, &["time", "host", "pid"]);
-        let app = app.unwrap_or_default();
-        let mut template = format!("{{$time=DATETIME}} {{$host=HOSTNAME}} {}", literal(&app));
-        let mut captures = vec![
-            ("time".to_string(), TokenType::Datetime),
-            ("host".to_string(), TokenType::Hostname),
-        ];
-        if pids == members.len() {
-            template.push_str("[{$pid=NUMBER}]");
-        } else if pids > 0 {
-            template.push_str("{\"[\"$pid=NUMBER\"]\"|}");
+        let taken: &[&str] = if pri {
+            &["pri", "time", "host", "pid"]
+        } else {
+            &["time", "host", "pid"]
+        };
+        let body = synthesize_body(&bodies, style, taken);
+        let mut template = String::new();
+        let mut captures = Vec::new();
+        if pri {
+            template.push_str("<{$pri=NUMBER}>");
+            captures.push(("pri".to_string(), TokenType::Number));
         }
-        if pids > 0 {
-            captures.push(("pid".to_string(), TokenType::Number));
+        template.push_str("{$time=DATETIME} {$host=HOSTNAME} ");
+        captures.push(("time".to_string(), TokenType::Datetime));
+        captures.push(("host".to_string(), TokenType::Hostname));
+        if let Some(app) = app {
+            template.push_str(&literal(&app));
+            if pids == members.len() {
+                template.push_str("[{$pid=NUMBER}]");
+            } else if pids > 0 {
+                template.push_str("{\"[\"$pid=NUMBER\"]\"|}");
+            }
+            if pids > 0 {
+                captures.push(("pid".to_string(), TokenType::Number));
+            }
+            template.push_str(": ");
         }
-        template.push_str(": ");
         template.push_str(&body.template);
         captures.extend(body.captures);
         return TextTemplate { template, captures };

@@ -16,6 +16,8 @@ pub struct SyslogHeader {
     pub pid: Option<String>,
     /// MSGID (5424).
     pub msgid: Option<String>,
+    /// Length in bytes of the PRI part (`<13>`), 0 when the line has none.
+    pub pri: usize,
     /// Byte offset of the message after the header.
     pub body: usize,
 }
@@ -36,7 +38,7 @@ pub fn parse(line: &str) -> Option<SyslogHeader> {
         off += end + 2;
         rest = &r[end + 1..];
         if let Some(r5) = rest.strip_prefix("1 ") {
-            return parse_5424(line, off + 2, r5);
+            return parse_5424(line, off, r5);
         }
     }
     parse_3164(line, off, rest)
@@ -48,7 +50,7 @@ fn word(s: &str) -> (&str, &str) {
     (&s[..end], &s[end..])
 }
 
-fn parse_5424<'a>(line: &'a str, _off: usize, rest: &'a str) -> Option<SyslogHeader> {
+fn parse_5424<'a>(line: &'a str, pri: usize, rest: &'a str) -> Option<SyslogHeader> {
     let (ts, r) = word(rest);
     if !ts.starts_with(|c: char| c.is_ascii_digit()) && ts != "-" {
         return None;
@@ -89,6 +91,7 @@ fn parse_5424<'a>(line: &'a str, _off: usize, rest: &'a str) -> Option<SyslogHea
         app: opt(app),
         pid: opt(pid),
         msgid: opt(msgid),
+        pri,
         body,
     })
 }
@@ -124,13 +127,18 @@ fn parse_3164(line: &str, off: usize, rest: &str) -> Option<SyslogHeader> {
     if host.is_empty() || host.ends_with(':') {
         return None;
     }
-    // TAG: `prog[pid]:` or `prog:`
+    // TAG: `prog[pid]:` or `prog:`. A program is named by letters: a first word of digits is
+    // no TAG (Cisco IOS numbers its messages, `45: Mar 10 07:50:01.123 UTC: %SEC-6-…`).
     let r = r.trim_start_matches(' ');
     let tag_end = r
         .find(": ")
         .or_else(|| r.ends_with(':').then(|| r.len() - 1));
+    let named = |tag: &str| {
+        let name = tag.split('[').next().unwrap_or(tag);
+        name.bytes().any(|b| b.is_ascii_alphabetic())
+    };
     let (app, pid, body_str) = match tag_end {
-        Some(e) if !r[..e].contains(' ') => {
+        Some(e) if !r[..e].contains(' ') && named(&r[..e]) => {
             let tag = &r[..e];
             let (app, pid) = match tag.find('[') {
                 Some(b) if tag.ends_with(']') => {
@@ -143,13 +151,13 @@ fn parse_3164(line: &str, off: usize, rest: &str) -> Option<SyslogHeader> {
         _ => (None, None, r),
     };
     let body = line.len() - body_str.trim_start_matches(' ').len();
-    let _ = off;
     Some(SyslogHeader {
         rfc: 3164,
         host: Some(host.to_string()),
         app,
         pid,
         msgid: None,
+        pri: off,
         body,
     })
 }
@@ -177,5 +185,17 @@ mod tests {
         let l = "2025-03-10T06:55:46.123456+00:00 bastion-01 sshd[1]: Accepted";
         assert_eq!(parse(l).unwrap().app.as_deref(), Some("sshd"));
         assert!(parse("just a line").is_none());
+        // A PRI part before an RFC 3164 header; a first word of digits is no program.
+        let l =
+            "<14>Mar 10 07:50:01 router1 45: Mar 10 07:50:01.123 UTC: %SEC-6-IPACCESSLOGP: list";
+        let h = parse(l).unwrap();
+        assert_eq!(
+            (h.pri, h.host.as_deref(), h.app),
+            (4, Some("router1"), None)
+        );
+        assert_eq!(
+            &l[h.body..],
+            "45: Mar 10 07:50:01.123 UTC: %SEC-6-IPACCESSLOGP: list"
+        );
     }
 }

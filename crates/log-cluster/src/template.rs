@@ -168,9 +168,13 @@ const NOT_NAMES: &[&str] = &[
     "or", "from", "for", "to", "with", "by", "on", "in", "at", "of",
 ];
 
-/// Whether the token `prev` introduces a name in the token after it.
+/// Whether the token `prev` introduces a name in the token after it (`user`, `User:`, and in a
+/// bracketed pair `[user: admin]`).
 pub fn names_next(prev: &str) -> bool {
-    let core = prev.trim_end_matches([':', '=']).to_ascii_lowercase();
+    let core = prev
+        .trim_start_matches(['[', '('])
+        .trim_end_matches([':', '='])
+        .to_ascii_lowercase();
     NAMING_WORDS.contains(&core.as_str())
 }
 
@@ -222,6 +226,7 @@ mod tests {
     fn names_follow_naming_words() {
         assert!(names_next("user"));
         assert!(names_next("User:"));
+        assert!(names_next("[user:"));
         assert!(!names_next("session"));
         assert!(!names_next("for"));
         assert!(is_name_after("admin"));

@@ -283,10 +283,14 @@ pub fn split_words(text: &str) -> Vec<String> {
         let chars: Vec<char> = run.chars().collect();
         let mut cur = String::new();
         for (i, &c) in chars.iter().enumerate() {
+            // An acronym's plural `s` stays with it: `sourceIPs` is `source` + `ips`.
+            let plural = chars.get(i + 1) == Some(&'s')
+                && chars.get(i + 2).is_none_or(|n| !n.is_ascii_lowercase());
             let boundary = i > 0
                 && c.is_ascii_uppercase()
                 && (chars[i - 1].is_ascii_lowercase()
                     || chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())
+                        && !plural
                         && chars[i - 1].is_ascii_uppercase());
             if boundary && !cur.is_empty() {
                 out.push(std::mem::take(&mut cur).to_lowercase());
@@ -432,6 +436,8 @@ mod word_tests {
     fn splits_and_classifies() {
         assert_eq!(split_words("USER_LOGIN"), ["user", "login"]);
         assert_eq!(split_words("SubjectUserName"), ["subject", "user", "name"]);
+        assert_eq!(split_words("sourceIPs"), ["source", "ips"]);
+        assert_eq!(split_words("HTTPSettings"), ["http", "settings"]);
         assert_eq!(split_words("$event[\"chdir\"]"), ["event", "chdir"]);
         let w = split_words("getattrlist readdir");
         assert_eq!(classify_words(&w), (Some("read"), Some("file_object")));

@@ -10,6 +10,10 @@ use std::sync::OnceLock;
 
 /// Every knowledge table of `schema/`, by name (the file name without `.tsv`).
 pub const TABLES: &[(&str, &str)] = &[
+    (
+        "address-marks",
+        include_str!("../../../schema/address-marks.tsv"),
+    ),
     ("categories", include_str!("../../../schema/categories.tsv")),
     (
         "direction-words",
@@ -30,6 +34,10 @@ pub const TABLES: &[(&str, &str)] = &[
     (
         "instance-fields",
         include_str!("../../../schema/instance-fields.tsv"),
+    ),
+    (
+        "ip-protocols",
+        include_str!("../../../schema/ip-protocols.tsv"),
     ),
     (
         "key-conflicts",

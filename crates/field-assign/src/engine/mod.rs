@@ -194,6 +194,7 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "address_list", file: "addresses", when: When::Messages, run: |c, b| addresses::address_list(c.slots, b) },
     Pass { name: "lone_address", file: "addresses", when: When::Messages, run: |c, b| addresses::lone_address(c.slots, b) },
     Pass { name: "pair_ports", file: "addresses", when: When::Messages, run: |c, b| addresses::pair_ports(c.slots, b) },
+    Pass { name: "transport_word", file: "protocols", when: When::Messages, run: |c, b| protocols::transport_word(c.view.head, c.slots, b) },
     Pass { name: "named_address", file: "addresses", when: When::Always, run: |c, b| addresses::named_address(c.slots, b) },
     Pass { name: "syslog_program", file: "syslog", when: When::Messages, run: |c, b| syslog::syslog_program(c.view.members, b) },
     Pass { name: "http_status", file: "http_status", when: When::Text, run: |c, b| http_status::response_status(c.view.head, c.slots, b) },

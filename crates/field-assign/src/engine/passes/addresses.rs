@@ -14,9 +14,13 @@ use crate::slots::{Slot, Slots};
 use crate::{Source, Why};
 
 /// Addresses of a TEXT header placed by the word before them (`src outside:{$a=IPV4}/…`,
-/// `for …`, `dst …`, `to …`: `prose::address_side`), and the number right after an address
-/// and a `/` or `:` its port (`10.0.0.1/443`). Only when the header has two or more address
-/// captures and every one is placed: a lone address is the lexicon's.
+/// `for …`, `dst …`, `to …`, `client @{$id=WORD} {$a=IPV4}`: `prose::address_side`, read in the
+/// literal text back to the previous address), by a mark between two of them (`{$a=IPV4} ->
+/// {$b=IPV4}`), and the number right after an address behind a port mark its port
+/// (`10.0.0.1/443`, `192.0.2.15#53211`, `198.51.100.7(40000)`: `schema/address-marks.tsv`).
+/// Only when the header has two or more address captures and every one is placed, one of them
+/// the source; of two, one placed names the other the opposite end. A lone address is the
+/// lexicon's.
 pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
     if b.has("src.ip") || b.has("dst.ip") {
         return;
@@ -32,51 +36,115 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
                 .flatten()
                 .all(|v| v.trim().parse::<std::net::IpAddr>().is_ok())
     };
-    // (side, address slot, port slot) in header order.
-    let mut placed: Vec<(&'static str, &Slot, Option<&Slot>)> = Vec::new();
-    let mut ips = 0;
+    let marks = crate::tsv::table("address-marks");
+    // (side, address slot, port slot, where its capture starts, where it and its port end), in
+    // header order.
+    let mut found: Vec<(Option<&'static str>, &Slot, Option<&Slot>, usize, usize)> = Vec::new();
     for s in &slots.slots {
         if !s.expr.starts_with('$') || s.expr.contains('[') || !is_ip(s) {
             continue;
         }
-        ips += 1;
         let token = format!("{{{}=", s.expr);
         let Some(at) = template.find(&token) else {
             return;
         };
-        // The literal text since the previous capture.
         let before = &template[..at];
+        // The words of the literal text since the previous capture, else since the previous
+        // address (other captures left out), nearest first.
         let since = before.rfind('}').map_or(before, |i| &before[i + 1..]);
-        let side = since
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .rev()
-            .take(3)
-            .find_map(crate::prose::address_side);
-        let Some(side) = side else {
-            return;
-        };
-        // The capture right after it, behind one `/` or `:`.
+        let back = found.last().map_or(before, |f| &before[f.4.min(at)..]);
+        let side = [since.to_string(), literal_text(back)]
+            .iter()
+            .find_map(|text| {
+                text.split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .rev()
+                    .take(3)
+                    .find_map(crate::prose::address_side)
+            });
+        // The capture right after it, behind a port mark (and before its close).
         let after = &template[at..];
         let close = after.find('}').map_or(after.len(), |i| i + 1);
         let rest = &after[close..];
-        let port = [("/{$", 3), (":{$", 3)].iter().find_map(|(lead, n)| {
-            let name_end = rest.starts_with(lead).then(|| rest[*n..].find('='))??;
-            let name = format!("${}", &rest[*n..*n + name_end]);
-            slots.slots.iter().find(|p| {
+        let mut end = at + close;
+        let port = marks.data().filter(|m| m[0] == "port").find_map(|m| {
+            let lead = format!("{}{{$", m[1]);
+            let name_end = rest
+                .starts_with(&lead)
+                .then(|| rest[lead.len()..].find('='))??;
+            let name = format!("${}", &rest[lead.len()..lead.len() + name_end]);
+            let token_end = rest.find('}')? + 1;
+            if !rest[token_end..].starts_with(m[2]) {
+                return None;
+            }
+            let p = slots.slots.iter().find(|p| {
                 p.expr == name
                     && real_values(p)
                         .iter()
                         .flatten()
                         .all(|v| v.trim().parse::<u16>().is_ok())
-            })
+            })?;
+            end = at + close + token_end + m[2].len();
+            Some(p)
         });
-        placed.push((side, s, port));
+        found.push((side, s, port, at, end));
     }
-    if ips < 2 || placed.len() != ips || placed.iter().filter(|p| p.0 == "src").count() != 1 {
+    // A flow mark between two addresses: the first is the source, the second the destination.
+    for i in 1..found.len() {
+        let between = &template[found[i - 1].4.min(found[i].3)..found[i].3];
+        if marks
+            .data()
+            .any(|m| m[0] == "flow" && literal_text(between).contains(m[1]))
+        {
+            found[i - 1].0.get_or_insert("src");
+            found[i].0.get_or_insert("dst");
+        }
+    }
+    // Two addresses side by side, nothing but a separator between them and no word or mark
+    // placing either, are written source first, as flow records write them (NetFlow v5's
+    // `srcaddr dstaddr`, Amazon VPC Flow Logs' `srcaddr dstaddr srcport dstport`); two port
+    // numbers side by side right after them are their ports, in the same order.
+    if let [a, b2] = &mut found[..] {
+        let between = &template[a.4.min(b2.3)..b2.3];
+        if a.0.is_none() && b2.0.is_none() && a.2.is_none() && b2.2.is_none() && separator(between)
+        {
+            a.0 = Some("src");
+            b2.0 = Some("dst");
+            let ports = next_captures(&template[b2.4..], 2)
+                .into_iter()
+                .map(|name| {
+                    slots.slots.iter().find(|p| {
+                        p.expr == name
+                            && real_values(p).iter().flatten().next().is_some()
+                            && real_values(p)
+                                .iter()
+                                .flatten()
+                                .all(|v| v.trim().parse::<u16>().is_ok())
+                    })
+                })
+                .collect::<Option<Vec<&Slot>>>();
+            if let Some([sport, dport]) = ports.as_deref() {
+                a.2 = Some(sport);
+                b2.2 = Some(dport);
+            }
+        }
+    }
+    if let [a, b2] = &mut found[..] {
+        let opposite = |side: &str| if side == "src" { "dst" } else { "src" };
+        match (a.0, b2.0) {
+            (Some(x), None) => b2.0 = Some(opposite(x)),
+            (None, Some(y)) => a.0 = Some(opposite(y)),
+            _ => {}
+        }
+    }
+    if found.len() < 2
+        || found.iter().any(|f| f.0.is_none())
+        || found.iter().filter(|f| f.0 == Some("src")).count() != 1
+    {
         return;
     }
-    for (side, ip, port) in placed {
+    for (side, ip, port, _, _) in found {
+        let side = side.unwrap_or_default();
         if let Some(e) = guarded(ip, slot_expr(ip)) {
             b.set(&format!("{side}.ip"), Source::Expr(e), Why::DirectionWord);
         }
@@ -86,6 +154,56 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
             }
         }
     }
+}
+
+/// Whether a template's text is one separator of fields: a space, tab, `,`, `;` or `|`, with
+/// spaces around it.
+fn separator(text: &str) -> bool {
+    let t = text.trim_matches(|c: char| c == ' ' || c == '\t');
+    (t.is_empty() && !text.is_empty()) || matches!(t, "," | ";" | "|")
+}
+
+/// The variables of the first `n` captures of `text`, each behind a separator (a capture as
+/// `{$name=TYPE}`); fewer when something else comes between.
+fn next_captures(text: &str, n: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while out.len() < n {
+        let Some(open) = rest.find("{$") else {
+            break;
+        };
+        if !separator(&rest[..open]) {
+            break;
+        }
+        let body = &rest[open + 2..];
+        let Some(eq) = body.find('=') else {
+            break;
+        };
+        let Some(close) = body.find('}') else {
+            break;
+        };
+        if eq > close {
+            break;
+        }
+        out.push(format!("${}", &body[..eq]));
+        rest = &body[close + 1..];
+    }
+    out
+}
+
+/// A template's literal text, its `{…}` captures left out.
+pub(crate) fn literal_text(template: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in template.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A value that is a list of addresses, comma-separated (a proxy chain as web servers log the

@@ -35,7 +35,16 @@ fn role(word: &str) -> Option<&'static str> {
 fn side_and_attribute(key: &str) -> Option<(Side, &'static str)> {
     let mut sides: Vec<Side> = Vec::new();
     let mut attributes: Vec<&'static str> = Vec::new();
-    let words = split_words(key);
+    let mut words = split_words(key);
+    // One word no table names may be two written together (`localport`, `remoteaddr`): a side
+    // word, then an attribute word.
+    if let [w] = &words[..] {
+        if role(w).is_none() {
+            if let Some((side, attribute)) = closed_compound(w) {
+                words = vec![side.to_string(), attribute.to_string()];
+            }
+        }
+    }
     // The attribute is the compound's head, its last word.
     let last = words.last()?;
     if !role(last).is_some_and(|r| r.starts_with("attribute:")) {
@@ -63,6 +72,18 @@ fn side_and_attribute(key: &str) -> Option<(Side, &'static str)> {
         ([side], [attribute]) => Some((*side, attribute)),
         _ => None,
     }
+}
+
+/// A side word and an attribute word written as one (`localport` → `local`, `port`).
+fn closed_compound(word: &str) -> Option<(&str, &str)> {
+    (1..word.len())
+        .filter(|&i| word.is_char_boundary(i))
+        .find_map(|i| {
+            let (side, attribute) = word.split_at(i);
+            (role(side).is_some_and(|r| r.starts_with("side:"))
+                && role(attribute).is_some_and(|r| r.starts_with("attribute:")))
+            .then_some((side, attribute))
+        })
 }
 
 /// An account a compound key names without a side (`sasl_username`, `login_user`) is the
@@ -261,6 +282,10 @@ mod tests {
         assert_eq!(side_and_attribute("client_user_port"), None);
         // The last word is the head: a class named after a user client is no user.
         assert_eq!(side_and_attribute("user_client_class"), None);
+        // A side and an attribute written as one word.
+        assert_eq!(side_and_attribute("localport"), Some((Side::Dst, "port")));
+        assert_eq!(side_and_attribute("remoteaddr"), Some((Side::Src, "ip")));
+        assert_eq!(side_and_attribute("portal"), None);
     }
 
     #[test]

@@ -1,0 +1,62 @@
+//! **protocols**: the transport a message about a connection names by its IANA keyword
+//! (`schema/ip-protocols.tsv`): a capture whose every value is one (`{$proto=WORD}` holding
+//! `tcp`, `udp`), else the one such word of the message's literal text.
+//!
+//! `list 101 denied tcp {$ip=IPV4}({$sport=NUMBER}) -> {$ip2=IPV4}({$dport=NUMBER}), 1 packet`
+//! → `protocol = "tcp"`.
+
+use crate::engine::builder::Builder;
+use crate::engine::expr::{guarded, slot_expr};
+use crate::engine::values::{real_values, unquote};
+use crate::slots::Slots;
+use crate::{Source, Why};
+
+/// Whether `word` is a protocol's keyword.
+fn is_protocol(word: &str) -> bool {
+    let word = word.to_ascii_lowercase();
+    crate::tsv::table("ip-protocols")
+        .data()
+        .any(|c| c[0] == word)
+}
+
+/// The protocol of a message that places an address: a capture of keywords, else the one
+/// keyword its TEXT template writes.
+pub(crate) fn transport_word(head: &str, slots: &Slots, b: &mut Builder) {
+    if b.has("protocol") || !(b.has("src.ip") || b.has("dst.ip")) {
+        return;
+    }
+    let captures: Vec<_> = slots
+        .slots
+        .iter()
+        .filter(|s| {
+            let vals = real_values(s);
+            vals.iter().flatten().next().is_some()
+                && vals
+                    .iter()
+                    .flatten()
+                    .all(|v| is_protocol(unquote(v).trim()))
+        })
+        .collect();
+    if let [s] = captures[..] {
+        if let Some(e) = guarded(s, slot_expr(s)) {
+            b.set("protocol", Source::Expr(e), Why::Lexicon);
+        }
+        return;
+    }
+    if !captures.is_empty() {
+        return;
+    }
+    let Some(template) = crate::prose::text_template(head) else {
+        return;
+    };
+    let literal = crate::engine::passes::addresses::literal_text(template);
+    let words: std::collections::BTreeSet<String> = literal
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| is_protocol(w))
+        .map(str::to_string)
+        .collect();
+    if words.len() == 1 {
+        let w = words.into_iter().next().unwrap_or_default();
+        b.set("protocol", Source::Const(w), Why::Lexicon);
+    }
+}

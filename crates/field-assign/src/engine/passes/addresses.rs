@@ -129,9 +129,18 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
             }
         }
     }
+    // Of two different addresses, one placed names the other the opposite end (one written
+    // twice, OpenVPN's `203.0.113.5:51234 TLS: … from [AF_INET]203.0.113.5:51234`, is one end).
     if let [a, b2] = &mut found[..] {
         let opposite = |side: &str| if side == "src" { "dst" } else { "src" };
+        let differ = a
+            .1
+            .values
+            .iter()
+            .zip(&b2.1.values)
+            .all(|(x, y)| x.is_some() && y.is_some() && x != y);
         match (a.0, b2.0) {
+            _ if !differ => {}
             (Some(x), None) => b2.0 = Some(opposite(x)),
             (None, Some(y)) => a.0 = Some(opposite(y)),
             _ => {}

@@ -126,6 +126,24 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
             if let Some([sport, dport]) = ports.as_deref() {
                 a.2 = Some(sport);
                 b2.2 = Some(dport);
+                // And the protocol's number right after them closes the 5-tuple (VPC Flow
+                // Logs' `srcport dstport protocol`: 6, 17).
+                let next = next_captures(&template[b2.4..], 3);
+                let proto = next.get(2).and_then(|name| {
+                    slots.slots.iter().find(|p| {
+                        p.expr == *name
+                            && real_values(p).iter().flatten().next().is_some()
+                            && real_values(p)
+                                .iter()
+                                .flatten()
+                                .all(|v| crate::engine::passes::protocols::is_protocol_number(v))
+                    })
+                });
+                if let Some(p) = proto.filter(|_| !b.has("protocol")) {
+                    if let Some(e) = guarded(p, slot_expr(p)) {
+                        b.set("protocol", Source::Expr(e), Why::Lexicon);
+                    }
+                }
             }
         }
     }
@@ -133,12 +151,11 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
     // twice, OpenVPN's `203.0.113.5:51234 TLS: … from [AF_INET]203.0.113.5:51234`, is one end).
     if let [a, b2] = &mut found[..] {
         let opposite = |side: &str| if side == "src" { "dst" } else { "src" };
-        let differ = a
-            .1
-            .values
-            .iter()
-            .zip(&b2.1.values)
-            .all(|(x, y)| x.is_some() && y.is_some() && x != y);
+        let differ =
+            a.1.values
+                .iter()
+                .zip(&b2.1.values)
+                .all(|(x, y)| x.is_some() && y.is_some() && x != y);
         match (a.0, b2.0) {
             _ if !differ => {}
             (Some(x), None) => b2.0 = Some(opposite(x)),

@@ -19,6 +19,14 @@ fn is_protocol(word: &str) -> bool {
         .any(|c| c[0] == word)
 }
 
+/// Whether `value` is the number of a protocol `schema/ip-protocols.tsv` names.
+pub(crate) fn is_protocol_number(value: &str) -> bool {
+    let value = value.trim();
+    crate::tsv::table("ip-protocols")
+        .data()
+        .any(|c| c[1] == value)
+}
+
 /// The protocol of a message that places an address: a capture of keywords, else the one
 /// keyword its TEXT template writes.
 pub(crate) fn transport_word(head: &str, slots: &Slots, b: &mut Builder) {

@@ -17,6 +17,7 @@ pub mod errno;
 pub mod kb;
 pub mod lexicon;
 pub mod prose;
+mod records;
 pub mod slots;
 pub mod title;
 pub mod tsv;

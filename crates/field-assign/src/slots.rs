@@ -159,7 +159,16 @@ fn candidates(
                     format!("${c}")
                 };
                 let token = format!("{{{e}=KEYVALUE");
-                if let Some(at) = head.find(&token) {
+                if head.contains(&format!("{{{e}=CSV(")) {
+                    // A record's fields, as many as its longest member has.
+                    let width = members
+                        .iter()
+                        .map(|m| m.matches(',').count() + 1)
+                        .max()
+                        .unwrap_or(0)
+                        .min(format_synth::csv::MAX_FIELDS);
+                    exprs.extend((0..width).map(|i| format!("{e}[{i}]")));
+                } else if let Some(at) = head.find(&token) {
                     // `KEYVALUE(" ", ": ", "\"")`: keys written `Key: value`.
                     let args = &head[at + token.len()..];
                     let colon = args.starts_with('(')
@@ -465,12 +474,13 @@ pub fn read(kind: Kind, head: &str, captures: &[String], members: &[&str]) -> Sl
         exprs.extend(opened);
     }
     let values = probe(head, &prelude, &exprs, members);
+    let layout = crate::records::layout(head, &exprs, &values);
     let slots = exprs
         .into_iter()
         .zip(values)
         .filter(|(_, v)| v.iter().any(Option::is_some))
         .map(|(e, values)| Slot {
-            key: key_of(&e),
+            key: crate::records::column(head, &e, layout).unwrap_or_else(|| key_of(&e)),
             parent: parent_key(&e)
                 .or_else(|| record_of(&e, &prelude))
                 .or_else(|| header_record(head, &e)),

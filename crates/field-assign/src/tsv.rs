@@ -86,6 +86,10 @@ pub const TABLES: &[(&str, &str)] = &[
         include_str!("../../../schema/placeholders.tsv"),
     ),
     (
+        "record-layouts",
+        include_str!("../../../schema/record-layouts.tsv"),
+    ),
+    (
         "severity-words",
         include_str!("../../../schema/severity-words.tsv"),
     ),

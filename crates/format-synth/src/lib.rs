@@ -7,6 +7,7 @@
 
 pub mod cef;
 pub mod check;
+pub mod csv;
 pub mod kv;
 pub mod lit;
 pub mod merge;
@@ -175,8 +176,7 @@ const SIBLING_SAMPLE: usize = 20;
 /// are left or no term helps.
 fn text_cond(
     header: &str,
-    run: &kv::KvRun<'_>,
-    name: &str,
+    terms: impl FnOnce(&[&str]) -> Vec<(String, bool)>,
     members: &[&str],
     others: &[&str],
 ) -> Option<String> {
@@ -192,7 +192,7 @@ fn text_cond(
     if intruders.is_empty() {
         return None;
     }
-    let terms = run.cond_terms(name, &intruders);
+    let terms = terms(&intruders);
     let mut chosen: Vec<&str> = Vec::new();
     while !intruders.is_empty() {
         // Terms on keys and words first; pinned numbers only when those do not help.
@@ -262,6 +262,32 @@ fn dispatch_cond(
     (count(header, Some(&cond), members) == members.len()).then_some(cond)
 }
 
+/// The record bodies of members a template reads with one CSV token at its end: after the
+/// syslog header when the template reads one, else the whole member.
+fn csv_bodies<'m>(template: &str, members: &[&'m str]) -> Vec<&'m str> {
+    members
+        .iter()
+        .map(|m| match ingest::syslog::parse(m) {
+            Some(h) if template.contains("{$host=HOSTNAME}") => &m[h.body.min(m.len())..],
+            _ => m,
+        })
+        .collect()
+}
+
+/// A COND for the dispatch of a TEXT rule that is a header and a CSV record, with no literal
+/// the rule-set index can look for: the record's first field with one word in every member.
+fn record_dispatch_cond(
+    header: &str,
+    terms: &[(String, bool)],
+    members: &[&str],
+) -> Option<String> {
+    if has_index_literal(header) {
+        return None;
+    }
+    let (cond, _) = terms.iter().find(|(_, numeric)| !numeric)?;
+    (count(header, Some(cond), members) == members.len()).then(|| cond.clone())
+}
+
 /// TEXT: from a sample, then from all members, then loosely typed, then a catch-all.
 fn text_head<'a>(
     members: &[&str],
@@ -287,10 +313,25 @@ fn text_head<'a>(
                 .iter()
                 .find(|(_, ty)| *ty == TokenType::Keyvalue)
                 .and_then(|(name, _)| Some((kv::find(members)?, name.as_str())));
-            let cond = run.and_then(|(run, name)| {
-                text_cond(&header, &run, name, members, &others())
-                    .or_else(|| dispatch_cond(&header, &run, name, members))
-            });
+            let record = t
+                .captures
+                .iter()
+                .find(|(_, ty)| *ty == TokenType::Csv)
+                .and_then(|(name, _)| {
+                    Some((csv::find(&csv_bodies(&t.template, members))?, name.as_str()))
+                });
+            let cond = match (run, record) {
+                (Some((run, name)), _) => {
+                    text_cond(&header, |i| run.cond_terms(name, i), members, &others())
+                        .or_else(|| dispatch_cond(&header, &run, name, members))
+                }
+                (None, Some((record, name))) => {
+                    let terms = record.cond_terms(name);
+                    text_cond(&header, |_| terms.clone(), members, &others())
+                        .or_else(|| record_dispatch_cond(&header, &terms, members))
+                }
+                _ => None,
+            };
             return Head {
                 header,
                 cond,

@@ -469,6 +469,17 @@ fn synthesize_body(members: &[&str], style: Style<'_>, taken: &[&str]) -> TextTe
         }
         return t;
     }
+    if crate::csv::find(members).is_some() {
+        let reserved: Vec<(String, TokenType)> = taken
+            .iter()
+            .map(|n| (n.to_string(), TokenType::Word))
+            .collect();
+        let name = unique_name("csv", &reserved);
+        return TextTemplate {
+            template: crate::csv::CsvRun::token(&name),
+            captures: vec![(name, TokenType::Csv)],
+        };
+    }
     let mut toks: Vec<Vec<Tk<'_>>> = members.iter().map(|m| tokens(m, style.seen)).collect();
     open_quoted_runs(&mut toks);
     if toks.iter().all(Vec::is_empty) {

@@ -1,5 +1,6 @@
 //! **time**: the event's time from a key that names a time or date (`timestamp`, `date`,
-//! `EventTime`, CEF `rt`), or a capture the header types as `DATETIME`, when every value
+//! `EventTime`, CEF `rt`), or a capture the header types as `DATETIME` or a record's field no
+//! layout names (`$csv[0]`), when every value
 //! parses as a time, or is a POSIX time in seconds or milliseconds; a bare date takes its clock
 //! from a sibling time key. A structured event with no such key takes its shallowest RFC 3339
 //! date and time.
@@ -24,13 +25,16 @@ pub(crate) fn time_keys(view: &ClusterView<'_>, slots: &Slots, b: &mut Builder) 
         let cef_time = view.kind == Kind::Cef && matches!(k.as_str(), "rt" | "start" | "end");
         // A capture the header types as a time is one, whatever its name (`audit({$audit=DATETIME}:…)`).
         let typed = text_kind && view.head.contains(&format!("{{{}=DATETIME", s.expr));
+        // A field of a record no layout names (`$csv[0]`) is known by its values alone.
+        let column = text_kind && k.is_empty() && s.expr.ends_with(']');
         if !b.has("time")
             && (k.contains("time")
                 || k.contains("date")
                 || lexicon::has_role(&s.key, "event-time-key")
                 || (text_kind && k == "t")
                 || cef_time
-                || typed)
+                || typed
+                || column)
             && lexicon::all_times(&s.values)
             // A POSIX time is converted below (`epoch_to_datetime`), unless typed already.
             && (typed || epoch_unit(&s.values).is_none())

@@ -432,6 +432,56 @@ pub(crate) fn named_address(slots: &Slots, b: &mut Builder) {
     }
 }
 
+/// A value written `address:port` with more after it (SonicWall's `src=10.0.0.5:51514:X0`:
+/// address, port and interface, SonicOS Log Events Reference) under a key that says which end
+/// it is: the address and the port of that end.
+///
+/// `src=10.0.0.5:51514:X0` → `$src_parts = csv($kv["src"], ":", "")`,
+/// `src.ip = $src_parts[0]`, `src.port = $src_parts[1]`.
+pub(crate) fn sided_address_port(slots: &Slots, b: &mut Builder) {
+    for s in &slots.slots {
+        let Some(side) = crate::engine::passes::key_words::key_side(&s.key) else {
+            continue;
+        };
+        let vals = real_values(s);
+        let split = |v: &str| -> bool {
+            let mut parts = unquote(v).trim().split(':');
+            let ip = parts
+                .next()
+                .and_then(|p| p.parse::<std::net::Ipv4Addr>().ok());
+            let port = parts.next().and_then(|p| p.parse::<u16>().ok());
+            ip.is_some() && port.is_some()
+        };
+        if b.has(&format!("{side}.ip"))
+            || vals.iter().flatten().next().is_none()
+            || !vals.iter().flatten().all(|v| split(v))
+        {
+            continue;
+        }
+        let var = format!(
+            "${}_parts",
+            s.key
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect::<String>()
+                .to_ascii_lowercase()
+        );
+        b.push_prelude(format!("{var} = csv({}, \":\", \"\")", slot_expr(s)));
+        b.set(
+            &format!("{side}.ip"),
+            Source::Expr(format!("{var}[0]")),
+            Why::KeyWords,
+        );
+        if !b.has(&format!("{side}.port")) {
+            b.set(
+                &format!("{side}.port"),
+                Source::Expr(format!("{var}[1]")),
+                Why::KeyWords,
+            );
+        }
+    }
+}
+
 /// The address of a `name[address]` value.
 fn bracketed_address(v: &str) -> Option<std::net::IpAddr> {
     let (name, rest) = v.trim().split_once('[')?;

@@ -1,6 +1,8 @@
 //! **protocols**: the transport a message about a connection names by its IANA keyword
 //! (`schema/ip-protocols.tsv`): a capture whose every value is one (`{$proto=WORD}` holding
-//! `tcp`, `udp`), else the one such word of the message's literal text.
+//! `tcp`, `udp`), else the one such word of the message's literal text; and a key whose last
+//! word names a protocol (`schema/key-words.tsv`: `ip_protocol`, `transportProtocol`) holding
+//! keywords or numbers.
 //!
 //! `list 101 denied tcp {$ip=IPV4}({$sport=NUMBER}) -> {$ip2=IPV4}({$dport=NUMBER}), 1 packet`
 //! → `protocol = "tcp"`.
@@ -17,6 +19,37 @@ fn is_protocol(word: &str) -> bool {
     crate::tsv::table("ip-protocols")
         .data()
         .any(|c| c[0] == word)
+}
+
+/// The protocol of an event from a key whose last word names one (`IPProtocol`,
+/// `l4_protocol`, `network_transport`), when every value is a protocol's keyword or number.
+pub(crate) fn protocol_key(slots: &Slots, b: &mut Builder) {
+    if b.has("protocol") {
+        return;
+    }
+    let named = |key: &str| {
+        crate::lexicon::split_words(key).last().is_some_and(|w| {
+            crate::tsv::table("key-words")
+                .data()
+                .any(|c| c[0] == w.as_str() && c[1] == "attribute:protocol")
+        })
+    };
+    let found = crate::engine::values::by_depth(slots)
+        .into_iter()
+        .find(|s| {
+            let vals = real_values(s);
+            named(&s.key)
+                && vals.iter().flatten().next().is_some()
+                && vals.iter().flatten().all(|v| {
+                    let v = unquote(v).trim();
+                    is_protocol(v) || is_protocol_number(v)
+                })
+        });
+    if let Some(s) = found {
+        if let Some(e) = guarded(s, slot_expr(s)) {
+            b.set("protocol", Source::Expr(e), Why::KeyWords);
+        }
+    }
 }
 
 /// Whether `value` is the number of a protocol `schema/ip-protocols.tsv` names.

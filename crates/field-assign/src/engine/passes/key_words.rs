@@ -45,7 +45,11 @@ fn side_and_attribute(key: &str) -> Option<(Side, &'static str)> {
             }
         }
     }
-    // The attribute is the compound's head, its last word.
+    // The attribute is the compound's head, its last word; an IP version after it qualifies
+    // it (`ipAddressV4`).
+    while words.len() > 1 && words.last().is_some_and(|w| is_version(w)) {
+        words.pop();
+    }
     let last = words.last()?;
     if !role(last).is_some_and(|r| r.starts_with("attribute:")) {
         return None;
@@ -130,6 +134,33 @@ fn one_side(key: &str) -> Option<Side> {
         [side] => Some(*side),
         _ => None,
     }
+}
+
+/// A word that names a protocol version (`v4`, `v6`).
+fn is_version(word: &str) -> bool {
+    word.strip_prefix('v')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A key whose words name what it is but no end (`ipAddressV4`, `port`), under a parent that
+/// names one end (`remoteIpDetails`, `localPortDetails`: GuardDuty's findings): that end's
+/// field of that kind.
+/// `{"remoteIpDetails": {"ipAddressV4": "198.51.100.7"}}` → `src.ip`.
+fn parent_side_and_key(s: &Slot) -> Option<(Side, &'static str)> {
+    let parent = s.parent.as_deref()?;
+    let words = split_words(&s.key);
+    if words
+        .iter()
+        .any(|w| role(w).is_some_and(|r| r.starts_with("side:")))
+    {
+        return None;
+    }
+    let mut words = words;
+    while words.len() > 1 && words.last().is_some_and(|w| is_version(w)) {
+        words.pop();
+    }
+    let attribute = role(words.last()?)?.strip_prefix("attribute:")?;
+    Some((one_side(parent)?, attribute))
 }
 
 /// A key whose own words say nothing (`alternateId`), under a parent that says which end of the
@@ -223,6 +254,7 @@ pub(crate) fn key_words(slots: &Slots, b: &mut Builder) {
     };
     for s in by_depth(slots) {
         let Some((side, attribute)) = side_and_attribute(&s.key)
+            .or_else(|| parent_side_and_key(s))
             .or_else(|| parent_side_and_shape(s))
             .or_else(|| sideless_account(s))
         else {
@@ -286,6 +318,8 @@ mod tests {
         assert_eq!(side_and_attribute("localport"), Some((Side::Dst, "port")));
         assert_eq!(side_and_attribute("remoteaddr"), Some((Side::Src, "ip")));
         assert_eq!(side_and_attribute("portal"), None);
+        // An IP version after the attribute qualifies it.
+        assert_eq!(side_and_attribute("srcAddrV6"), Some((Side::Src, "ip")));
     }
 
     #[test]

@@ -369,10 +369,13 @@ fn synthesize_styled(members: &[&str], style: Style<'_>) -> TextTemplate {
 }
 
 fn synthesize_aligned(members: &[&str], style: Style<'_>) -> TextTemplate {
-    // A syslog header (RFC 3164) shared by all members: priority, time, host, program and pid.
-    // The PRI part (`<14>`) and the TAG are each in every member or in none.
     let headers: Vec<Option<ingest::syslog::SyslogHeader>> =
         members.iter().map(|m| ingest::syslog::parse(m)).collect();
+    if let Some(t) = synthesize_5424(members, &headers, style) {
+        return t;
+    }
+    // A syslog header (RFC 3164) shared by all members: priority, time, host, program and pid.
+    // The PRI part (`<14>`) and the TAG are each in every member or in none.
     let first = headers.first().and_then(|h| h.as_ref());
     let app = first.and_then(|h| h.app.clone());
     let pri = first.is_some_and(|h| h.pri > 0);
@@ -440,6 +443,85 @@ fn synthesize_aligned(members: &[&str], style: Style<'_>) -> TextTemplate {
         return TextTemplate { template, captures };
     }
     synthesize_body(members, style, &[])
+}
+
+/// An RFC 5424 header shared by all members (`<165>1 2025-03-10T08:40:02.123Z srx1 RT_FLOW -
+/// RT_FLOW_SESSION_CREATE [sd…] msg`): priority, time and host captured; the APP-NAME and the
+/// MSGID literal when every member has the same (`-` when none has one), else captured; the
+/// PROCID `-`, a number or a word. The structured data and the message follow as a body.
+fn synthesize_5424(
+    members: &[&str],
+    headers: &[Option<ingest::syslog::SyslogHeader>],
+    style: Style<'_>,
+) -> Option<TextTemplate> {
+    let hs: Vec<&ingest::syslog::SyslogHeader> = headers
+        .iter()
+        .map(|h| h.as_ref().filter(|h| h.rfc == 5424 && h.host.is_some()))
+        .collect::<Option<_>>()?;
+    if hs.is_empty() {
+        return None;
+    }
+    // `<PRI>1 ` then the time, which DATETIME must read.
+    let times = members.iter().zip(&hs).all(|(m, h)| {
+        m.get(h.pri + 2..)
+            .is_some_and(|t| xp_eval::datetime::parse_prefix(t, Some(2000)).is_some())
+    });
+    if !times {
+        return None;
+    }
+    let mut template = String::from("<{$pri=NUMBER}>1 {$time=DATETIME} {$host=HOSTNAME} ");
+    let mut captures = vec![
+        ("pri".to_string(), TokenType::Number),
+        ("time".to_string(), TokenType::Datetime),
+        ("host".to_string(), TokenType::Hostname),
+    ];
+    let mut taken = vec!["pri", "time", "host"];
+    let field = |get: &dyn Fn(&ingest::syslog::SyslogHeader) -> Option<String>| {
+        let first = get(hs[0]);
+        if hs.iter().all(|h| get(h) == first) {
+            Ok(first.unwrap_or_else(|| "-".to_string()))
+        } else {
+            Err(hs.iter().all(|h| get(h).is_some()))
+        }
+    };
+    let parts: [(
+        &str,
+        &dyn Fn(&ingest::syslog::SyslogHeader) -> Option<String>,
+    ); 3] = [
+        ("app", &|h| h.app.clone()),
+        ("pid", &|h| h.pid.clone()),
+        ("msgid", &|h| h.msgid.clone()),
+    ];
+    for (name, get) in parts {
+        match field(get) {
+            Ok(text) if name != "pid" || text == "-" => template.push_str(&literal(&text)),
+            Ok(_) | Err(true) => {
+                let numeric = hs.iter().all(|h| {
+                    get(h).is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                });
+                let ty = if numeric {
+                    TokenType::Number
+                } else {
+                    TokenType::Word
+                };
+                let ty_name = if numeric { "NUMBER" } else { "WORD" };
+                template.push_str(&format!("{{${name}={ty_name}}}"));
+                captures.push((name.to_string(), ty));
+                taken.push(name);
+            }
+            Err(false) => return None,
+        }
+        template.push(' ');
+    }
+    let bodies: Vec<&str> = members
+        .iter()
+        .zip(&hs)
+        .map(|(m, h)| &m[h.sd.min(m.len())..])
+        .collect();
+    let body = synthesize_body(&bodies, style, &taken);
+    template.push_str(&body.template);
+    captures.extend(body.captures);
+    Some(TextTemplate { template, captures })
 }
 
 fn synthesize_body(members: &[&str], style: Style<'_>, taken: &[&str]) -> TextTemplate {
@@ -1424,6 +1506,28 @@ mod tests {
     }
 
     #[test]
+    fn syslog_headers_with_a_priority_or_without_a_tag_are_headers() {
+        // RFC 3164 with its PRI part, a record after the host and no TAG (PAN-OS over syslog).
+        let m = [
+            "<14>Mar 10 08:50:01 PA-VM 1,2025/03/10 08:50:01,0128,TRAFFIC,end,10.1.1.5,93.184.216.34,ssl",
+            "<14>Mar 10 08:50:04 PA-VM 1,2025/03/10 08:50:04,0128,TRAFFIC,end,10.1.1.6,198.51.100.53,dns",
+        ];
+        assert_eq!(
+            synthesize(&m, false).template,
+            "<{$pri=NUMBER}>{$time=DATETIME} {$host=HOSTNAME} {$csv=CSV(\",\", \"\\\"\")}"
+        );
+        // RFC 5424: the PROCID of numbers captured, APP-NAME and MSGID literal.
+        let m = [
+            "<134>1 2025-03-10T07:40:01Z gw-1 fwd 2114 - - accepted",
+            "<134>1 2025-03-10T07:40:07Z gw-2 fwd 2115 - - accepted",
+        ];
+        assert_eq!(
+            synthesize(&m, false).template,
+            "<{$pri=NUMBER}>1 {$time=DATETIME} {$host=HOSTNAME} fwd {$pid=NUMBER} - - accepted"
+        );
+    }
+
+    #[test]
     fn structured_data_is_one_keyvalue_record() {
         // RFC 5424 §6.3 elements: pairs in any order or number, read by name.
         let m = [
@@ -1431,10 +1535,9 @@ mod tests {
             r#"<14>1 2025-03-10T08:40:05Z fw1 flow - CREATE [origin@32473 user="bob" src="10.0.0.6" app="web"] created"#,
         ];
         let t = synthesize(&m, false);
-        assert!(
-            t.template.contains("[origin@32473 {$sd=KEYVALUE}] created"),
-            "{}",
-            t.template
+        assert_eq!(
+            t.template,
+            "<{$pri=NUMBER}>1 {$time=DATETIME} {$host=HOSTNAME} flow - CREATE [origin@32473 {$sd=KEYVALUE}] created"
         );
         // Elements of different ids: the id is captured too.
         let m = [r#"x [a@1 k="1"] y"#, r#"x [b@2 k="2"] y"#];

@@ -18,6 +18,9 @@ pub struct SyslogHeader {
     pub msgid: Option<String>,
     /// Length in bytes of the PRI part (`<13>`), 0 when the line has none.
     pub pri: usize,
+    /// RFC 5424: byte offset of the structured data (`[…]` or `-`) after the MSGID; for RFC
+    /// 3164, the same as `body`.
+    pub sd: usize,
     /// Byte offset of the message after the header.
     pub body: usize,
 }
@@ -60,6 +63,7 @@ fn parse_5424<'a>(line: &'a str, pri: usize, rest: &'a str) -> Option<SyslogHead
     let (pid, r) = word(r);
     let (msgid, r) = word(r);
     let r = r.trim_start_matches(' ');
+    let sd = line.len() - r.len();
     // Structured data: `-` or one or more `[...]`.
     let body_str = if let Some(r2) = r.strip_prefix('-') {
         r2
@@ -92,6 +96,7 @@ fn parse_5424<'a>(line: &'a str, pri: usize, rest: &'a str) -> Option<SyslogHead
         pid: opt(pid),
         msgid: opt(msgid),
         pri,
+        sd,
         body,
     })
 }
@@ -158,6 +163,7 @@ fn parse_3164(line: &str, off: usize, rest: &str) -> Option<SyslogHeader> {
         pid,
         msgid: None,
         pri: off,
+        sd: body,
         body,
     })
 }
@@ -182,6 +188,7 @@ mod tests {
             (Some("su"), Some("ID47"))
         );
         assert_eq!(&l[h.body..], "'su root' failed");
+        assert_eq!(&l[h.sd..], "- 'su root' failed");
         let l = "2025-03-10T06:55:46.123456+00:00 bastion-01 sshd[1]: Accepted";
         assert_eq!(parse(l).unwrap().app.as_deref(), Some("sshd"));
         assert!(parse("just a line").is_none());

@@ -44,6 +44,11 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
         if !s.expr.starts_with('$') || s.expr.contains('[') || !is_ip(s) {
             continue;
         }
+        // An address written again (a load balancer's target repeated at the line's end) is
+        // the one already found.
+        if found.iter().any(|f| f.1.values == s.values) {
+            continue;
+        }
         let token = format!("{{{}=", s.expr);
         let Some(at) = template.find(&token) else {
             return;
@@ -102,12 +107,12 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
     }
     // Two addresses side by side, nothing but a separator between them and no word or mark
     // placing either, are written source first, as flow records write them (NetFlow v5's
-    // `srcaddr dstaddr`, Amazon VPC Flow Logs' `srcaddr dstaddr srcport dstport`); two port
-    // numbers side by side right after them are their ports, in the same order.
+    // `srcaddr dstaddr`, Amazon VPC Flow Logs' `srcaddr dstaddr srcport dstport`, an AWS load
+    // balancer's `client:port target:port`); two port numbers side by side right after them
+    // are their ports, in the same order.
     if let [a, b2] = &mut found[..] {
         let between = &template[a.4.min(b2.3)..b2.3];
-        if a.0.is_none() && b2.0.is_none() && a.2.is_none() && b2.2.is_none() && separator(between)
-        {
+        if a.0.is_none() && b2.0.is_none() && separator(between) {
             a.0 = Some("src");
             b2.0 = Some("dst");
             let ports = next_captures(&template[b2.4..], 2)
@@ -123,7 +128,7 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
                     })
                 })
                 .collect::<Option<Vec<&Slot>>>();
-            if let Some([sport, dport]) = ports.as_deref() {
+            if let (None, None, Some([sport, dport])) = (a.2, b2.2, ports.as_deref()) {
                 a.2 = Some(sport);
                 b2.2 = Some(dport);
                 // And the protocol's number right after them closes the 5-tuple (VPC Flow

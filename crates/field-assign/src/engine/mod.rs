@@ -200,6 +200,7 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "named_address", file: "addresses", when: When::Always, run: |c, b| addresses::named_address(c.slots, b) },
     Pass { name: "syslog_program", file: "syslog", when: When::Messages, run: |c, b| syslog::syslog_program(c.view.members, b) },
     Pass { name: "http_status", file: "http_status", when: When::Text, run: |c, b| http_status::response_status(c.view.head, c.slots, b) },
+    Pass { name: "http_status_key", file: "http_status", when: When::Always, run: |c, b| http_status::status_key(c.slots, b) },
     // Structured events.
     Pass { name: "address_with_port", file: "addresses", when: When::Structured, run: |c, b| addresses::address_with_port(c.slots, b) },
     Pass { name: "classify_structured", file: "classify", when: When::Structured, run: |c, b| c.engine.classify_structured(c.view, c.slots, b) },

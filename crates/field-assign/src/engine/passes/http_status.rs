@@ -108,6 +108,38 @@ pub(crate) fn response_status(head: &str, slots: &Slots, b: &mut Builder) {
     }
 }
 
+/// The status of a response under a key that names one (`schema/key-roles.tsv`
+/// `http-status-key`: `response_code`, `statusCode`, `respcode`, ECS `http.response.status_code`),
+/// when every value is a status code.
+///
+/// `{"response_code": 401, …}` → `status = if in_list(["4", "5"], substr(string($response_code),
+/// 0, 1)) then "failure" else "success" endif`.
+pub(crate) fn status_key(slots: &Slots, b: &mut Builder) {
+    if b.has("status") {
+        return;
+    }
+    let Some(s) = slots.slots.iter().find(|s| {
+        crate::lexicon::has_role(&s.key, "http-status-key")
+            && s.values.iter().flatten().next().is_some()
+            && s.values.iter().flatten().all(|v| is_status(unquote(v)))
+    }) else {
+        return;
+    };
+    let failing: Vec<String> = classes()
+        .filter(|(_, o)| *o == "failure")
+        .map(|(c, _)| format!("\"{c}\""))
+        .collect();
+    b.set(
+        "status",
+        Source::Expr(format!(
+            "if in_list([{}], substr(string({}), 0, 1)) then \"failure\" else \"success\" endif",
+            failing.join(", "),
+            s.expr
+        )),
+        Why::HttpStatus,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

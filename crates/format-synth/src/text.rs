@@ -445,6 +445,9 @@ fn synthesize_aligned(members: &[&str], style: Style<'_>) -> TextTemplate {
     synthesize_body(members, style, &[])
 }
 
+/// One part of a syslog header (its APP-NAME, PROCID or MSGID).
+type HeaderPart = fn(&ingest::syslog::SyslogHeader) -> Option<String>;
+
 /// An RFC 5424 header shared by all members (`<165>1 2025-03-10T08:40:02.123Z srx1 RT_FLOW -
 /// RT_FLOW_SESSION_CREATE [sd…] msg`): priority, time and host captured; the APP-NAME and the
 /// MSGID literal when every member has the same (`-` when none has one), else captured; the
@@ -476,7 +479,7 @@ fn synthesize_5424(
         ("host".to_string(), TokenType::Hostname),
     ];
     let mut taken = vec!["pri", "time", "host"];
-    let field = |get: &dyn Fn(&ingest::syslog::SyslogHeader) -> Option<String>| {
+    let field = |get: HeaderPart| {
         let first = get(hs[0]);
         if hs.iter().all(|h| get(h) == first) {
             Ok(first.unwrap_or_else(|| "-".to_string()))
@@ -484,13 +487,10 @@ fn synthesize_5424(
             Err(hs.iter().all(|h| get(h).is_some()))
         }
     };
-    let parts: [(
-        &str,
-        &dyn Fn(&ingest::syslog::SyslogHeader) -> Option<String>,
-    ); 3] = [
-        ("app", &|h| h.app.clone()),
-        ("pid", &|h| h.pid.clone()),
-        ("msgid", &|h| h.msgid.clone()),
+    let parts: [(&str, HeaderPart); 3] = [
+        ("app", |h| h.app.clone()),
+        ("pid", |h| h.pid.clone()),
+        ("msgid", |h| h.msgid.clone()),
     ];
     for (name, get) in parts {
         match field(get) {

@@ -37,16 +37,15 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
                 .all(|v| v.trim().parse::<std::net::IpAddr>().is_ok())
     };
     let marks = crate::tsv::table("address-marks");
-    // (side, address slot, port slot, where its capture starts, where it and its port end), in
-    // header order.
-    let mut found: Vec<(Option<&'static str>, &Slot, Option<&Slot>, usize, usize)> = Vec::new();
+    // In header order.
+    let mut found: Vec<Found<'_>> = Vec::new();
     for s in &slots.slots {
         if !s.expr.starts_with('$') || s.expr.contains('[') || !is_ip(s) {
             continue;
         }
         // An address written again (a load balancer's target repeated at the line's end) is
         // the one already found.
-        if found.iter().any(|f| f.1.values == s.values) {
+        if found.iter().any(|f| f.ip.values == s.values) {
             continue;
         }
         let token = format!("{{{}=", s.expr);
@@ -57,7 +56,7 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
         // The words of the literal text since the previous capture, else since the previous
         // address (other captures left out), nearest first.
         let since = before.rfind('}').map_or(before, |i| &before[i + 1..]);
-        let back = found.last().map_or(before, |f| &before[f.4.min(at)..]);
+        let back = found.last().map_or(before, |f| &before[f.end.min(at)..]);
         let side = [since.to_string(), literal_text(back)]
             .iter()
             .find_map(|text| {
@@ -92,17 +91,23 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
             end = at + close + token_end + m[2].len();
             Some(p)
         });
-        found.push((side, s, port, at, end));
+        found.push(Found {
+            side,
+            ip: s,
+            port,
+            at,
+            end,
+        });
     }
     // A flow mark between two addresses: the first is the source, the second the destination.
     for i in 1..found.len() {
-        let between = &template[found[i - 1].4.min(found[i].3)..found[i].3];
+        let between = &template[found[i - 1].end.min(found[i].at)..found[i].at];
         if marks
             .data()
             .any(|m| m[0] == "flow" && literal_text(between).contains(m[1]))
         {
-            found[i - 1].0.get_or_insert("src");
-            found[i].0.get_or_insert("dst");
+            found[i - 1].side.get_or_insert("src");
+            found[i].side.get_or_insert("dst");
         }
     }
     // Two addresses side by side, nothing but a separator between them and no word or mark
@@ -111,11 +116,11 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
     // balancer's `client:port target:port`); two port numbers side by side right after them
     // are their ports, in the same order.
     if let [a, b2] = &mut found[..] {
-        let between = &template[a.4.min(b2.3)..b2.3];
-        if a.0.is_none() && b2.0.is_none() && separator(between) {
-            a.0 = Some("src");
-            b2.0 = Some("dst");
-            let ports = next_captures(&template[b2.4..], 2)
+        let between = &template[a.end.min(b2.at)..b2.at];
+        if a.side.is_none() && b2.side.is_none() && separator(between) {
+            a.side = Some("src");
+            b2.side = Some("dst");
+            let ports = next_captures(&template[b2.end..], 2)
                 .into_iter()
                 .map(|name| {
                     slots.slots.iter().find(|p| {
@@ -128,12 +133,12 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
                     })
                 })
                 .collect::<Option<Vec<&Slot>>>();
-            if let (None, None, Some([sport, dport])) = (a.2, b2.2, ports.as_deref()) {
-                a.2 = Some(sport);
-                b2.2 = Some(dport);
+            if let (None, None, Some([sport, dport])) = (a.port, b2.port, ports.as_deref()) {
+                a.port = Some(sport);
+                b2.port = Some(dport);
                 // And the protocol's number right after them closes the 5-tuple (VPC Flow
                 // Logs' `srcport dstport protocol`: 6, 17).
-                let next = next_captures(&template[b2.4..], 3);
+                let next = next_captures(&template[b2.end..], 3);
                 let proto = next.get(2).and_then(|name| {
                     slots.slots.iter().find(|p| {
                         p.expr == *name
@@ -157,24 +162,24 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
     if let [a, b2] = &mut found[..] {
         let opposite = |side: &str| if side == "src" { "dst" } else { "src" };
         let differ =
-            a.1.values
+            a.ip.values
                 .iter()
-                .zip(&b2.1.values)
+                .zip(&b2.ip.values)
                 .all(|(x, y)| x.is_some() && y.is_some() && x != y);
-        match (a.0, b2.0) {
+        match (a.side, b2.side) {
             _ if !differ => {}
-            (Some(x), None) => b2.0 = Some(opposite(x)),
-            (None, Some(y)) => a.0 = Some(opposite(y)),
+            (Some(x), None) => b2.side = Some(opposite(x)),
+            (None, Some(y)) => a.side = Some(opposite(y)),
             _ => {}
         }
     }
     if found.len() < 2
-        || found.iter().any(|f| f.0.is_none())
-        || found.iter().filter(|f| f.0 == Some("src")).count() != 1
+        || found.iter().any(|f| f.side.is_none())
+        || found.iter().filter(|f| f.side == Some("src")).count() != 1
     {
         return;
     }
-    for (side, ip, port, _, _) in found {
+    for Found { side, ip, port, .. } in found {
         let side = side.unwrap_or_default();
         if let Some(e) = guarded(ip, slot_expr(ip)) {
             b.set(&format!("{side}.ip"), Source::Expr(e), Why::DirectionWord);
@@ -185,6 +190,16 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
             }
         }
     }
+}
+
+/// An address capture of a header: the end it is, its port's capture, where its capture starts
+/// and where it and its port end.
+struct Found<'a> {
+    side: Option<&'static str>,
+    ip: &'a Slot,
+    port: Option<&'a Slot>,
+    at: usize,
+    end: usize,
 }
 
 /// Whether a template's text is one separator of fields: a space, tab, `,`, `;` or `|`, with

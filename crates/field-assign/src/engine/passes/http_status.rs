@@ -91,19 +91,7 @@ pub(crate) fn response_status(head: &str, slots: &Slots, b: &mut Builder) {
         {
             continue;
         }
-        let failing: Vec<String> = classes()
-            .filter(|(_, o)| *o == "failure")
-            .map(|(c, _)| format!("\"{c}\""))
-            .collect();
-        b.set(
-            "status",
-            Source::Expr(format!(
-                "if in_list([{}], substr({}, 0, 1)) then \"failure\" else \"success\" endif",
-                failing.join(", "),
-                s.expr
-            )),
-            Why::HttpStatus,
-        );
+        b.set("status", Source::Expr(by_class(&s.expr)), Why::HttpStatus);
         return;
     }
 }
@@ -125,19 +113,20 @@ pub(crate) fn status_key(slots: &Slots, b: &mut Builder) {
     }) else {
         return;
     };
+    let code = format!("string({})", s.expr);
+    b.set("status", Source::Expr(by_class(&code)), Why::HttpStatus);
+}
+
+/// The outcome of the status code `code` (an XP expression of its text) by its class.
+fn by_class(code: &str) -> String {
     let failing: Vec<String> = classes()
         .filter(|(_, o)| *o == "failure")
         .map(|(c, _)| format!("\"{c}\""))
         .collect();
-    b.set(
-        "status",
-        Source::Expr(format!(
-            "if in_list([{}], substr(string({}), 0, 1)) then \"failure\" else \"success\" endif",
-            failing.join(", "),
-            s.expr
-        )),
-        Why::HttpStatus,
-    );
+    format!(
+        "if in_list([{}], substr({code}, 0, 1)) then \"failure\" else \"success\" endif",
+        failing.join(", ")
+    )
 }
 
 #[cfg(test)]

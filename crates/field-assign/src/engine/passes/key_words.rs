@@ -90,7 +90,8 @@ fn closed_compound(word: &str) -> Option<(&str, &str)> {
         })
 }
 
-/// An account a compound key names without a side (`sasl_username`, `login_user`) is the
+/// An account a compound key names without a side (`sasl_username`, `login_user`), or one word
+/// naming an account whose values are accounts by their shape (`login=alice@example.com`), is the
 /// acting one, as a bare `user` or `username` key is (`schema/key-lexicon.tsv`), unless its
 /// values are outcomes (`"ConsoleLogin": "Failure"` names an act, not an account).
 fn sideless_account(s: &Slot) -> Option<(Side, &'static str)> {
@@ -103,7 +104,10 @@ fn sideless_account(s: &Slot) -> Option<(Side, &'static str)> {
         crate::lexicon::status_word(v).is_some()
             || crate::engine::passes::status::outcome_word(v).is_some()
     };
-    (words.len() > 1
+    // One word alone is the lexicon's (`user`, `username`), unless its values are accounts by
+    // their shape (`login=alice@example.com`).
+    let shaped = || value_shape(&real_values(s)) == Some("account");
+    ((words.len() > 1 || shaped())
         && states_no_side
         && role(last) == Some("attribute:account")
         && !s.values.iter().flatten().any(outcome))
@@ -334,8 +338,13 @@ mod tests {
             sideless_account(&slot("sasl_username", "bob")),
             Some((Side::Src, "account"))
         );
-        // A lone word is the lexicon's; an outcome is no account; a side is the other rule's.
+        // A lone word is the lexicon's, unless its value is an account by its shape; an outcome
+        // is no account; a side is the other rule's.
         assert_eq!(sideless_account(&slot("username", "bob")), None);
+        assert_eq!(
+            sideless_account(&slot("login", "alice@example.com")),
+            Some((Side::Src, "account"))
+        );
         assert_eq!(sideless_account(&slot("ConsoleLogin", "Failure")), None);
         assert_eq!(sideless_account(&slot("target_user", "bob")), None);
         assert_eq!(sideless_account(&slot("user_agent", "curl")), None);

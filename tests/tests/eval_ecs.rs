@@ -144,7 +144,7 @@ fn eval_ecs_agrees_with_the_shared_scorer() {
 
 /// `eval/ecs-docs`: documented formats (RFC 5424 structured data, CEF, key=value firewalls,
 /// cloud audit JSON, mail server prose; flow records, CSV firewall logs, DNS, network devices;
-/// proxies, load balancers, EDR). The open files keep what they give today (359 of their 384
+/// proxies, load balancers, EDR). The open files keep what they give today (361 of their 384
 /// values, at most 12 wrong); the sealed ones (read only as totals) may not fall below it either.
 #[test]
 fn documented_formats_keep_their_figures() {
@@ -166,12 +166,12 @@ fn documented_formats_keep_their_figures() {
     let n = |v: &serde_json::Value| v.as_u64().unwrap();
     let open = &r["open"];
     assert_eq!(n(&open["total"]["expected"]), 384, "{open}");
-    assert!(n(&open["total"]["found"]) >= 359, "{open}");
+    assert!(n(&open["total"]["found"]) >= 361, "{open}");
     assert!(
         n(&open["total"]["generated"]) - n(&open["total"]["correct"]) <= 12,
         "{open}"
     );
-    assert!(n(&open["reach"]["reached"]) >= 144, "{open}");
+    assert!(n(&open["reach"]["reached"]) >= 146, "{open}");
     let sealed = &r["sealed"]["total"];
     assert_eq!(n(&sealed["expected"]), 245, "{sealed}");
     assert!(n(&sealed["found"]) >= 174, "{sealed}");

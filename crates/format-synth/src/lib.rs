@@ -7,6 +7,7 @@
 
 pub mod cef;
 pub mod check;
+pub mod clf;
 pub mod csv;
 pub mod kv;
 pub mod lit;
@@ -47,7 +48,7 @@ pub struct Head {
     pub matched: usize,
     /// Members.
     pub size: usize,
-    /// How the header was obtained: `sample`, `all`, `loose`, `fallback`.
+    /// How the header was obtained: `sample`, `all`, `layout`, `loose`, `fallback`.
     pub method: &'static str,
 }
 
@@ -302,11 +303,21 @@ fn text_head<'a>(
         (members, false, "all"),
         (members, true, "loose"),
     ];
+    // The common log format's own layout, for web access logs whose requests or trailing
+    // fields differ in shape: it replaces a template that reads them with lazy runs.
+    let layout = clf::template(members)
+        .filter(|t| count(&format!("TEXT = {}", quote(&t.template)), None, members) == n);
     for (from, loose, method) in attempts {
         let t = text::synthesize_seen(from, loose, Some(seen));
         let header = format!("TEXT = {}", quote(&t.template));
         let matched = count(&header, None, members);
         if matched == n {
+            let lazy = t.template.contains("=STRING*}") || t.template.contains("=REST}");
+            let (t, method) = match &layout {
+                Some(l) if lazy => (l.clone(), "layout"),
+                _ => (t, method),
+            };
+            let header = format!("TEXT = {}", quote(&t.template));
             // COND terms come from all members, not the sample the template came from.
             let run = t
                 .captures
@@ -1119,6 +1130,32 @@ mod overlap_tests {
             vec![vec![0, 1], vec![2]],
             "{heads:#?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    #[test]
+    fn access_log_lines_of_different_shapes_take_the_common_log_format_layout() {
+        // A request of `-` beside a full one, trailing fields on some lines: aligned, the
+        // status hides in a lazy run; the format's layout reads it.
+        let m = [
+            r#"192.168.33.1 - - [26/Dec/2016:16:22:13 +0000] "GET /hello HTTP/1.1" 404 499 "-" "Mozilla/5.0 (Macintosh)""#,
+            r#"127.0.0.1 - - [02/Feb/2019:05:38:45 +0100] "-" 408 152 "-" "-""#,
+            r#"172.17.0.1 - - [29/May/2017:19:02:48 +0000] "GET /stringpatch HTTP/1.1" 404 612 "-" "Mozilla/5.0 (Windows NT 6.1)" "-""#,
+        ];
+        let head = text_head(&m, 0, Vec::new, &text::Seen::default());
+        assert_eq!(head.method, "layout", "{}", head.header);
+        assert!(head.header.contains("{$status=NUMBER}"), "{}", head.header);
+        // Lines one aligned template reads without lazy runs keep it.
+        let m = [
+            r#"10.0.0.1 - - [26/Dec/2016:16:22:13 +0000] "GET /a HTTP/1.1" 200 10"#,
+            r#"10.0.0.2 - - [26/Dec/2016:16:22:14 +0000] "GET /b HTTP/1.1" 404 12"#,
+        ];
+        let head = text_head(&m, 0, Vec::new, &text::Seen::default());
+        assert_ne!(head.method, "layout", "{}", head.header);
     }
 }
 

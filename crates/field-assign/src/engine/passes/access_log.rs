@@ -64,6 +64,29 @@ pub(crate) fn common_log_format(head: &str, slots: &Slots, b: &mut Builder) {
         if let Some(s) = capture(host).filter(|_| whole_capture(host)) {
             if let Some(field) = host_field("dst", s) {
                 set(b, field, s);
+            } else if port.is_none() && with_port(s) && !b.has("dst.port") {
+                // One capture of `host:port` (`example.com:80`): split per event.
+                let var = format!("{}_parts", s.expr);
+                b.push_prelude(format!("{var} = csv({}, \":\", \"\")", s.expr));
+                b.set("dst.port", Source::Expr(format!("{var}[1]")), Why::Layout);
+                let hosts: Vec<&str> = s
+                    .values
+                    .iter()
+                    .flatten()
+                    .filter_map(|v| v.split_once(':').map(|(h, _)| h))
+                    .collect();
+                let field = if hosts.iter().all(|h| h.parse::<std::net::IpAddr>().is_ok()) {
+                    "dst.ip"
+                } else if hosts.iter().all(|h| h.contains('.')) {
+                    "dst.fqdn"
+                } else if hosts.iter().all(|h| !h.contains('.')) {
+                    "dst.hostname"
+                } else {
+                    ""
+                };
+                if !field.is_empty() && !b.has(field) {
+                    b.set(field, Source::Expr(format!("{var}[0]")), Why::Layout);
+                }
             }
         }
         match port {
@@ -120,6 +143,21 @@ fn host_field(side: &str, s: &Slot) -> Option<&'static str> {
         (_, "fqdn") => "dst.fqdn",
         _ => "dst.hostname",
     })
+}
+
+/// Whether every value of a slot is a host name with a port (`example.com:80`).
+fn with_port(s: &Slot) -> bool {
+    let values = real_values(s);
+    let present = present(&values);
+    !present.is_empty()
+        && present.iter().all(|v| {
+            v.split_once(':').is_some_and(|(h, p)| {
+                !h.is_empty()
+                    && h.chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    && p.parse::<u16>().is_ok()
+            })
+        })
 }
 
 /// A field that is one capture and nothing else (`{$ip=IPV4}`).

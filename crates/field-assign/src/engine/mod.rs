@@ -174,6 +174,7 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "literal_keys", file: "keys", when: When::Messages, run: |c, b| keys::literal_keys(c.view.head, b) },
     Pass { name: "key_words", file: "key_words", when: When::Always, run: |c, b| key_words::key_words(c.slots, b) },
     Pass { name: "protocol_key", file: "protocols", when: When::Always, run: |c, b| protocols::protocol_key(c.slots, b) },
+    Pass { name: "transport_of_service", file: "protocols", when: When::Always, run: |c, b| protocols::transport_of_service(c.slots, b) },
     Pass { name: "chain_id", file: "msgid", when: When::Always, run: |c, b| msgid::instance_id(c.view.identifier, c.slots, b) },
     Pass { name: "cef_header", file: "cef", when: When::Cef, run: |c, b| cef::header_conventions(c.view, b) },
     Pass { name: "source_signatures", file: "source", when: When::Always, run: source::signatures },

@@ -7,7 +7,7 @@
 //! `list 101 denied tcp {$ip=IPV4}({$sport=NUMBER}) -> {$ip2=IPV4}({$dport=NUMBER}), 1 packet`
 //! → `protocol = "tcp"`.
 
-use crate::engine::builder::Builder;
+use crate::engine::builder::{Builder, Override};
 use crate::engine::expr::{guarded, slot_expr};
 use crate::engine::values::{real_values, unquote};
 use crate::slots::Slots;
@@ -49,6 +49,34 @@ pub(crate) fn protocol_key(slots: &Slots, b: &mut Builder) {
         if let Some(e) = guarded(s, slot_expr(s)) {
             b.set("protocol", Source::Expr(e), Why::KeyWords);
         }
+    }
+}
+
+/// A protocol read whole from values written `transport/service` (SonicWall's `proto=tcp/https`,
+/// SonicOS Log Events Reference): the transport before the `/`, when it is a protocol's keyword.
+///
+/// `proto=tcp/https` → `protocol = csv($kv["proto"], "/", "")[0]`.
+pub(crate) fn transport_of_service(slots: &Slots, b: &mut Builder) {
+    let Some(Source::Expr(e)) = b.get("protocol").map(|a| a.source.clone()) else {
+        return;
+    };
+    let Some(s) = slots.slots.iter().find(|s| s.expr == e) else {
+        return;
+    };
+    let vals = real_values(s);
+    let split = |v: &str| {
+        unquote(v)
+            .trim()
+            .split_once('/')
+            .is_some_and(|(t, service)| is_protocol(t) && !service.is_empty())
+    };
+    if vals.iter().flatten().next().is_some() && vals.iter().flatten().all(|v| split(v)) {
+        b.replace(
+            "protocol",
+            Source::Expr(format!("csv({e}, \"/\", \"\")[0]")),
+            Why::Lexicon,
+            Override::Only(&[Why::Lexicon]),
+        );
     }
 }
 

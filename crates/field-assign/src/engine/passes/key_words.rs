@@ -140,6 +140,37 @@ fn one_side(key: &str) -> Option<Side> {
     }
 }
 
+/// Whether the event says the reporting host made the connection it records: a value that is
+/// the same in every event names an outbound act (`schema/key-words.tsv` `act:outbound`:
+/// Falcon's `NetworkConnectIP4`) and none an inbound one (`accept`, `listen`).
+fn reports_outbound(slots: &Slots) -> bool {
+    let acts = |role: &str| {
+        slots.slots.iter().any(|s| {
+            let first = s.values.first().and_then(|v| v.as_deref());
+            first.is_some_and(|v| {
+                s.values.iter().all(|x| x.as_deref() == Some(v))
+                    && split_words(v).iter().any(|w| self::role(w) == Some(role))
+            })
+        })
+    };
+    acts("act:outbound") && !acts("act:inbound")
+}
+
+/// Whether a key names its end as the reporting host's own or its peer (`LocalPort`,
+/// `RemoteAddressIP4`: netstat's words), rather than as source or destination.
+fn names_own_end(s: &Slot) -> bool {
+    let words = split_words(&s.key);
+    words
+        .iter()
+        .any(|w| matches!(w.as_str(), "local" | "remote"))
+        && !words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "src" | "source" | "dst" | "dest" | "destination"
+            )
+        })
+}
+
 /// A word that names a protocol version (`v4`, `v6`).
 fn is_version(word: &str) -> bool {
     word.strip_prefix('v')
@@ -256,6 +287,7 @@ pub(crate) fn key_words(slots: &Slots, b: &mut Builder) {
             Source::Const(_) => false,
         })
     };
+    let outbound = reports_outbound(slots);
     for s in by_depth(slots) {
         let Some((side, attribute)) = side_and_attribute(&s.key)
             .or_else(|| parent_side_and_key(s))
@@ -263,6 +295,15 @@ pub(crate) fn key_words(slots: &Slots, b: &mut Builder) {
             .or_else(|| sideless_account(s))
         else {
             continue;
+        };
+        // The reporting host's own end is the initiator of a connection it made.
+        let side = if outbound && names_own_end(s) {
+            match side {
+                Side::Src => Side::Dst,
+                Side::Dst => Side::Src,
+            }
+        } else {
+            side
         };
         if used(b, s) {
             continue;

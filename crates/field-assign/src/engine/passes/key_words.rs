@@ -287,7 +287,8 @@ pub(crate) fn key_words(slots: &Slots, b: &mut Builder) {
             Source::Const(_) => false,
         })
     };
-    let outbound = reports_outbound(slots);
+    // Only an event with a `local` or `remote` key asks which end the host is.
+    let outbound = slots.slots.iter().any(names_own_end) && reports_outbound(slots);
     for s in by_depth(slots) {
         let Some((side, attribute)) = side_and_attribute(&s.key)
             .or_else(|| parent_side_and_key(s))

@@ -56,8 +56,7 @@ fn side_and_attribute(key: &str) -> Option<(Side, &'static str)> {
     }
     for w in &words {
         match role(w) {
-            Some("side:src") => sides.push(Side::Src),
-            Some("side:dst") => sides.push(Side::Dst),
+            Some(r) if side_of(r).is_some() => sides.extend(side_of(r)),
             Some(r) => {
                 if let Some(a) = r.strip_prefix("attribute:") {
                     attributes.push(a);
@@ -128,9 +127,8 @@ fn one_side(key: &str) -> Option<Side> {
     let mut sides: Vec<Side> = split_words(key)
         .iter()
         .filter_map(|w| match role(w) {
-            Some("side:src") => Some(Side::Src),
-            Some("side:dst") => Some(Side::Dst),
-            _ => None,
+            Some(r) => side_of(r),
+            None => None,
         })
         .collect();
     sides.dedup();
@@ -156,19 +154,25 @@ fn reports_outbound(slots: &Slots) -> bool {
     acts("act:outbound") && !acts("act:inbound")
 }
 
+/// The end a side role names (`schema/key-words.tsv`): `side:src` and `side:dst`; a reporting
+/// host's `side:remote` peer is the source and its `side:local` end the destination, as the
+/// connection tables of netstat(8) write them, unless the host made the connection.
+fn side_of(role: &str) -> Option<Side> {
+    match role {
+        "side:src" | "side:remote" => Some(Side::Src),
+        "side:dst" | "side:local" => Some(Side::Dst),
+        _ => None,
+    }
+}
+
 /// Whether a key names its end as the reporting host's own or its peer (`LocalPort`,
-/// `RemoteAddressIP4`: netstat's words), rather than as source or destination.
+/// `RemoteAddressIP4`: `side:local`, `side:remote`), and not as source or destination.
 fn names_own_end(s: &Slot) -> bool {
-    let words = split_words(&s.key);
-    words
+    let roles: Vec<&str> = split_words(&s.key).iter().filter_map(|w| role(w)).collect();
+    roles
         .iter()
-        .any(|w| matches!(w.as_str(), "local" | "remote"))
-        && !words.iter().any(|w| {
-            matches!(
-                w.as_str(),
-                "src" | "source" | "dst" | "dest" | "destination"
-            )
-        })
+        .any(|r| matches!(*r, "side:local" | "side:remote"))
+        && !roles.iter().any(|r| matches!(*r, "side:src" | "side:dst"))
 }
 
 /// A word that names a protocol version (`v4`, `v6`).

@@ -64,8 +64,14 @@ fn parse_5424<'a>(line: &'a str, pri: usize, rest: &'a str) -> Option<SyslogHead
     let (msgid, r) = word(r);
     let r = r.trim_start_matches(' ');
     let sd = line.len() - r.len();
-    // Structured data: `-` or one or more `[...]`.
+    // Structured data: `-` or one or more `[...]` (RFC 5424 §6.3). A line whose words after the
+    // MSGID are neither has no RFC 5424 header, whatever its first bytes: Meraki writes
+    // `<134>1 948077334.886 MX60 flows src=… dst=…`, and taking `src=…` for a PROCID would hide
+    // an address.
     let body_str = if let Some(r2) = r.strip_prefix('-') {
+        if !(r2.is_empty() || r2.starts_with(' ')) {
+            return None;
+        }
         r2
     } else if r.starts_with('[') {
         let mut depth = 0;
@@ -84,8 +90,10 @@ fn parse_5424<'a>(line: &'a str, pri: usize, rest: &'a str) -> Option<SyslogHead
             }
         }
         &r[end..]
-    } else {
+    } else if r.is_empty() {
         r
+    } else {
+        return None;
     };
     let body = line.len() - body_str.trim_start_matches(' ').len();
     let opt = |s: &str| (s != "-" && !s.is_empty()).then(|| s.to_string());
@@ -189,6 +197,9 @@ mod tests {
         );
         assert_eq!(&l[h.body..], "'su root' failed");
         assert_eq!(&l[h.sd..], "- 'su root' failed");
+        // No structured data after the MSGID: not an RFC 5424 header.
+        let l = "<134>1 948077334.886213117 MX60 flows src=39.41.0.1 dst=114.18.0.2 protocol=udp";
+        assert!(parse(l).is_none());
         let l = "2025-03-10T06:55:46.123456+00:00 bastion-01 sshd[1]: Accepted";
         assert_eq!(parse(l).unwrap().app.as_deref(), Some("sshd"));
         assert!(parse("just a line").is_none());

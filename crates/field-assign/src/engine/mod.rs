@@ -201,11 +201,13 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "named_address", file: "addresses", when: When::Always, run: |c, b| addresses::named_address(c.slots, b) },
     Pass { name: "syslog_program", file: "syslog", when: When::Messages, run: |c, b| syslog::syslog_program(c.view.members, b) },
     Pass { name: "http_status", file: "http_status", when: When::Text, run: |c, b| http_status::response_status(c.view.head, c.slots, b) },
-    Pass { name: "http_status_key", file: "http_status", when: When::Always, run: |c, b| http_status::status_key(c.slots, b) },
     // Structured events.
     Pass { name: "address_with_port", file: "addresses", when: When::Structured, run: |c, b| addresses::address_with_port(c.slots, b) },
     Pass { name: "classify_structured", file: "classify", when: When::Structured, run: |c, b| c.engine.classify_structured(c.view, c.slots, b) },
     Pass { name: "structured_status", file: "status", when: When::Structured, run: |c, b| status::structured_status(c.view, c.slots, b) },
+    // An event's own outcome words (`"event": "login_failed"`) say more than the class of its
+    // response's status.
+    Pass { name: "http_status_key", file: "http_status", when: When::Always, run: |c, b| http_status::status_key(c.slots, b) },
     Pass { name: "structured_categories", file: "classify", when: When::Structured, run: |c, b| c.engine.categories(b) },
     // The experts' idioms.
     Pass { name: "started_process_is_the_object", file: "processes", when: When::Always, run: |_, b| processes::started_process_is_the_object(b) },

@@ -11,6 +11,10 @@ use std::sync::OnceLock;
 /// Every knowledge table of `schema/`, by name (the file name without `.tsv`).
 pub const TABLES: &[(&str, &str)] = &[
     (
+        "account-phrases",
+        include_str!("../../../schema/account-phrases.tsv"),
+    ),
+    (
         "address-marks",
         include_str!("../../../schema/address-marks.tsv"),
     ),

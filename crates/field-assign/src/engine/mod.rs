@@ -191,6 +191,7 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "cisco_tag", file: "cisco", when: When::Messages, run: |c, b| cisco::message_tag(c.view, b) },
     // The categories of an act the record's type or system call stated.
     Pass { name: "message_categories", file: "classify", when: When::Messages, run: |c, b| c.engine.categories(b) },
+    Pass { name: "prose_account", file: "prose_accounts", when: When::Messages, run: |c, b| prose_accounts::prose_account(c.view.head, c.slots, b) },
     Pass { name: "common_log_format", file: "access_log", when: When::Text, run: |c, b| access_log::common_log_format(c.view.head, c.slots, b) },
     Pass { name: "sided_address_port", file: "addresses", when: When::Always, run: |c, b| addresses::sided_address_port(c.slots, b) },
     Pass { name: "directed_addresses", file: "addresses", when: When::Messages, run: |c, b| addresses::directed_addresses(c.view.head, c.slots, b) },

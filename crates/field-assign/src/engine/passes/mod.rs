@@ -22,6 +22,7 @@ pub(crate) mod pam;
 pub(crate) mod paths;
 pub(crate) mod processes;
 pub(crate) mod programs;
+pub(crate) mod prose_accounts;
 pub(crate) mod protocols;
 pub(crate) mod source;
 pub(crate) mod status;

@@ -160,9 +160,9 @@ fn sealed_report(dir: &std::path::Path, sealed: &std::path::Path) -> serde_json:
 
 /// `eval/ecs-docs`: documented formats (RFC 5424 structured data, CEF, key=value firewalls,
 /// cloud audit JSON, mail server prose; flow records, CSV firewall logs, DNS, network devices;
-/// proxies, load balancers, EDR; web servers in JSON, Kerberos, FTP, databases). The open files
-/// keep what they give today (454 of their 473 values, at most 2 wrong); the sealed ones (read
-/// only as totals) may not fall below it either.
+/// proxies, load balancers, EDR; web servers in JSON, Kerberos, FTP, databases; login services
+/// writing accounts in prose). The open files keep what they give today (571 of their 604
+/// values, at most 2 wrong); the sealed ones (read only as totals) may not fall below it either.
 #[test]
 fn documented_formats_keep_their_figures() {
     let root = workspace_root();
@@ -172,18 +172,18 @@ fn documented_formats_keep_their_figures() {
     );
     let n = |v: &serde_json::Value| v.as_u64().unwrap();
     let open = &r["open"];
-    assert_eq!(n(&open["total"]["expected"]), 473, "{open}");
-    assert!(n(&open["total"]["found"]) >= 454, "{open}");
+    assert_eq!(n(&open["total"]["expected"]), 604, "{open}");
+    assert!(n(&open["total"]["found"]) >= 571, "{open}");
     assert!(
         n(&open["total"]["generated"]) - n(&open["total"]["correct"]) <= 2,
         "{open}"
     );
-    assert!(n(&open["reach"]["reached"]) >= 178, "{open}");
+    assert!(n(&open["reach"]["reached"]) >= 226, "{open}");
     let sealed = &r["sealed"]["total"];
-    assert_eq!(n(&sealed["expected"]), 344, "{sealed}");
-    assert!(n(&sealed["found"]) >= 260, "{sealed}");
+    assert_eq!(n(&sealed["expected"]), 419, "{sealed}");
+    assert!(n(&sealed["found"]) >= 318, "{sealed}");
     assert!(
-        n(&sealed["generated"]) - n(&sealed["correct"]) <= 8,
+        n(&sealed["generated"]) - n(&sealed["correct"]) <= 17,
         "{sealed}"
     );
 }
@@ -200,7 +200,7 @@ fn vendor_corpus_keeps_its_figures() {
         &workspace_root().join("eval/vendor-sealed.txt"),
     );
     let n = |v: &serde_json::Value| v.as_u64().unwrap();
-    for (part, found, wrong) in [("total", 290, 26), ("sealed", 161, 13)] {
+    for (part, found, wrong) in [("total", 292, 26), ("sealed", 163, 13)] {
         let t = &r[part]["total"];
         assert!(n(&t["found"]) >= found, "{part}: {t}");
         assert!(

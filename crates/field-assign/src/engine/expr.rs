@@ -29,6 +29,9 @@ pub(crate) fn slot_expr(s: &Slot) -> String {
     };
     if quoted {
         format!("strip({e}, '\"', '\"')")
+    } else if crate::engine::values::all_bracketed(&s.values) {
+        // Every value in square brackets (`ip=[198.51.100.7], port=[51234]`): their inside.
+        format!("strip({e}, \"[\", \"]\")")
     } else {
         e
     }

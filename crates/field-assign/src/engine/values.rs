@@ -55,13 +55,34 @@ pub(crate) fn fits(tax: &Taxonomy, field: &str, values: &[Option<String>]) -> bo
         return false;
     }
     let ty = tax.type_of(field);
-    values.iter().flatten().all(|v| match ty {
-        Some(FieldType::Ip) => v.trim().parse::<std::net::IpAddr>().is_ok(),
-        Some(FieldType::Number) => v.trim().parse::<f64>().is_ok(),
-        Some(FieldType::Datetime) => xp_eval::datetime::parse_full(v, Some(2000)).is_some(),
-        Some(FieldType::Mac) => xp_eval::text::tokens::parse_mac(v).is_some(),
-        _ => true,
+    let bracketed = all_bracketed(values);
+    values.iter().flatten().all(|v| {
+        let v = if bracketed { unbracket(v) } else { v.as_str() };
+        match ty {
+            Some(FieldType::Ip) => v.trim().parse::<std::net::IpAddr>().is_ok(),
+            Some(FieldType::Number) => v.trim().parse::<f64>().is_ok(),
+            Some(FieldType::Datetime) => xp_eval::datetime::parse_full(v, Some(2000)).is_some(),
+            Some(FieldType::Mac) => xp_eval::text::tokens::parse_mac(v).is_some(),
+            _ => true,
+        }
     })
+}
+
+/// A value written in square brackets (`ip=[198.51.100.7]`, Courier's login lines): its inside.
+pub(crate) fn unbracket(v: &str) -> &str {
+    v.strip_prefix('[')
+        .and_then(|x| x.strip_suffix(']'))
+        .filter(|x| !x.is_empty() && !x.contains(['[', ']']))
+        .unwrap_or(v)
+}
+
+/// Whether a slot's values are all written in square brackets (at least one is present).
+pub(crate) fn all_bracketed(values: &[Option<String>]) -> bool {
+    values.iter().flatten().next().is_some()
+        && values
+            .iter()
+            .flatten()
+            .all(|v| unbracket(v).len() < v.len())
 }
 
 /// The slots, shallow paths first (`$time` before `$process["stat"]["st_atimespec"]`), times
@@ -75,4 +96,20 @@ pub(crate) fn by_depth(slots: &Slots) -> Vec<&Slot> {
         )
     });
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bracketed_values() {
+        assert_eq!(unbracket("[198.51.100.7]"), "198.51.100.7");
+        assert_eq!(unbracket("[]"), "[]");
+        assert_eq!(unbracket("[a][b]"), "[a][b]");
+        let v = |s: &[&str]| s.iter().map(|x| Some(x.to_string())).collect::<Vec<_>>();
+        assert!(all_bracketed(&v(&["[51234]", "[40000]"])));
+        assert!(!all_bracketed(&v(&["[51234]", "40000"])));
+        assert!(!all_bracketed(&[None]));
+    }
 }

@@ -9,7 +9,7 @@ use xp_taxonomy::Taxonomy;
 
 use crate::engine::builder::Builder;
 use crate::engine::expr::{guarded, mentions, slot_expr};
-use crate::engine::values::{fits, real_values, unquote};
+use crate::engine::values::{all_bracketed, fits, real_values, unbracket, unquote};
 use crate::slots::{Slot, Slots};
 use crate::{Source, Why};
 
@@ -320,8 +320,10 @@ pub(crate) fn lone_address(slots: &Slots, b: &mut Builder) {
         .iter()
         .filter(|s| {
             let vals = real_values(s);
+            let bracketed = all_bracketed(&vals);
             vals.iter().any(Option::is_some)
                 && vals.iter().flatten().all(|v| {
+                    let v = if bracketed { unbracket(v) } else { v };
                     // `listening on 0.0.0.0`: a local wildcard, nobody's address.
                     v.trim()
                         .parse::<std::net::IpAddr>()
@@ -349,7 +351,8 @@ pub(crate) fn pair_ports(slots: &Slots, b: &mut Builder) {
     let mut side: Option<&'static str> = None;
     for s in &slots.slots {
         let assigned = b.fields().iter().find_map(|a| match &a.source {
-            Source::Expr(e) if *e == s.expr => Some(a.field.as_str()),
+            // The slot itself, or read through strip() or a guard.
+            Source::Expr(e) if mentions(e, &s.expr) => Some(a.field.as_str()),
             _ => None,
         });
         match assigned {

@@ -111,10 +111,7 @@ fn ends_a_name(next: Option<&(String, Piece<'_>)>) -> bool {
 pub(crate) fn prose_account(head: &str, slots: &Slots, b: &mut Builder) {
     let account_acts = b.constant("subject") == Some("account")
         || matches!(b.constant("action"), Some("login" | "logout"));
-    if !account_acts
-        || b.has("subject.account.name")
-        || b.has("object.account.name")
-    {
+    if !account_acts || b.has("subject.account.name") || b.has("object.account.name") {
         return;
     }
     let Some(template) = crate::prose::text_template(head) else {

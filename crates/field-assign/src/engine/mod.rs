@@ -204,6 +204,7 @@ pub(crate) const PASSES: &[Pass] = &[
     Pass { name: "http_status", file: "http_status", when: When::Text, run: |c, b| http_status::response_status(c.view.head, c.slots, b) },
     // Structured events.
     Pass { name: "address_with_port", file: "addresses", when: When::Structured, run: |c, b| addresses::address_with_port(c.slots, b) },
+    Pass { name: "lone_structured_address", file: "addresses", when: When::Structured, run: |c, b| addresses::lone_structured_address(c.slots, b) },
     Pass { name: "classify_structured", file: "classify", when: When::Structured, run: |c, b| c.engine.classify_structured(c.view, c.slots, b) },
     Pass { name: "structured_status", file: "status", when: When::Structured, run: |c, b| status::structured_status(c.view, c.slots, b) },
     // An event's own outcome words (`"event": "login_failed"`) say more than the class of its

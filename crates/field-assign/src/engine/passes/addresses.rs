@@ -344,6 +344,51 @@ pub(crate) fn lone_address(slots: &Slots, b: &mut Builder) {
     }
 }
 
+/// A structured event whose one address sits under a key that names an address but no end of an
+/// exchange (Duo's `access_device.ip`, an `ip` beside an account) names the peer that acted: `src.ip`,
+/// as a message's lone address does. A key naming the reporting host (`schema/key-roles.tsv`
+/// `host-key`, or a host word such as `agent`'s) is the host's own address, not a peer's; two or
+/// more different addresses stay unassigned.
+pub(crate) fn lone_structured_address(slots: &Slots, b: &mut Builder) {
+    if b.has("src.ip") || b.has("dst.ip") {
+        return;
+    }
+    let used = |s: &Slot| {
+        b.fields()
+            .iter()
+            .any(|a| matches!(&a.source, Source::Expr(e) if mentions(e, &s.expr)))
+    };
+    let ips: Vec<&Slot> = slots
+        .slots
+        .iter()
+        .filter(|s| {
+            let vals = real_values(s);
+            vals.iter().any(Option::is_some)
+                && vals.iter().flatten().all(|v| {
+                    unquote(v)
+                        .trim()
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| !ip.is_unspecified() && !ip.is_loopback())
+                })
+        })
+        .collect();
+    let [s] = ips.as_slice() else {
+        return;
+    };
+    let path = s.expr.to_ascii_lowercase();
+    if used(s)
+        || !crate::engine::passes::key_words::names_address(&path)
+        || crate::lexicon::is_host_key(&s.key)
+        || crate::engine::passes::key_words::key_side(&path).is_some()
+        || crate::engine::passes::key_words::names_host(&path)
+    {
+        return;
+    }
+    if let Some(e) = guarded(s, slot_expr(s)) {
+        b.set("src.ip", Source::Expr(e), Why::Lexicon);
+    }
+}
+
 /// A `port` capture right after an address that went to `src.ip` or `dst.ip` is that side's
 /// port (`from 203.0.113.5 port 50522`, `to 10.0.0.1 port 22`). Captures come in header order.
 pub(crate) fn pair_ports(slots: &Slots, b: &mut Builder) {

@@ -122,6 +122,26 @@ pub(crate) fn key_side(key: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether a key's words name a host (`host`, `hostname` of `schema/key-words.tsv`, or a host
+/// key of `schema/key-roles.tsv`: `node`, `computer`, `devname`).
+pub(crate) fn names_host(key: &str) -> bool {
+    split_words(key)
+        .iter()
+        .any(|w| role(w) == Some("attribute:host") || crate::lexicon::is_host_key(w))
+}
+
+/// Whether a key's last word names an address (`ip`, `addr`, `address` of
+/// `schema/key-words.tsv`): an attribute syntax's OID (`2.5.5.12`) under another key is none.
+pub(crate) fn names_address(key: &str) -> bool {
+    let mut words = split_words(key);
+    while words.len() > 1 && words.last().is_some_and(|w| is_version(w)) {
+        words.pop();
+    }
+    words
+        .last()
+        .is_some_and(|w| role(w) == Some("attribute:ip"))
+}
+
 /// The one side the words of `key` state, if they state exactly one.
 fn one_side(key: &str) -> Option<Side> {
     let mut sides: Vec<Side> = split_words(key)

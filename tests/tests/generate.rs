@@ -260,3 +260,62 @@ fn dev_kb_evaluation_keeps_its_floors() {
     assert!(r.total.working_rate >= 0.98, "{:?}", r.total);
     assert!(r.total.format_accuracy >= 0.99, "{:?}", r.total);
 }
+
+/// A text line a JSON event wraps (Docker's json-file driver: `{"log": "Failed password for …\n",
+/// "stream": "stderr", "time": …}`) is read with a subformula of its own: the rule calls
+/// `submessage("TEXT", "message", $log)`, the account, address and port come from the text, and
+/// the package validates.
+#[test]
+fn a_wrapped_text_line_is_read_by_a_subformula() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("docker.log");
+    let lines: Vec<String> = [
+        ("alice", "198.51.100.7"),
+        ("bob", "198.51.100.8"),
+        ("carol", "203.0.113.9"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (user, ip))| {
+        serde_json::json!({
+            "log": format!("Failed password for {user} from {ip} port {} ssh2\n", 51000 + i),
+            "stream": "stderr",
+            "time": format!("2025-03-10T10:0{i}:01.5Z"),
+        })
+        .to_string()
+    })
+    .collect();
+    std::fs::write(&log, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let o = std::process::Command::new(normforge_tests::normforge_bin())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(&[
+        "generate".as_ref(),
+        log.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    run(&["validate".as_ref(), out.as_os_str()]);
+    let formula = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .flatten()
+        .find(|e| e.file_name() == "formula.xp")
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .expect("a rule");
+    assert!(
+        formula.contains("submessage(\"TEXT\", \"message\", $log)"),
+        "{formula}"
+    );
+    for field in [
+        "subject.account.name = $msg_",
+        "src.ip = $msg_",
+        "src.port = $msg_",
+    ] {
+        assert!(formula.contains(field), "{field}: {formula}");
+    }
+}

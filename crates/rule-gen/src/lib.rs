@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod lift;
 pub mod naming;
 pub mod rename;
+pub mod submessage;
 pub mod write;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -317,6 +318,12 @@ pub fn generate_while(
                 }
             })
             .collect();
+        // A text line the events wrap adds what its own template states.
+        for (((c, _), (members, head_src)), a) in chunk.iter().zip(&texts).zip(got.iter_mut()) {
+            if let Some(a) = a.as_mut() {
+                submessage::embed(c.kind, members, head_src, assigner, a);
+            }
+        }
         let lifted: Vec<Option<(String, String)>> = chunk
             .iter()
             .zip(got.iter_mut())

@@ -30,7 +30,7 @@ const SAMPLE: usize = 500;
 
 /// The wrapped text's key and values, when every member holds one under a `message-key`, the
 /// values differ, and most have a space (text rather than a code).
-fn wrapped<'a>(members: &[&'a str]) -> Option<(String, Vec<String>)> {
+fn wrapped(members: &[&str]) -> Option<(String, Vec<String>)> {
     let events: Vec<serde_json::Map<String, serde_json::Value>> = members
         .iter()
         .map(|m| match serde_json::from_str::<serde_json::Value>(m) {

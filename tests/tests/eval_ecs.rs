@@ -161,7 +161,7 @@ fn sealed_report(dir: &std::path::Path, sealed: &std::path::Path) -> serde_json:
 /// `eval/ecs-docs`: documented formats (RFC 5424 structured data, CEF, key=value firewalls,
 /// cloud audit JSON, mail server prose; flow records, CSV firewall logs, DNS, network devices;
 /// proxies, load balancers, EDR; web servers in JSON, Kerberos, FTP, databases; login services
-/// writing accounts in prose). The open files keep what they give today (580 of their 604
+/// writing accounts in prose). The open files keep what they give today (581 of their 604
 /// values, at most 2 wrong); the sealed ones (read only as totals) may not fall below it either.
 #[test]
 fn documented_formats_keep_their_figures() {
@@ -173,7 +173,7 @@ fn documented_formats_keep_their_figures() {
     let n = |v: &serde_json::Value| v.as_u64().unwrap();
     let open = &r["open"];
     assert_eq!(n(&open["total"]["expected"]), 604, "{open}");
-    assert!(n(&open["total"]["found"]) >= 580, "{open}");
+    assert!(n(&open["total"]["found"]) >= 581, "{open}");
     assert!(
         n(&open["total"]["generated"]) - n(&open["total"]["correct"]) <= 2,
         "{open}"
@@ -200,7 +200,7 @@ fn vendor_corpus_keeps_its_figures() {
         &workspace_root().join("eval/vendor-sealed.txt"),
     );
     let n = |v: &serde_json::Value| v.as_u64().unwrap();
-    for (part, found, wrong) in [("total", 292, 26), ("sealed", 163, 13)] {
+    for (part, found, wrong) in [("total", 295, 23), ("sealed", 166, 10)] {
         let t = &r[part]["total"];
         assert!(n(&t["found"]) >= found, "{part}: {t}");
         assert!(

@@ -94,6 +94,38 @@ pub(crate) fn response_status(head: &str, slots: &Slots, b: &mut Builder) {
         b.set("status", Source::Expr(by_class(&s.expr)), Why::HttpStatus);
         return;
     }
+    status_before_request(template, slots, b);
+}
+
+/// A line that writes its request (`HTTP/1.1` in the template) with the status before it, not
+/// after (an AWS load balancer's `elb_status_code target_status_code … "GET … HTTP/1.1"`,
+/// HAProxy's HTTP log `… 10/0/30/69/109 200 2750 … "GET /index.html HTTP/1.1"`): the first
+/// number captured before the request whose every value is a status code is the status the
+/// client got.
+fn status_before_request(template: &str, slots: &Slots, b: &mut Builder) {
+    let Some(request) = template.find("HTTP/") else {
+        return;
+    };
+    let before = &template[..request];
+    let first = before
+        .match_indices("{$")
+        .filter_map(|(i, _)| {
+            let rest = &before[i + 2..];
+            let (name, _) = rest.split_once("=NUMBER}")?;
+            name.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'_')
+                .then(|| format!("${name}"))
+        })
+        .find_map(|name| {
+            slots.slots.iter().find(|s| {
+                s.expr == name
+                    && s.values.iter().flatten().next().is_some()
+                    && s.values.iter().flatten().all(|v| is_status(unquote(v)))
+            })
+        });
+    if let Some(s) = first {
+        b.set("status", Source::Expr(by_class(&s.expr)), Why::HttpStatus);
+    }
 }
 
 /// The status of a response under a key that names one (`schema/key-roles.tsv`

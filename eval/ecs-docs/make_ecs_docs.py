@@ -358,11 +358,13 @@ def main():
     import batch4
     import batch5
     import probes2
+    import batch6
     batch2.add(FILES, ev, j)
     probes.add(FILES, ev, j)
     batch4.add(FILES, ev, j)
     batch5.add(FILES, ev, j)
     probes2.add(FILES, ev, j)
+    batch6.add(FILES, ev, j)
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     for name, pairs in sorted(FILES.items()):
         with open(os.path.join(out, name + ".log"), "w", newline="\n") as f:

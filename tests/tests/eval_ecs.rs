@@ -161,8 +161,8 @@ fn sealed_report(dir: &std::path::Path, sealed: &std::path::Path) -> serde_json:
 /// `eval/ecs-docs`: documented formats (RFC 5424 structured data, CEF, key=value firewalls,
 /// cloud audit JSON, mail server prose; flow records, CSV firewall logs, DNS, network devices;
 /// proxies, load balancers, EDR; web servers in JSON, Kerberos, FTP, databases; login services
-/// writing accounts in prose). The open files keep what they give today (585 of their 604
-/// values, at most 2 wrong); the sealed ones (read only as totals) may not fall below it either.
+/// writing accounts in prose). The open files keep what they give today (642 of their 679
+/// values, at most 3 wrong); the sealed ones (read only as totals) may not fall below it either.
 #[test]
 fn documented_formats_keep_their_figures() {
     let root = workspace_root();
@@ -172,18 +172,18 @@ fn documented_formats_keep_their_figures() {
     );
     let n = |v: &serde_json::Value| v.as_u64().unwrap();
     let open = &r["open"];
-    assert_eq!(n(&open["total"]["expected"]), 604, "{open}");
-    assert!(n(&open["total"]["found"]) >= 585, "{open}");
+    assert_eq!(n(&open["total"]["expected"]), 679, "{open}");
+    assert!(n(&open["total"]["found"]) >= 642, "{open}");
     assert!(
-        n(&open["total"]["generated"]) - n(&open["total"]["correct"]) <= 2,
+        n(&open["total"]["generated"]) - n(&open["total"]["correct"]) <= 3,
         "{open}"
     );
-    assert!(n(&open["reach"]["reached"]) >= 236, "{open}");
+    assert!(n(&open["reach"]["reached"]) >= 260, "{open}");
     let sealed = &r["sealed"]["total"];
-    assert_eq!(n(&sealed["expected"]), 419, "{sealed}");
-    assert!(n(&sealed["found"]) >= 318, "{sealed}");
+    assert_eq!(n(&sealed["expected"]), 470, "{sealed}");
+    assert!(n(&sealed["found"]) >= 368, "{sealed}");
     assert!(
-        n(&sealed["generated"]) - n(&sealed["correct"]) <= 17,
+        n(&sealed["generated"]) - n(&sealed["correct"]) <= 18,
         "{sealed}"
     );
 }

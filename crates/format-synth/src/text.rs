@@ -1118,7 +1118,16 @@ fn split_parts(values: &[String]) -> Vec<Part> {
                         out.push(Part::Lit(seg.to_string()));
                     }
                     if k < cores.len() {
-                        out.push(Part::Core(std::mem::take(&mut cores[k])));
+                        let core = std::mem::take(&mut cores[k]);
+                        // An address with its port after a key (`IP=198.51.100.7:51234`,
+                        // OpenLDAP's ACCEPT) is cut into the two, as a bare one is.
+                        let sockets = core
+                            .iter()
+                            .all(|c| c.parse::<std::net::SocketAddr>().is_ok());
+                        match sockets.then(|| split_typed(&core)).flatten() {
+                            Some(parts) => out.extend(parts),
+                            None => out.push(Part::Core(core)),
+                        }
                     }
                 }
                 return out;
@@ -1732,6 +1741,16 @@ mod tests {
             synthesize(&m, false).template,
             "uid={$uid=NUMBER} port {$port=NUMBER} from {$from=IPV4}"
         );
+    }
+
+    #[test]
+    fn an_address_with_its_port_after_a_key_is_cut_in_two() {
+        let m = [
+            "conn=1001 fd=12 ACCEPT from IP=198.51.100.7:51234 (IP=0.0.0.0:389)",
+            "conn=1002 fd=12 ACCEPT from IP=203.0.113.9:40000 (IP=0.0.0.0:389)",
+        ];
+        let t = synthesize(&m, false).template;
+        assert!(t.contains("from IP={$ip=IPV4}:{$port=NUMBER} ("), "{t}");
     }
 
     #[test]

@@ -139,7 +139,7 @@ pub(crate) fn status_key(slots: &Slots, b: &mut Builder) {
         return;
     }
     let Some(s) = slots.slots.iter().find(|s| {
-        crate::lexicon::has_role(&s.key, "http-status-key")
+        names_a_status(&s.key)
             && s.values.iter().flatten().next().is_some()
             && s.values.iter().flatten().all(|v| is_status(unquote(v)))
     }) else {
@@ -147,6 +147,19 @@ pub(crate) fn status_key(slots: &Slots, b: &mut Builder) {
     };
     let code = format!("string({})", s.expr);
     b.set("status", Source::Expr(by_class(&code)), Why::HttpStatus);
+}
+
+/// Whether a key names a response's status: a status key whole, or one as its last word or two
+/// (`EdgeResponseStatus`, Cloudflare's, ends with `status`; `elb_status_code` with `status
+/// code`).
+fn names_a_status(key: &str) -> bool {
+    let is = |k: &str| crate::lexicon::has_role(k, "http-status-key");
+    if is(key) {
+        return true;
+    }
+    let words = crate::lexicon::split_words(key);
+    let n = words.len();
+    (n >= 2 && is(&words[n - 1])) || (n >= 3 && is(&words[n - 2..].concat()))
 }
 
 /// The outcome of the status code `code` (an XP expression of its text) by its class.
@@ -174,5 +187,7 @@ mod tests {
         let t = r#"{$ip=IPV6} - - [{$t=DATETIME}] "-" 408 -"#;
         assert_eq!(after_requests(t), ["408 -"]);
         assert!(is_status("404") && !is_status("604") && !is_status("4040"));
+        assert!(names_a_status("EdgeResponseStatus") && names_a_status("elb_status_code"));
+        assert!(!names_a_status("status_reason") && !names_a_status("code"));
     }
 }

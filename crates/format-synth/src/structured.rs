@@ -84,9 +84,16 @@ fn walk(path: &str, v: &Value, depth: usize, max: usize, out: &mut Flat) {
         }
         Value::List(items) => {
             out.insert(path.to_string(), "\u{1}present".to_string());
-            // The first record of a list of strings (auditd `$items["SYSCALL"][0]`).
-            if let Some(first @ Value::Str(_)) = items.first() {
-                walk(&format!("{path}[0]"), first, depth + 1, max, out);
+            // The first record of a list of strings (auditd `$items["SYSCALL"][0]`), or of a
+            // list of objects (Google Workspace's `"events": [{"name": "login_failure"}]`).
+            match items.first() {
+                Some(first @ Value::Str(_)) => {
+                    walk(&format!("{path}[0]"), first, depth + 1, max, out);
+                }
+                Some(first @ Value::Map(_)) if depth < max => {
+                    walk(&format!("{path}[0]"), first, depth + 1, max, out);
+                }
+                _ => {}
             }
         }
         Value::Map(_) => {
@@ -323,6 +330,20 @@ fn rank(c: &Condition) -> (u8, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_record_of_a_list_of_objects_is_read() {
+        let f = flatten_to(
+            Kind::Json,
+            r#"{"events": [{"name": "login_failure", "type": "login"}], "tags": ["a", "b"]}"#,
+            4,
+        );
+        assert_eq!(
+            f.get(r#"$events[0]["name"]"#).map(String::as_str),
+            Some("login_failure")
+        );
+        assert_eq!(f.get("$tags[0]").map(String::as_str), Some("a"));
+    }
 
     #[test]
     fn separates_by_constants_and_presence() {

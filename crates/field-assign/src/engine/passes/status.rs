@@ -108,7 +108,8 @@ pub(crate) fn failed_action(slots: &Slots) -> Option<Source> {
             .any(|w| failure_words.contains(&w.as_str()))
     };
     let s = slots.slots.iter().find(|s| {
-        lexicon::has_role(&s.key, "action-key") && s.values.iter().flatten().any(|v| failed(v))
+        (lexicon::has_role(&s.key, "action-key") || names_an_event(&s.expr))
+            && s.values.iter().flatten().any(|v| failed(v))
     })?;
     let e = slot_expr(s);
     // `fail` finds `failed` and `failures` too.
@@ -126,6 +127,21 @@ pub(crate) fn failed_action(slots: &Slots) -> Option<Source> {
         "if {} then \"failure\" else \"success\" endif",
         tests.join(" or ")
     )))
+}
+
+/// A `name` in a list of events (`$events[0]["name"]`, Google Workspace's activity records:
+/// `"events": [{"name": "login_failure"}]`): the parent's word, singular, and the key together
+/// name an action key (`eventname`).
+fn names_an_event(expr: &str) -> bool {
+    let segments: Vec<&str> = expr
+        .split(['[', ']', '"', '$'])
+        .filter(|p| !p.is_empty() && !p.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    let [.., parent, key] = segments.as_slice() else {
+        return false;
+    };
+    let parent = parent.strip_suffix('s').unwrap_or(parent);
+    lexicon::has_role(&format!("{parent}{key}"), "action-key")
 }
 
 /// An error key that some members fill (`"errorCode": "AccessDenied"`) and others leave out
@@ -183,5 +199,17 @@ pub(crate) fn structured_status(view: &ClusterView<'_>, slots: &Slots, b: &mut B
         if let Some(st) = words.iter().find_map(|w| lexicon::status_word(w)) {
             b.set("status", Source::Const(st.into()), Why::Words);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_in_a_list_of_events_is_an_action() {
+        assert!(names_an_event(r#"$events[0]["name"]"#));
+        assert!(!names_an_event(r#"$user["name"]"#));
+        assert!(!names_an_event("$name"));
     }
 }

@@ -310,28 +310,8 @@ pub(crate) fn lone_address(slots: &Slots, b: &mut Builder) {
     if b.has("src.ip") || b.has("dst.ip") {
         return;
     }
-    let used = |s: &Slot| {
-        b.fields()
-            .iter()
-            .any(|a| matches!(&a.source, Source::Expr(e) if mentions(e, &s.expr)))
-    };
-    let ips: Vec<&Slot> = slots
-        .slots
-        .iter()
-        .filter(|s| {
-            let vals = real_values(s);
-            let bracketed = all_bracketed(&vals);
-            vals.iter().any(Option::is_some)
-                && vals.iter().flatten().all(|v| {
-                    let v = if bracketed { unbracket(v) } else { v };
-                    // `listening on 0.0.0.0`: a local wildcard, nobody's address.
-                    v.trim()
-                        .parse::<std::net::IpAddr>()
-                        .is_ok_and(|ip| !ip.is_unspecified())
-                })
-        })
-        .filter(|s| !used(s))
-        .collect();
+    // `listening on 0.0.0.0`: a local wildcard, nobody's address.
+    let ips = peer_addresses(slots, b, |ip| !ip.is_unspecified());
     // One address written twice (OpenVPN's `203.0.113.5:51234 TLS: Initial packet from
     // [AF_INET]203.0.113.5:51234`: the peer as the line's prefix and in the message) is one.
     let one = ips
@@ -344,6 +324,36 @@ pub(crate) fn lone_address(slots: &Slots, b: &mut Builder) {
     }
 }
 
+/// The slots no field reads yet whose every value is an address `peer` accepts (written bare,
+/// quoted or in square brackets).
+fn peer_addresses<'a>(
+    slots: &'a Slots,
+    b: &Builder,
+    peer: impl Fn(std::net::IpAddr) -> bool,
+) -> Vec<&'a Slot> {
+    let used = |s: &Slot| {
+        b.fields()
+            .iter()
+            .any(|a| matches!(&a.source, Source::Expr(e) if mentions(e, &s.expr)))
+    };
+    slots
+        .slots
+        .iter()
+        .filter(|s| {
+            let vals = real_values(s);
+            let bracketed = all_bracketed(&vals);
+            vals.iter().any(Option::is_some)
+                && vals.iter().flatten().all(|v| {
+                    let v = if bracketed { unbracket(v) } else { unquote(v) };
+                    v.trim()
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| peer(ip))
+                })
+        })
+        .filter(|s| !used(s))
+        .collect()
+}
+
 /// A structured event whose one address sits under a key that names an address but no end of an
 /// exchange (Duo's `access_device.ip`, an `ip` beside an account) names the peer that acted: `src.ip`,
 /// as a message's lone address does. A key naming the reporting host (`schema/key-roles.tsv`
@@ -353,31 +363,12 @@ pub(crate) fn lone_structured_address(slots: &Slots, b: &mut Builder) {
     if b.has("src.ip") || b.has("dst.ip") {
         return;
     }
-    let used = |s: &Slot| {
-        b.fields()
-            .iter()
-            .any(|a| matches!(&a.source, Source::Expr(e) if mentions(e, &s.expr)))
-    };
-    let ips: Vec<&Slot> = slots
-        .slots
-        .iter()
-        .filter(|s| {
-            let vals = real_values(s);
-            vals.iter().any(Option::is_some)
-                && vals.iter().flatten().all(|v| {
-                    unquote(v)
-                        .trim()
-                        .parse::<std::net::IpAddr>()
-                        .is_ok_and(|ip| !ip.is_unspecified() && !ip.is_loopback())
-                })
-        })
-        .collect();
+    let ips = peer_addresses(slots, b, |ip| !ip.is_unspecified() && !ip.is_loopback());
     let [s] = ips.as_slice() else {
         return;
     };
     let path = s.expr.to_ascii_lowercase();
-    if used(s)
-        || !crate::engine::passes::key_words::names_address(&path)
+    if !crate::engine::passes::key_words::names_address(&path)
         || crate::lexicon::is_host_key(&s.key)
         || crate::engine::passes::key_words::key_side(&path).is_some()
         || crate::engine::passes::key_words::names_host(&path)

@@ -345,9 +345,7 @@ fn peer_addresses<'a>(
             vals.iter().any(Option::is_some)
                 && vals.iter().flatten().all(|v| {
                     let v = if bracketed { unbracket(v) } else { unquote(v) };
-                    v.trim()
-                        .parse::<std::net::IpAddr>()
-                        .is_ok_and(|ip| peer(ip))
+                    v.trim().parse::<std::net::IpAddr>().is_ok_and(&peer)
                 })
         })
         .filter(|s| !used(s))

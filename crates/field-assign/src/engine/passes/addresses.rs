@@ -181,7 +181,14 @@ pub(crate) fn directed_addresses(head: &str, slots: &Slots, b: &mut Builder) {
     }
     for Found { side, ip, port, .. } in found {
         let side = side.unwrap_or_default();
-        if let Some(e) = guarded(ip, slot_expr(ip)) {
+        // A wildcard a server listens on (`(IP=0.0.0.0:389)`, OpenLDAP's) is nobody's address,
+        // though its port is the one reached.
+        let wildcard = ip.values.iter().flatten().all(|v| {
+            v.trim()
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|a| a.is_unspecified())
+        });
+        if let Some(e) = guarded(ip, slot_expr(ip)).filter(|_| !wildcard) {
             b.set(&format!("{side}.ip"), Source::Expr(e), Why::DirectionWord);
         }
         if let Some(p) = port {

@@ -161,7 +161,7 @@ fn sealed_report(dir: &std::path::Path, sealed: &std::path::Path) -> serde_json:
 /// `eval/ecs-docs`: documented formats (RFC 5424 structured data, CEF, key=value firewalls,
 /// cloud audit JSON, mail server prose; flow records, CSV firewall logs, DNS, network devices;
 /// proxies, load balancers, EDR; web servers in JSON, Kerberos, FTP, databases; login services
-/// writing accounts in prose). The open files keep what they give today (653 of their 679
+/// writing accounts in prose). The open files keep what they give today (656 of their 679
 /// values, at most 2 wrong); the sealed ones (read only as totals) may not fall below it either.
 #[test]
 fn documented_formats_keep_their_figures() {
@@ -173,12 +173,12 @@ fn documented_formats_keep_their_figures() {
     let n = |v: &serde_json::Value| v.as_u64().unwrap();
     let open = &r["open"];
     assert_eq!(n(&open["total"]["expected"]), 679, "{open}");
-    assert!(n(&open["total"]["found"]) >= 653, "{open}");
+    assert!(n(&open["total"]["found"]) >= 656, "{open}");
     assert!(
         n(&open["total"]["generated"]) - n(&open["total"]["correct"]) <= 2,
         "{open}"
     );
-    assert!(n(&open["reach"]["reached"]) >= 263, "{open}");
+    assert!(n(&open["reach"]["reached"]) >= 266, "{open}");
     let sealed = &r["sealed"]["total"];
     assert_eq!(n(&sealed["expected"]), 470, "{sealed}");
     assert!(n(&sealed["found"]) >= 368, "{sealed}");

@@ -1,7 +1,8 @@
 //! **prose_accounts**: the account a login or logout message names in its prose, after a word
 //! that introduces one (`schema/account-phrases.tsv`): a noun (`user bob`, `username alice,`)
 //! or a preposition after the act (`for alice from`, `login as alice`), past qualifiers
-//! (`for invalid user bob`), quoted or bracketed or not.
+//! (`for invalid user bob`), quoted or bracketed or not; with no phrase, the one name a login
+//! message writes in square brackets of its own (`Login incorrect: [bob] (from client …)`).
 //!
 //! `Invalid login as {$as=WORD} from {$from=IPV4}` → `subject.account.name = $as`;
 //! of one event, `Successful login as alice from {$from=IPV4}` → `subject.account.name =
@@ -138,33 +139,71 @@ pub(crate) fn prose_account(head: &str, slots: &Slots, b: &mut Builder) {
         if !joins(sep) {
             continue;
         }
-        let source = match next {
-            Piece::Word(v) if account_shaped(v) && ends_a_name(pieces.get(j + 1)) => {
-                Source::Const((*v).to_string())
-            }
-            Piece::Capture(name) => {
-                let Some(s) = slots.slots.iter().find(|s| s.expr == format!("${name}")) else {
-                    continue;
-                };
-                let values = real_values(s);
-                let shown = present(&values);
-                if shown.is_empty() || !shown.iter().all(|v| account_shaped(v)) {
-                    continue;
-                }
-                // A capture another field reads already is that field's.
-                let expr = slot_expr(s);
-                if b.fields().iter().any(|a| match &a.source {
-                    Source::Expr(e) => mentions(e, &s.expr),
-                    Source::Const(_) => false,
-                }) {
-                    continue;
-                }
-                Source::Expr(expr)
-            }
-            Piece::Word(_) => continue,
+        let Some(source) = account_of(next, pieces.get(j + 1), slots, b) else {
+            continue;
         };
         b.set("subject.account.name", source, Why::Words);
         return;
+    }
+    // No phrase: one name in square brackets of its own (FreeRADIUS's `Login incorrect: [bob]
+    // (from client …)`, vsftpd's `[pid 4250] [bob] FAIL LOGIN:`), when it is the only one.
+    let bracketed: Vec<usize> = (0..pieces.len())
+        .filter(|&j| {
+            let opens = pieces[j].0.ends_with(" [") || (j == 0 && pieces[j].0 == "[");
+            let closes = pieces
+                .get(j + 1)
+                .is_some_and(|(sep, _)| sep.starts_with(']') && !sep.starts_with("]["));
+            opens && closes && !is_marker(&pieces[j].1)
+        })
+        .collect();
+    if let [j] = bracketed[..] {
+        if let Some(source) = account_of(&pieces[j].1, pieces.get(j + 1), slots, b) {
+            b.set("subject.account.name", source, Why::Words);
+        }
+    }
+}
+
+/// A word in brackets that marks the message rather than naming anyone: a severity
+/// (`[INFO]`, `schema/severity-words.tsv`) or a marker of `schema/account-phrases.tsv`
+/// (`[preauth]`).
+fn is_marker(p: &Piece<'_>) -> bool {
+    let Piece::Word(w) = p else { return false };
+    let w = w.to_ascii_lowercase();
+    role(&w) == Some("marker")
+        || crate::tsv::table("severity-words")
+            .data()
+            .any(|c| c[0] == w)
+}
+
+/// The account `next` names, when it is one: a word of the template that ends as a name, or a
+/// capture of account-shaped values no other field reads.
+fn account_of(
+    next: &Piece<'_>,
+    after: Option<&(String, Piece<'_>)>,
+    slots: &Slots,
+    b: &Builder,
+) -> Option<Source> {
+    match next {
+        Piece::Word(v) if account_shaped(v) && ends_a_name(after) => {
+            Some(Source::Const((*v).to_string()))
+        }
+        Piece::Capture(name) => {
+            let s = slots.slots.iter().find(|s| s.expr == format!("${name}"))?;
+            let values = real_values(s);
+            let shown = present(&values);
+            if shown.is_empty() || !shown.iter().all(|v| account_shaped(v)) {
+                return None;
+            }
+            // A capture another field reads already is that field's.
+            if b.fields().iter().any(|a| match &a.source {
+                Source::Expr(e) => mentions(e, &s.expr),
+                Source::Const(_) => false,
+            }) {
+                return None;
+            }
+            Some(Source::Expr(slot_expr(s)))
+        }
+        Piece::Word(_) => None,
     }
 }
 

@@ -146,10 +146,19 @@ pub fn embed(
         .map(|c| c[0])
         .collect();
     let header = rename_captures(&head.header, &head.captures);
+    // The text's own variables, the captures and what its prelude defines (`$kv0 = …`), take
+    // the prefix so that none meets one of the event's.
+    let mut vars = head.captures.clone();
+    vars.extend(sub.prelude.iter().filter_map(|p| {
+        let (name, _) = p.strip_prefix('$')?.split_once(" = ")?;
+        name.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            .then(|| name.to_string())
+    }));
     let mut added = Vec::new();
     for mut a in sub.fields {
         if let Source::Expr(e) = &a.source {
-            a.source = Source::Expr(rename_expr(e, &head.captures));
+            a.source = Source::Expr(rename_expr(e, &vars));
         }
         if a.why == Why::Default {
             continue;
@@ -176,7 +185,7 @@ pub fn embed(
     with.prelude
         .push(format!("submessage(\"TEXT\", \"{NAME}\", ${key})"));
     with.prelude
-        .extend(sub.prelude.iter().map(|p| rename_expr(p, &head.captures)));
+        .extend(sub.prelude.iter().map(|p| rename_expr(p, &vars)));
     for a in added {
         with.fields.retain(|m| m.field != a.field);
         with.fields.push(a);
